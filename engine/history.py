@@ -1,0 +1,83 @@
+"""Bounded records of a run: metric rows and parameter snapshots.
+
+A run left playing for hours must not grow without limit. When a store reaches its capacity, the older
+half is thinned to every other entry, so recent history stays dense, old history gets coarser, the very
+first entry (the initial state) is always kept, and memory is O(capacity).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def _thin(items: list, keep_recent: int) -> list:
+    """Every other entry of the older part (index 0 kept), all of the most recent ``keep_recent``."""
+    cut = len(items) - keep_recent
+    return items[:cut][::2] + items[cut:]
+
+
+class History:
+    """Metric rows, one per recorded iteration; ``frame`` is a pandas DataFrame built on demand."""
+
+    def __init__(self, capacity: int = 10_000):
+        if capacity < 4:
+            raise ValueError("history capacity must be at least 4")
+        self.capacity = capacity
+        self._rows: list[dict] = []
+        self._frame: pd.DataFrame | None = None
+
+    def append(self, row: dict) -> None:
+        self._rows.append(row)
+        if len(self._rows) > self.capacity:
+            self._rows = _thin(self._rows, self.capacity // 2)
+        self._frame = None
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @property
+    def last(self) -> dict | None:
+        return self._rows[-1] if self._rows else None
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        if self._frame is None:
+            self._frame = pd.DataFrame(self._rows)
+        return self._frame
+
+
+class Snapshots:
+    """Copies of the flat parameter vector θ at recorded iterations, for rewinding a run."""
+
+    def __init__(self, capacity: int = 200):
+        if capacity < 4:
+            raise ValueError("snapshot capacity must be at least 4")
+        self.capacity = capacity
+        self._items: list[tuple[int, np.ndarray]] = []
+
+    def add(self, iteration: int, theta: np.ndarray) -> None:
+        if self._items and self._items[-1][0] == iteration:
+            self._items[-1] = (iteration, theta.copy())
+            return
+        self._items.append((iteration, theta.copy()))
+        if len(self._items) > self.capacity:
+            self._items = _thin(self._items, self.capacity // 2)
+
+    @property
+    def iterations(self) -> list[int]:
+        return [it for it, _ in self._items]
+
+    def at(self, iteration: int) -> tuple[int, np.ndarray]:
+        """The latest snapshot taken at or before ``iteration`` (the first one if none is)."""
+        if not self._items:
+            raise LookupError("no snapshots recorded yet")
+        its = self.iterations
+        i = max(int(np.searchsorted(its, iteration, side="right")) - 1, 0)
+        return self._items[i]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(t.nbytes for _, t in self._items)

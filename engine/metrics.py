@@ -1,0 +1,46 @@
+"""Metrics recorded during training: accuracy / R², and per-layer health of the hidden units."""
+from __future__ import annotations
+
+import numpy as np
+
+SATURATION_THRESHOLD = 1e-2  # |g'(z)| below this: the unit passes almost no gradient back
+
+
+def accuracy(A: np.ndarray, Y: np.ndarray) -> float:
+    """Fraction of examples classified right: threshold 0.5 for one output, argmax for k outputs."""
+    m = A.shape[1]
+    if m == 0:
+        return float("nan")
+    if A.shape[0] == 1:
+        return float(np.count_nonzero((A > 0.5) == (Y > 0.5)) / m)
+    return float(np.count_nonzero(A.argmax(axis=0) == Y.argmax(axis=0)) / m)
+
+
+def r2_score(A: np.ndarray, Y: np.ndarray) -> float:
+    """Coefficient of determination 1 - SS_res / SS_tot (1 is perfect, 0 is predicting the mean)."""
+    if A.shape[1] == 0:
+        return float("nan")
+    ss_res = float(((Y - A) ** 2).sum())
+    ss_tot = float(((Y - Y.mean(axis=1, keepdims=True)) ** 2).sum())
+    return 1.0 - ss_res / ss_tot if ss_tot > 0 else float("nan")
+
+
+def dead_fraction(activation, Z: np.ndarray) -> float:
+    """Fraction of units whose derivative is exactly 0 on every example (a dead ReLU never recovers)."""
+    if Z.shape[1] == 0:
+        return float("nan")
+    if activation.name == "relu":  # fast path for the common case: dead = never positive
+        return float(np.count_nonzero(Z.max(axis=1) <= 0) / Z.shape[0])
+    return float(np.count_nonzero(~(activation.derivative(Z) != 0).any(axis=1)) / Z.shape[0])
+
+
+def saturated_fraction(activation, Z: np.ndarray) -> float:
+    """Fraction of pre-activations z in a flat region, |g'(z)| < 1e-2 (0 for non-saturating g)."""
+    if not activation.saturates or Z.size == 0:
+        return 0.0
+    return float(np.count_nonzero(np.abs(activation.derivative(Z)) < SATURATION_THRESHOLD) / Z.size)
+
+
+def distinct_units(W: np.ndarray, b: np.ndarray) -> int:
+    """Number of different units in a layer: distinct rows of [W | b]. Zero init keeps this at 1."""
+    return int(np.unique(np.hstack([W, b]), axis=0).shape[0])

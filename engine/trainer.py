@@ -1,0 +1,278 @@
+"""The training loop, in explicit steps: ``step(n)`` advances n iterations and returns what happened.
+
+One iteration = one (mini-)batch: forward, backprop, penalty gradient, optimizer update. Every
+``record_every`` iterations (and at iteration 0) the trainer evaluates the whole train and test sets
+and appends one row to ``history`` (a pandas DataFrame) and a parameter snapshot for rewinding.
+
+History columns: iteration, epoch, learning_rate, cost_train, cost_test (the data cost J, WITHOUT the
+penalty), penalty (the regularization term; the objective minimized is cost_train + penalty),
+accuracy_train / accuracy_test (classification) or r2_train / r2_test (regression), and per layer l:
+grad_norm_l = ||dW[l]||_F of the last update's (mini-)batch gradient, weight_norm_l = ||W[l]||_F,
+update_ratio_l = ||ΔW[l]||_F / ||W[l]||_F of the last update, and for hidden layers dead_l (fraction
+of units with g'(z) = 0 on every training example), saturated_l (fraction of pre-activations with
+|g'(z)| < 1e-2) and distinct_l (number of different units; stays 1 under zero initialization).
+
+A cost or gradient that becomes NaN or infinite stops the run: ``diverged`` is set, ``diverged_at``
+names the iteration, ``message`` says what to try, and the history up to that point is kept.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import metrics
+from .history import History, Snapshots
+from .optimizers import Optimizer, Schedule, make_optimizer, make_schedule
+from .regularization import PenaltyGradient, penalty
+
+
+def _with_ones(X, dtype):
+    return np.vstack([np.asarray(X, dtype), np.ones((1, X.shape[1]), dtype)])
+
+
+class Trainer:
+    def __init__(self, network, dataset, learning_rate=0.01, optimizer="gd", optimizer_options=None,
+                 schedule="constant", schedule_options=None, batch_size=None, l1=0.0, l2=0.0,
+                 dropout=0.0, seed=0, record_every=1, max_history=10_000, max_snapshots=200):
+        self.network, self.dataset = network, dataset
+        n_x, n_y = network.layer_sizes[0], network.layer_sizes[-1]
+        if dataset.X_train.shape[0] != n_x or dataset.Y_train.shape[0] != n_y:
+            raise ValueError(
+                f"network {list(network.layer_sizes)} does not fit the data: X has {dataset.X_train.shape[0]} "
+                f"features and Y has {dataset.Y_train.shape[0]} outputs")
+        for name, value, lo, hi in (("l1", l1, 0, math.inf), ("l2", l2, 0, math.inf), ("dropout", dropout, 0, 0.999)):
+            if not (lo <= float(value) <= hi):
+                raise ValueError(f"{name} must be in [{lo}, {hi}]; got {value}")
+        if int(record_every) < 1:
+            raise ValueError(f"record_every must be >= 1; got {record_every}")
+        dt = network.dtype
+        self._Xtr, self._Ytr = _with_ones(dataset.X_train, dt), np.asarray(dataset.Y_train, dt)
+        self._Xte, self._Yte = _with_ones(dataset.X_test, dt), np.asarray(dataset.Y_test, dt)
+        self._m = self._Xtr.shape[1]
+        if batch_size is not None and int(batch_size) < 1:
+            raise ValueError(f"batch_size must be >= 1 or None (full batch); got {batch_size}")
+        self.batch_size = None if batch_size is None else int(batch_size)
+        self._bs = self._m if batch_size is None else min(int(batch_size), self._m)
+        if not isinstance(schedule, Schedule):
+            schedule = make_schedule(schedule, **(schedule_options or {}))
+        if isinstance(optimizer, Optimizer):
+            self.optimizer = optimizer
+        else:
+            self.optimizer = make_optimizer(optimizer, learning_rate, schedule, **(optimizer_options or {}))
+        self.set_learning_rate(learning_rate if not isinstance(optimizer, Optimizer) else optimizer.learning_rate)
+        self.l1, self.l2 = float(l1), float(l2)
+        self._penalty_grad = PenaltyGradient(network.weight_mask, l1, l2)
+        self.keep_prob = 1.0 - float(dropout)
+        self.seed, self.record_every = seed, int(record_every)
+        self._max_history, self._max_snapshots = max_history, max_snapshots
+        self._w_idx = [None] + [network.flat_indices(f"W{l}") for l in range(1, network.L + 1)]
+        self._ws_train = network.workspace(self._m)
+        np.copyto(self._ws_train.A[0], self._Xtr)
+        self._ws_test = network.workspace(self._Xte.shape[1])
+        np.copyto(self._ws_test.A[0], self._Xte)
+        self._ws_batch: dict[int, tuple] = {}
+        self._grid_cache: dict = {}
+        self._net32 = None
+        self._theta0 = network.theta.copy()
+        self._theta_prev = np.empty_like(network.theta)
+        self.reset()
+
+    # ---- run control ----
+    def reset(self) -> dict:
+        """Back to iteration 0 with the SAME initial weights and the same shuffling (same seed)."""
+        self.network.theta[...] = self._theta0
+        self.network.grad[...] = 0.0
+        self.rng = np.random.default_rng(self.seed)
+        self.optimizer.reset()
+        self.iteration = self.epoch = 0
+        self._order, self._pos = None, self._m
+        self.history = History(self._max_history)
+        self.snapshots = Snapshots(self._max_snapshots)
+        self.diverged, self.diverged_at, self.message = False, None, ""
+        return self._record()
+
+    @property
+    def learning_rate(self) -> float:
+        return self.optimizer.learning_rate
+
+    def set_learning_rate(self, lr: float) -> None:
+        """Change α and keep going (optimizer state and history are kept)."""
+        lr = float(lr)
+        if not (math.isfinite(lr) and lr > 0):
+            raise ValueError(f"learning_rate must be a finite number > 0; got {lr}")
+        self.optimizer.learning_rate = lr
+
+    @property
+    def history_frame(self):
+        return self.history.frame
+
+    def step(self, n: int = 1) -> dict:
+        """Advance n iterations (fewer if the run diverges); returns the newest history row."""
+        if self.diverged:
+            return self.history.last
+        net, theta, grad = self.network, self.network.theta, self.network.grad
+        forward, backward, update = net.forward_workspace, net.backward_workspace, self.optimizer.update
+        penalize = self._penalty_grad if self._penalty_grad.active else None
+        with np.errstate(all="ignore"):  # overflow is handled as divergence, not warned about
+            for _ in range(int(n)):
+                ws, Y = self._next_batch()
+                forward(ws, self.keep_prob, self.rng)
+                backward(ws, Y)
+                if penalize is not None:
+                    penalize(theta, grad)
+                if not math.isfinite(np.add.reduce(grad)):
+                    self._diverge(self.iteration + 1, "the gradient became NaN or infinite")
+                    break
+                record = (self.iteration + 1) % self.record_every == 0
+                if record:
+                    np.copyto(self._theta_prev, theta)
+                update(theta, grad)
+                self.iteration += 1
+                if self._pos >= self._m:
+                    self.epoch += 1
+                if record:
+                    self._record()
+                    if self.diverged:
+                        break
+        return self.history.last
+
+    def _next_batch(self):
+        if self._bs >= self._m:
+            self._pos = self._m
+            return self._ws_train, self._Ytr
+        if self._pos >= self._m:
+            self._order, self._pos = self.rng.permutation(self._m), 0
+        idx = self._order[self._pos:self._pos + self._bs]
+        self._pos += idx.size
+        entry = self._ws_batch.get(idx.size)
+        if entry is None:
+            entry = (self.network.workspace(idx.size), np.empty((self._Ytr.shape[0], idx.size), self._Ytr.dtype))
+            self._ws_batch[idx.size] = entry
+        ws, Yb = entry
+        np.take(self._Xtr, idx, axis=1, out=ws.A[0], mode="clip")
+        np.take(self._Ytr, idx, axis=1, out=Yb, mode="clip")
+        return ws, Yb
+
+    def _diverge(self, iteration: int, why: str) -> None:
+        self.diverged, self.diverged_at = True, int(iteration)
+        self.message = f"diverged at iteration {iteration}: {why} — try a smaller learning rate"
+        if not np.all(np.isfinite(self.network.theta)) and len(self.snapshots):
+            self.network.theta[...] = self.snapshots.at(iteration)[1]  # show the last finite state
+
+    # ---- evaluation and recording ----
+    def _score(self, A, Y, suffix: str) -> dict:
+        if self.dataset.task == "regression":
+            return {f"r2_{suffix}": metrics.r2_score(A, Y)}
+        return {f"accuracy_{suffix}": metrics.accuracy(A, Y)}
+
+    def evaluate(self) -> dict:
+        """Cost and accuracy (or R²) on the train and test sets at the current parameters."""
+        net, loss = self.network, self.network.loss
+        with np.errstate(all="ignore"):
+            A = net.forward_workspace(self._ws_train)
+            row = {"cost_train": loss.cost(A, self._Ytr), **self._score(A, self._Ytr, "train")}
+            if self._Xte.shape[1]:
+                At = net.forward_workspace(self._ws_test)
+                row.update({"cost_test": loss.cost(At, self._Yte), **self._score(At, self._Yte, "test")})
+            else:
+                row.update({"cost_test": float("nan"), **{k.replace("train", "test"): float("nan")
+                                                          for k in self._score(A, self._Ytr, "train")}})
+            # the train forward runs last so the cached Z[l] are the training set's
+            net.forward_workspace(self._ws_train)
+        return row
+
+    def _record(self) -> dict:
+        net = self.network
+        row = {"iteration": self.iteration, "epoch": self.epoch,
+               "learning_rate": self.optimizer.current_learning_rate()}
+        row.update(self.evaluate())
+        row["penalty"] = penalty(net.theta, net.weight_mask, self.l1, self.l2) if self._penalty_grad.active else 0.0
+        if not math.isfinite(row["cost_train"]):
+            self._diverge(self.iteration, "the cost became NaN or infinite")
+            return self.history.last
+        first = self.iteration == 0
+        with np.errstate(all="ignore"):
+            for l in range(1, net.L + 1):
+                idx = self._w_idx[l]
+                w_norm = float(np.linalg.norm(net.theta[idx]))
+                row[f"grad_norm_{l}"] = float("nan") if first else float(np.linalg.norm(net.grad[idx]))
+                row[f"weight_norm_{l}"] = w_norm
+                if first:
+                    row[f"update_ratio_{l}"] = float("nan")
+                else:
+                    prev = float(np.linalg.norm(self._theta_prev[idx]))
+                    diff = float(np.linalg.norm(net.theta[idx] - self._theta_prev[idx]))
+                    row[f"update_ratio_{l}"] = diff / prev if prev > 0 else float("inf") if diff else 0.0
+            for l in range(1, net.L):
+                g, Z = net.activations[l], self._ws_train.Z[l]
+                row[f"dead_{l}"] = metrics.dead_fraction(g, Z)
+                row[f"saturated_{l}"] = metrics.saturated_fraction(g, Z)
+                row[f"distinct_{l}"] = metrics.distinct_units(net.params[f"W{l}"], net.params[f"b{l}"])
+        self.history.append(row)
+        self.snapshots.add(self.iteration, net.theta)
+        return row
+
+    # ---- views for the UI ----
+    def params_at(self, iteration: int) -> dict:
+        """Parameters {"W1", "b1", ...} as they were at the latest snapshot at or before ``iteration``."""
+        _, theta = self.snapshots.at(iteration)
+        net = self.network
+        return {k: theta[net.flat_indices(k)].reshape(v.shape) for k, v in net.params.items()}
+
+    def network_at(self, iteration: int):
+        """A copy of the network with the parameters it had at ``iteration`` (for rewinding)."""
+        net = self.network.copy()
+        net.theta[...] = self.snapshots.at(iteration)[1]
+        return net
+
+    def decision_grid(self, resolution: int = 100, bounds=None, iteration: int | None = None) -> dict:
+        """The network's output over a resolution × resolution grid of the input plane, in one pass.
+
+        Returns {"x1": (r,), "x2": (r,), "output": (r, r) for one output or (k, r, r)}, rows along x2
+        (as a heatmap draws them). ``iteration`` evaluates a snapshot instead of the current weights."""
+        ds = self.dataset
+        if ds.points_train is None:
+            raise ValueError(f"dataset {ds.name!r} is not 2-D point data; it has no decision grid")
+        resolution = int(resolution)
+        if not 2 <= resolution <= 1000:
+            raise ValueError(f"resolution must be in [2, 1000]; got {resolution}")
+        bounds = tuple(map(tuple, bounds or ds.bounds))
+        key = (resolution, bounds)
+        if key not in self._grid_cache:
+            x1 = np.linspace(*bounds[0], resolution)
+            x2 = np.linspace(*bounds[1], resolution)
+            g1, g2 = np.meshgrid(x1, x2)  # row i is x2[i], column j is x1[j]
+            ws = self._grid_network().workspace(resolution * resolution)
+            ws.set_input(ds.featurize(np.vstack([g1.ravel(), g2.ravel()])))
+            self._grid_cache = {key: (x1, x2, ws)}  # keep one grid: the UI asks for the same one each frame
+        x1, x2, ws = self._grid_cache[key]
+        net32 = self._grid_network()
+        theta = self.network.theta if iteration is None else self.snapshots.at(iteration)[1]
+        np.copyto(net32.theta, theta, casting="same_kind")
+        with np.errstate(all="ignore"):
+            A = net32.forward_workspace(ws)
+        out = A.reshape(A.shape[0], resolution, resolution)
+        return {"x1": x1, "x2": x2, "output": (out[0] if A.shape[0] == 1 else out).copy()}
+
+    def _grid_network(self):
+        # The grid is for display: float32 halves memory traffic and numpy's float32 tanh/exp are
+        # several times faster than float64 (10,000 points × every unit, every frame).
+        if self._net32 is None:
+            net = self.network
+            self._net32 = type(net)(net.layer_sizes, net.activations[1:-1], net.activations[-1], net.loss,
+                                    "zeros", None, 0, np.float32)
+        return self._net32
+
+    def layer_statistics(self) -> list[dict]:
+        """Current values per layer l = 1..L on the training set, for histograms:
+        Z, A, W, b and the last update's dW, db (copies)."""
+        net = self.network
+        with np.errstate(all="ignore"):
+            net.forward_workspace(self._ws_train)
+        ws = self._ws_train
+        return [{"layer": l, "activation": net.activations[l].name, "Z": ws.Z[l].copy(), "A": ws.a(l).copy(),
+                 "W": net.params[f"W{l}"].copy(), "b": net.params[f"b{l}"].copy(),
+                 "dW": net.grad[self._w_idx[l]].reshape(net.params[f"W{l}"].shape),
+                 "db": net.grad[net.flat_indices(f"b{l}")].reshape(net.params[f"b{l}"].shape)}
+                for l in range(1, net.L + 1)]
