@@ -15,7 +15,7 @@ from typing import Callable
 
 import numpy as np
 
-_GELU_C = np.sqrt(2.0 / np.pi)
+_GELU_C = float(np.sqrt(2.0 / np.pi))  # a Python float keeps float32 arrays float32
 
 
 def _sigmoid(z, out=None):
@@ -184,7 +184,7 @@ ACTIVATIONS: dict[str, Activation] = {
             latex=r"g(z) = \max(0, z)",
             latex_derivative=r"g'(z) = \begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}",
             output_range="[0, ∞)", zero_centered=False, saturates=False,
-            fast_backward=_relu_backward, fn_into=lambda z, out: np.maximum(z, 0.0, out),
+            fast_backward=_relu_backward, fn_into=lambda z, out: np.maximum(z, 0.0, out=out),
         ),
         leaky_relu(),
         Activation(
