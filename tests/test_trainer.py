@@ -1,0 +1,203 @@
+"""The Trainer: the course's initialization experiment, symmetry, determinism, divergence, bounded memory."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.datasets import make_dataset
+from engine.network import Network
+from engine.trainer import Trainer
+
+LN2 = np.log(2.0)
+
+
+@pytest.fixture(scope="module")
+def circles():
+    return make_dataset("circles", n_samples=400, noise=0.1, test_fraction=0.25, seed=1)
+
+
+def _trainer(ds, init="he", scale=None, activation="relu", hidden=(10, 5), **kw):
+    net = Network([ds.n_x, *hidden, ds.n_y], activation, init=init, init_scale=scale, seed=kw.pop("seed", 3))
+    return Trainer(net, ds, **{"learning_rate": 0.01, **kw})
+
+
+def test_course_initialization_experiment(circles):
+    """[2, 10, 5, 1], ReLU / sigmoid, full-batch GD, lr 0.01, 15,000 iterations (the course's table)."""
+    runs = {}
+    for name, init, scale in (("zeros", "zeros", None), ("large", "random", 10.0), ("he", "he", None)):
+        tr = _trainer(circles, init, scale, record_every=500)
+        tr.step(15_000)
+        runs[name] = tr.history.frame
+    zeros, large, he = runs["zeros"], runs["large"], runs["he"]
+    assert (zeros.accuracy_train == 0.5).all() and (zeros.accuracy_test == 0.5).all()
+    np.testing.assert_allclose(zeros.cost_train, LN2, rtol=0, atol=1e-12)
+    assert he.accuracy_test.iloc[-1] >= 0.9
+    assert large.cost_train.iloc[0] > 5.0  # "a huge cost" at the start
+    assert large.cost_train.iloc[0] > 5 * he.cost_train.iloc[0]
+    assert large.cost_train.iloc[-1] > he.cost_train.iloc[-1]
+    assert large.accuracy_test.iloc[-1] <= he.accuracy_test.iloc[-1]
+
+
+def test_zero_init_units_stay_identical_while_they_learn(circles):
+    # sigmoid hidden units output 0.5 at z = 0, so W2 does receive gradient, but every unit the same one
+    tr = _trainer(circles, "zeros", activation="sigmoid", hidden=(6, 4), learning_rate=0.5)
+    tr.step(300)
+    for l in (1, 2):
+        W = tr.network.params[f"W{l}"]
+        assert np.all(W == W[0]), f"rows of W{l} differ"
+    assert np.abs(tr.network.params["W2"]).max() > 0  # it did change...
+    assert (tr.history.frame.distinct_1 == 1).all() and (tr.history.frame.distinct_2 == 1).all()
+    he = _trainer(circles, "he", hidden=(6, 4))
+    assert he.history.last["distinct_1"] == 6  # ...random init breaks the symmetry
+
+
+def test_same_config_and_seed_give_bit_identical_histories(circles):
+    def run():
+        tr = _trainer(circles, "he", optimizer="adam", batch_size=16, dropout=0.2, l2=0.01, seed=9,
+                      learning_rate=0.005)
+        tr.step(200)
+        return tr.history.frame, tr.network.theta.copy()
+
+    (h1, t1), (h2, t2) = run(), run()
+    pd.testing.assert_frame_equal(h1, h2, check_exact=True)
+    np.testing.assert_array_equal(t1, t2)
+    tr = _trainer(circles, "he", optimizer="adam", batch_size=16, dropout=0.2, l2=0.01, seed=10)
+    tr.step(200)
+    assert not np.array_equal(tr.network.theta, t1)
+
+
+def test_divergence_stops_keeps_history_and_never_raises(circles):
+    ds = make_dataset("plane", n_samples=200, noise=0.0, seed=0)
+    net = Network([ds.n_x, 16, 16, 1], "relu", loss="mse", init="random", init_scale=20.0, seed=0)
+    tr = Trainer(net, ds, learning_rate=10.0)
+    first = tr.history.last["cost_train"]
+    record = tr.step(500)
+    assert tr.diverged and isinstance(tr.diverged_at, int) and 1 <= tr.diverged_at <= 500
+    assert f"diverged at iteration {tr.diverged_at}" in tr.message and "smaller learning rate" in tr.message
+    frame = tr.history.frame
+    assert len(frame) >= 1 and frame.cost_train.iloc[0] == first
+    assert np.isfinite(frame.cost_train).all()
+    assert record == tr.history.last
+    assert np.all(np.isfinite(tr.network.theta))  # the last finite state is what the UI shows
+    it = tr.iteration
+    tr.step(10)
+    assert tr.iteration == it  # a diverged run stays stopped
+
+
+def test_bounded_memory_on_a_long_run(circles):
+    tr = _trainer(circles, "he", hidden=(4,), record_every=1, max_history=100, max_snapshots=20)
+    tr.step(5_000)
+    frame = tr.history.frame
+    assert len(frame) <= 100 and len(tr.snapshots) <= 20
+    assert frame.iteration.iloc[0] == 0 and frame.iteration.iloc[-1] == 5_000
+    assert frame.iteration.is_monotonic_increasing
+    # recent history stays dense, old history is thinned
+    assert (frame.iteration.diff().iloc[-10:] == 1).all()
+    assert tr.snapshots.iterations[0] == 0 and tr.snapshots.iterations[-1] == 5_000
+
+
+def test_one_step_is_gradient_descent(circles):
+    tr = _trainer(circles, "he", learning_rate=0.1)
+    net = tr.network.copy()
+    expected = {k: v - 0.1 * g for (k, v), g in zip(net.params.items(),
+                                                    net.gradients(circles.X_train, circles.Y_train).values())}
+    tr.step(1)
+    for k, v in expected.items():
+        np.testing.assert_allclose(tr.network.params[k], v, rtol=1e-12, atol=1e-15)
+
+
+def test_minibatch_epochs_and_learning_rate_change(circles):
+    tr = _trainer(circles, "he", batch_size=32)  # 300 examples: 9 batches of 32 and one of 12
+    tr.step(20)
+    assert (tr.iteration, tr.epoch) == (20, 2)
+    tr.set_learning_rate(0.05)
+    row = tr.step(1)
+    assert row["learning_rate"] == 0.05 and tr.iteration == 21
+    with pytest.raises(ValueError, match="learning_rate"):
+        tr.set_learning_rate(float("nan"))
+
+
+def test_reset_restarts_the_same_run(circles):
+    tr = _trainer(circles, "he", batch_size=50, dropout=0.1)
+    tr.step(30)
+    first = tr.history.frame.copy()
+    tr.reset()
+    assert tr.iteration == 0 and len(tr.history) == 1
+    tr.step(30)
+    pd.testing.assert_frame_equal(first, tr.history.frame, check_exact=True)
+
+
+def test_history_columns_and_layer_metrics(circles):
+    tr = _trainer(circles, "he", l2=0.01)
+    tr.step(5)
+    row = tr.history.last
+    for key in ("iteration", "epoch", "cost_train", "cost_test", "accuracy_train", "accuracy_test",
+                "learning_rate", "penalty", "grad_norm_3", "weight_norm_1", "update_ratio_2", "dead_1",
+                "saturated_2", "distinct_1"):
+        assert key in row
+    assert row["penalty"] > 0 and row["grad_norm_1"] > 0 and 0 < row["update_ratio_1"] < 1
+    saturating = _trainer(circles, "random", 10.0, activation="tanh")
+    assert saturating.history.last["saturated_1"] > 0.5
+    assert _trainer(circles, "he", activation="tanh").history.last["saturated_1"] < 0.2
+
+
+def test_dead_relus_are_counted(circles):
+    tr = _trainer(circles, "he", hidden=(8,))
+    tr.network.params["b1"][:4] = -100.0  # four units that can never fire on this data
+    tr.step(1)
+    assert tr.history.last["dead_1"] == 0.5
+
+
+def test_l2_shrinks_weights(circles):
+    plain, decayed = _trainer(circles, "he", learning_rate=0.1), _trainer(circles, "he", learning_rate=0.1, l2=0.05)
+    plain.step(2000)
+    decayed.step(2000)
+    assert decayed.history.last["weight_norm_1"] < plain.history.last["weight_norm_1"]
+
+
+def test_regression_records_r2():
+    ds = make_dataset("plane", n_samples=300, noise=0.05, seed=0)
+    net = Network([ds.n_x, 8, 1], "tanh", loss="mse", seed=0)
+    tr = Trainer(net, ds, learning_rate=0.05)
+    tr.step(2000)
+    assert tr.history.last["r2_test"] > 0.9 and "accuracy_train" not in tr.history.last
+
+
+def test_decision_grid_matches_forward_and_rewinds(circles):
+    tr = _trainer(circles, "he")
+    initial = tr.decision_grid(40)
+    tr.step(200)
+    grid = tr.decision_grid(40)
+    assert grid["output"].shape == (40, 40) and grid["x1"].shape == (40,)
+    g1, g2 = np.meshgrid(grid["x1"], grid["x2"])
+    direct = tr.network.forward(circles.featurize(np.vstack([g1.ravel(), g2.ravel()]))).reshape(40, 40)
+    np.testing.assert_allclose(grid["output"], direct, atol=1e-5)
+    np.testing.assert_allclose(tr.decision_grid(40, iteration=0)["output"], initial["output"])
+    assert not np.allclose(grid["output"], initial["output"])
+    params0 = tr.params_at(0)
+    np.testing.assert_array_equal(params0["W1"], tr.network_at(0).params["W1"])
+
+
+def test_decision_grid_for_three_classes_and_refuses_images():
+    ds = make_dataset("blobs3", n_samples=150, seed=0)
+    tr = Trainer(Network([2, 5, 3], "relu", seed=0), ds, learning_rate=0.1)
+    out = tr.decision_grid(30)["output"]
+    assert out.shape == (3, 30, 30)
+    np.testing.assert_allclose(out.sum(axis=0), 1.0, atol=1e-5)
+    images = make_dataset("shapes", n_samples=40, seed=0)
+    tr = Trainer(Network([images.n_x, 4, 1], seed=0), images, learning_rate=0.1)
+    with pytest.raises(ValueError, match="2-D point data"):
+        tr.decision_grid(10)
+
+
+def test_layer_statistics_shapes(circles):
+    tr = _trainer(circles, "he")
+    tr.step(3)
+    stats = tr.layer_statistics()
+    assert [s["layer"] for s in stats] == [1, 2, 3]
+    assert stats[0]["Z"].shape == (10, circles.m_train) and stats[1]["W"].shape == (5, 10)
+    assert stats[2]["dW"].shape == (1, 5) and stats[2]["db"].shape == (1, 1)
+
+
+def test_mismatched_network_is_refused(circles):
+    with pytest.raises(ValueError, match="does not fit"):
+        Trainer(Network([3, 4, 1]), circles)
