@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.activations import ACTIVATIONS
-from engine.gradcheck import check
+from engine.gradcheck import backprop_gradient, check, numerical_gradient
 from engine.losses import TASK_LOSSES
 from engine.network import Network
 
@@ -46,12 +46,12 @@ def test_backprop_matches_numerical_gradient(activation, loss):
         X, Y = _problem(3, n_y, 6, loss, rng)
         if loss == "mae":  # |a - y| has a kink at a = y; keep targets far from outputs
             Y = Y + 5.0
-        errors = check(net, X, Y)
+        errors = check(net, X, Y, eps=1e-5)
         assert set(errors) == set(net.params)
         assert max(errors.values()) < 1e-6, (activation, loss, output, errors)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)  # same cases on every CI run
 @given(
     sizes=st.lists(st.integers(1, 6), min_size=0, max_size=3),
     n_x=st.integers(1, 4), m=st.integers(1, 8), seed=st.integers(0, 2**16),
@@ -64,8 +64,19 @@ def test_backprop_matches_numerical_gradient_any_shape(sizes, n_x, m, seed, acti
     net = Network([n_x, *sizes, n_y], activation, loss=loss, init="glorot_uniform", seed=seed)
     _randomize_biases(net, rng)
     X, Y = _problem(n_x, n_y, m, loss, rng)
-    errors = check(net, X, Y, l2=l2)
-    assert max(errors.values()) < 1e-6, errors
+    # eps = 1e-5: the central difference's error is truncation ~eps² plus rounding ~1e-16/eps, and
+    # single-unit layers have gradients small enough for 1e-7's rounding noise to exceed 1e-6.
+    # Where a gradient is ~0 (e.g. GELU at its minimum) a relative error measures only that noise:
+    # there, require absolute agreement instead.
+    errors = check(net, X, Y, eps=1e-5, l2=l2)
+    analytic = backprop_gradient(net, X, Y, l2=l2)
+    numeric = numerical_gradient(net, X, Y, eps=1e-5, l2=l2)
+    for name, err in errors.items():
+        idx = net.flat_indices(name)
+        if np.linalg.norm(analytic[idx]) > 1e-4:
+            assert err < 1e-6, (name, errors)
+        else:
+            assert np.abs(analytic[idx] - numeric[idx]).max() < 1e-9, (name, errors)
 
 
 def test_l1_penalty_gradient_matches_numerical():
