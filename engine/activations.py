@@ -225,8 +225,15 @@ def _softmax(z):
     return e
 
 
+def _softmax_backward(dA, Z, A, tmp=None):
+    # Jacobian-vector product of softmax per column: dZ = A * (dA - sum_k dA_k A_k)
+    s = np.multiply(dA, A, tmp).sum(axis=0, keepdims=True)
+    np.subtract(dA, s, dA)
+    return np.multiply(dA, A, dA)
+
+
 SOFTMAX = Activation(
-    name="softmax", label="Softmax", fn=_softmax,
+    name="softmax", label="Softmax", fn=_softmax, fast_backward=_softmax_backward,
     dfn=lambda z: (_softmax(z) * (1.0 - _softmax(z))),  # diagonal of the Jacobian only
     latex=r"\mathrm{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}",
     latex_derivative=r"\frac{\partial a_i}{\partial z_j} = a_i(\delta_{ij} - a_j)",

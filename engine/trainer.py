@@ -71,7 +71,10 @@ class Trainer:
         np.copyto(self._ws_train.A[0], self._Xtr)
         self._ws_test = network.workspace(self._Xte.shape[1])
         np.copyto(self._ws_test.A[0], self._Xte)
-        self._ws_batch: dict[int, tuple] = {}
+        self._ws_batch: dict = {}
+        self._n_in = self._Xtr.shape[0]  # n_x + 1 (the ones row)
+        self._XY = np.vstack([self._Xtr, self._Ytr])
+        self._XY_shuffled = np.empty_like(self._XY)
         self._grid_cache: dict = {}
         self._net32 = None
         self._theta0 = network.theta.copy()
@@ -138,21 +141,26 @@ class Trainer:
         return self.history.last
 
     def _next_batch(self):
-        if self._bs >= self._m:
-            self._pos = self._m
+        """Workspace and Y for the next (mini-)batch.
+
+        Once per epoch the training set [X; 1; Y] is shuffled into one contiguous copy (a single
+        np.take); each mini-batch is then a column slice of it, a view BLAS reads directly, so
+        picking a batch costs no numpy call at all."""
+        m, bs = self._m, self._bs
+        if bs >= m:
+            self._pos = m
             return self._ws_train, self._Ytr
-        if self._pos >= self._m:
-            self._order, self._pos = self.rng.permutation(self._m), 0
-        idx = self._order[self._pos:self._pos + self._bs]
-        self._pos += idx.size
-        entry = self._ws_batch.get(idx.size)
-        if entry is None:
-            entry = (self.network.workspace(idx.size), np.empty((self._Ytr.shape[0], idx.size), self._Ytr.dtype))
-            self._ws_batch[idx.size] = entry
-        ws, Yb = entry
-        np.take(self._Xtr, idx, axis=1, out=ws.A[0], mode="clip")
-        np.take(self._Ytr, idx, axis=1, out=Yb, mode="clip")
-        return ws, Yb
+        if self._pos >= m:
+            np.take(self._XY, self.rng.permutation(m), axis=1, out=self._XY_shuffled, mode="clip")
+            self._pos = 0
+        start = self._pos
+        self._pos = stop = min(start + bs, m)
+        ws = self._ws_batch.get(stop - start)
+        if ws is None:
+            ws = self._ws_batch[stop - start] = self.network.workspace(stop - start)
+        ws.A[0] = self._XY_shuffled[:self._n_in, start:stop]
+        ws.av[0] = self._XY_shuffled[:self._n_in - 1, start:stop]
+        return ws, self._XY_shuffled[self._n_in:, start:stop]
 
     def _diverge(self, iteration: int, why: str) -> None:
         self.diverged, self.diverged_at = True, int(iteration)

@@ -12,7 +12,7 @@ from engine.network import Network
 OUTPUTS = {  # loss -> output activations worth checking with it
     "bce": ["sigmoid"],
     "softmax_ce": ["softmax"],
-    "mse": ["linear", "tanh", "sigmoid"],
+    "mse": ["linear", "tanh", "sigmoid", "softmax"],
     "mae": ["linear", "tanh"],
 }
 
