@@ -105,6 +105,21 @@ TASK_LOSSES = {
 }
 
 
+# Output activations each loss can be paired with (None = any): cross-entropy needs a probability.
+LOSS_OUTPUTS = {"bce": ("sigmoid", "softmax"), "softmax_ce": ("softmax",), "mse": None, "mae": None}
+
+
+def check_output(loss: Loss, output: str, n_y: int) -> None:
+    """Refuse output activation / loss pairs that cannot learn, with the reason."""
+    allowed = LOSS_OUTPUTS.get(loss.name)
+    if allowed is not None and output not in allowed:
+        raise ValueError(f"loss {loss.name!r} needs a probability at the output: output activation "
+                         f"must be one of {', '.join(allowed)}; got {output!r}")
+    if output == "softmax" and n_y < 2:
+        raise ValueError("a softmax output needs at least 2 output units (with 1 it is always 1); "
+                         "use sigmoid for a single output")
+
+
 def get_loss(name_or_obj) -> Loss:
     if isinstance(name_or_obj, Loss):
         return name_or_obj

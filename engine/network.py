@@ -22,7 +22,7 @@ import numpy as np
 
 from .activations import Activation, get_activation, get_output_activation
 from .initializers import get_initializer
-from .losses import Loss, get_loss
+from .losses import Loss, check_output, get_loss
 from .regularization import inverted_dropout_mask
 
 
@@ -75,6 +75,7 @@ class Network:
             raise ValueError(f"activation list has {len(activation)} entries but there are {n_hidden} hidden layers")
         self.loss: Loss = get_loss(loss or ("bce" if sizes[-1] == 1 else "softmax_ce"))
         out = get_output_activation(output_activation or self.loss.default_output)
+        check_output(self.loss, out.name, sizes[-1])
         # g[1..L]; index 0 unused so that g[l] matches the course's layer numbers
         self.activations: list = [None] + [get_activation(a) for a in activation] + [out]
         self._fused = self.loss.fused_output == out.name

@@ -90,7 +90,7 @@ class Trainer:
         self.optimizer.reset()
         self.iteration = self.epoch = 0
         self._order, self._pos = None, self._m
-        self.history = History(self._max_history)
+        self._log = History(self._max_history)
         self.snapshots = Snapshots(self._max_snapshots)
         self.diverged, self.diverged_at, self.message = False, None, ""
         return self._record()
@@ -107,13 +107,19 @@ class Trainer:
         self.optimizer.learning_rate = lr
 
     @property
-    def history_frame(self):
-        return self.history.frame
+    def history(self):
+        """One row per recorded iteration, as a pandas DataFrame (built on demand, then cached)."""
+        return self._log.frame
+
+    @property
+    def last_record(self) -> dict | None:
+        """The newest history row as a dict (cheap: no DataFrame is built)."""
+        return self._log.last
 
     def step(self, n: int = 1) -> dict:
         """Advance n iterations (fewer if the run diverges); returns the newest history row."""
         if self.diverged:
-            return self.history.last
+            return self._log.last
         net, theta, grad = self.network, self.network.theta, self.network.grad
         forward, backward, update = net.forward_workspace, net.backward_workspace, self.optimizer.update
         penalize = self._penalty_grad if self._penalty_grad.active else None
@@ -138,7 +144,7 @@ class Trainer:
                     self._record()
                     if self.diverged:
                         break
-        return self.history.last
+        return self._log.last
 
     def _next_batch(self):
         """Workspace and Y for the next (mini-)batch.
@@ -198,7 +204,7 @@ class Trainer:
         row["penalty"] = penalty(net.theta, net.weight_mask, self.l1, self.l2) if self._penalty_grad.active else 0.0
         if not math.isfinite(row["cost_train"]):
             self._diverge(self.iteration, "the cost became NaN or infinite")
-            return self.history.last
+            return self._log.last
         first = self.iteration == 0
         with np.errstate(all="ignore"):
             for l in range(1, net.L + 1):
@@ -217,7 +223,7 @@ class Trainer:
                 row[f"dead_{l}"] = metrics.dead_fraction(g, Z)
                 row[f"saturated_{l}"] = metrics.saturated_fraction(g, Z)
                 row[f"distinct_{l}"] = metrics.distinct_units(net.params[f"W{l}"], net.params[f"b{l}"])
-        self.history.append(row)
+        self._log.append(row)
         self.snapshots.add(self.iteration, net.theta)
         return row
 

@@ -132,6 +132,10 @@ def test_per_layer_activations_and_bad_arguments():
         Network([2, 0, 1])
     with pytest.raises(ValueError, match="shape"):
         net.forward(np.zeros((3, 4)))
+    with pytest.raises(ValueError, match="probability"):
+        Network([2, 3, 1], "relu", output_activation="tanh", loss="bce")
+    with pytest.raises(ValueError, match="at least 2 output units"):
+        Network([2, 3, 1], "relu", output_activation="softmax", loss="mse")
     with pytest.raises(TypeError):
         net.params["W1"] = np.zeros((3, 2))  # parameters are views into one buffer: assign in place
 

@@ -26,7 +26,7 @@ def test_course_initialization_experiment(circles):
     for name, init, scale in (("zeros", "zeros", None), ("large", "random", 10.0), ("he", "he", None)):
         tr = _trainer(circles, init, scale, record_every=500)
         tr.step(15_000)
-        runs[name] = tr.history.frame
+        runs[name] = tr.history
     zeros, large, he = runs["zeros"], runs["large"], runs["he"]
     assert (zeros.accuracy_train == 0.5).all() and (zeros.accuracy_test == 0.5).all()
     np.testing.assert_allclose(zeros.cost_train, LN2, rtol=0, atol=1e-12)
@@ -45,9 +45,9 @@ def test_zero_init_units_stay_identical_while_they_learn(circles):
         W = tr.network.params[f"W{l}"]
         assert np.all(W == W[0]), f"rows of W{l} differ"
     assert np.abs(tr.network.params["W2"]).max() > 0  # it did change...
-    assert (tr.history.frame.distinct_1 == 1).all() and (tr.history.frame.distinct_2 == 1).all()
+    assert (tr.history.distinct_1 == 1).all() and (tr.history.distinct_2 == 1).all()
     he = _trainer(circles, "he", hidden=(6, 4))
-    assert he.history.last["distinct_1"] == 6  # ...random init breaks the symmetry
+    assert he.last_record["distinct_1"] == 6  # ...random init breaks the symmetry
 
 
 def test_same_config_and_seed_give_bit_identical_histories(circles):
@@ -55,7 +55,7 @@ def test_same_config_and_seed_give_bit_identical_histories(circles):
         tr = _trainer(circles, "he", optimizer="adam", batch_size=16, dropout=0.2, l2=0.01, seed=9,
                       learning_rate=0.005)
         tr.step(200)
-        return tr.history.frame, tr.network.theta.copy()
+        return tr.history, tr.network.theta.copy()
 
     (h1, t1), (h2, t2) = run(), run()
     pd.testing.assert_frame_equal(h1, h2, check_exact=True)
@@ -69,14 +69,14 @@ def test_divergence_stops_keeps_history_and_never_raises(circles):
     ds = make_dataset("plane", n_samples=200, noise=0.0, seed=0)
     net = Network([ds.n_x, 16, 16, 1], "relu", loss="mse", init="random", init_scale=20.0, seed=0)
     tr = Trainer(net, ds, learning_rate=10.0)
-    first = tr.history.last["cost_train"]
+    first = tr.last_record["cost_train"]
     record = tr.step(500)
     assert tr.diverged and isinstance(tr.diverged_at, int) and 1 <= tr.diverged_at <= 500
     assert f"diverged at iteration {tr.diverged_at}" in tr.message and "smaller learning rate" in tr.message
-    frame = tr.history.frame
+    frame = tr.history
     assert len(frame) >= 1 and frame.cost_train.iloc[0] == first
     assert np.isfinite(frame.cost_train).all()
-    assert record == tr.history.last
+    assert record == tr.last_record
     assert np.all(np.isfinite(tr.network.theta))  # the last finite state is what the UI shows
     it = tr.iteration
     tr.step(10)
@@ -86,7 +86,7 @@ def test_divergence_stops_keeps_history_and_never_raises(circles):
 def test_bounded_memory_on_a_long_run(circles):
     tr = _trainer(circles, "he", hidden=(4,), record_every=1, max_history=100, max_snapshots=20)
     tr.step(5_000)
-    frame = tr.history.frame
+    frame = tr.history
     assert len(frame) <= 100 and len(tr.snapshots) <= 20
     assert frame.iteration.iloc[0] == 0 and frame.iteration.iloc[-1] == 5_000
     assert frame.iteration.is_monotonic_increasing
@@ -119,39 +119,39 @@ def test_minibatch_epochs_and_learning_rate_change(circles):
 def test_reset_restarts_the_same_run(circles):
     tr = _trainer(circles, "he", batch_size=50, dropout=0.1)
     tr.step(30)
-    first = tr.history.frame.copy()
+    first = tr.history.copy()
     tr.reset()
     assert tr.iteration == 0 and len(tr.history) == 1
     tr.step(30)
-    pd.testing.assert_frame_equal(first, tr.history.frame, check_exact=True)
+    pd.testing.assert_frame_equal(first, tr.history, check_exact=True)
 
 
 def test_history_columns_and_layer_metrics(circles):
     tr = _trainer(circles, "he", l2=0.01)
     tr.step(5)
-    row = tr.history.last
+    row = tr.last_record
     for key in ("iteration", "epoch", "cost_train", "cost_test", "accuracy_train", "accuracy_test",
                 "learning_rate", "penalty", "grad_norm_3", "weight_norm_1", "update_ratio_2", "dead_1",
                 "saturated_2", "distinct_1"):
         assert key in row
     assert row["penalty"] > 0 and row["grad_norm_1"] > 0 and 0 < row["update_ratio_1"] < 1
     saturating = _trainer(circles, "random", 10.0, activation="tanh")
-    assert saturating.history.last["saturated_1"] > 0.5
-    assert _trainer(circles, "he", activation="tanh").history.last["saturated_1"] < 0.2
+    assert saturating.last_record["saturated_1"] > 0.5
+    assert _trainer(circles, "he", activation="tanh").last_record["saturated_1"] < 0.2
 
 
 def test_dead_relus_are_counted(circles):
     tr = _trainer(circles, "he", hidden=(8,))
     tr.network.params["b1"][:4] = -100.0  # four units that can never fire on this data
     tr.step(1)
-    assert tr.history.last["dead_1"] == 0.5
+    assert tr.last_record["dead_1"] == 0.5
 
 
 def test_l2_shrinks_weights(circles):
     plain, decayed = _trainer(circles, "he", learning_rate=0.1), _trainer(circles, "he", learning_rate=0.1, l2=0.05)
     plain.step(2000)
     decayed.step(2000)
-    assert decayed.history.last["weight_norm_1"] < plain.history.last["weight_norm_1"]
+    assert decayed.last_record["weight_norm_1"] < plain.last_record["weight_norm_1"]
 
 
 def test_regression_records_r2():
@@ -159,7 +159,7 @@ def test_regression_records_r2():
     net = Network([ds.n_x, 8, 1], "tanh", loss="mse", seed=0)
     tr = Trainer(net, ds, learning_rate=0.05)
     tr.step(2000)
-    assert tr.history.last["r2_test"] > 0.9 and "accuracy_train" not in tr.history.last
+    assert tr.last_record["r2_test"] > 0.9 and "accuracy_train" not in tr.last_record
 
 
 def test_decision_grid_matches_forward_and_rewinds(circles):
