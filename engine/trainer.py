@@ -244,7 +244,20 @@ class Trainer:
         """The network's output over a resolution × resolution grid of the input plane, in one pass.
 
         Returns {"x1": (r,), "x2": (r,), "output": (r, r) for one output or (k, r, r)}, rows along x2
-        (as a heatmap draws them). ``iteration`` evaluates a snapshot instead of the current weights."""
+        (as a heatmap draws them). ``iteration`` evaluates a snapshot instead of the current weights.
+        Computed in float32: it is for display."""
+        x1, x2, ws = self._grid_pass(resolution, bounds, iteration)
+        out = ws.A[-1].reshape(ws.A[-1].shape[0], len(x2), len(x1))
+        return {"x1": x1, "x2": x2, "output": (out[0] if out.shape[0] == 1 else out).copy()}
+
+    def unit_grids(self, resolution: int = 30, bounds=None, iteration: int | None = None) -> dict:
+        """What every unit computes over the input plane (TensorFlow Playground's neuron pictures):
+        {"x1", "x2", "layers": [A[1] as (n1, r, r), ..., A[L] as (n_L, r, r)]} in float32."""
+        x1, x2, ws = self._grid_pass(resolution, bounds, iteration)
+        r = (len(x2), len(x1))
+        return {"x1": x1, "x2": x2, "layers": [ws.av[l].reshape(-1, *r).copy() for l in range(1, len(ws.av))]}
+
+    def _grid_pass(self, resolution, bounds, iteration):
         ds = self.dataset
         if ds.points_train is None:
             raise ValueError(f"dataset {ds.name!r} is not 2-D point data; it has no decision grid")
@@ -259,15 +272,15 @@ class Trainer:
             g1, g2 = np.meshgrid(x1, x2)  # row i is x2[i], column j is x1[j]
             ws = self._grid_network().workspace(resolution * resolution)
             ws.set_input(ds.featurize(np.vstack([g1.ravel(), g2.ravel()])))
-            self._grid_cache = {key: (x1, x2, ws)}  # keep one grid: the UI asks for the same one each frame
+            # keep the two grids the UI asks for each frame (the boundary and the unit pictures)
+            self._grid_cache = {**dict(list(self._grid_cache.items())[-1:]), key: (x1, x2, ws)}
         x1, x2, ws = self._grid_cache[key]
         net32 = self._grid_network()
         theta = self.network.theta if iteration is None else self.snapshots.at(iteration)[1]
         np.copyto(net32.theta, theta, casting="same_kind")
         with np.errstate(all="ignore"):
-            A = net32.forward_workspace(ws)
-        out = A.reshape(A.shape[0], resolution, resolution)
-        return {"x1": x1, "x2": x2, "output": (out[0] if A.shape[0] == 1 else out).copy()}
+            net32.forward_workspace(ws)
+        return x1, x2, ws
 
     def _grid_network(self):
         # The grid is for display: float32 halves memory traffic and numpy's float32 tanh/exp are

@@ -177,6 +177,14 @@ def test_decision_grid_matches_forward_and_rewinds(circles):
     np.testing.assert_array_equal(params0["W1"], tr.network_at(0).params["W1"])
 
 
+def test_unit_grids_show_every_unit(circles):
+    tr = _trainer(circles, "he")
+    grids = tr.unit_grids(12)
+    assert [g.shape for g in grids["layers"]] == [(10, 12, 12), (5, 12, 12), (1, 12, 12)]
+    np.testing.assert_allclose(grids["layers"][-1][0], tr.decision_grid(12)["output"], atol=1e-6)
+    assert grids["layers"][0].min() >= 0  # ReLU units
+
+
 def test_decision_grid_for_three_classes_and_refuses_images():
     ds = make_dataset("blobs3", n_samples=150, seed=0)
     tr = Trainer(Network([2, 5, 3], "relu", seed=0), ds, learning_rate=0.1)
