@@ -41,19 +41,12 @@ class Trainer:
             raise ValueError(
                 f"network {list(network.layer_sizes)} does not fit the data: X has {dataset.X_train.shape[0]} "
                 f"features and Y has {dataset.Y_train.shape[0]} outputs")
-        for name, value, lo, hi in (("l1", l1, 0, math.inf), ("l2", l2, 0, math.inf), ("dropout", dropout, 0, 0.999)):
-            if not (lo <= float(value) <= hi):
-                raise ValueError(f"{name} must be in [{lo}, {hi}]; got {value}")
         if int(record_every) < 1:
             raise ValueError(f"record_every must be >= 1; got {record_every}")
         dt = network.dtype
         self._Xtr, self._Ytr = _with_ones(dataset.X_train, dt), np.asarray(dataset.Y_train, dt)
         self._Xte, self._Yte = _with_ones(dataset.X_test, dt), np.asarray(dataset.Y_test, dt)
         self._m = self._Xtr.shape[1]
-        if batch_size is not None and int(batch_size) < 1:
-            raise ValueError(f"batch_size must be >= 1 or None (full batch); got {batch_size}")
-        self.batch_size = None if batch_size is None else int(batch_size)
-        self._bs = self._m if batch_size is None else min(int(batch_size), self._m)
         if not isinstance(schedule, Schedule):
             schedule = make_schedule(schedule, **(schedule_options or {}))
         if isinstance(optimizer, Optimizer):
@@ -61,9 +54,7 @@ class Trainer:
         else:
             self.optimizer = make_optimizer(optimizer, learning_rate, schedule, **(optimizer_options or {}))
         self.set_learning_rate(learning_rate if not isinstance(optimizer, Optimizer) else optimizer.learning_rate)
-        self.l1, self.l2 = float(l1), float(l2)
-        self._penalty_grad = PenaltyGradient(network.weight_mask, l1, l2)
-        self.keep_prob = 1.0 - float(dropout)
+        self.update_settings(batch_size=batch_size, l1=l1, l2=l2, dropout=dropout)
         self.seed, self.record_every = seed, int(record_every)
         self._max_history, self._max_snapshots = max_history, max_snapshots
         self._w_idx = [None] + [network.flat_indices(f"W{l}") for l in range(1, network.L + 1)]
@@ -106,6 +97,35 @@ class Trainer:
             raise ValueError(f"learning_rate must be a finite number > 0; got {lr}")
         self.optimizer.learning_rate = lr
 
+    def update_settings(self, *, optimizer=None, batch_size=..., l1=None, l2=None, dropout=None) -> None:
+        """Change training settings mid-run; parameters, history and the iteration count are kept.
+        A new optimizer starts with fresh state (its moving averages) at the current iteration."""
+        if batch_size is not ...:
+            if batch_size is not None and (isinstance(batch_size, bool) or int(batch_size) < 1):
+                raise ValueError(f"batch_size must be >= 1 or None (full batch); got {batch_size}")
+            self.batch_size = None if batch_size is None else int(batch_size)
+            self._bs = self._m if batch_size is None else min(int(batch_size), self._m)
+            self._pos = self._m  # the next batch starts a fresh shuffle
+        for name, value, hi in (("l1", l1, 10.0), ("l2", l2, 10.0), ("dropout", dropout, 0.999)):
+            if value is not None and not (0.0 <= float(value) <= hi):
+                raise ValueError(f"{name} must be in [0, {hi:g}]; got {value}")
+        if l1 is not None or l2 is not None:
+            self.l1 = float(l1 if l1 is not None else self.l1)
+            self.l2 = float(l2 if l2 is not None else self.l2)
+            self._penalty_grad = PenaltyGradient(self.network.weight_mask, self.l1, self.l2)
+        if dropout is not None:
+            self.keep_prob = 1.0 - float(dropout)
+        if optimizer is not None:
+            optimizer.t = getattr(self, "iteration", 0)  # schedules continue from here
+            self.optimizer = optimizer
+
+    def record(self) -> dict:
+        """Record a history row now (if this iteration has none yet), e.g. at the end of a UI frame."""
+        last = self._log.last
+        if self.diverged or (last is not None and last["iteration"] == self.iteration):
+            return last
+        return self._record()
+
     @property
     def history(self):
         """One row per recorded iteration, as a pandas DataFrame (built on demand, then cached)."""
@@ -124,7 +144,8 @@ class Trainer:
         forward, backward, update = net.forward_workspace, net.backward_workspace, self.optimizer.update
         penalize = self._penalty_grad if self._penalty_grad.active else None
         with np.errstate(all="ignore"):  # overflow is handled as divergence, not warned about
-            for _ in range(int(n)):
+            n = int(n)
+            for k in range(n):
                 ws, Y = self._next_batch()
                 forward(ws, self.keep_prob, self.rng)
                 backward(ws, Y)
@@ -134,7 +155,7 @@ class Trainer:
                     self._diverge(self.iteration + 1, "the gradient became NaN or infinite")
                     break
                 record = (self.iteration + 1) % self.record_every == 0
-                if record:
+                if record or k == n - 1:  # keep θ before the update for the update/weight ratio
                     np.copyto(self._theta_prev, theta)
                 update(theta, grad)
                 self.iteration += 1

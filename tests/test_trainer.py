@@ -209,3 +209,23 @@ def test_layer_statistics_shapes(circles):
 def test_mismatched_network_is_refused(circles):
     with pytest.raises(ValueError, match="does not fit"):
         Trainer(Network([3, 4, 1]), circles)
+
+
+def test_settings_change_mid_run_continues(circles):
+    from engine.optimizers import make_optimizer
+
+    tr = _trainer(circles, "he", record_every=1000)
+    tr.step(50)
+    theta = tr.network.theta.copy()
+    tr.update_settings(optimizer=make_optimizer("adam", 0.01), batch_size=20, l2=0.1, dropout=0.2)
+    assert tr.iteration == 50 and np.array_equal(tr.network.theta, theta)
+    tr.step(15)  # 300 / 20 = 15 batches: exactly one more epoch
+    assert tr.iteration == 65 and tr.epoch == 51
+    row = tr.record()
+    assert row["iteration"] == 65 and row["penalty"] > 0 and np.isfinite(row["update_ratio_1"])
+    assert tr.record() is row or tr.record()["iteration"] == 65  # idempotent per iteration
+    assert len(tr.history) == 2
+    with pytest.raises(ValueError, match="dropout"):
+        tr.update_settings(dropout=1.5)
+    with pytest.raises(ValueError, match="batch_size"):
+        tr.update_settings(batch_size=0)
