@@ -41,6 +41,15 @@ def saturated_fraction(activation, Z: np.ndarray) -> float:
     return float(np.count_nonzero(np.abs(activation.derivative(Z)) < SATURATION_THRESHOLD) / Z.size)
 
 
+_PROBE = np.random.default_rng(20101).standard_normal(4097)  # fixed: the count must be reproducible
+
+
 def distinct_units(W: np.ndarray, b: np.ndarray) -> int:
-    """Number of different units in a layer: distinct rows of [W | b]. Zero init keeps this at 1."""
-    return int(np.unique(np.hstack([W, b]), axis=0).shape[0])
+    """Number of different units in a layer: distinct rows of [W | b]. Zero init keeps this at 1.
+
+    Rows are compared through one random projection [W | b] r: identical rows give identical
+    numbers, different rows differ with probability 1; a 1-D unique is ~10x cheaper than a row-wise one."""
+    k = W.shape[1]
+    if k + 1 > _PROBE.size:
+        return int(np.unique(np.hstack([W, b]), axis=0).shape[0])
+    return int(np.unique(W @ _PROBE[:k] + b[:, 0] * _PROBE[k]).size)

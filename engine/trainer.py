@@ -204,17 +204,16 @@ class Trainer:
     def evaluate(self) -> dict:
         """Cost and accuracy (or R²) on the train and test sets at the current parameters."""
         net, loss = self.network, self.network.loss
+        row = {}
         with np.errstate(all="ignore"):
-            A = net.forward_workspace(self._ws_train)
-            row = {"cost_train": loss.cost(A, self._Ytr), **self._score(A, self._Ytr, "train")}
+            # test first, train last: the cached Z[l] the layer metrics read are then the training set's
             if self._Xte.shape[1]:
                 At = net.forward_workspace(self._ws_test)
                 row.update({"cost_test": loss.cost(At, self._Yte), **self._score(At, self._Yte, "test")})
-            else:
-                row.update({"cost_test": float("nan"), **{k.replace("train", "test"): float("nan")
-                                                          for k in self._score(A, self._Ytr, "train")}})
-            # the train forward runs last so the cached Z[l] are the training set's
-            net.forward_workspace(self._ws_train)
+            A = net.forward_workspace(self._ws_train)
+            row = {"cost_train": loss.cost(A, self._Ytr), **self._score(A, self._Ytr, "train"), **row}
+        if "cost_test" not in row:  # no test set
+            row.update({k.replace("train", "test"): float("nan") for k in list(row)})
         return row
 
     def _record(self) -> dict:
