@@ -86,6 +86,12 @@ class Trainer:
         self.diverged, self.diverged_at, self.message = False, None, ""
         return self._record()
 
+    def restart_from_current_weights(self) -> dict:
+        """Make the network's current parameters the run's starting point (e.g. weights loaded from a
+        saved run) and reset to iteration 0 from them; Reset then returns to these weights."""
+        self._theta0 = self.network.theta.copy()
+        return self.reset()
+
     @property
     def learning_rate(self) -> float:
         return self.optimizer.learning_rate

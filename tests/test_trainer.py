@@ -229,3 +229,15 @@ def test_settings_change_mid_run_continues(circles):
         tr.update_settings(dropout=1.5)
     with pytest.raises(ValueError, match="batch_size"):
         tr.update_settings(batch_size=0)
+
+
+def test_restart_from_loaded_weights(circles):
+    trained = _trainer(circles, "he")
+    trained.step(500)
+    fresh = _trainer(circles, "he", seed=99)
+    fresh.network.set_params(trained.network.params)
+    row = fresh.restart_from_current_weights()
+    assert row["iteration"] == 0 and row["cost_train"] == pytest.approx(trained.evaluate()["cost_train"])
+    fresh.step(5)
+    fresh.reset()
+    np.testing.assert_array_equal(fresh.network.theta, trained.network.theta)
