@@ -303,8 +303,8 @@ class Trainer:
         x1, x2, ws = self._grid_cache[key]
         net32 = self._grid_network()
         theta = self.network.theta if iteration is None else self.snapshots.at(iteration)[1]
-        np.copyto(net32.theta, theta, casting="same_kind")
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):  # a diverged run's huge weights overflow float32: inf is fine here
+            np.copyto(net32.theta, theta, casting="same_kind")
             net32.forward_workspace(ws)
         return x1, x2, ws
 

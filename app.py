@@ -1,0 +1,22 @@
+"""Descent Lab entry point: page config, plotly.js for the live charts, navigation.
+
+Pages live in app_pages/, not pages/: Streamlit still treats a folder named pages/ as a legacy
+multipage app for the first session after the server starts, so a shared link opened first would
+run that page without this entry point (no wide layout, no plotly.js, a different sidebar)."""
+from pathlib import Path
+
+import streamlit as st
+
+from ui.live_chart import ensure_plotly_loaded
+
+ASSETS = Path(__file__).parent / "assets"
+
+st.set_page_config(page_title="Descent Lab", page_icon=str(ASSETS / "icon.png"), layout="wide")
+ensure_plotly_loaded()
+page = st.navigation([
+    st.Page("app_pages/home.py", title="Descent Lab", icon=":material/home:", default=True),
+    st.Page("app_pages/playground.py", title="Playground", icon=":material/science:"),
+])
+with st.sidebar:
+    st.toggle("Presentation mode", key="dl_presentation", help="Larger fonts and charts for a projector")
+page.run()

@@ -1,0 +1,37 @@
+"""Playground: choose a network, press Play, watch it learn."""
+import streamlit as st
+
+from ui import config_panel, exports, live_loop, state
+from ui import playground_view as view
+
+state.init_state()
+config_panel.config_panel()
+state.sync_query_params(state.current_config())
+
+st.title("Playground")
+for kind, text in state.pop_notices():
+    getattr(st, kind)(text)
+
+live_loop.controls()
+tr = state.current_run().trainer
+playing = st.session_state[state.Keys.PLAYING]
+
+opts = st.columns([3, 1, 1, 1])
+panel = opts[0].segmented_control("Detail", view.PANELS, default="Network", key="view_panel") or "Network"
+opts[1].toggle("Test points", value=True, key="view_show_test")
+opts[2].toggle("Discretize", key="view_discretize")
+opts[3].toggle("Log cost", key="view_log_cost")
+if panel == "Weights":
+    st.select_slider("Layer", list(range(1, tr.network.L + 1)), key="view_weight_layer")
+
+rewind = None
+its = tr.snapshots.iterations
+if not playing and len(its) > 1:
+    at = st.select_slider("Rewind: show the run as it was at iteration", its, value=its[-1], key="view_rewind")
+    rewind = None if at == its[-1] else at
+    if rewind is not None:
+        st.info(f"Rewound: the boundary, network and weights show iteration {rewind:,} "
+                f"(training is at {tr.iteration:,}; Play continues from there).", icon=":material/history:")
+
+live_loop.live_area(lambda: (view.status_line(), view.main_charts(rewind), view.detail_panel(panel, rewind)))
+exports.export_section()

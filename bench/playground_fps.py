@@ -1,0 +1,95 @@
+"""How alive the Playground is in a real browser: frames per second of every visible live chart, the
+share of blank samples, and the time from page load to the first chart.
+
+    python -m bench.playground_fps [--seconds 10] [--query "seed=1"] [--panel Network]
+
+Starts `streamlit run app.py`, opens /playground in headless Chromium, presses Play and, over the
+window, counts Plotly redraws (`plotly_afterplot`) per live chart, the distinct iteration values the
+status line showed (training frames), blank samples (every 50 ms: a chart with no drawn trace) and
+server CPU. Prints a Markdown table. Browser and server share this machine's two cores.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.live_chart_fps import cpu_seconds, rss_mb  # noqa: E402
+from tests.browser import launch_browser, start_streamlit, wait_for_app  # noqa: E402
+
+PROBE = r"""
+window.__pg = { draws: new Map(), samples: 0, blank: 0, firstChart: null, iterations: new Set() };
+new MutationObserver(() => {
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    if (__pg.draws.has(gd) || typeof gd.on !== 'function') continue;
+    __pg.draws.set(gd, 0);
+    gd.on('plotly_afterplot', () => __pg.draws.set(gd, __pg.draws.get(gd) + 1));
+  }
+}).observe(document, { subtree: true, childList: true });
+setInterval(() => {
+  const charts = [...document.querySelectorAll('.js-plotly-plot')];
+  const drawn = charts.filter((gd) => gd.querySelector('.overplot .trace, .overplot image, .layer-above image'));
+  if (__pg.firstChart === null) { if (drawn.length >= 2) __pg.firstChart = performance.now(); return; }
+  __pg.samples += charts.length; __pg.blank += charts.length - drawn.length;
+  const m = [...document.querySelectorAll('[data-testid="stMetric"]')].find((e) => e.innerText.startsWith('Iteration'));
+  if (m) __pg.iterations.add(m.innerText.split('\n').pop());
+}, 50);
+"""
+
+READ = """() => ({ draws: [...__pg.draws.entries()].filter(([gd]) => gd.isConnected).map(([, n]) => n),
+                  samples: __pg.samples, blank: __pg.blank, firstChart: __pg.firstChart,
+                  iterations: __pg.iterations.size })"""
+
+
+def measure(seconds: float, query: str, panel: str) -> dict:
+    with start_streamlit(str(ROOT / "app.py")) as (base, proc):
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            browser = launch_browser(pw)
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.add_init_script(PROBE)
+            page.goto(f"{base}/playground?{query}")
+            wait_for_app(page)
+            page.wait_for_function("() => window.__pg.firstChart !== null", timeout=60_000)
+            first = page.evaluate("() => window.__pg.firstChart")
+            if panel != "Network":
+                page.get_by_role("button", name=panel, exact=True).click()
+                wait_for_app(page)
+            page.locator(".st-key-btn_play button").click()
+            page.wait_for_timeout(1500)  # settle: the first frames size the per-frame iterations
+            before, cpu0, t0 = page.evaluate(READ), cpu_seconds(proc.pid), time.perf_counter()
+            page.wait_for_timeout(seconds * 1000)
+            after, cpu1, dt = page.evaluate(READ), cpu_seconds(proc.pid), time.perf_counter() - t0
+            mem = rss_mb(proc.pid)
+            browser.close()
+    n = min(len(before["draws"]), len(after["draws"]))
+    per_chart = [(after["draws"][i] - before["draws"][i]) / dt for i in range(n)]
+    return {
+        "charts": n, "fps_min": min(per_chart) if per_chart else 0.0,
+        "fps_mean": sum(per_chart) / n if n else 0.0,
+        "frames": (after["iterations"] - before["iterations"]) / dt,
+        "blank": (after["blank"] - before["blank"]) / max(after["samples"] - before["samples"], 1),
+        "first_chart_s": first / 1000, "cpu": (cpu1 - cpu0) / dt, "rss_mb": mem,
+    }
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--query", default="seed=0")
+    ap.add_argument("--panel", default="Network")
+    args = ap.parse_args(argv)
+    r = measure(args.seconds, args.query, args.panel)
+    print(f"| live charts | chart redraws/s (slowest / mean) | status frames/s | blank samples | "
+          f"page load to first chart | server CPU | server RSS |\n|---|---|---|---|---|---|---|\n"
+          f"| {r['charts']} ({args.panel} panel) | {r['fps_min']:.1f} / {r['fps_mean']:.1f} | {r['frames']:.1f} | "
+          f"{r['blank']:.1%} | {r['first_chart_s']:.1f} s | {r['cpu']:.0%} of a core | {r['rss_mb']:.0f} MB |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

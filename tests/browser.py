@@ -1,0 +1,119 @@
+"""Helpers for tests and benches that drive a real Streamlit server in headless Chromium.
+
+    from tests.browser import launch_browser, require_chromium, start_streamlit
+
+    def test_page():
+        require_chromium()                      # skip (or fail when CI=true) without a browser
+        with start_streamlit("app.py") as (base_url, proc), sync_playwright() as pw:
+            browser = launch_browser(pw)
+            page = browser.new_page()
+            page.goto(base_url)
+            wait_for_app(page)                  # the first script run has finished
+
+`start_streamlit(script_path, port=None)` runs `streamlit run` headless on a free loopback port
+(file watcher off, no usage stats), waits for `/_stcore/health`, yields `(base_url, process)` and
+always kills the server, even when the test fails. Extra `streamlit run` flags go in `args`
+(e.g. `["--runner.postScriptGC", "false"]`). Its output goes to a temporary log file that is
+printed in the error when the server does not come up.
+
+`launch_browser(playwright)` starts Debian's Chromium (`apt-get install chromium`; Playwright
+cannot download browsers here) with flags for a container. Locate buttons by key
+(`.st-key-<key> button`): a bare "Reset" also matches Plotly's "Reset axes".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]
+APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+INSTALL_HINT = "Chromium is missing: install it with `apt-get update && apt-get install -y chromium`"
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def require_chromium() -> str:
+    """The Chromium path; skips the calling test without one, but fails it when CI=true."""
+    import pytest
+
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(INSTALL_HINT + " (CI must run the browser tests)")
+        pytest.skip(INSTALL_HINT)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def start_streamlit(
+    script_path: str | Path, port: int | None = None, args: Sequence[str] = (), timeout: float = 60
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run `streamlit run script_path` headless; yield (base_url, process); always stop it."""
+    port = port or free_port()
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(script_path),
+        "--server.headless", "true", "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none", *args,
+    ]
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(base_url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError(f"streamlit did not start: {log.read().decode(errors='replace')}")
+            time.sleep(0.2)
+        yield base_url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def launch_browser(playwright, **kwargs):
+    """Debian's Chromium, headless, with flags that work as root in a container."""
+    path = chromium_path()
+    if path is None:
+        raise RuntimeError(INSTALL_HINT)
+    return playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS,
+                                      **kwargs)
+
+
+def wait_for_app(page, timeout_ms: float = 60_000) -> None:
+    """Wait until the app's first script run has finished."""
+    page.wait_for_selector(APP_IDLE, timeout=timeout_ms)

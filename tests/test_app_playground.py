@@ -1,0 +1,91 @@
+"""AppTest for the landing page and the Playground: widgets found by key, no exception anywhere.
+
+AppTest runs fragments inline and never ticks run_every, so training is driven with the Step button."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from engine.config import RunConfig
+from engine.presets import PRESETS
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+TIMEOUT = 60
+
+
+def _playground(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.switch_page("app_pages/playground.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _run(at):
+    return at.session_state["dl_run"]
+
+
+def test_landing_page_renders_with_every_preset():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    keys = {b.key for b in at.button}
+    assert {f"preset_{k}" for k in PRESETS} <= keys
+    assert "Descent Lab" in at.title[0].value
+
+
+def test_playground_renders_default_run():
+    at = _playground()
+    for key in ("btn_play", "btn_step", "btn_reset", "btn_new_seed", "btn_new_data"):
+        assert at.button(key=key) is not None
+    assert at.session_state["dl_config"] == RunConfig()
+    assert at.get("bidi_component"), "live charts missing"
+
+
+def test_step_advances_and_grows_history():
+    at = _playground()
+    at.button(key="btn_step").click().run()
+    at.button(key="btn_step").click().run()
+    tr = _run(at).trainer
+    assert tr.iteration == 2 and len(tr.history) == 3
+    assert not at.exception
+    at.button(key="btn_reset").click().run()
+    assert _run(at).trainer.iteration == 0
+
+
+@pytest.mark.parametrize("key", sorted(PRESETS))
+def test_preset_applies_its_config(key):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.button(key=f"preset_{key}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["dl_config"] == PRESETS[key].config
+
+
+def test_query_string_restores_a_config():
+    config = RunConfig(dataset="xor", hidden=(5, 3), activation="relu", learning_rate=0.1, seed=7)
+    at = _playground(config.to_query())
+    assert at.session_state["dl_config"] == config
+    assert _run(at).network.layer_sizes == (2, 5, 3, 1)
+
+
+def test_garbage_query_values_warn_and_fall_back_to_defaults():
+    at = _playground({"hidden": "999999999", "lr": "nan", "bogus": "1", "activation": "sigmod"})
+    assert at.session_state["dl_config"] == RunConfig()
+    text = " ".join(w.value for w in at.warning)
+    for word in ("hidden", "learning_rate", "bogus", "activation"):
+        assert word in text
+
+
+def test_divergence_shows_the_message_and_keeps_history():
+    bad = RunConfig(dataset="plane", loss="mse", hidden=(16, 16), activation="relu", init="random",
+                    init_scale=20.0, learning_rate=10.0)
+    at = _playground(bad.to_query())
+    for _ in range(8):
+        at.button(key="btn_step").click().run()
+        if _run(at).trainer.diverged:
+            break
+    tr = _run(at).trainer
+    assert tr.diverged and len(tr.history) >= 1
+    assert any("diverged at iteration" in e.value for e in at.error)
+    assert not at.exception

@@ -1,0 +1,83 @@
+"""The Playground in a real browser: Play makes the iteration counter rise, Pause stops it, Step adds
+one, Reset returns to the first cost, the rewind slider works, and a copied link restores the run.
+Screenshots go to artifacts/ for a person to look at."""
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.browser import ROOT, launch_browser, require_chromium, start_streamlit, wait_for_app
+
+ARTIFACTS = ROOT / "artifacts"
+
+
+def _iteration(page) -> int:
+    text = page.locator("[data-testid='stMetric']").filter(has_text="Iteration").first.inner_text()
+    return int(re.sub(r"[^\d]", "", text.split("\n")[-1]))
+
+
+def _train_cost(page) -> str:
+    return page.locator("[data-testid='stMetric']").filter(has_text="Train cost").first.inner_text().split("\n")[-1]
+
+
+def _click(page, key: str) -> None:
+    page.locator(f".st-key-{key} button").first.click()
+    page.wait_for_timeout(300)
+    wait_for_app(page)
+
+
+@pytest.fixture(scope="module")
+def browser_page():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with start_streamlit("app.py") as (base_url, _proc), sync_playwright() as pw:
+        browser = launch_browser(pw)
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page.goto(base_url + "/playground?seed=3")
+        wait_for_app(page)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+        yield page, base_url, browser
+        browser.close()
+
+
+def test_play_pause_step_reset_rewind_and_share(browser_page):
+    page, base_url, browser = browser_page
+    first_cost = _train_cost(page)
+    page.screenshot(path=str(ARTIFACTS / "playground_start.png"), full_page=True)
+
+    _click(page, "btn_play")
+    page.wait_for_timeout(2500)
+    playing_at = _iteration(page)
+    assert playing_at > 0, "Play did not advance training"
+    page.wait_for_timeout(1500)
+    assert _iteration(page) > playing_at, "the iteration counter did not keep rising"
+    page.screenshot(path=str(ARTIFACTS / "playground_playing.png"), full_page=True)
+
+    _click(page, "btn_play")  # pause
+    paused_at = _iteration(page)
+    page.wait_for_timeout(1000)
+    assert _iteration(page) == paused_at, "Pause did not stop training"
+
+    _click(page, "btn_step")
+    assert _iteration(page) == paused_at + 1
+
+    slider = page.locator(".st-key-view_rewind input[type='range']").first
+    slider.focus()
+    page.keyboard.press("Home")
+    page.wait_for_timeout(800)
+    wait_for_app(page)
+    page.screenshot(path=str(ARTIFACTS / "playground_rewound.png"), full_page=True)
+    assert page.get_by_text("Rewound: the boundary, network and weights show iteration 0").count() == 1
+    assert page.locator(".js-plotly-plot").count() >= 2
+
+    _click(page, "btn_reset")
+    assert _iteration(page) == 0 and _train_cost(page) == first_cost
+
+    link = page.url
+    other = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    other.goto(link)
+    wait_for_app(other)
+    assert "seed=3" in link and _train_cost(other) == first_cost
+    assert other.locator("[data-testid='stException']").count() == 0

@@ -1,0 +1,165 @@
+"""ui.live_chart: the element and its payload (AppTest), and in-place drawing in Chromium.
+
+AppTest never runs the component's JavaScript, so the browser test is what proves the drawing:
+the three charts of bench/live_chart_app.py are redrawn while their Plotly divs stay the same
+elements. It needs Debian's Chromium (skipped without it, a failure when CI=true) and leaves
+screenshots in artifacts/live_chart.png (light theme) and artifacts/live_chart_dark.png.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from tests.browser import launch_browser, require_chromium, start_streamlit, wait_for_app
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts"
+
+SCRIPT = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+from ui.live_chart import ensure_plotly_loaded, live_chart
+
+ensure_plotly_loaded()
+ensure_plotly_loaded()  # idempotent within a run
+n = st.session_state.n = st.session_state.get("n", 0) + 1  # new data on every run
+line = go.Figure(go.Scatter(x=[0, 1, 2], y=[0.7, 0.5, 0.4 / n], name="cost J"))
+heat = go.Figure(go.Heatmap(z=np.arange(6, dtype=np.float32).reshape(2, 3)))
+heat.update_layout(height=333, template="plotly_dark")
+st.session_state.clicked = live_chart(line, key="loss", height=250, on_click=True)
+live_chart(heat, key="boundary")
+"""
+
+
+def _elements(at: AppTest) -> dict[str, object]:
+    return {el.proto.component_name: el.proto for el in at.get("bidi_component")}
+
+
+def _charts(at: AppTest) -> list[dict]:
+    return [json.loads(el.proto.bytes) for el in at.get("bidi_component")
+            if el.proto.component_name == "descentlab.live_chart"]
+
+
+def test_live_chart_mounts_with_figure_json_in_proto():
+    at = AppTest.from_string(SCRIPT).run(timeout=60)
+    assert not at.exception
+    protos = _elements(at)
+    assert set(protos) == {"descentlab.plotly_loader", "descentlab.live_chart"}  # one loader
+    assert len(at.get("bidi_component")) == 3
+
+    line, heat = _charts(at)
+    trace = line["figure"]["data"][0]
+    assert (trace["type"], trace["name"], trace["y"]) == ("scatter", "cost J", [0.7, 0.5, 0.4])
+    assert line["height"] == 250 and line["click"] is True
+    # Plotly's default template is dropped so the page theme applies; a chosen one is kept.
+    assert "template" not in line["figure"]["layout"]
+    assert "template" in heat["figure"]["layout"]
+    assert heat["height"] == 333 and heat["click"] is False  # the figure's own height wins
+    # numpy arrays travel as base64 typed arrays, not as lists of numbers
+    z = heat["figure"]["data"][0]["z"]
+    assert z["dtype"] == "f4"
+    assert np.frombuffer(base64.b64decode(z["bdata"]), np.float32).tolist() == list(range(6))
+
+    # No click yet: on_click=True returns None.
+    assert at.session_state["clicked"] is None
+
+
+def test_stable_identity_and_plotly_js_sent_whole():
+    at = AppTest.from_string(SCRIPT).run(timeout=60)
+    ids = [el.proto.id for el in at.get("bidi_component")]
+    assert any(i.endswith("-loss") for i in ids)  # the element id follows the key, not the data
+    loader = _elements(at)["descentlab.plotly_loader"]
+    assert b"window.Plotly = Plotly;" in gzip.decompress(loader.bytes)[-200:]  # all of plotly.js
+    at.run(timeout=60)  # new data, same element ids: the chart is updated, not re-mounted
+    assert [el.proto.id for el in at.get("bidi_component")] == ids
+    assert _charts(at)[0]["figure"]["data"][0]["y"] == [0.7, 0.5, 0.2]
+
+
+FIRST_REFS = """() => {
+  window.__divs = [...document.querySelectorAll('.js-plotly-plot')];
+  window.__calc = window.__divs.map((gd) => gd.calcdata);
+  return window.__divs.map((gd) => gd._fullData[0]._length);
+}"""
+STILL_SAME = """() => {
+  const now = [...document.querySelectorAll('.js-plotly-plot')];
+  return {
+    connected: window.__divs.map((gd) => gd.isConnected),
+    same: window.__divs.map((gd, i) => gd === now[i]),
+    recalculated: window.__divs.map((gd, i) => gd.calcdata !== window.__calc[i]),
+    lengths: window.__divs.map((gd) => gd._fullData[0]._length),
+  };
+}"""
+TICK_LABEL_FILL = "getComputedStyle(document.querySelector('.js-plotly-plot .xtick text')).fill"
+
+
+def _luminance(rgb: str) -> float:
+    r, g, b = (int(v) for v in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3])
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
+
+def test_browser_redraws_in_place():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with start_streamlit(ROOT / "bench" / "live_chart_app.py") as (url, _), \
+            sync_playwright() as pw:
+        browser = launch_browser(pw)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 760})
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(url)
+            wait_for_app(page)
+            page.wait_for_function(
+                "[...document.querySelectorAll('.js-plotly-plot .xtick')].length > 0 && "
+                "document.querySelectorAll('.js-plotly-plot').length === 3",
+                polling=200, timeout=60_000)
+            first_lengths = page.evaluate(FIRST_REFS)
+            frame0 = int(page.inner_text("#frame-counter"))
+            time.sleep(1.0)
+            frame1 = int(page.inner_text("#frame-counter"))
+            state = page.evaluate(STILL_SAME)
+            assert frame1 > frame0, "the fragment did not tick"
+            assert state["connected"] == [True] * 3 and state["same"] == [True] * 3, state
+            assert all(state["recalculated"]), state  # each chart was redrawn with new data
+            assert state["lengths"][0] > first_lengths[0], state  # the loss curve grew
+            assert _luminance(page.evaluate(TICK_LABEL_FILL)) < 0.5  # dark text, light theme
+
+            # A click on the heatmap comes back to Python (only that chart has on_click=True).
+            page.locator(".st-key-boundary .nsewdrag").click()
+            page.get_by_text("Last click on the boundary").wait_for(timeout=15_000)
+            page.mouse.move(5, 5)  # no hover label or modebar in the picture
+            time.sleep(0.5)
+            page.screenshot(path=str(ARTIFACTS / "live_chart.png"))
+
+            # Switching the system theme restyles the live charts: light text on dark.
+            page.emulate_media(color_scheme="dark")
+            page.wait_for_function(
+                f"(() => {{ const m = {TICK_LABEL_FILL}.match(/\\d+/g); return m && +m[0] > 128; }})()",
+                polling=200, timeout=15_000)
+            page.screenshot(path=str(ARTIFACTS / "live_chart_dark.png"))
+
+            # Plotly's own PNG export stays in the modebar, named after the chart's key.
+            page.locator(".st-key-loss .js-plotly-plot").hover()
+            with page.expect_download(timeout=30_000) as download:
+                page.locator(".st-key-loss [data-title='Download plot as a PNG']").click()
+            assert download.value.suggested_filename == "loss.png"
+            # Exported on the dark theme: an opaque dark background, not light text on nothing.
+            with Image.open(download.value.path()) as png:
+                r, g, b, a = png.convert("RGBA").getpixel((2, 2))
+            assert a == 255 and (r + g + b) / 3 < 80, (r, g, b, a)
+            assert not errors, errors
+        finally:
+            browser.close()

@@ -1,0 +1,516 @@
+"""viz/: every figure builder returns the traces it promises, with small payloads and a stable structure."""
+import ast
+import base64
+import io
+import json
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from plotly.subplots import make_subplots
+
+import viz
+from engine.config import RunConfig, build
+from engine.network import Network
+from viz import figure, network_diagram, training, weights
+
+DS = {"binary": "circles", "multiclass": "blobs3", "regression": "plane", "image": "shapes"}
+
+
+@pytest.fixture(scope="module")
+def runs():
+    out = {}
+    for kind, name in DS.items():
+        run = build(RunConfig(dataset=name, hidden=(6, 4), n_samples=200 if kind == "image" else 400))
+        run.trainer.step(20)
+        out[kind] = run
+    return out
+
+
+def _payload(fig: go.Figure) -> dict:
+    return json.loads(fig.to_json())
+
+
+def _structure(fig: go.Figure) -> list:
+    return [(t.type, t.name) for t in fig.data]
+
+
+def _all_figures(run) -> dict:
+    tr, ds, net = run.trainer, run.dataset, run.network
+    snaps = [(i, tr.params_at(i)) for i in tr.snapshots.iterations]
+    figs = {
+        "cost": viz.cost_figure(tr.history, ds.task),
+        "gradient": viz.gradient_figure(tr.history),
+        "update_ratio": viz.update_ratio_figure(tr.history),
+        "health": viz.unit_health_figure(tr.history),
+        "activation": viz.activation_figure(net.activations[1], tr.layer_statistics()),
+        "weights_time": viz.weights_over_time_figure(snaps, 1),
+        "weights_hist": viz.weight_histogram_figure(net.params, net.L),
+        "weights_matrix": viz.weight_matrix_figure(net.params[f"W{net.L}"], net.L),
+    }
+    if ds.points_train is not None:
+        figs["decision"] = viz.decision_figure(tr.decision_grid(100), ds)
+        figs["network"] = viz.network_figure(net, tr.unit_grids(20), "iteration 20", ds.feature_names, ds.task,
+                                             ds.class_names)
+    else:
+        figs["images"] = viz.images_figure(ds, net.forward(ds.X_test), n=6)
+        figs["first_layer"] = viz.first_layer_weights_figure(net.params["W1"], ds.image_shape, n=4)
+        figs["network"] = viz.network_figure(net, None, feature_names=ds.feature_names)
+    return figs
+
+
+# ---------------------------------------------------------------- every builder, every kind of data
+@pytest.mark.parametrize("kind", list(DS))
+def test_every_figure_serializes_and_keeps_its_structure_across_frames(runs, kind):
+    run = runs[kind]
+    before = _all_figures(run)
+    for name, fig in before.items():
+        assert isinstance(fig, go.Figure), name
+        json.loads(fig.to_json())  # serializes, and is valid JSON
+        assert fig.layout.uirevision, name
+        assert fig.layout.paper_bgcolor == "rgba(0,0,0,0)", name
+    run.trainer.step(5)  # a later frame: same traces in the same order, so Plotly.react updates in place
+    after = _all_figures(run)
+    for name in before:
+        assert _structure(after[name]) == _structure(before[name]), name
+
+
+# ---------------------------------------------------------------- style
+def test_presentation_style_is_bigger_and_dark_style_changes_ink(runs):
+    h = runs["binary"].trainer.history
+    normal, big = viz.cost_figure(h, "binary"), viz.cost_figure(h, "binary", style=viz.Style(presentation=True))
+    assert big.layout.font.size >= 20 > normal.layout.font.size
+    assert big.layout.height > normal.layout.height
+    tick = lambda fig: fig.layout.template.layout.xaxis.tickfont.size  # axis defaults live in the template
+    assert tick(big) > tick(normal)
+    assert big.data[0].line.width > normal.data[0].line.width
+    dark = viz.cost_figure(h, "binary", style=viz.Style(dark=True))
+    assert dark.layout.font.color != normal.layout.font.color
+    assert dark.layout.template.layout.yaxis.gridcolor != normal.layout.template.layout.yaxis.gridcolor
+    assert normal.layout.legend.orientation == "h" and normal.layout.legend.y >= 1
+
+
+def test_apply_style_uses_an_empty_template_to_keep_frames_small():
+    fig = viz.apply_style(go.Figure(go.Scatter(x=[1, 2], y=[3, 4])), viz.Style(font_size=17), title="T")
+    assert fig.layout.font.size == 17 and fig.layout.title.text == "T"
+    assert len(json.dumps(_payload(fig)["layout"]["template"])) < 600
+
+
+# ---------------------------------------------------------------- training curves
+def test_cost_figure_curves_axes_and_log(runs):
+    h = runs["binary"].trainer.history
+    fig = viz.cost_figure(h, "binary")
+    assert [t.type for t in fig.data] == ["scatter"] * 4
+    np.testing.assert_array_equal(fig.data[0].x, h.iteration.to_numpy())
+    np.testing.assert_allclose(fig.data[0].y, h.cost_train, rtol=1e-6)
+    assert [t.yaxis for t in fig.data] == ["y", "y", "y2", "y2"]
+    assert tuple(fig.layout.yaxis2.range) == (0, 1.02)
+    assert viz.cost_figure(h, "binary", log_y=True).layout.yaxis.type == "log"
+    reg = viz.cost_figure(runs["regression"].trainer.history, "regression")
+    assert "R²" in reg.data[2].name
+    np.testing.assert_allclose(reg.data[2].y, runs["regression"].trainer.history.r2_train, rtol=1e-5)
+
+
+def test_long_histories_are_thinned_for_display():
+    h = pd.DataFrame({"iteration": np.arange(9000), "cost_train": np.linspace(1, 0.1, 9000)})
+    fig = viz.cost_figure(h, "binary")
+    assert len(fig.data[0].x) <= 2001 and fig.data[0].x[-1] == 8999
+    assert np.isnan(fig.data[1].y).all()  # a missing column is an all-NaN trace, not a missing trace
+
+
+def test_gradient_and_update_ratio_figures(runs):
+    h = runs["binary"].trainer.history
+    L = runs["binary"].network.L
+    fig = viz.gradient_figure(h)
+    assert len(fig.data) == 2 * L
+    assert fig.layout.yaxis.type == "log" and fig.layout.yaxis2.type == "log"
+    np.testing.assert_allclose(fig.data[0].y[1:], h.grad_norm_1[1:], rtol=1e-6)
+    assert any(sh.y0 == 1e-3 == sh.y1 for sh in fig.layout.shapes)  # the 1e-3 reference line
+    assert len(viz.gradient_figure(h, with_update_ratio=False).data) == L
+    ur = viz.update_ratio_figure(h)
+    assert [t.name for t in ur.data] == [f"layer {l}" for l in range(1, L + 1)]
+
+
+def test_unit_health_figure(runs):
+    h = runs["binary"].trainer.history
+    fig = viz.unit_health_figure(h)
+    assert len(fig.data) == 3 * 2  # dead, saturated, distinct for 2 hidden layers
+    np.testing.assert_array_equal(fig.data[4].y, h.distinct_1)
+    run = build(RunConfig(hidden=()))  # logistic regression: no hidden layer
+    empty = viz.unit_health_figure(run.trainer.history)
+    assert len(empty.data) == 0 and "no hidden layers" in empty.layout.annotations[0].text
+
+
+# ---------------------------------------------------------------- decision boundary
+def test_decision_binary_heatmap_points_and_payload(runs):
+    run = runs["binary"]
+    grid = run.trainer.decision_grid(100)
+    fig = viz.decision_figure(grid, run.dataset)
+    assert [t.type for t in fig.data] == ["heatmap", "scatter", "scatter", "scatter", "scatter"]
+    assert [t.name for t in fig.data[1:]] == ["class 0", "class 1", "class 0 (test)", "class 1 (test)"]
+    assert fig.data[1].marker.symbol != fig.data[3].marker.symbol  # test points look different
+    assert sum(len(t.x) for t in fig.data[1:3]) == run.dataset.m_train
+    data = _payload(fig)["data"]
+    assert data[0]["z"]["dtype"] in ("u1", "f4") and "x" not in data[0]  # x0/dx, not coordinate arrays
+    size = len(fig.to_json())
+    print(f"\ndecision figure JSON at resolution 100 (binary): {size / 1000:.1f} kB")
+    assert size < 60_000
+    assert fig.layout.yaxis.scaleanchor == "x"
+    assert (fig.layout.xaxis.title.text, fig.layout.yaxis.title.text) == run.dataset.feature_names
+    no_test = viz.decision_figure(grid, run.dataset, show_test=False)
+    assert len(no_test.data) == 3
+    assert [t.type for t in viz.decision_figure(grid, run.dataset, points="none").data] == ["heatmap"]
+
+
+def test_discretize_gives_two_levels():
+    ds = build(RunConfig(n_samples=40)).dataset
+    x = np.linspace(-1, 1, 50)
+    grid = {"x1": x, "x2": x, "output": np.tile(np.linspace(0, 1, 50, dtype=np.float32), (50, 1))}
+    smooth = np.asarray(viz.decision_figure(grid, ds).data[0].z)
+    hard = np.asarray(viz.decision_figure(grid, ds, discretize=True).data[0].z)
+    assert len(np.unique(smooth)) > 10
+    assert set(np.unique(hard).tolist()) == {0, 1}
+    np.testing.assert_array_equal(hard, grid["output"] > 0.5)
+
+
+def test_decision_multiclass_is_an_rgb_image(runs):
+    run = runs["multiclass"]
+    grid = run.trainer.decision_grid(60)
+    fig = viz.decision_figure(grid, run.dataset)
+    assert fig.data[0].type == "image" and [t.type for t in fig.data[1:]] == ["scatter"] * 6
+    z = np.asarray(fig.data[0].z)
+    assert z.dtype == np.uint8 and z.shape == (60, 60, 3)
+    hard = np.asarray(viz.decision_figure(grid, run.dataset, discretize=True).data[0].z)
+    colours = {viz.style.hex_to_rgb(viz.class_color(c)) for c in range(3)}
+    assert {tuple(p) for p in hard.reshape(-1, 3)} <= colours
+    # a pixel that is surely class c gets exactly class c's colour
+    sure = np.zeros((3, 2, 2), np.float32)
+    sure[2] = 1
+    assert tuple(viz.boundary.class_mix_image(sure)[0, 0]) == viz.style.hex_to_rgb(viz.class_color(2))
+    assert _payload(fig)["data"][0]["z"]["dtype"] == "u1"
+    print(f"\ndecision figure JSON at resolution 100 (multiclass): "
+          f"{len(viz.decision_figure(run.trainer.decision_grid(100), run.dataset).to_json()) / 1000:.1f} kB")
+
+
+def test_decision_regression_colours_points_by_target(runs):
+    run = runs["regression"]
+    fig = viz.decision_figure(run.trainer.decision_grid(100), run.dataset)
+    assert [t.type for t in fig.data] == ["heatmap", "scatter", "scatter"]
+    assert fig.data[0].coloraxis == fig.data[1].marker.coloraxis == "coloraxis"
+    np.testing.assert_allclose(fig.data[1].marker.color, run.dataset.Y_train[0], rtol=1e-6)
+    assert _payload(fig)["data"][0]["z"]["dtype"] == "f4"
+    print(f"\ndecision figure JSON at resolution 100 (regression): {len(fig.to_json()) / 1000:.1f} kB")
+
+
+def test_scattergl_above_a_thousand_points():
+    run = build(RunConfig(n_samples=1600))
+    fig = viz.decision_figure(run.trainer.decision_grid(30), run.dataset)
+    assert {t.type for t in fig.data[1:]} == {"scattergl"}
+    small = viz.decision_figure(run.trainer.decision_grid(30), run.dataset, show_test=False)
+    assert {t.type for t in small.data[1:]} == {"scattergl"}  # 1,200 training points alone
+    few = build(RunConfig(n_samples=200))
+    assert {t.type for t in viz.decision_figure(few.trainer.decision_grid(30), few.dataset).data[1:]} == {"scatter"}
+
+
+def test_axis_titles_stay_x1_x2_when_features_are_expanded():
+    run = build(RunConfig(features=("x1", "x2", "x1_sq")))
+    fig = viz.decision_figure(run.trainer.decision_grid(20), run.dataset)
+    assert (fig.layout.xaxis.title.text, fig.layout.yaxis.title.text) == ("x₁", "x₂")
+
+
+# ---------------------------------------------------------------- images
+def test_images_and_first_layer_weights(runs):
+    run = runs["image"]
+    ds, net = run.dataset, run.network
+    P = net.forward(ds.X_test)
+    fig = viz.images_figure(ds, P, n=5)
+    assert [t.type for t in fig.data] == ["image"] * 5
+    assert np.asarray(fig.data[0].z).shape == ds.image_shape
+    titles = [a.text for a in fig.layout.annotations]
+    assert all(ds.class_names[1] in t for t in titles)  # "P(circle) = 0.xx"
+    assert f"{P[0, 0]:.2f}" in titles[0]
+    w = viz.first_layer_weights_figure(net.params["W1"], ds.image_shape, n=3)
+    assert [t.type for t in w.data] == ["heatmap"] * 3
+    z = np.asarray(w.data[0].z)
+    assert z.shape == ds.image_shape[:2] and np.isclose(np.abs(z).max(), 1.0)  # per-unit normalized
+
+
+# ---------------------------------------------------------------- network diagram
+def _edge_traces(fig):
+    return fig.data[:2 * network_diagram.EDGE_BUCKETS]
+
+
+def test_network_edge_traces_are_fixed_and_widths_follow_abs_w(runs):
+    run = runs["binary"]
+    net = run.network.copy()
+    n_traces = len(viz.network_figure(net).data)
+    assert n_traces == 2 * network_diagram.EDGE_BUCKETS + 3
+    rng = np.random.default_rng(0)
+    for scale in (0.0, 0.01, 1.0, 100.0):  # zero init, tiny, normal, huge weights
+        net.set_params({k: rng.normal(0, scale, v.shape) for k, v in net.params.items()})
+        fig = viz.network_figure(net)
+        assert len(fig.data) == n_traces
+        n_edges = sum(int(np.isnan(np.asarray(t.x, float)).sum()) for t in _edge_traces(fig))
+        assert n_edges == sum(net.params[f"W{l}"].size for l in range(1, net.L + 1))
+    # widths grow with the bucket's |w| range, and the largest |w| is in the thickest drawn bucket
+    edges = [t for t in _edge_traces(fig) if len(t.x)]
+    for colour in {t.line.color for t in edges}:  # per sign: larger |w| range -> thicker line
+        same = sorted((t for t in edges if t.line.color == colour), key=lambda t: t.meta[0])
+        assert all(b.line.width > a.line.width for a, b in zip(same, same[1:]))
+    top = max(np.abs(net.params[f"W{l}"]).max() for l in range(1, net.L + 1))
+    thickest = max(edges, key=lambda t: t.line.width)
+    assert np.isclose(thickest.meta[1], top)
+    pos, neg = _edge_traces(fig)[:network_diagram.EDGE_BUCKETS], _edge_traces(fig)[network_diagram.EDGE_BUCKETS:]
+    assert pos[0].line.color != neg[0].line.color
+
+
+def test_network_pictures_hover_and_labels(runs):
+    run = runs["multiclass"]
+    net, ds = run.network, run.dataset
+    fig = viz.network_figure(net, run.trainer.unit_grids(16), "iteration 20", ds.feature_names, ds.task,
+                             ds.class_names)
+    assert len(fig.layout.images) == sum(net.layer_sizes[1:])
+    assert fig.layout.images[0].source.startswith("data:image/png;base64,")
+    units = fig.data[-2]
+    np.testing.assert_allclose(units.customdata[:6, 2], net.params["b1"][:, 0], rtol=1e-5)
+    assert "b = " in units.hovertemplate
+    assert list(fig.data[-3].text) == list(ds.feature_names)
+    assert list(fig.data[-1].text) == ["class 0", "class 1", "class 2"]
+    assert "iteration 20" in fig.layout.title.text
+    assert len(viz.network_figure(net).layout.images) == 0
+    same = viz.network_figure(net, dataset=ds)  # the dataset fills in names, task and classes
+    assert list(same.data[-3].text) == list(ds.feature_names) and list(same.data[-1].text)[0] == "class 0"
+
+
+def test_network_big_skips_pictures_with_a_note():
+    net = Network([2] + [64] * 8 + [1], "relu")
+    fig = viz.network_figure(net, unit_grids={"layers": []})
+    assert len(fig.layout.images) == 0
+    assert any("pictures hidden" in a.text for a in fig.layout.annotations)
+    assert len(fig.data) == 2 * network_diagram.EDGE_BUCKETS + 3
+
+
+# ---------------------------------------------------------------- activations
+def test_activation_figure_curves_histograms_and_annotations(runs):
+    run = runs["binary"]
+    stats = run.trainer.layer_statistics()
+    g = run.network.activations[1]
+    fig = viz.activation_figure(g, stats)
+    assert [t.type for t in fig.data] == ["scatter", "scatter", "bar", "bar"]  # g, g', one per hidden layer
+    z = np.asarray(fig.data[0].x)
+    np.testing.assert_allclose(fig.data[0].y, g.forward(z), atol=1e-6)
+    np.testing.assert_allclose(fig.data[1].y, g.derivative(z), atol=1e-6)
+    assert z[0] <= -4 and z[-1] >= 4
+    assert np.isclose(np.sum(fig.data[2].y), 1.0, atol=1e-5)  # normalized: shares of Z[1] values
+    assert [t.yaxis for t in fig.data] == ["y", "y", "y2", "y2"]
+    notes = [a.text for a in fig.layout.annotations if "layer" in a.text]
+    assert len(notes) == 2 and all("saturated" in t and "dead" in t for t in notes)
+    narrow = viz.activation_figure(g, stats, z_range=(-1, 1))
+    assert np.isclose(narrow.data[0].x[0], -1) and np.isclose(narrow.data[0].x[-1], 1)
+    sat = viz.activation_figure("sigmoid", stats, z_range=(-10, 10))  # sigmoid saturates beyond ~|z| > 4.6
+    assert len(sat.layout.shapes) == 2
+    relu = viz.activation_figure("relu", stats, z_range=(-3, 3))
+    assert len(relu.layout.shapes) == 1 and relu.layout.shapes[0].x1 == 0
+    assert len(viz.activation_figure("relu", stats[-1:]).data) == 2  # no hidden layers: curves only
+
+
+def test_activation_annotation_counts_dead_relu_units():
+    net = Network([2, 3, 1], "relu")
+    Z = np.array([[-1.0, -2.0], [1.0, -1.0], [-3.0, 2.0]])  # unit 1 never positive: 1/3 dead
+    stats = [{"layer": 1, "activation": "relu", "Z": Z}, {"layer": 2, "activation": "sigmoid", "Z": Z[:1]}]
+    fig = viz.activation_figure(net.activations[1], stats)
+    assert "33% dead" in [a.text for a in fig.layout.annotations if "layer 1" in a.text][0]
+
+
+# ---------------------------------------------------------------- weights
+def test_weights_over_time_histogram_and_matrix(runs):
+    tr, net = runs["binary"].trainer, runs["binary"].network
+    snaps = [(i, tr.params_at(i)) for i in tr.snapshots.iterations]
+    fig = viz.weights_over_time_figure(snaps, 2)
+    assert [t.type for t in fig.data] == ["heatmap"]
+    np.testing.assert_array_equal(fig.data[0].x, tr.snapshots.iterations)
+    counts = np.asarray(fig.data[0].customdata)
+    assert counts.shape == (len(fig.data[0].y), len(snaps))
+    assert (counts.sum(axis=0) == net.params["W2"].size).all()  # every weight in a bin at every step
+    assert _payload(fig)["data"][0]["z"]["dtype"] == "f4"
+    hist = viz.weight_histogram_figure(net.params, 1)
+    assert [t.type for t in hist.data] == ["bar", "bar"]
+    assert sum(hist.data[0].y) == net.params["W1"].size and sum(hist.data[1].y) == net.params["b1"].size
+    W = net.params["W2"]
+    mat = viz.weight_matrix_figure(W, 2)
+    np.testing.assert_allclose(mat.data[0].z, W, rtol=1e-6)
+    assert mat.layout.yaxis.autorange == "reversed"  # unit 1 on top
+    zero = Network([2, 4, 3, 1], "tanh", init="zeros")
+    z = np.asarray(viz.weight_matrix_figure(zero.params["W2"]).data[0].z)
+    assert (z == z[0]).all()  # identical rows under zero init
+
+
+# ---------------------------------------------------------------- shapes and formulas
+@pytest.mark.parametrize("kind", ["binary", "multiclass"])
+def test_shapes_table_matches_the_real_arrays(runs, kind):
+    net, ds = runs[kind].network, runs[kind].dataset
+    m = 7
+    X, Y = ds.X_train[:, :m], ds.Y_train[:, :m]
+    grads = net.gradients(X, Y)
+    cache = net.cache
+    real = {"X = A[0]": X.shape}
+    for l in range(1, net.L + 1):
+        real.update({f"W[{l}]": net.params[f"W{l}"].shape, f"b[{l}]": net.params[f"b{l}"].shape,
+                     f"Z[{l}]": cache[f"Z{l}"].shape, f"A[{l}]": cache[f"A{l}"].shape,
+                     f"dW[{l}]": grads[f"dW{l}"].shape, f"db[{l}]": grads[f"db{l}"].shape,
+                     f"dZ[{l}]": cache[f"Z{l}"].shape})
+    table = viz.shapes_table(net, m)
+    got = {r.array: ast.literal_eval(r.shape) for r in table.itertuples() if r.array != "total"}
+    assert got == real
+    assert table.parameters.iloc[-1] == net.n_params == table.parameters.iloc[:-1].sum()
+
+
+def test_forward_and_backward_equations_name_the_activations(runs):
+    net = runs["binary"].network  # tanh, tanh, sigmoid + cross-entropy
+    fwd, bwd = viz.forward_equations(net), viz.backward_equations(net)
+    assert r"Z^{[1]} = W^{[1]} A^{[0]} + b^{[1]}" in fwd
+    assert any(r"A^{[1]}" in line and r"\tanh(Z^{[1]})" in line for line in fwd)
+    assert any(r"\sigma(Z^{[3]})" in line for line in fwd)
+    assert bwd[0] == r"dZ^{[3]} = A^{[3]} - Y"
+    assert r"dW^{[1]} = \frac{1}{m} dZ^{[1]} A^{[0]T}" in bwd
+    assert any(line.startswith(r"dZ^{[1]} = W^{[2]T} dZ^{[2]} * g'^{[1]}(Z^{[1]})") for line in bwd)
+    assert sum(line.startswith("dW") for line in bwd) == net.L
+    reg = viz.backward_equations(runs["regression"].network)  # linear output + squared error
+    assert reg[0] == r"dZ^{[3]} = 2\,(A^{[3]} - Y)"
+
+
+def test_hyperparameters_table():
+    table = viz.hyperparameters_table(RunConfig(optimizer="adam", learning_rate=0.005, batch_size=32))
+    assert list(table.columns) == ["hyperparameter", "value"]
+    rows = dict(zip(table.hyperparameter, table.value))
+    assert rows["Learning rate α"] == "0.005" and rows["Mini-batch size"] == "32" and "Adam β₁" in rows
+    gd = dict(zip(*viz.hyperparameters_table(RunConfig()).T.values))
+    assert "Adam β₁" not in gd and gd["Mini-batch size"] == "full batch"
+    assert not any("seed" in k.lower() or "dataset" in k.lower() for k in gd)
+
+
+# ---------------------------------------------------------------- a diverged run still draws
+def test_huge_and_non_finite_values_draw_without_warnings():
+    """A diverging run has inf / 1e300 / NaN in its history and weights; the charts must still draw
+    (pytest turns RuntimeWarnings into errors here)."""
+    h = pd.DataFrame({"iteration": [0, 1, 2], "cost_train": [0.7, 1e300, np.inf], "cost_test": [0.7, np.nan, np.inf],
+                      "accuracy_train": [0.5, 0.5, np.nan], "grad_norm_1": [np.nan, 1e300, np.inf],
+                      "update_ratio_1": [np.nan, 0.0, np.inf], "grad_norm_2": [np.nan, 1.0, 2.0],
+                      "dead_1": [0.0, 0.5, 1.0], "saturated_1": [0.0, 0.1, 1.0], "distinct_1": [3, 3, 1]})
+    for fig in (viz.cost_figure(h, "binary"), viz.cost_figure(h, "binary", log_y=True), viz.gradient_figure(h),
+                viz.unit_health_figure(h)):
+        fig.to_json()
+    assert np.isinf(viz.cost_figure(h, "binary").data[0].y[1])  # beyond float32: inf, a gap in the line
+    W = np.array([[1e300, -1e300, 0.5], [np.nan, np.inf, -2.0]])
+    viz.weight_matrix_figure(W).to_json()
+    viz.weight_histogram_figure({"W1": W, "b1": np.array([[np.nan], [1.0]])}, 1).to_json()
+    viz.weights_over_time_figure([(0, {"W1": W}), (5, {"W1": np.zeros_like(W)})], 1).to_json()
+    net = Network([2, 3, 1], "sigmoid")
+    net.set_params({"W1": np.array([[1e300, -1.0], [2.0, 3.0], [0.0, 0.0]])})
+    viz.network_figure(net).to_json()
+    stats = [{"layer": 1, "activation": "sigmoid", "Z": np.array([[1e300, -np.inf, np.nan, 0.0]])},
+             {"layer": 2, "activation": "sigmoid", "Z": np.zeros((1, 4))}]
+    viz.activation_figure("sigmoid", stats).to_json()
+
+
+# ---------------------------------------------------------------- unvalidated construction (viz/figure.py)
+# Builders hand plotly.py plain dicts with validation off (35-90 ms -> ~1-4 ms per figure); these
+# tests hold that output to what validated plotly.py construction gives.
+@pytest.mark.parametrize("kind", list(DS))
+def test_validation_accepts_every_figure_and_changes_nothing(runs, kind):
+    def payload(fig):
+        p = _payload(fig)
+        if p["layout"].get("annotations") == []:  # make_subplots leaves one (as before); validation drops it
+            del p["layout"]["annotations"]
+        return p
+    for name, fig in _all_figures(runs[kind]).items():
+        assert payload(go.Figure(fig.to_plotly_json())) == payload(fig), name
+
+
+def test_gradient_figure_matches_the_make_subplots_construction(runs):
+    """The pre-dict construction (make_subplots, add_hline, update_yaxes, apply_style), rebuilt here
+    around the same traces: same layout, same axes for every trace."""
+    h, s = runs["binary"].trainer.history, viz.Style(presentation=True)
+    fig = viz.gradient_figure(h, style=s)
+    L = runs["binary"].network.L
+    ref = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    for i, t in enumerate(fig.to_plotly_json()["data"]):
+        t = {k: v for k, v in t.items() if k not in ("xaxis", "yaxis", "type")}
+        ref.add_trace(go.Scatter(**t), row=1 if i < L else 2, col=1)
+    ref.update_yaxes(title_text="‖dW[l]‖", row=1, col=1, **training._log_ticks(h, "grad_norm_"))
+    ref.add_hline(y=1e-3, line=dict(color=viz.style.GREY, width=1.5, dash="dash"), row=2, col=1)
+    ref.add_annotation(x=0, xref="x2 domain", y=np.log10(1e-3), yref="y2", xanchor="left", yanchor="bottom",
+                       showarrow=False, text="1e-3", font=dict(color=viz.style.GREY))
+    ref.update_yaxes(title_text="‖ΔW‖ / ‖W‖", row=2, col=1, autorangeoptions=dict(include=[1e-3]),
+                     **training._log_ticks(h, "update_ratio_"))
+    ref.update_xaxes(title_text="iteration", row=2, col=1)
+    viz.apply_style(ref, s, title="Gradient norms per layer")
+    assert _payload(fig) == _payload(ref)
+
+
+@pytest.mark.parametrize("kw", [
+    {}, {"secondary_y": True}, {"rows": 2, "shared_xaxes": True, "vertical_spacing": 0.08},
+    {"rows": 2, "shared_xaxes": True, "vertical_spacing": 0.08, "row_heights": [0.6, 0.4]},
+    {"rows": 3, "cols": 2, "shared_xaxes": True},
+    {"rows": 2, "cols": 6, "horizontal_spacing": 0.02, "vertical_spacing": 0.1, "titles": ["a", "b<br>c", "d"]},
+    {"rows": 3, "cols": 4, "horizontal_spacing": 0.02, "vertical_spacing": 0.12, "titles": list("abcdefghijkl"),
+     "title_font": {"size": 16}}])
+def test_grid_axes_is_what_make_subplots_gives(kw):
+    axes, refs, notes = figure.grid_axes(**kw)
+    args = {k: v for k, v in kw.items() if k not in ("secondary_y", "titles", "title_font")}
+    rows, cols = kw.get("rows", 1), kw.get("cols", 1)
+    ref = make_subplots(**args, specs=[[{"secondary_y": True}]] if kw.get("secondary_y") else None,
+                        subplot_titles=kw.get("titles"))
+    layout = json.loads(ref.to_json())["layout"]
+    layout.pop("template", None)
+    assert json.loads(json.dumps(axes)) == {k: v for k, v in layout.items() if k != "annotations"}
+    assert notes == [dict(a, font=kw.get("title_font", {"size": 16})) for a in layout.get("annotations", [])]
+    for r in range(rows):
+        for c in range(cols):
+            ref.add_trace(go.Scatter(), row=r + 1, col=c + 1)
+    if kw.get("secondary_y"):
+        ref.add_trace(go.Scatter(), secondary_y=True)
+    assert [{"xaxis": t.xaxis, "yaxis": t.yaxis} for t in ref.data] == refs
+
+
+def test_unit_pictures_are_palette_pngs_of_the_levels():
+    from PIL import Image
+    rng = np.random.default_rng(0)
+    palette = network_diagram._palette("multiclass", 2)
+    for h, w in ((1, 1), (24, 24), (30, 17), (64, 64)):
+        levels = rng.integers(0, network_diagram.PICTURE_LEVELS, (h, w)).astype(np.uint8)
+        uri = network_diagram._png_uri(levels[::-1], palette)  # the builder passes flipped views
+        img = Image.open(io.BytesIO(base64.b64decode(uri.removeprefix("data:image/png;base64,"))))
+        assert img.mode == "P" and img.size == (w, h)
+        np.testing.assert_array_equal(np.asarray(img), levels[::-1])
+        assert bytes(img.getpalette()) == palette
+
+
+def test_weight_histograms_over_time_equal_numpy_histograms():
+    rng = np.random.default_rng(3)
+    parts = [rng.normal(0, 1, 12), np.array([np.nan, np.inf, -2.0, 2.0, 0.0]), np.zeros(0),
+             np.round(rng.normal(0, 1, 30), 1)]
+    values = np.concatenate(parts)
+    edges = weights.shared_bins(parts, 10)
+    got = weights._histograms(values, [p.size for p in parts], edges)
+    want = np.stack([np.histogram(p[np.isfinite(p)], bins=edges)[0] for p in parts], axis=1)
+    np.testing.assert_array_equal(got, want)
+    e = weights.shared_bins([edges], 7)  # values sitting exactly on bin edges
+    np.testing.assert_array_equal(weights._histograms(e, [e.size], e)[:, 0], np.histogram(e, bins=e)[0])
+
+
+def test_figures_share_no_mutable_state(runs):
+    """Streamlit serves every session from one process: editing one figure touches no other."""
+    run = runs["regression"]
+    h, grid = run.trainer.history, run.trainer.decision_grid(20)
+    a = viz.cost_figure(h, "regression")
+    a.layout.template.layout.xaxis.gridcolor = "red"
+    a.layout.margin.t, a.layout.yaxis2.range, a.data[0].line.color = 1, [5, 6], "red"
+    d = viz.decision_figure(grid, run.dataset)
+    d.layout.coloraxis.colorscale = [[0, "red"], [1, "red"]]
+    b = viz.cost_figure(h, "regression")
+    assert b.layout.template.layout.xaxis.gridcolor != "red" and b.layout.margin.t != 1
+    assert tuple(b.layout.yaxis2.range) == (0, 1.02) and b.data[0].line.color != "red"
+    assert viz.SEQUENTIAL_SCALE[0] == [0.0, "#FFF7D6"]
+    assert viz.decision_figure(grid, run.dataset).layout.coloraxis.colorscale[0][1] == "#FFF7D6"

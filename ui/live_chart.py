@@ -1,0 +1,128 @@
+"""Plotly charts that update in place, for views that redraw ~10 times per second.
+
+`st.plotly_chart` gives a chart a new identity whenever its data changes (even with `key=`), so
+every live update tears it down and rebuilds it: blank frames, ~4 draws/s per chart where this
+module draws ~10 (bench/live_chart_fps.py). `live_chart` mounts a components-v2 element under a
+stable key whose JavaScript (assets/live_chart.js) keeps one div per chart and calls
+`Plotly.react` on it. Static charts can stay on `st.plotly_chart`. The key is a widget key (it
+also names the PNG export): unique on the page, and not reused for other session-state values.
+
+plotly.js reaches the page once per tab through `ensure_plotly_loaded` (assets/plotly_loader.js):
+a hidden element whose data is the gzipped bytes of the installed plotly package's own
+plotly.min.js (1.5 MB instead of 4.8 MB; the websocket is not compressed). Full reruns send the
+same message again, which Streamlit's message cache replaces with a hash reference, and the
+fragment ticks that drive live charts never send it at all. We chose this over an `asset_dir`
+because that route needs a component manifest in the packaging and a second, real copy of the
+4.8 MB file in the repository (symlinks are refused), for a gain only on repeat visits.
+
+    ensure_plotly_loaded()                      # once, near the top of the entry point
+    clicked = live_chart(fig, key="loss", on_click=True)
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+from pathlib import Path
+from typing import Any
+
+import plotly
+import plotly.graph_objects as go
+import plotly.io as pio
+import streamlit as st
+from streamlit.errors import StreamlitDuplicateElementKey
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+__all__ = ["ensure_plotly_loaded", "live_chart", "DEFAULT_HEIGHT"]
+
+DEFAULT_HEIGHT = 420  # px, when neither the figure nor the caller gives one
+_ASSETS = Path(__file__).with_name("assets")
+_LOADER_KEY = "descentlab_plotly_loader"
+_PLOTLY_JS = Path(plotly.__file__).with_name("package_data") / "plotly.min.js"
+
+
+def _read_js(name: str) -> str:
+    """An asset without its full-line comments: the chart's JS is re-sent with every update."""
+    lines = (_ASSETS / name).read_text(encoding="utf-8").splitlines()
+    return "\n".join(line for line in lines if not line.lstrip().startswith("//"))
+
+
+_loader = st.components.v2.component(
+    "descentlab.plotly_loader",
+    js=_read_js("plotly_loader.js"),
+    # Hide the loader's element container so it adds no gap to the layout.
+    css=f".st-key-{_LOADER_KEY} {{ display: none; }}",
+    isolate_styles=False,
+)
+_chart = st.components.v2.component(
+    "descentlab.live_chart",
+    js=_read_js("live_chart.js"),
+    css=".descentlab-live-chart { width: 100%; }",
+    # Plotly injects global CSS (modebar, hover labels); a shadow root would hide it from it.
+    isolate_styles=False,
+)
+
+
+@functools.cache
+def _plotly_js_gzip() -> bytes:
+    """plotly.min.js, gzipped once per process (shared, immutable: safe at module level)."""
+    # mtime=0: identical bytes on every run, so Streamlit's message cache keeps recognising them.
+    return gzip.compress(_PLOTLY_JS.read_bytes(), compresslevel=6, mtime=0)
+
+
+@functools.lru_cache(maxsize=4)
+def _template_json(name: str) -> dict[str, Any]:
+    return pio.templates[name].to_plotly_json()
+
+
+def _in_fragment_rerun() -> bool:
+    # Streamlit has no public "is this a fragment rerun" yet; getattr keeps this safe if it moves.
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return bool(ctx is not None and getattr(ctx, "fragment_ids_this_run", None))
+
+
+def ensure_plotly_loaded() -> None:
+    """Mount, once per script run and before any live_chart, the tiny element that gets plotly.js
+    to the browser ONCE per tab (not per update). Idempotent within a run."""
+    if _in_fragment_rerun():
+        return  # the element mounted by the last full run is still on the page
+    try:
+        _loader(key=_LOADER_KEY, data=_plotly_js_gzip())
+    except StreamlitDuplicateElementKey:
+        pass  # already mounted in this run (the key check raises before anything is sent)
+
+
+def _payload(fig: go.Figure, name: str, height: int | None, on_click: bool) -> bytes:
+    """The figure as Plotly JSON (numpy arrays as base64 typed arrays), plus display options;
+    `name` is the PNG export's file name."""
+    fig_json = fig.to_plotly_json()  # a copy: safe to edit below
+    layout = fig_json.setdefault("layout", {})
+    # Plotly's default template paints a light-grey plot area and fixes the text colour: drop it
+    # so the page theme applies. A template the viz code chose is kept; the JS lays it over the
+    # theme template, so whatever it leaves unset still follows the theme.
+    if layout.get("template") == _template_json(pio.templates.default):
+        del layout["template"]
+    draw_height = layout.get("height") or height or DEFAULT_HEIGHT
+    # Sent as bytes: no second JSON encoding (and escaping) of the figure by Streamlit.
+    return pio.json.to_json_plotly(
+        {"figure": fig_json, "height": draw_height, "click": on_click, "name": name}
+    ).encode("utf-8")
+
+
+def _ignore_click() -> None:
+    """Registering a callback is what makes Streamlit report the 'click' trigger value."""
+
+
+def live_chart(
+    fig: go.Figure, *, key: str, height: int | None = None, on_click: bool = False
+) -> dict[str, Any] | None:
+    """Draw or update `fig` in place under the stable `key`. Returns the clicked point (dict with x, y,
+    curveNumber, pointIndex) when on_click=True and the user clicked since the last run, else None."""
+    ensure_plotly_loaded()  # a no-op when the page already did it; a safety net when it forgot
+    result = _chart(
+        key=key,  # the stable key is what keeps the element (and its div) alive across updates
+        data=_payload(fig, key, height, on_click),
+        height="content",
+        on_click_change=_ignore_click if on_click else None,
+    )
+    return result.get("click") if on_click else None

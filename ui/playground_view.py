@@ -1,0 +1,125 @@
+"""What the Playground shows each frame: status line, the two main charts and one detail panel.
+
+Figures come from viz/; here we only pick them, size them and place them. Live charts go through
+ui.live_chart (updated in place with Plotly.react); tables and formulas are plain Streamlit."""
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import viz
+from viz.style import Style
+
+from .live_chart import live_chart
+from .state import Keys, current_config, current_run
+
+PANELS = ("Network", "Activations", "Weights", "Gradients", "Shapes & equations")
+CAPTIONS = {
+    "cost": "Train and test cost per iteration; accuracy on the right axis. A widening gap is overfitting.",
+    "boundary": "The network's output over the input plane. Filled dots: training examples; hollow: test.",
+    "Network": "Line colour = sign of the weight, width = its size. Each picture is what that unit computes.",
+    "Activations": "g(z) and g'(z) with the current pre-activations of every hidden layer: mass in the flat "
+                   "regions means saturated units (tiny gradients), ReLU mass at z < 0 means dead units.",
+    "Weights": "How the distribution of the chosen layer's weights moves over training (darker = more weights).",
+    "Gradients": "Gradient norm per layer on a log scale: falling towards the input layer means vanishing "
+                 "gradients. Update/weight ratio near 1e-3 is the usual healthy pace.",
+}
+
+
+def style() -> Style:
+    return Style(presentation=st.session_state.get(Keys.PRESENTATION, False))
+
+
+def status_line() -> None:
+    run = current_run()
+    tr, row = run.trainer, run.trainer.last_record
+    score = "accuracy" if run.dataset.task != "regression" else "r2"
+    fmt = (lambda x: f"{x:.1%}") if score == "accuracy" else (lambda x: f"{x:.3f}")
+    state = ("diverged" if tr.diverged else "playing" if st.session_state[Keys.PLAYING] else "paused")
+    label = "acc." if score == "accuracy" else "R²"
+    cells = [("Iteration", f"{tr.iteration:,}"), ("Epoch", f"{tr.epoch:,}"),
+             ("Train cost", f"{row['cost_train']:.4f}"), ("Test cost", _num(row["cost_test"], "{:.4f}")),
+             (f"Train {label}", fmt(row[f"{score}_train"])),
+             (f"Test {label}", "–" if np.isnan(row[f"{score}_test"]) else fmt(row[f"{score}_test"])),
+             ("State", state)]
+    for col, (name, value) in zip(st.columns(len(cells)), cells):
+        col.metric(name, value)
+    if tr.diverged:
+        st.error(tr.message)
+
+
+def _num(x: float, pattern: str) -> str:
+    return "–" if np.isnan(x) else pattern.format(x)
+
+
+def main_charts(rewind: int | None) -> None:
+    """Decision boundary (or image samples) beside the cost curve."""
+    run, s = current_run(), style()
+    left, right = st.columns(2)
+    with left:
+        if run.dataset.points_train is not None:
+            show_test = st.session_state.get("view_show_test", True)
+            discretize = st.session_state.get("view_discretize", False)
+            grid = run.trainer.decision_grid(100, iteration=rewind)
+            live_chart(viz.decision_figure(grid, run.dataset, show_test=show_test, discretize=discretize, style=s),
+                       key="live_boundary")
+        else:
+            net = run.network if rewind is None else run.trainer.network_at(rewind)
+            probs = net.forward(run.dataset.X_test[:, :12] if run.dataset.m_test else run.dataset.X_train[:, :12])
+            live_chart(viz.images_figure(run.dataset, probs, style=s), key="live_images")
+        st.caption(CAPTIONS["boundary"])
+    with right:
+        log_y = st.session_state.get("view_log_cost", False)
+        live_chart(viz.cost_figure(run.trainer.history, run.dataset.task, log_y=log_y, style=s), key="live_cost")
+        st.caption(CAPTIONS["cost"])
+
+
+def detail_panel(panel: str, rewind: int | None) -> None:
+    run, s = current_run(), style()
+    tr = run.trainer
+    if panel == "Network":
+        grids = tr.unit_grids(24, iteration=rewind) if run.dataset.points_train is not None else None
+        net = run.network if rewind is None else tr.network_at(rewind)
+        live_chart(viz.network_figure(net, grids, dataset=run.dataset, style=s), key="live_network")
+        if run.dataset.image_shape is not None:
+            W1 = (tr.params_at(rewind) if rewind is not None else run.network.params)["W1"]
+            live_chart(viz.first_layer_weights_figure(W1, run.dataset.image_shape, style=s), key="live_w1_images")
+    elif panel == "Activations":
+        stats = tr.layer_statistics()
+        for l in range(1, run.network.L):
+            if l > 1 and run.network.activations[l] == run.network.activations[l - 1]:
+                continue  # one chart per distinct activation; each shows every layer using it
+            live_chart(viz.activation_figure(run.network.activations[l], stats, style=s), key=f"live_act_{l}")
+    elif panel == "Weights":
+        layer = st.session_state.get("view_weight_layer", 1)
+        its = tr.snapshots.iterations
+        snaps = [(it, tr.params_at(it)) for it in its if rewind is None or it <= rewind]
+        a, b = st.columns(2)
+        with a:
+            live_chart(viz.weights_over_time_figure(snaps, layer, style=s), key="live_w_time")
+        with b:
+            live_chart(viz.weight_histogram_figure(snaps[-1][1], layer, style=s), key="live_w_hist")
+    elif panel == "Gradients":
+        live_chart(viz.gradient_figure(tr.history, style=s), key="live_grads")
+    elif panel == "Shapes & equations":
+        _shapes_and_equations()
+    if panel in CAPTIONS:
+        st.caption(CAPTIONS[panel])
+
+
+def _shapes_and_equations() -> None:
+    run = current_run()
+    a, b = st.columns(2)
+    with a:
+        st.markdown("**Shapes for this network and m = "
+                    f"{run.dataset.m_train} training examples** (learned parameters per layer on the right)")
+        st.dataframe(viz.shapes_table(run.network, run.dataset.m_train), hide_index=True)
+        st.markdown("**Hyperparameters** (what you set; the parameters W, b are what training learns)")
+        st.dataframe(viz.hyperparameters_table(current_config()), hide_index=True)
+    with b:
+        st.markdown("**Forward propagation**")
+        for line in viz.forward_equations(run.network):
+            st.latex(line)
+        st.markdown("**Backward propagation**")
+        for line in viz.backward_equations(run.network):
+            st.latex(line)

@@ -1,0 +1,30 @@
+"""One-click presets: a grid of buttons that load a preset's config and open its page."""
+from __future__ import annotations
+
+import streamlit as st
+
+from .config_panel import load_widgets
+from .state import Keys, init_state, notify, start_run
+
+PAGE_FILES = {"playground": "app_pages/playground.py"}
+
+
+def _apply(preset) -> None:
+    if start_run(preset.config):
+        load_widgets(preset.config)
+        st.session_state[Keys.PLAYING] = False
+        notify("info", f"Preset: {preset.title}. {preset.caption.replace(chr(10), ' ')}")
+        st.session_state["dl_goto"] = PAGE_FILES.get(preset.page, PAGE_FILES["playground"])
+
+
+def preset_grid(presets, columns: int = 3) -> None:
+    init_state()
+    cols = st.columns(columns)
+    for i, p in enumerate(presets):
+        with cols[i % columns].container(border=True):
+            st.markdown(f"**{p.title}**")
+            st.caption(p.caption)
+            st.button("Open", key=f"preset_{p.key}", on_click=_apply, args=(p,))
+    target = st.session_state.pop("dl_goto", None)
+    if target:
+        st.switch_page(target)
