@@ -89,3 +89,11 @@ def test_divergence_shows_the_message_and_keeps_history():
     assert tr.diverged and len(tr.history) >= 1
     assert any("diverged at iteration" in e.value for e in at.error)
     assert not at.exception
+
+
+def test_linked_values_outside_the_panel_ranges_are_kept():
+    config = RunConfig(hidden=(100,) * 10, n_samples=20, noise=0.9, dropout=0.95, optimizer="adam", beta2=0.5)
+    at = _playground(config.to_query())
+    assert at.session_state["dl_config"] == config
+    at.button(key="btn_step").click().run()
+    assert not at.exception and at.session_state["dl_run"].trainer.iteration == 1

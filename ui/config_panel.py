@@ -38,12 +38,13 @@ def load_widgets(config: RunConfig) -> None:
         "same_activation": not isinstance(config.activation, tuple), "activation": acts[0] if acts else "tanh",
         "loss": config.loss or "default", "init": config.init, "init_scale": config.init_scale,
         "seed": config.seed, "optimizer": config.optimizer, "learning_rate": config.learning_rate,
-        "momentum": config.momentum, "schedule": config.schedule, "decay_rate": config.decay_rate,
+        "momentum": config.momentum, "rho": config.rho, "beta1": config.beta1, "beta2": config.beta2,
+        "schedule": config.schedule, "decay_rate": config.decay_rate,
         "decay_steps": config.decay_steps, "batch_size": config.batch_size or "all",
         "l1": config.l1, "l2": config.l2, "dropout": config.dropout,
     }
     for i, n in enumerate(config.hidden):
-        values[f"units_{i}"] = min(n, MAX_UNITS)
+        values[f"units_{i}"] = n
         values[f"act_{i}"] = acts[i]
     for field, value in values.items():
         ss[_k(field)] = value
@@ -59,6 +60,15 @@ def _seed_default(field: str, value) -> str:
     if key not in st.session_state:
         st.session_state[key] = value
     return key
+
+
+def _slider(label: str, lo, hi, field: str, default, **kwargs):
+    """A slider over [lo, hi] widened to hold the current value: a linked config may use any value
+    the engine accepts (e.g. 12 hidden layers), and Streamlit refuses a value outside the range."""
+    key = _seed_default(field, default)
+    value = st.session_state[key]
+    cast = type(lo)
+    return st.slider(label, cast(min(lo, value)), cast(max(hi, value)), key=key, **kwargs)
 
 
 def _set_and_restart(**changes) -> None:
@@ -95,10 +105,9 @@ def _data_controls(config):
     names = [n for n in DATASETS] + (["csv"] if st.session_state.get(Keys.UPLOADED) is not None else [])
     v = {"dataset": st.selectbox("Data set", names, key=_seed_default("dataset", config.dataset),
                                  format_func=lambda n: n if n == "csv" else f"{n} — {DATASETS[n].description}")}
-    v["n_samples"] = st.slider("Samples", 50, 2000, step=50, key=_seed_default("n_samples", config.n_samples))
-    v["noise"] = st.slider("Noise", 0.0, 0.5, step=0.05, key=_seed_default("noise", config.noise))
-    v["test_fraction"] = st.slider("Test share", 0.0, 0.9, step=0.05,
-                                   key=_seed_default("test_fraction", config.test_fraction))
+    v["n_samples"] = _slider("Samples", 50, 2000, "n_samples", config.n_samples, step=50)
+    v["noise"] = _slider("Noise", 0.0, 0.5, "noise", config.noise, step=0.05)
+    v["test_fraction"] = _slider("Test share", 0.0, 0.9, "test_fraction", config.test_fraction, step=0.05)
     if DATASETS.get(v["dataset"]) is None or DATASETS[v["dataset"]].kind == "points":
         feats = st.multiselect("Input features", list(FEATURES), key=_seed_default("features", list(config.features)),
                                format_func=lambda k: FEATURES[k].label)
@@ -111,7 +120,7 @@ def _data_controls(config):
 
 
 def _network_controls(config, task):
-    n_layers = st.slider("Hidden layers", 0, MAX_LAYERS, key=_seed_default("layers", len(config.hidden)))
+    n_layers = _slider("Hidden layers", 0, MAX_LAYERS, "layers", len(config.hidden))
     same = st.toggle("Same activation in every layer", key=_seed_default("same_activation", True))
     from engine.activations import ACTIVATIONS
     hidden, acts = [], []
@@ -120,8 +129,7 @@ def _network_controls(config, task):
                               format_func=lambda n: ACTIVATIONS[n].label)
     for i in range(n_layers):
         default_units = config.hidden[i] if i < len(config.hidden) else 4
-        hidden.append(st.slider(f"Units in layer {i + 1}", 1, MAX_UNITS,
-                                key=_seed_default(f"units_{i}", min(default_units, MAX_UNITS))))
+        hidden.append(_slider(f"Units in layer {i + 1}", 1, MAX_UNITS, f"units_{i}", default_units))
         if not same:
             acts.append(st.selectbox(f"Activation of layer {i + 1}", list(ACTIVATIONS),
                                      key=_seed_default(f"act_{i}", "tanh"), format_func=lambda n: ACTIVATIONS[n].label))
@@ -156,10 +164,15 @@ def _training_controls(config):
                                           format_func=lambda x: f"{x:g}",
                                           key=_seed_default("learning_rate", config.learning_rate))
     if v["optimizer"] in ("momentum", "nesterov"):
-        v["momentum"] = st.slider("Momentum β", 0.0, 0.99, step=0.01, key=_seed_default("momentum", config.momentum))
+        v["momentum"] = _slider("Momentum β", 0.0, 0.99, "momentum", config.momentum, step=0.01)
+    elif v["optimizer"] == "rmsprop":
+        v["rho"] = _slider("Decay ρ", 0.0, 0.999, "rho", config.rho, step=0.001, format="%.3f")
+    elif v["optimizer"] == "adam":
+        v["beta1"] = _slider("β₁", 0.0, 0.99, "beta1", config.beta1, step=0.01)
+        v["beta2"] = _slider("β₂", 0.9, 0.9999, "beta2", config.beta2, step=0.0001, format="%.4f")
     v["schedule"] = st.selectbox("Schedule", SCHEDULES, key=_seed_default("schedule", config.schedule))
     if v["schedule"] != "constant":
-        v["decay_rate"] = st.slider("Decay rate", 0.05, 1.0, step=0.05, key=_seed_default("decay_rate", config.decay_rate))
+        v["decay_rate"] = _slider("Decay rate", 0.05, 1.0, "decay_rate", config.decay_rate, step=0.05)
         v["decay_steps"] = int(st.number_input("Decay every (iterations)", 1, 10**7,
                                                key=_seed_default("decay_steps", config.decay_steps)))
     batch = st.select_slider("Batch size", BATCH_SIZES, key=_seed_default("batch_size", config.batch_size or "all"))
@@ -168,6 +181,6 @@ def _training_controls(config):
                                key=_seed_default("l2", config.l2))
     v["l1"] = st.select_slider("L1 penalty λ", _options(PENALTIES, config.l1), format_func=lambda x: f"{x:g}",
                                key=_seed_default("l1", config.l1))
-    v["dropout"] = st.slider("Dropout", 0.0, 0.8, step=0.05, key=_seed_default("dropout", config.dropout))
+    v["dropout"] = _slider("Dropout", 0.0, 0.8, "dropout", config.dropout, step=0.05)
     st.select_slider("Speed (most iterations per frame)", SPEEDS, key=Keys.SPEED)
     return v

@@ -13,7 +13,7 @@ import streamlit as st
 
 from .state import Keys, current_run, notify
 
-TICK = 0.1           # seconds between frames while playing: 10 frames per second
+TICK = 0.05          # seconds between frame requests while playing; slower frames merge ticks
 FRAME_BUDGET = 0.04  # seconds of training per frame, whatever the network's size
 
 
