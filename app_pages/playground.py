@@ -34,4 +34,5 @@ if not playing and len(its) > 1:
                 f"(training is at {tr.iteration:,}; Play continues from there).", icon=":material/history:")
 
 live_loop.live_area(lambda: (view.status_line(), view.main_charts(rewind), view.detail_panel(panel, rewind)))
-exports.export_section()
+if not st.session_state[state.Keys.PRESENTATION]:  # a projector shows the lesson, not the file menu
+    exports.export_section()

@@ -97,3 +97,20 @@ def test_linked_values_outside_the_panel_ranges_are_kept():
     assert at.session_state["dl_config"] == config
     at.button(key="btn_step").click().run()
     assert not at.exception and at.session_state["dl_run"].trainer.iteration == 1
+
+
+def test_save_and_reload_a_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("DESCENTLAB_RUNS_DIR", str(tmp_path))
+    at = _playground()
+    for _ in range(3):
+        at.button(key="btn_step").click().run()
+    at.text_input(key="save_name").input("lecture one").run()  # sanitized to a safe folder name
+    at.button(key="btn_save_run").click().run()
+    assert not at.exception and any("Saved as lecture_one" in s.value for s in at.success)
+    assert (tmp_path / "lecture_one" / "params.npz").is_file()
+    trained = _run(at).network.theta.copy()
+    at.button(key="btn_reset").click().run()
+    at.button(key="btn_load_run").click().run()
+    assert not at.exception
+    import numpy as np
+    np.testing.assert_array_equal(_run(at).network.theta, trained)

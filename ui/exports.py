@@ -18,16 +18,58 @@ MAX_UPLOAD_BYTES = 5_000_000  # also server.maxUploadSize in .streamlit/config.t
 
 def _too_big(upload) -> bool:
     if upload.size > MAX_UPLOAD_BYTES:
-        st.error(f"{upload.name} is {upload.size / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB.")
+        notify("error", f"{upload.name} is {upload.size / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB.")
         return True
     return False
 
 
+# Uploads and loads act in callbacks: they rewrite the config panel's widget state, which Streamlit
+# allows only before the widgets are drawn. Their messages appear at the top of the next run.
 def _use_config(config: RunConfig, what: str) -> None:
     if start_run(config):
         load_widgets(config)
         st.session_state[Keys.PLAYING] = False
         notify("success", f"Loaded {what}.")
+
+
+def _on_config_upload() -> None:
+    upload = st.session_state.get("up_config")
+    if upload is None or _too_big(upload):
+        return
+    try:
+        _use_config(RunConfig.from_json(upload.getvalue()), f"the config from {upload.name}")
+    except ConfigError as exc:
+        notify("error", f"{upload.name} is not a usable config: {exc}")
+
+
+def _on_csv_upload() -> None:
+    upload = st.session_state.get("up_csv")
+    if upload is None or _too_big(upload):
+        return
+    config = current_config()
+    try:
+        dataset = load_csv(upload.getvalue(), test_fraction=config.test_fraction, seed=config.data_seed)
+    except DatasetError as exc:
+        notify("error", f"{upload.name} was not loaded: {exc}")
+        return
+    st.session_state[Keys.UPLOADED] = dataset
+    for note in dataset.notes:
+        notify("warning", note)
+    _use_config(config.replace(dataset="csv", features=("x1", "x2")), f"your data from {upload.name}")
+
+
+def _on_load_run() -> None:
+    choice = st.session_state.get("saved_run_choice")
+    try:
+        loaded = load_run(choice)
+        restored = restore_trainer(loaded)
+    except RunFileError as exc:
+        notify("error", f"Could not load {choice}: {exc}")
+        return
+    st.session_state[Keys.CONFIG], st.session_state[Keys.RUN] = loaded.config, restored.run
+    st.session_state[Keys.PLAYING] = False
+    load_widgets(loaded.config)
+    notify("success", f"Loaded saved run {choice}: its trained weights, and training continues from them.")
 
 
 def export_section() -> None:
@@ -50,28 +92,9 @@ def export_section() -> None:
 
 
 def _uploads() -> None:
-    cfg = st.file_uploader("Restore a config (JSON)", type=["json"], key="up_config")
-    if cfg is not None and st.session_state.get("up_config_done") != cfg.file_id and not _too_big(cfg):
-        st.session_state["up_config_done"] = cfg.file_id
-        try:
-            _use_config(RunConfig.from_json(cfg.getvalue()), f"the config from {cfg.name}")
-            st.rerun()
-        except ConfigError as exc:
-            st.error(f"{cfg.name} is not a usable config: {exc}")
-    data = st.file_uploader("Your own data (CSV: feature columns and a label column)", type=["csv"], key="up_csv")
-    if data is not None and st.session_state.get("up_csv_done") != data.file_id and not _too_big(data):
-        st.session_state["up_csv_done"] = data.file_id
-        try:
-            dataset = load_csv(data.getvalue(), test_fraction=current_config().test_fraction,
-                               seed=current_config().data_seed)
-        except DatasetError as exc:
-            st.error(f"{data.name} was not loaded: {exc}")
-            return
-        st.session_state[Keys.UPLOADED] = dataset
-        for note in dataset.notes:
-            notify("warning", note)
-        _use_config(current_config().replace(dataset="csv", features=("x1", "x2")), f"your data from {data.name}")
-        st.rerun()
+    st.file_uploader("Restore a config (JSON)", type=["json"], key="up_config", on_change=_on_config_upload)
+    st.file_uploader("Your own data (CSV: feature columns and a label column)", type=["csv"], key="up_csv",
+                     on_change=_on_csv_upload)
 
 
 def _saved_runs(run, config) -> None:
@@ -84,16 +107,5 @@ def _saved_runs(run, config) -> None:
             st.error(f"Not saved: {exc}")
     runs = list_runs()
     if runs:
-        choice = st.selectbox("Saved runs", [r["name"] for r in runs], key="saved_run_choice")
-        if st.button("Load saved run", key="btn_load_run"):
-            try:
-                loaded = load_run(choice)
-                restored = restore_trainer(loaded)
-            except RunFileError as exc:
-                st.error(f"Could not load {choice}: {exc}")
-                return
-            st.session_state[Keys.CONFIG], st.session_state[Keys.RUN] = loaded.config, restored.run
-            st.session_state[Keys.PLAYING] = False
-            load_widgets(loaded.config)
-            notify("success", f"Loaded saved run {choice} (its trained weights; training continues from them).")
-            st.rerun()
+        st.selectbox("Saved runs", [r["name"] for r in runs], key="saved_run_choice")
+        st.button("Load saved run", key="btn_load_run", on_click=_on_load_run)
