@@ -27,12 +27,17 @@ if panel == "Weights":
 rewind = None
 its = tr.snapshots.iterations
 if not playing and len(its) > 1:
-    at = st.select_slider("Rewind: show the run as it was at iteration", its, value=its[-1], key="view_rewind")
+    view.follow_latest("view_rewind", its)
+    at = st.select_slider("Rewind: show the run as it was at iteration", its, key="view_rewind")
     rewind = None if at == its[-1] else at
     if rewind is not None:
         st.info(f"Rewound: the boundary, network and weights show iteration {rewind:,} "
                 f"(training is at {tr.iteration:,}; Play continues from there).", icon=":material/history:")
 
-live_loop.live_area(lambda: (view.status_line(), view.main_charts(rewind), view.detail_panel(panel, rewind)))
+live_panel = panel if panel in view.LIVE_PANELS else None  # static panels stay out of the frame loop
+live_loop.live_area(lambda: (view.status_line(), view.main_charts(rewind),
+                             live_panel and view.detail_panel(live_panel, rewind)))
+if live_panel is None:
+    view.detail_panel(panel, rewind)
 if not st.session_state[state.Keys.PRESENTATION]:  # a projector shows the lesson, not the file menu
     exports.export_section()

@@ -57,7 +57,7 @@ def measure(seconds: float, query: str, panel: str) -> dict:
             page.wait_for_function("() => window.__pg.firstChart !== null", timeout=60_000)
             first = page.evaluate("() => window.__pg.firstChart")
             if panel != "Network":
-                page.get_by_role("button", name=panel, exact=True).click()
+                page.locator(".st-key-view_panel button", has_text=panel).first.click()
                 wait_for_app(page)
             page.locator(".st-key-btn_play button").click()
             page.wait_for_timeout(1500)  # settle: the first frames size the per-frame iterations

@@ -17,32 +17,42 @@ def _thin(items: list, keep_recent: int) -> list:
 
 
 class History:
-    """Metric rows, one per recorded iteration; ``frame`` is a pandas DataFrame built on demand."""
+    """Metric rows, one per recorded iteration, stored by column (appending is cheap and ``frame``,
+    the pandas DataFrame, is built from arrays on demand, then cached until the next row)."""
 
     def __init__(self, capacity: int = 10_000):
         if capacity < 4:
             raise ValueError("history capacity must be at least 4")
         self.capacity = capacity
-        self._rows: list[dict] = []
+        self._cols: dict[str, list] = {}
+        self._n = 0
         self._frame: pd.DataFrame | None = None
 
     def append(self, row: dict) -> None:
-        self._rows.append(row)
-        if len(self._rows) > self.capacity:
-            self._rows = _thin(self._rows, self.capacity // 2)
+        if not self._cols:
+            self._cols = {k: [] for k in row}
+        if row.keys() != self._cols.keys():
+            raise ValueError(f"history row has columns {sorted(row)}, expected {sorted(self._cols)}")
+        for k, v in row.items():
+            self._cols[k].append(v)
+        self._n += 1
+        if self._n > self.capacity:
+            keep = _thin(list(range(self._n)), self.capacity // 2)
+            self._cols = {k: [col[i] for i in keep] for k, col in self._cols.items()}
+            self._n = len(keep)
         self._frame = None
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return self._n
 
     @property
     def last(self) -> dict | None:
-        return self._rows[-1] if self._rows else None
+        return {k: col[-1] for k, col in self._cols.items()} if self._n else None
 
     @property
     def frame(self) -> pd.DataFrame:
         if self._frame is None:
-            self._frame = pd.DataFrame(self._rows)
+            self._frame = pd.DataFrame({k: np.asarray(col) for k, col in self._cols.items()})
         return self._frame
 
 

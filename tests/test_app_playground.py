@@ -114,3 +114,14 @@ def test_save_and_reload_a_run(tmp_path, monkeypatch):
     assert not at.exception
     import numpy as np
     np.testing.assert_array_equal(_run(at).network.theta, trained)
+
+
+def test_rewind_slider_follows_training_until_moved():
+    at = _playground()
+    for _ in range(3):
+        at.button(key="btn_step").click().run()
+    assert at.select_slider(key="view_rewind").value == 3 and not at.info
+    at.select_slider(key="view_rewind").set_value(1).run()
+    assert any("show iteration 1" in i.value for i in at.info)
+    at.button(key="btn_step").click().run()
+    assert at.select_slider(key="view_rewind").value == 1  # the user's choice is kept

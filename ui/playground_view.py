@@ -14,6 +14,7 @@ from .live_chart import live_chart
 from .state import Keys, current_config, current_run
 
 PANELS = ("Network", "Activations", "Weights", "Gradients", "Shapes & equations")
+LIVE_PANELS = PANELS[:4]  # redrawn every frame; the others change only with the network
 CAPTIONS = {
     "cost": "Train and test cost per iteration; accuracy on the right axis. A widening gap is overfitting.",
     "boundary": "The network's output over the input plane. Filled dots: training examples; hollow: test.",
@@ -28,6 +29,14 @@ CAPTIONS = {
 
 def style() -> Style:
     return Style(presentation=st.session_state.get(Keys.PRESENTATION, False))
+
+
+def follow_latest(key: str, iterations: list[int]) -> None:
+    """Keep a rewind slider on "now" as training moves on, unless the user has moved it back."""
+    ss, mark = st.session_state, key + "_latest"
+    if ss.get(key) is None or ss.get(key) == ss.get(mark) or ss.get(key) not in iterations:
+        ss[key] = iterations[-1]
+    ss[mark] = iterations[-1]
 
 
 def status_line() -> None:

@@ -81,6 +81,9 @@ def start_run(config: RunConfig) -> bool:
     except (ConfigError, ValueError) as exc:
         notify("error", f"Could not start that run: {exc}")
         return False
+    # The live loop records one history row per frame (Trainer.record), whatever the frame's size;
+    # recording every iteration would evaluate the whole data set 50 times a frame.
+    run.trainer.record_every = 10**9
     ss[Keys.CONFIG], ss[Keys.RUN] = config, run
     return True
 

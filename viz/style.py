@@ -69,11 +69,15 @@ def layer_colors(n: int) -> list[str]:
 
 @dataclass(frozen=True)
 class Style:
-    """How big and in which theme to draw. ``presentation`` is for a projector at the back of a room."""
+    """How big and in which theme to draw. ``presentation`` is for a projector at the back of a room.
+
+    ``dark=None`` (the default) sets no text or grid colours, so the page's theme decides them (the
+    live charts take them from Streamlit's CSS variables, light or dark, and follow a switch);
+    True / False fix them, e.g. for an exported figure."""
 
     font_size: int = 14
     height: int = 380
-    dark: bool = False
+    dark: bool | None = None
     presentation: bool = False
 
     @property
@@ -93,12 +97,12 @@ class Style:
         return 9.0 if self.presentation else 6.0
 
     @property
-    def ink(self) -> str:  # text colour: Streamlit's default text colours for each theme
-        return "#FAFAFA" if self.dark else "#31333F"
+    def ink(self) -> str:  # text and outline colour: Streamlit's text colours, mid-grey for "either theme"
+        return {True: "#FAFAFA", False: "#31333F", None: "#808495"}[self.dark]
 
     @property
-    def grid(self) -> str:
-        return "rgba(250,250,250,0.16)" if self.dark else "rgba(49,51,63,0.12)"
+    def grid(self) -> str | None:
+        return {True: "rgba(250,250,250,0.16)", False: "rgba(49,51,63,0.12)", None: None}[self.dark]
 
     @property
     def outline(self) -> str:  # marker outlines: contrast against both the surface and the point
@@ -120,8 +124,8 @@ def template_layout(style: Style | None = None) -> dict:
     f = s.text
 
     def axis():
-        return dict(gridcolor=s.grid, zerolinecolor=s.grid, linecolor=s.grid, tickfont=dict(size=int(f * 0.85)),
-                    title=dict(font=dict(size=f)), automargin=True)
+        colours = {} if s.grid is None else dict(gridcolor=s.grid, zerolinecolor=s.grid, linecolor=s.grid)
+        return dict(**colours, tickfont=dict(size=int(f * 0.85)), title=dict(font=dict(size=f)), automargin=True)
     return dict(xaxis=axis(), yaxis=axis(), annotationdefaults=dict(font=dict(size=int(f * 0.9))))
 
 
@@ -144,7 +148,8 @@ def style_layout(style: Style | None = None, title: str | None = None, legend: b
     layout = dict(
         template=dict(layout=template_layout(s)),
         height=s.fig_height,
-        font=dict(size=f, color=s.ink, family="Source Sans Pro, Helvetica, Arial, sans-serif"),
+        font=dict(size=f, family="Source Sans Pro, Helvetica, Arial, sans-serif",
+                  **({} if s.dark is None else {"color": s.ink})),
         margin=dict(l=int(f * 4), r=int(f * 1.5), t=title_h + legend_h + int(f * 0.6), b=int(f * 3.6),
                     pad=2),
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
