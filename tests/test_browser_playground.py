@@ -55,7 +55,9 @@ def test_play_pause_step_reset_rewind_and_share(browser_page):
     assert _iteration(page) > playing_at, "the iteration counter did not keep rising"
     page.screenshot(path=str(ARTIFACTS / "playground_playing.png"), full_page=True)
 
-    _click(page, "btn_play")  # pause
+    _click(page, "btn_play")  # pause: frames already in flight may still land, then it must stop
+    page.locator(".st-key-btn_play button", has_text="Play").first.wait_for(timeout=10_000)
+    page.wait_for_timeout(700)
     paused_at = _iteration(page)
     page.wait_for_timeout(1000)
     assert _iteration(page) == paused_at, "Pause did not stop training"
