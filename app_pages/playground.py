@@ -9,6 +9,7 @@ config_panel.config_panel()
 state.sync_query_params(state.current_config())
 
 st.title("Playground")
+st.html(view.STATUS_CSS)
 for kind, text in state.pop_notices():
     getattr(st, kind)(text)
 

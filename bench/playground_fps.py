@@ -34,8 +34,8 @@ setInterval(() => {
   const drawn = charts.filter((gd) => gd.querySelector('.overplot .trace, .overplot image, .layer-above image'));
   if (__pg.firstChart === null) { if (drawn.length >= 2) __pg.firstChart = performance.now(); return; }
   __pg.samples += charts.length; __pg.blank += charts.length - drawn.length;
-  const m = [...document.querySelectorAll('[data-testid="stMetric"]')].find((e) => e.innerText.startsWith('Iteration'));
-  if (m) __pg.iterations.add(m.innerText.split('\n').pop());
+  const m = document.querySelector('.dl-status .dl-value');  // the iteration counter
+  if (m) __pg.iterations.add(m.innerText);
 }, 50);
 """
 

@@ -11,13 +11,17 @@ from tests.browser import ROOT, launch_browser, require_chromium, start_streamli
 ARTIFACTS = ROOT / "artifacts"
 
 
+def _status(page, name: str) -> str:
+    return page.locator(".dl-cell").filter(has=page.locator(".dl-name", has_text=name)).first \
+        .locator(".dl-value").inner_text()
+
+
 def _iteration(page) -> int:
-    text = page.locator("[data-testid='stMetric']").filter(has_text="Iteration").first.inner_text()
-    return int(re.sub(r"[^\d]", "", text.split("\n")[-1]))
+    return int(re.sub(r"[^\d]", "", _status(page, "Iteration")))
 
 
 def _train_cost(page) -> str:
-    return page.locator("[data-testid='stMetric']").filter(has_text="Train cost").first.inner_text().split("\n")[-1]
+    return _status(page, "Train cost")
 
 
 def _click(page, key: str) -> None:

@@ -27,6 +27,13 @@ CAPTIONS = {
 }
 
 
+STATUS_CSS = """<style>
+.dl-status {display: flex; flex-wrap: wrap; gap: 0.4rem 2.2rem; margin: 0.2rem 0 0.6rem 0;}
+.dl-name {font-size: 0.875rem; opacity: 0.75;}
+.dl-value {font-size: 1.9rem; line-height: 1.2; font-variant-numeric: tabular-nums;}
+</style>"""
+
+
 def style() -> Style:
     return Style(presentation=st.session_state.get(Keys.PRESENTATION, False))
 
@@ -51,8 +58,11 @@ def status_line() -> None:
              (f"Train {label}", fmt(row[f"{score}_train"])),
              (f"Test {label}", "–" if np.isnan(row[f"{score}_test"]) else fmt(row[f"{score}_test"])),
              ("State", state)]
-    for col, (name, value) in zip(st.columns(len(cells)), cells):
-        col.metric(name, value)
+    # One HTML element instead of seven st.metric: each metric is a React subtree the browser redraws
+    # every frame (measured: 3.3 -> 4.7 frames/s). The values are our own numbers, nothing user-typed.
+    html = "".join(f'<div class="dl-cell"><div class="dl-name">{name}</div><div class="dl-value">{value}</div></div>'
+                   for name, value in cells)
+    st.markdown(f'<div class="dl-status">{html}</div>', unsafe_allow_html=True)
     if tr.diverged:
         st.error(tr.message)
 
