@@ -56,8 +56,8 @@ class Network:
 
     MAX_WORKSPACES = 4
 
-    def __init__(self, layer_sizes, activation="relu", output_activation=None, loss=None, init="he",
-                 init_scale=None, seed=0, dtype=np.float64):
+    def __init__(self, layer_sizes, activation="relu", output_activation=None, init="he", init_scale=None,
+                 seed=0, dtype=np.float64, loss=None):
         sizes = tuple(int(n) for n in layer_sizes)
         if len(sizes) < 2 or any(n < 1 for n in sizes) or any(
                 isinstance(n, bool) or int(n) != n for n in layer_sizes):
@@ -224,8 +224,8 @@ class Network:
             self._params[k][...] = v
 
     def copy(self) -> "Network":
-        net = Network(self.layer_sizes, self.activations[1:-1], self.activations[-1], self.loss,
-                      "zeros", None, self.seed, self.dtype)
+        net = Network(self.layer_sizes, self.activations[1:-1], self.activations[-1], "zeros", None,
+                      self.seed, self.dtype, loss=self.loss)
         net.init, net.init_scale = self.init, self.init_scale
         net.theta[...] = self.theta
         return net

@@ -32,9 +32,9 @@ def _with_ones(X, dtype):
 
 
 class Trainer:
-    def __init__(self, network, dataset, learning_rate=0.01, optimizer="gd", optimizer_options=None,
-                 schedule="constant", schedule_options=None, batch_size=None, l1=0.0, l2=0.0,
-                 dropout=0.0, seed=0, record_every=1, max_history=10_000, max_snapshots=200):
+    def __init__(self, network, dataset, learning_rate=0.01, optimizer="gd", batch_size=None, l2=0.0,
+                 l1=0.0, dropout=0.0, schedule="constant", optimizer_options=None, schedule_options=None,
+                 seed=0, record_every=1, max_history=10_000, max_snapshots=200):
         self.network, self.dataset = network, dataset
         n_x, n_y = network.layer_sizes[0], network.layer_sizes[-1]
         if dataset.X_train.shape[0] != n_x or dataset.Y_train.shape[0] != n_y:
@@ -313,8 +313,8 @@ class Trainer:
         # several times faster than float64 (10,000 points × every unit, every frame).
         if self._net32 is None:
             net = self.network
-            self._net32 = type(net)(net.layer_sizes, net.activations[1:-1], net.activations[-1], net.loss,
-                                    "zeros", None, 0, np.float32)
+            self._net32 = type(net)(net.layer_sizes, net.activations[1:-1], net.activations[-1], "zeros",
+                                    None, 0, np.float32, loss=net.loss)
         return self._net32
 
     def layer_statistics(self) -> list[dict]:
