@@ -37,12 +37,14 @@ def advance(n: int | None = None) -> None:
         notify("error", tr.message)
 
 
-def _toggle_play() -> None:
+def _set_playing(playing: bool) -> None:
+    # The state the button showed, not a toggle: a click that reaches the server twice (or races a
+    # frame) must not flip Play back on.
     tr = current_run().trainer
-    if tr.diverged:
+    if playing and tr.diverged:
         notify("error", f"{tr.message}. Press Reset to start again.")
         return
-    st.session_state[Keys.PLAYING] = not st.session_state[Keys.PLAYING]
+    st.session_state[Keys.PLAYING] = playing
 
 
 def _step() -> None:
@@ -60,7 +62,8 @@ def controls() -> None:
     playing = st.session_state[Keys.PLAYING]
     c1, c2, c3 = st.columns(3)
     # Material icons, not emoji: a projector PC or a headless browser may have no emoji font
-    c1.button("Pause" if playing else "Play", key="btn_play", on_click=_toggle_play, type="primary",
+    c1.button("Pause" if playing else "Play", key="btn_play", on_click=_set_playing, args=(not playing,),
+              type="primary",
               icon=":material/pause:" if playing else ":material/play_arrow:", width="stretch")
     c2.button("Step", key="btn_step", on_click=_step, icon=":material/skip_next:", width="stretch",
               help="One iteration (one mini-batch update)")
