@@ -80,7 +80,7 @@ class Trainer:
         self.rng = np.random.default_rng(self.seed)
         self.optimizer.reset()
         self.iteration = self.epoch = 0
-        self._order, self._pos = None, self._m
+        self._pos = self._m  # the first batch starts a fresh shuffle
         self._log = History(self._max_history)
         self.snapshots = Snapshots(self._max_snapshots)
         self.diverged, self.diverged_at, self.message = False, None, ""

@@ -2,7 +2,6 @@
 one, Reset returns to the first cost, the rewind slider works, and a copied link restores the run.
 Screenshots go to artifacts/ for a person to look at."""
 import re
-from pathlib import Path
 
 import pytest
 
