@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from engine.activations import ACTIVATIONS
 from engine.config import ConfigError, RunConfig
 from engine.datasets import DATASETS
 from engine.features import FEATURES
 from engine.initializers import INITIALIZER_LABELS, SCALE_IS_ABSOLUTE, get_initializer
 from engine.losses import TASK_LOSSES
+from engine.optimizers import OPTIMIZERS, SCHEDULES
 
 from .state import Keys, apply_config, current_config, current_run, start_run
 
@@ -122,7 +124,6 @@ def _data_controls(config):
 def _network_controls(config, task):
     n_layers = _slider("Hidden layers", 0, MAX_LAYERS, "layers", len(config.hidden))
     same = st.toggle("Same activation in every layer", key=_seed_default("same_activation", True))
-    from engine.activations import ACTIVATIONS
     hidden, acts = [], []
     if same:
         shared = st.selectbox("Activation", list(ACTIVATIONS), key=_seed_default("activation", "tanh"),
@@ -158,7 +159,6 @@ def _init_controls(config):
 
 
 def _training_controls(config):
-    from engine.optimizers import OPTIMIZERS, SCHEDULES
     v = {"optimizer": st.selectbox("Optimizer", list(OPTIMIZERS), key=_seed_default("optimizer", config.optimizer))}
     v["learning_rate"] = st.select_slider("Learning rate α", _options(LEARNING_RATES, config.learning_rate),
                                           format_func=lambda x: f"{x:g}",
