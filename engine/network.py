@@ -82,7 +82,8 @@ class Network:
         self.init, self.init_scale, self.seed = init, init_scale, seed
 
         offsets = np.cumsum([0] + [n * (k + 1) for k, n in zip(sizes[:-1], sizes[1:])])
-        self._offsets = offsets
+        self.block_offsets = offsets  # layer l's block [W | b] is θ[block_offsets[l-1]:block_offsets[l]]
+        self._flat_idx: dict[str, np.ndarray] = {}
         self.theta = np.zeros(int(offsets[-1]), self.dtype)  # all parameters
         self.grad = np.zeros_like(self.theta)  # all gradients, same layout
         self._blocks = [None] + [self.theta[offsets[l - 1]:offsets[l]].reshape(sizes[l], sizes[l - 1] + 1)
@@ -231,13 +232,18 @@ class Network:
         return net
 
     def flat_indices(self, name: str) -> np.ndarray:
-        """Positions of parameter ``name`` ("W2", "b1", ...) inside the flat θ, in row-major order."""
-        if name not in self._params:
-            raise KeyError(f"unknown parameter {name!r}; this network has {', '.join(self._params)}")
-        l = int(name[1:])
-        n, k = self.layer_sizes[l], self.layer_sizes[l - 1]
-        grid = self._offsets[l - 1] + np.arange(n * (k + 1)).reshape(n, k + 1)
-        return (grid[:, :-1] if name[0] == "W" else grid[:, -1:]).ravel()
+        """Positions of parameter ``name`` ("W2", "b1", ...) inside the flat θ, in row-major order.
+        The layout never changes, so each is computed once (rewinding asks for them every frame)."""
+        idx = self._flat_idx.get(name)
+        if idx is None:
+            if name not in self._params:
+                raise KeyError(f"unknown parameter {name!r}; this network has {', '.join(self._params)}")
+            l = int(name[1:])
+            n, k = self.layer_sizes[l], self.layer_sizes[l - 1]
+            grid = self.block_offsets[l - 1] + np.arange(n * (k + 1)).reshape(n, k + 1)
+            idx = self._flat_idx[name] = (grid[:, :-1] if name[0] == "W" else grid[:, -1:]).ravel()
+            idx.setflags(write=False)
+        return idx
 
     @property
     def n_params(self) -> int:

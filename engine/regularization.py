@@ -33,11 +33,13 @@ def penalty(theta: np.ndarray, weight_mask: np.ndarray, l1: float = 0.0, l2: flo
 class PenaltyGradient:
     """Adds the penalty's gradient to a flat gradient in place, with preallocated scratch."""
 
-    def __init__(self, weight_mask: np.ndarray, l1: float = 0.0, l2: float = 0.0):
+    def __init__(self, weight_mask: np.ndarray, l1: float = 0.0, l2: float = 0.0, shape=None):
+        """``shape``: of the gradients it will see, when they stack several runs' θ as rows
+        (engine.sweep); the flat mask broadcasts over them."""
         self.l1, self.l2 = float(l1), float(l2)
         self._l2_mask = (self.l2 * weight_mask).astype(weight_mask.dtype)
         self._l1_mask = (self.l1 * weight_mask).astype(weight_mask.dtype)
-        self._scratch = np.empty_like(weight_mask)
+        self._scratch = np.empty(weight_mask.shape if shape is None else shape, weight_mask.dtype)
 
     @property
     def active(self) -> bool:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import metrics
-from .regularization import penalty
+from .regularization import PenaltyGradient, penalty
 
 MAX_RUNS = 32
 MAX_LR = 10.0
@@ -117,14 +117,15 @@ class Sweep:
         self.theta = np.empty((K, network.n_params), dt)
         self.grad = np.zeros_like(self.theta)
         self._scratch = np.empty_like(self.theta)
-        off = network._offsets
+        off = network.block_offsets
         self._blocks = [None] + [self.theta[:, off[l - 1]:off[l]].reshape(K, sizes[l], sizes[l - 1] + 1)
                                  for l in range(1, L + 1)]
         self._gblocks = [None] + [self.grad[:, off[l - 1]:off[l]].reshape(K, sizes[l], sizes[l - 1] + 1)
                                   for l in range(1, L + 1)]
         self._WT = [None] + [b[:, :, :-1].swapaxes(-1, -2) for b in self._blocks[1:]]
         mask = network.weight_mask.astype(dt)
-        self._mask, self._l1m, self._l2m = mask, (self.l1 * mask).astype(dt), (self.l2 * mask).astype(dt)
+        self._mask = mask
+        self._penalty_grad = PenaltyGradient(mask, self.l1, self.l2, shape=self.theta.shape)
 
         def with_ones(X):
             return np.vstack([np.asarray(X, dt), np.ones((1, X.shape[1]), dt)])
@@ -186,13 +187,8 @@ class Sweep:
                     break
                 self._forward(self._train)
                 self._backward(self._train, self._Ytr)
-                if self.l2:
-                    np.multiply(theta, self._l2m, out=s)
-                    grad += s
-                if self.l1:
-                    np.sign(theta, out=s)
-                    s *= self._l1m
-                    grad += s
+                if self._penalty_grad.active:
+                    self._penalty_grad(theta, grad)
                 bad = ~np.isfinite(np.add.reduce(grad, axis=1)) & ~self.diverged
                 if bad.any():
                     self._diverge(bad, self.iteration + 1)

@@ -1,7 +1,7 @@
 """The training loop, in explicit steps: ``step(n)`` advances n iterations and returns what happened.
 
 One iteration = one (mini-)batch: forward, backprop, penalty gradient, optimizer update. Every
-``record_every`` iterations (and at iteration 0) the trainer evaluates the whole train and test sets
+``record_every`` iterations (and at iteration 0; None: only when ``record()`` is called) the trainer evaluates the whole train and test sets
 and appends one row to ``history`` (a pandas DataFrame) and a parameter snapshot for rewinding.
 
 History columns: iteration, epoch, learning_rate, cost_train, cost_test (the data cost J, WITHOUT the
@@ -41,8 +41,8 @@ class Trainer:
             raise ValueError(
                 f"network {list(network.layer_sizes)} does not fit the data: X has {dataset.X_train.shape[0]} "
                 f"features and Y has {dataset.Y_train.shape[0]} outputs")
-        if int(record_every) < 1:
-            raise ValueError(f"record_every must be >= 1; got {record_every}")
+        if record_every is not None and int(record_every) < 1:
+            raise ValueError(f"record_every must be >= 1, or None to record only on record(); got {record_every}")
         dt = network.dtype
         self._Xtr, self._Ytr = _with_ones(dataset.X_train, dt), np.asarray(dataset.Y_train, dt)
         self._Xte, self._Yte = _with_ones(dataset.X_test, dt), np.asarray(dataset.Y_test, dt)
@@ -55,7 +55,8 @@ class Trainer:
             self.optimizer = make_optimizer(optimizer, learning_rate, schedule, **(optimizer_options or {}))
         self.set_learning_rate(learning_rate if not isinstance(optimizer, Optimizer) else optimizer.learning_rate)
         self.update_settings(batch_size=batch_size, l1=l1, l2=l2, dropout=dropout)
-        self.seed, self.record_every = seed, int(record_every)
+        self.seed = seed
+        self.record_every = None if record_every is None else int(record_every)
         self._max_history, self._max_snapshots = max_history, max_snapshots
         self._w_idx = [None] + [network.flat_indices(f"W{l}") for l in range(1, network.L + 1)]
         self._ws_train = network.workspace(self._m)
@@ -149,6 +150,7 @@ class Trainer:
         net, theta, grad = self.network, self.network.theta, self.network.grad
         forward, backward, update = net.forward_workspace, net.backward_workspace, self.optimizer.update
         penalize = self._penalty_grad if self._penalty_grad.active else None
+        every = self.record_every
         with np.errstate(all="ignore"):  # overflow is handled as divergence, not warned about
             n = int(n)
             for k in range(n):
@@ -160,7 +162,7 @@ class Trainer:
                 if not math.isfinite(np.add.reduce(grad)):
                     self._diverge(self.iteration + 1, "the gradient became NaN or infinite")
                     break
-                record = (self.iteration + 1) % self.record_every == 0
+                record = every is not None and (self.iteration + 1) % every == 0
                 if record or k == n - 1:  # keep θ before the update for the update/weight ratio
                     np.copyto(self._theta_prev, theta)
                 update(theta, grad)

@@ -241,3 +241,11 @@ def test_restart_from_loaded_weights(circles):
     fresh.step(5)
     fresh.reset()
     np.testing.assert_array_equal(fresh.network.theta, trained.network.theta)
+
+
+def test_record_every_none_records_only_on_request(circles):
+    tr = _trainer(circles, "he", record_every=None)
+    tr.step(40)
+    assert len(tr.history) == 1  # just iteration 0
+    assert tr.record()["iteration"] == 40 and len(tr.history) == 2
+    assert np.isfinite(tr.last_record["update_ratio_1"])

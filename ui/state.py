@@ -83,7 +83,7 @@ def start_run(config: RunConfig) -> bool:
         return False
     # The live loop records one history row per frame (Trainer.record), whatever the frame's size;
     # recording every iteration would evaluate the whole data set 50 times a frame.
-    run.trainer.record_every = 10**9
+    run.trainer.record_every = None
     ss[Keys.CONFIG], ss[Keys.RUN] = config, run
     return True
 
