@@ -206,7 +206,7 @@ def _progress_text(record: dict, done: int, total: int, width: int = 20) -> str:
 
 def _run_steps(trainer, iterations: int, report=None) -> dict:
     """Step in ~100 chunks so progress can be shown; stop early when training diverges.
-    Returns the final record: the newest history row, or fresh metrics if that row is stale."""
+    Returns the final record: a history row for the last iteration."""
     chunk = max(1, iterations // 100)
     done, record = 0, {}
     while done < iterations and not trainer.diverged:
@@ -215,11 +215,9 @@ def _run_steps(trainer, iterations: int, report=None) -> dict:
         done += n
         if report:
             report(record, done)
-    if record.get("iteration", trainer.iteration) != trainer.iteration and not trainer.diverged:
-        # stopped between two records (record_every): report the weights as they are now
-        record = {"iteration": trainer.iteration, "epoch": trainer.epoch,
-                  "learning_rate": trainer.optimizer.current_learning_rate(), **trainer.evaluate()}
-    return record
+    # stopped between two records (record_every): record the weights as they are now (a no-op if
+    # this iteration already has its row; a diverged run keeps its last finite row)
+    return trainer.last_record if trainer.diverged else trainer.record()
 
 
 def _cmd_train(args) -> int:

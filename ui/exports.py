@@ -13,14 +13,6 @@ from engine.runs import (RunFileError, list_runs, load_run, params_to_npz_bytes,
 from .config_panel import load_widgets
 from .state import Keys, current_config, current_run, notify, start_run
 
-MAX_UPLOAD_BYTES = 5_000_000  # also server.maxUploadSize in .streamlit/config.toml
-
-
-def _too_big(upload) -> bool:
-    if upload.size > MAX_UPLOAD_BYTES:
-        notify("error", f"{upload.name} is {upload.size / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:.0f} MB.")
-        return True
-    return False
 
 
 # Uploads and loads act in callbacks: they rewrite the config panel's widget state, which Streamlit
@@ -34,7 +26,7 @@ def _use_config(config: RunConfig, what: str) -> None:
 
 def _on_config_upload() -> None:
     upload = st.session_state.get("up_config")
-    if upload is None or _too_big(upload):
+    if upload is None:  # sizes are capped by the server (maxUploadSize) and by the engine's readers
         return
     try:
         _use_config(RunConfig.from_json(upload.getvalue()), f"the config from {upload.name}")
@@ -44,7 +36,7 @@ def _on_config_upload() -> None:
 
 def _on_csv_upload() -> None:
     upload = st.session_state.get("up_csv")
-    if upload is None or _too_big(upload):
+    if upload is None:  # sizes are capped by the server (maxUploadSize) and by the engine's readers
         return
     config = current_config()
     try:
