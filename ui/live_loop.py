@@ -1,12 +1,17 @@
 """Play / Pause / Step / Reset and the live fragment that advances training between frames.
 
-The Trainer lives in session state. Buttons sit outside the fragment and act through on_click
-callbacks; the fragment re-runs every TICK seconds while playing, advances k iterations (k sized so a
-frame's training stays within FRAME_BUDGET seconds, at most the user's speed), records one history
-row and redraws. Queued ticks merge, so a slow browser never builds a backlog."""
+What is trained is a *target*: anything with step(n), record(), reset(), ``diverged`` and ``message``
+— a Trainer on the Playground, an engine.group.TrainerGroup on Compare, an engine.sweep.Sweep on the
+learning-rate page. A ``Loop`` names the target and the session keys that belong to it, so every
+page shares this one loop. The target lives in session state; buttons sit outside the fragment and
+act through on_click callbacks; the fragment re-runs every TICK seconds while playing, advances k
+iterations (k sized so a frame's training stays within FRAME_BUDGET seconds, at most the user's
+speed), records one history row and redraws. Queued ticks merge, so a slow browser never builds a
+backlog."""
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Callable
 
 import streamlit as st
@@ -17,69 +22,105 @@ TICK = 0.05          # seconds between frame requests while playing; slower fram
 FRAME_BUDGET = 0.04  # seconds of training per frame, whatever the network's size
 
 
+@dataclass(frozen=True)
+class Loop:
+    """One page's training loop: how to find its target, and its session and widget keys."""
+    target: Callable[[], object]
+    playing_key: str = Keys.PLAYING
+    step_cost_key: str = Keys.STEP_COST  # running estimate of seconds per iteration, to size frames
+    speed_key: str = Keys.SPEED          # most iterations per frame
+    button_prefix: str = "btn"
+    default_speed: int = 50
+
+    def init(self) -> None:
+        ss = st.session_state
+        ss.setdefault(self.playing_key, False)
+        ss.setdefault(self.step_cost_key, 1e-4)
+        ss.setdefault(self.speed_key, self.default_speed)
+
+    @property
+    def playing(self) -> bool:
+        return bool(st.session_state.get(self.playing_key, False))
+
+    def stop(self) -> None:
+        st.session_state[self.playing_key] = False
+
+
+def page_loop(prefix: str, target: Callable[[], object], default_speed: int = 50) -> Loop:
+    """A loop whose keys all start with ``prefix``: ``<prefix>_playing``, ``<prefix>_btn_play``..."""
+    loop = Loop(target, f"{prefix}_playing", f"{prefix}_step_cost", f"{prefix}_speed", f"{prefix}_btn",
+                default_speed)
+    loop.init()
+    return loop
+
+
+PLAYGROUND = Loop(lambda: current_run().trainer)
+
+
 def frame_iterations(speed: int, step_cost: float) -> int:
     """How many iterations the next frame may run: the user's speed, capped by the time budget."""
     return max(1, min(int(speed), int(FRAME_BUDGET / max(step_cost, 1e-7))))
 
 
-def advance(n: int | None = None) -> None:
+def advance(loop: Loop = PLAYGROUND, n: int | None = None) -> None:
     """Train one frame (or exactly ``n`` iterations) and record a history row."""
     ss = st.session_state
-    tr = current_run().trainer
-    k = n or frame_iterations(ss[Keys.SPEED], ss[Keys.STEP_COST])
+    target = loop.target()
+    k = n or frame_iterations(ss[loop.speed_key], ss[loop.step_cost_key])
     t0 = time.perf_counter()
-    tr.step(k)
-    tr.record()
+    target.step(k)
+    target.record()
     per_step = (time.perf_counter() - t0) / k
-    ss[Keys.STEP_COST] = 0.7 * ss[Keys.STEP_COST] + 0.3 * per_step  # smoothed: one slow frame is noise
-    if tr.diverged and ss[Keys.PLAYING]:
-        ss[Keys.PLAYING] = False
-        notify("error", tr.message)
+    ss[loop.step_cost_key] = 0.7 * ss[loop.step_cost_key] + 0.3 * per_step  # one slow frame is noise
+    if target.diverged and loop.playing:
+        loop.stop()
+        notify("error", target.message)
 
 
-def _set_playing(playing: bool) -> None:
+def _set_playing(loop: Loop, playing: bool) -> None:
     # The state the button showed, not a toggle: a click that reaches the server twice (or races a
     # frame) must not flip Play back on.
-    tr = current_run().trainer
-    if playing and tr.diverged:
-        notify("error", f"{tr.message}. Press Reset to start again.")
+    target = loop.target()
+    if playing and target.diverged:
+        notify("error", f"{target.message}. Press Reset to start again.")
         return
-    st.session_state[Keys.PLAYING] = playing
+    st.session_state[loop.playing_key] = playing
 
 
-def _step() -> None:
-    st.session_state[Keys.PLAYING] = False
-    advance(1)
+def _step(loop: Loop) -> None:
+    loop.stop()
+    advance(loop, 1)
 
 
-def _reset() -> None:
-    st.session_state[Keys.PLAYING] = False
-    current_run().trainer.reset()
+def _reset(loop: Loop) -> None:
+    loop.stop()
+    loop.target().reset()
 
 
-def controls() -> None:
+def controls(loop: Loop = PLAYGROUND, reset_help: str = "Back to iteration 0 with the same initial weights") -> None:
     """The transport row: Play/Pause, Step, Reset (same initial weights)."""
-    playing = st.session_state[Keys.PLAYING]
+    loop.init()
+    playing, p = loop.playing, loop.button_prefix
     c1, c2, c3 = st.columns(3)
     # Material icons, not emoji: a projector PC or a headless browser may have no emoji font
-    c1.button("Pause" if playing else "Play", key="btn_play", on_click=_set_playing, args=(not playing,),
+    c1.button("Pause" if playing else "Play", key=f"{p}_play", on_click=_set_playing, args=(loop, not playing),
               type="primary",
               icon=":material/pause:" if playing else ":material/play_arrow:", width="stretch")
-    c2.button("Step", key="btn_step", on_click=_step, icon=":material/skip_next:", width="stretch",
-              help="One iteration (one mini-batch update)")
-    c3.button("Reset", key="btn_reset", on_click=_reset, icon=":material/replay:", width="stretch",
-              help="Back to iteration 0 with the same initial weights")
+    c2.button("Step", key=f"{p}_step", on_click=_step, args=(loop,), icon=":material/skip_next:",
+              width="stretch", help="One iteration (one mini-batch update)")
+    c3.button("Reset", key=f"{p}_reset", on_click=_reset, args=(loop,), icon=":material/replay:",
+              width="stretch", help=reset_help)
 
 
-def live_area(render: Callable[[], None]) -> None:
+def live_area(render: Callable[[], None], loop: Loop = PLAYGROUND) -> None:
     """Run ``render`` inside a fragment that ticks while playing and trains before each frame."""
-    playing = st.session_state[Keys.PLAYING]
+    loop.init()
 
-    @st.fragment(run_every=TICK if playing else None)
+    @st.fragment(run_every=TICK if loop.playing else None)
     def _frame():
-        if st.session_state[Keys.PLAYING]:
-            advance()
-            if not st.session_state[Keys.PLAYING]:  # diverged in this frame: redraw the whole page
+        if loop.playing:
+            advance(loop)
+            if not loop.playing:  # stopped (diverged) in this frame: redraw the whole page
                 st.rerun()
         render()
 

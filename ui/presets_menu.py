@@ -6,13 +6,15 @@ import streamlit as st
 from .config_panel import load_widgets
 from .state import Keys, init_state, notify, start_run
 
-PAGE_FILES = {"playground": "app_pages/playground.py"}
+PAGE_FILES = {"playground": "app_pages/playground.py", "compare": "app_pages/compare.py",
+              "init_lab": "app_pages/init_lab.py", "lr_explorer": "app_pages/lr_explorer.py"}
 
 
 def _apply(preset) -> None:
     if start_run(preset.config):
         load_widgets(preset.config)
         st.session_state[Keys.PLAYING] = False
+        st.session_state[Keys.PRESET] = preset  # the lab page reads preset.vary, then pops it
         notify("info", f"Preset: {preset.title}. {preset.caption.replace(chr(10), ' ')}")
         st.session_state["dl_goto"] = PAGE_FILES.get(preset.page, PAGE_FILES["playground"])
 

@@ -29,6 +29,11 @@ class Keys:
     UPLOADED = "dl_uploaded_dataset"  # Dataset from a CSV upload, used when config.dataset == "csv"
     STEP_COST = "dl_step_cost"    # running estimate of seconds per iteration, to size frames
     LAST_SYNCED_QUERY = "dl_last_query"
+    PRESET = "dl_preset"          # engine.presets.Preset just opened: its page reads `vary`, then pops it
+
+
+# Query keys that belong to a page (e.g. Compare's varied field), not to the RunConfig.
+PAGE_QUERY_KEYS = frozenset({"vary", "values"})
 
 
 def init_state(default: RunConfig | None = None) -> None:
@@ -44,7 +49,7 @@ def init_state(default: RunConfig | None = None) -> None:
     config = default or RunConfig()
     if not ss.get(Keys.QUERY_DONE):
         ss[Keys.QUERY_DONE] = True
-        query = {k: st.query_params.get_all(k) for k in st.query_params}
+        query = {k: st.query_params.get_all(k) for k in st.query_params if k not in PAGE_QUERY_KEYS}
         if query:
             config, warnings = RunConfig.from_query(query)
             for w in warnings:
@@ -118,9 +123,11 @@ def apply_config(new: RunConfig) -> None:
         notify("info", f"Started a new run: {', '.join(sorted(changed - CONTINUE_FIELDS))} changed.")
 
 
-def sync_query_params(config: RunConfig) -> None:
-    """Keep the URL equal to the config, so the address bar is always a link to this exact run."""
-    query = config.to_query()
+def sync_query_params(config: RunConfig, page_query: dict[str, str] | None = None) -> None:
+    """Keep the URL equal to the config (plus the page's own keys, from PAGE_QUERY_KEYS), so the
+    address bar is always a link to this exact run."""
+    assert not page_query or set(page_query) <= PAGE_QUERY_KEYS, "add the key to PAGE_QUERY_KEYS"
+    query = {**config.to_query(), **(page_query or {})}
     if st.session_state.get(Keys.LAST_SYNCED_QUERY) != query:
         st.query_params.from_dict(query)
         st.session_state[Keys.LAST_SYNCED_QUERY] = query
