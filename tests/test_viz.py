@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 import viz
 from engine.config import RunConfig, build
 from engine.network import Network
-from viz import figure, network_diagram, training, weights
+from viz import figure, network_diagram, png, training, weights
 
 DS = {"binary": "circles", "multiclass": "blobs3", "regression": "plane", "image": "shapes"}
 
@@ -143,16 +143,29 @@ def test_unit_health_figure(runs):
 
 
 # ---------------------------------------------------------------- decision boundary
-def test_decision_binary_heatmap_points_and_payload(runs):
+def _surface_png(fig) -> np.ndarray:
+    """The decision surface as drawn: the layout image's PNG, rows back in x2 order."""
+    from PIL import Image
+    (image,) = fig.layout.images
+    raw = base64.b64decode(image.source.removeprefix("data:image/png;base64,"))
+    return np.asarray(Image.open(io.BytesIO(raw)).convert("RGB"))[::-1]
+
+
+def test_decision_binary_surface_image_points_and_payload(runs):
     run = runs["binary"]
     grid = run.trainer.decision_grid(100)
     fig = viz.decision_figure(grid, run.dataset)
-    assert [t.type for t in fig.data] == ["heatmap", "scatter", "scatter", "scatter", "scatter"]
-    assert [t.name for t in fig.data[1:]] == ["class 0", "class 1", "class 0 (test)", "class 1 (test)"]
-    assert fig.data[1].marker.symbol != fig.data[3].marker.symbol  # test points look different
-    assert sum(len(t.x) for t in fig.data[1:3]) == run.dataset.m_train
-    data = _payload(fig)["data"]
-    assert data[0]["z"]["dtype"] in ("u1", "f4") and "x" not in data[0]  # x0/dx, not coordinate arrays
+    assert [t.type for t in fig.data] == ["scatter"] * 5
+    assert [t.name for t in fig.data[:4]] == ["class 0", "class 1", "class 0 (test)", "class 1 (test)"]
+    assert fig.data[4].marker.showscale and fig.data[4].showlegend is False  # the P(y=1) colour bar
+    assert fig.data[0].marker.symbol != fig.data[2].marker.symbol  # test points look different
+    assert sum(len(t.x) for t in fig.data[:2]) == run.dataset.m_train
+    np.testing.assert_array_equal(_surface_png(fig), viz.boundary.surface_rgb(grid, "binary"))
+    image = fig.layout.images[0]
+    assert image.layer == "below" and (image.xref, image.yref) == ("x", "y")
+    # the image covers exactly the axes' ranges (the grid's cells)
+    assert image.x == fig.layout.xaxis.range[0] and image.y == fig.layout.yaxis.range[1]
+    assert image.x + image.sizex == pytest.approx(fig.layout.xaxis.range[1])
     size = len(fig.to_json())
     print(f"\ndecision figure JSON at resolution 100 (binary): {size / 1000:.1f} kB")
     assert size < 60_000
@@ -160,57 +173,83 @@ def test_decision_binary_heatmap_points_and_payload(runs):
     assert (fig.layout.xaxis.title.text, fig.layout.yaxis.title.text) == run.dataset.feature_names
     no_test = viz.decision_figure(grid, run.dataset, show_test=False)
     assert len(no_test.data) == 3
-    assert [t.type for t in viz.decision_figure(grid, run.dataset, points="none").data] == ["heatmap"]
+    assert [t.name for t in viz.decision_figure(grid, run.dataset, points="none").data] == ["P(y=1)"]
+
+
+def test_points_are_redrawn_only_when_they_change(runs):
+    """layout.datarevision fingerprints the points: same points, same revision (Plotly then redraws
+    the surface image alone); other points, another revision."""
+    run = runs["binary"]
+    a = viz.decision_figure(run.trainer.decision_grid(30), run.dataset)
+    run.trainer.step(5)
+    b = viz.decision_figure(run.trainer.decision_grid(30), run.dataset)
+    assert a.layout.datarevision == b.layout.datarevision
+    assert a.layout.images[0].source != b.layout.images[0].source
+    assert viz.decision_figure(run.trainer.decision_grid(30), run.dataset,
+                               show_test=False).layout.datarevision != a.layout.datarevision
+    other = build(RunConfig(n_samples=40, data_seed=3)).dataset
+    assert viz.decision_figure(run.trainer.decision_grid(30), other).layout.datarevision != a.layout.datarevision
 
 
 def test_discretize_gives_two_levels():
     ds = build(RunConfig(n_samples=40)).dataset
     x = np.linspace(-1, 1, 50)
     grid = {"x1": x, "x2": x, "output": np.tile(np.linspace(0, 1, 50, dtype=np.float32), (50, 1))}
-    smooth = np.asarray(viz.decision_figure(grid, ds).data[0].z)
-    hard = np.asarray(viz.decision_figure(grid, ds, discretize=True).data[0].z)
-    assert len(np.unique(smooth)) > 10
-    assert set(np.unique(hard).tolist()) == {0, 1}
-    np.testing.assert_array_equal(hard, grid["output"] > 0.5)
+    smooth = viz.boundary.surface_rgb(grid, "binary")
+    hard = viz.boundary.surface_rgb(grid, "binary", discretize=True)
+    assert len(np.unique(smooth.reshape(-1, 3), axis=0)) > 10
+    colours = np.unique(hard.reshape(-1, 3), axis=0)
+    assert len(colours) == 2
+    np.testing.assert_array_equal((hard == colours[1]).all(axis=2) | (hard == colours[0]).all(axis=2), True)
+    np.testing.assert_array_equal((hard == hard[0, -1]).all(axis=2), grid["output"] > 0.5)
+    assert not any(t.marker.showscale for t in viz.decision_figure(grid, ds, discretize=True).data)
 
 
 def test_decision_multiclass_is_an_rgb_image(runs):
     run = runs["multiclass"]
     grid = run.trainer.decision_grid(60)
     fig = viz.decision_figure(grid, run.dataset)
-    assert fig.data[0].type == "image" and [t.type for t in fig.data[1:]] == ["scatter"] * 6
-    z = np.asarray(fig.data[0].z)
-    assert z.dtype == np.uint8 and z.shape == (60, 60, 3)
-    hard = np.asarray(viz.decision_figure(grid, run.dataset, discretize=True).data[0].z)
-    colours = {viz.style.hex_to_rgb(viz.class_color(c)) for c in range(3)}
+    assert [t.type for t in fig.data] == ["scatter"] * 6
+    z = _surface_png(fig)
+    assert z.shape == (60, 60, 3)
+    np.testing.assert_array_equal(z, viz.boundary._pale(viz.boundary.class_mix_image(grid["output"])))
+    hard = _surface_png(viz.decision_figure(grid, run.dataset, discretize=True))
+    colours = {tuple(viz.boundary._pale(np.array(viz.style.hex_to_rgb(viz.class_color(c))))) for c in range(3)}
     assert {tuple(p) for p in hard.reshape(-1, 3)} <= colours
     # a pixel that is surely class c gets exactly class c's colour
     sure = np.zeros((3, 2, 2), np.float32)
     sure[2] = 1
     assert tuple(viz.boundary.class_mix_image(sure)[0, 0]) == viz.style.hex_to_rgb(viz.class_color(2))
-    assert _payload(fig)["data"][0]["z"]["dtype"] == "u1"
     print(f"\ndecision figure JSON at resolution 100 (multiclass): "
           f"{len(viz.decision_figure(run.trainer.decision_grid(100), run.dataset).to_json()) / 1000:.1f} kB")
 
 
-def test_decision_regression_colours_points_by_target(runs):
+def test_decision_regression_colours_points_and_surface_on_one_scale(runs):
     run = runs["regression"]
-    fig = viz.decision_figure(run.trainer.decision_grid(100), run.dataset)
-    assert [t.type for t in fig.data] == ["heatmap", "scatter", "scatter"]
-    assert fig.data[0].coloraxis == fig.data[1].marker.coloraxis == "coloraxis"
-    np.testing.assert_allclose(fig.data[1].marker.color, run.dataset.Y_train[0], rtol=1e-6)
-    assert _payload(fig)["data"][0]["z"]["dtype"] == "f4"
+    grid = run.trainer.decision_grid(100)
+    fig = viz.decision_figure(grid, run.dataset)
+    assert [t.type for t in fig.data] == ["scatter", "scatter"]
+    assert fig.data[0].marker.coloraxis == "coloraxis"
+    np.testing.assert_allclose(fig.data[0].marker.color, run.dataset.Y_train[0], rtol=1e-6)
+    lo, hi = fig.layout.coloraxis.cmin, fig.layout.coloraxis.cmax
+    lut = viz.boundary._pale(viz.style.scale_lut(viz.style.SEQUENTIAL_SCALE, 256))
+    out = np.asarray(grid["output"], float)
+    i, j = np.unravel_index(np.argmax(out), out.shape)
+    want = lut[int(round(np.clip((out[i, j] - lo) / (hi - lo), 0, 1) * 255))]
+    np.testing.assert_array_equal(_surface_png(fig)[i, j], want)
+    surface_only = viz.decision_figure(grid, run.dataset, points="none")
+    assert surface_only.data[0].marker.coloraxis == "coloraxis"  # the colour bar stays
     print(f"\ndecision figure JSON at resolution 100 (regression): {len(fig.to_json()) / 1000:.1f} kB")
 
 
 def test_scattergl_above_a_thousand_points():
     run = build(RunConfig(n_samples=1600))
     fig = viz.decision_figure(run.trainer.decision_grid(30), run.dataset)
-    assert {t.type for t in fig.data[1:]} == {"scattergl"}
+    assert {t.type for t in fig.data[:4]} == {"scattergl"}
     small = viz.decision_figure(run.trainer.decision_grid(30), run.dataset, show_test=False)
-    assert {t.type for t in small.data[1:]} == {"scattergl"}  # 1,200 training points alone
+    assert {t.type for t in small.data[:2]} == {"scattergl"}  # 1,200 training points alone
     few = build(RunConfig(n_samples=200))
-    assert {t.type for t in viz.decision_figure(few.trainer.decision_grid(30), few.dataset).data[1:]} == {"scatter"}
+    assert {t.type for t in viz.decision_figure(few.trainer.decision_grid(30), few.dataset).data} == {"scatter"}
 
 
 def test_axis_titles_stay_x1_x2_when_features_are_expanded():
@@ -480,11 +519,17 @@ def test_unit_pictures_are_palette_pngs_of_the_levels():
     palette = network_diagram._palette("multiclass", 2)
     for h, w in ((1, 1), (24, 24), (30, 17), (64, 64)):
         levels = rng.integers(0, network_diagram.PICTURE_LEVELS, (h, w)).astype(np.uint8)
-        uri = network_diagram._png_uri(levels[::-1], palette)  # the builder passes flipped views
+        uri = png.png_uri(levels[::-1], palette)  # the builder passes flipped views
         img = Image.open(io.BytesIO(base64.b64decode(uri.removeprefix("data:image/png;base64,"))))
         assert img.mode == "P" and img.size == (w, h)
         np.testing.assert_array_equal(np.asarray(img), levels[::-1])
         assert bytes(img.getpalette()) == palette
+    rgb = rng.integers(0, 256, (7, 5, 3)).astype(np.uint8)
+    img = Image.open(io.BytesIO(base64.b64decode(png.png_uri(rgb).removeprefix("data:image/png;base64,"))))
+    assert img.mode == "RGB" and img.size == (5, 7)
+    np.testing.assert_array_equal(np.asarray(img), rgb)
+    with pytest.raises(ValueError):
+        png.png_uri(rgb, palette)
 
 
 def test_weight_histograms_over_time_equal_numpy_histograms():

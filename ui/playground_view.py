@@ -17,7 +17,7 @@ PANELS = ("Network", "Activations", "Weights", "Gradients", "Shapes & equations"
 LIVE_PANELS = PANELS[:4]  # redrawn every frame; the others change only with the network
 CAPTIONS = {
     "cost": "Train and test cost per iteration; accuracy on the right axis. A widening gap is overfitting.",
-    "boundary": "The network's output over the input plane. Filled dots: training examples; hollow: test.",
+    "boundary": "The network's output over the input plane. Dots: training examples; diamonds: test examples.",
     "Network": "Line colour = sign of the weight, width = its size. Each picture is what that unit computes.",
     "Activations": "g(z) and g'(z) with the current pre-activations of every hidden layer: mass in the flat "
                    "regions means saturated units (tiny gradients), ReLU mass at z < 0 means dead units.",
