@@ -13,10 +13,17 @@ ASSETS = Path(__file__).parent / "assets"
 
 st.set_page_config(page_title="Descent Lab", page_icon=str(ASSETS / "icon.png"), layout="wide")
 ensure_plotly_loaded()
-page = st.navigation([
-    st.Page("app_pages/home.py", title="Descent Lab", icon=":material/home:", default=True),
-    st.Page("app_pages/playground.py", title="Playground", icon=":material/science:"),
-])
+page = st.navigation({
+    "": [st.Page("app_pages/home.py", title="Descent Lab", icon=":material/home:", default=True)],
+    "Foundations": [
+        st.Page("app_pages/losses.py", title="Loss functions", icon=":material/functions:"),
+        st.Page("app_pages/broadcasting.py", title="Broadcasting & shapes", icon=":material/grid_on:"),
+        st.Page("app_pages/activations.py", title="Activation functions", icon=":material/show_chart:"),
+    ],
+    "Labs": [
+        st.Page("app_pages/playground.py", title="Playground", icon=":material/science:"),
+    ],
+})
 with st.sidebar:
     st.toggle("Presentation mode", key="dl_presentation", help="Larger fonts and charts for a projector")
 page.run()

@@ -4,15 +4,30 @@ import streamlit as st
 from engine.presets import PRESETS
 from ui import presets_menu
 
+# (page file, label, what it shows), in the order the course takes them
+FOUNDATIONS = (
+    ("losses", "Loss functions", "L1, L2 and cross-entropy, and why a sigmoid neuron wants cross-entropy"),
+    ("broadcasting", "Broadcasting & shapes", "how numpy stretches arrays, rank-1 pitfalls, softmax by rows"),
+    ("activations", "Activation functions", "every g(z) with its derivative, checked numerically"),
+)
+LABS = (
+    ("playground", "Playground", "train a network live and see inside it: units, weights, gradients"),
+)
+
 st.title("Descent Lab")
 st.markdown(
     "Watch a neural network learn. Pick the activation, the layer sizes, the learning rate and the "
     "initialization, press **Play**, and see the cost, the decision boundary, every unit, the weights "
     "and the gradients change — in the notation of the course."
 )
-st.subheader("Pages, in the order of the course")
-st.page_link("app_pages/playground.py", label="Playground — train a network live and see inside it", icon=":material/science:")
+left, right = st.columns(2)
+for column, title, pages in ((left, "Foundations, in the order of the course", FOUNDATIONS),
+                             (right, "Labs", LABS)):
+    with column:
+        st.subheader(title)
+        for page, label, what in pages:
+            st.page_link(f"app_pages/{page}.py", label=f"**{label}** — {what}")
 
 st.subheader("Lecture presets")
-st.caption("One click opens the Playground on that scenario.")
+st.caption("One click opens the scenario on the page that shows it best.")
 presets_menu.preset_grid(list(PRESETS.values()))
