@@ -16,7 +16,10 @@ ensure_plotly_loaded()
 page = st.navigation({
     "": [st.Page("app_pages/home.py", title="Descent Lab", icon=":material/home:", default=True)],
     "Foundations": [
+        st.Page("app_pages/images.py", title="Images as vectors", icon=":material/image:"),
+        st.Page("app_pages/one_neuron.py", title="One neuron", icon=":material/radio_button_checked:"),
         st.Page("app_pages/losses.py", title="Loss functions", icon=":material/functions:"),
+        st.Page("app_pages/vectorization.py", title="Vectorization", icon=":material/speed:"),
         st.Page("app_pages/broadcasting.py", title="Broadcasting & shapes", icon=":material/grid_on:"),
         st.Page("app_pages/activations.py", title="Activation functions", icon=":material/show_chart:"),
     ],
@@ -26,4 +29,8 @@ page = st.navigation({
 })
 with st.sidebar:
     st.toggle("Presentation mode", key="dl_presentation", help="Larger fonts and charts for a projector")
+if st.session_state.get("dl_presentation"):
+    # Charts grow through viz.Style; this makes the page's own text readable from the back row too.
+    st.html("<style>.stMainBlockContainer { font-size: 1.25rem; max-width: none; }"
+            ".stMainBlockContainer [data-testid='stMarkdownContainer'] p { font-size: 1.25rem; }</style>")
 page.run()

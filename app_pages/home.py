@@ -6,7 +6,10 @@ from ui import presets_menu
 
 # (page file, label, what it shows), in the order the course takes them
 FOUNDATIONS = (
+    ("images", "Images as vectors", "an image is three matrices, reshaped into one column x of n_x numbers"),
+    ("one_neuron", "One neuron", "logistic regression as a graph: values forward, derivatives back, then training"),
     ("losses", "Loss functions", "L1, L2 and cross-entropy, and why a sigmoid neuron wants cross-entropy"),
+    ("vectorization", "Vectorization", "for-loops against numpy, timed live on the server"),
     ("broadcasting", "Broadcasting & shapes", "how numpy stretches arrays, rank-1 pitfalls, softmax by rows"),
     ("activations", "Activation functions", "every g(z) with its derivative, checked numerically"),
 )

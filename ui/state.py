@@ -58,11 +58,11 @@ def init_state(default: RunConfig | None = None) -> None:
 
 
 def notify(kind: str, text: str) -> None:
-    st.session_state[Keys.NOTICES].append((kind, text))
+    st.session_state.setdefault(Keys.NOTICES, []).append((kind, text))
 
 
 def pop_notices() -> list:
-    notices, st.session_state[Keys.NOTICES] = st.session_state[Keys.NOTICES], []
+    notices, st.session_state[Keys.NOTICES] = st.session_state.get(Keys.NOTICES, []), []
     return notices
 
 
