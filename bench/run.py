@@ -10,7 +10,7 @@ import json
 import sys
 import time
 
-from . import timing, torch_ref, workloads
+from . import sweep_bench, timing, torch_ref, workloads
 
 TARGET_VS_TORCH = 8.0  # workload 1: engine >= 8x torch
 TARGET_FRAME = 1200.0  # workload 2: frames (epochs) per second
@@ -120,14 +120,14 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="bench", description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smoke run: fewer and shorter repeats")
     ap.add_argument("--json", metavar="FILE", help="also write all figures as JSON")
-    ap.add_argument("--only", type=int, action="append", choices=(1, 2, 3), help="run just these workloads")
+    ap.add_argument("--only", type=int, action="append", choices=(1, 2, 3, 4), help="run just these workloads")
     ap.add_argument("--repeats", type=int, help="repeats per figure (default 7, quick 3)")
     ap.add_argument("--min-time", type=float, help="seconds per repeat (default 0.2, quick 0.05)")
     ap.add_argument("--no-js", action="store_true", help="skip the node Playground engine")
     args = ap.parse_args(argv)
     repeats = args.repeats or (3 if args.quick else 7)
     min_time = args.min_time or (0.05 if args.quick else 0.2)
-    only = set(args.only or (1, 2, 3))
+    only = set(args.only or (1, 2, 3, 4))
     t0 = time.perf_counter()
     info = timing.machine_info()
     results = {"machine": info, "repeats": repeats, "min_time": min_time, "quick": args.quick}
@@ -144,6 +144,10 @@ def main(argv=None):
         # quick keeps the sizes (so figures mean the same) and only trims repeats
         results["large"] = workloads.large(repeats, min_time, settle=0.05 if args.quick else 0.15)
         print(large_section(results["large"]) + "\n", flush=True)
+    if 4 in only:
+        # whole 2000-iteration trainings, so a round takes seconds: fewer rounds than the others
+        results["sweep"] = sweep_bench.measure(repeats=args.repeats or (3 if args.quick else 5))
+        print(sweep_bench.section(results["sweep"]) + "\n", flush=True)
     results["wall_seconds"] = time.perf_counter() - t0
     print(f"_total {results['wall_seconds']:.0f} s; load average now {timing.machine_info()['load_avg_1m']:.2f}_")
     if args.json:

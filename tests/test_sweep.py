@@ -1,5 +1,6 @@
 """engine.sweep: K learning rates in one batched computation must reproduce K independent Trainers."""
 import numpy as np
+import pandas as pd
 import pytest
 
 from engine.config import ConfigError, RunConfig, build
@@ -144,3 +145,120 @@ def test_sparse_records_restore_last_recorded_state_like_trainer():
     sw = _compare(CIRCLES.replace(loss="mse", init="random", init_scale=20), [0.01, 3.0, 10.0], 300,
                   record_every=50)
     assert sw.diverged[1:].all() and not sw.diverged[0]
+
+
+# ---- the batched layout's special paths, each against the Trainers ----
+
+def test_zero_init_relu_matches_trainers():
+    # the course's symmetric case: every pre-activation is exactly 0 and stays so (only b[L] learns)
+    sw = _compare(CIRCLES.replace(init="zeros", n_samples=100), [0.1, 1.0], 30)
+    assert not sw.diverged.any()
+
+
+@pytest.mark.parametrize("hidden, activation", [
+    ((), "relu"),  # no hidden layer: layer 1 is the output
+    ((3,), "relu"),  # one hidden layer: layer 2 is the output
+    ((1, 5), "relu"),  # a one-unit first layer: BLAS rounds its product another way (one row)
+    ((6, 5, 4), ("relu", "elu", "tanh")),  # Z kept apart (elu) and shared with dZ (relu, tanh)
+    ((4, 3), ("swish", "sigmoid")),
+])
+def test_depths_and_mixed_activations_match_trainers(hidden, activation):
+    _compare(CIRCLES.replace(hidden=hidden, activation=activation, n_samples=100), [0.05, 0.5, 5.0], 40)
+
+
+@pytest.mark.parametrize("hidden", [(), (1, 5), (9, 5)])
+def test_diverging_runs_match_bit_for_bit_in_any_shape(hidden):
+    # costs reach 1e18 and beyond before a run stops: only the Trainer's exact rounding keeps
+    # them within 1e-10, so the first layer's shared product must round like its per-run product
+    sw = _compare(CIRCLES.replace(hidden=hidden, loss="mse"), [0.01, 3.0, 10.0], 250)
+    assert sw.diverged[1:].all() and not sw.diverged[0]
+
+
+def test_multiclass_mse_divergence_matches_trainers():
+    # several output units (W^T dZ by matmul, not the one-unit outer product) and runs that blow up
+    sw = _compare(RunConfig(dataset="blobs3", hidden=(6,), activation="relu", loss="mse",
+                            output_activation="linear", n_samples=120), [0.01, 0.3, 3.0, 10.0], 150)
+    assert sw.diverged[-1] and not sw.diverged[0]
+
+
+@pytest.mark.parametrize("changes", [dict(schedule="step", decay_steps=50, decay_rate=0.7), dict(l2=0.1, l1=0.02)])
+def test_schedules_and_penalties_with_divergence_match_trainers(changes):
+    sw = _compare(CIRCLES.replace(loss="mse", **changes), [0.01, 0.3, 3.0, 10.0], 300, record_every=3)
+    assert sw.diverged.any() and not sw.diverged.all()
+
+
+def test_run_stopped_by_its_gradient_stays_frozen_while_others_train():
+    # lr 10 stops at the gradient check with θ still finite: its gradient there is NaN/inf, and its
+    # θ must not take it in any later step (0 * NaN would make θ NaN)
+    sw = _compare(CIRCLES.replace(loss="mse", init="random", init_scale=5.0), [0.3, 10.0], 300,
+                  record_every=1000)
+    assert sw.diverged.tolist() == [False, True] and sw.diverged_at[1] % 1000 != 0
+    assert np.isfinite(sw.theta).all()
+
+
+def test_bench_workload_sixteen_rates_match_trainers():
+    # the bench's K = 16 grid on its 300 training examples, record at the start and the end only
+    config = RunConfig(dataset="circles", n_samples=400, test_fraction=0.25, hidden=(10, 5), activation="relu")
+    _compare(config, lr_grid(1e-3, 3.0, 16), 400, record_every=400)
+
+
+# ---- driving the sweep like a Trainer (ui.live_loop) ----
+
+def test_record_adds_rows_once_per_iteration_and_record_every_none():
+    sw = sweep_from_config(CIRCLES.replace(record_every=5), [0.01, 0.1])
+    sw.step(5)  # recorded by record_every
+    sw.record()
+    assert sw.history.iteration.tolist() == [0, 0, 5, 5]
+    sw.step(2)
+    sw.record()
+    sw.record()
+    assert sw.history.iteration.tolist()[-2:] == [7, 7] and len(sw.history) == 6
+
+    run = build(CIRCLES)
+    ui = Sweep(run.network, run.dataset, [0.01, 0.1], record_every=None)
+    ui.step(30)
+    assert ui.history.iteration.unique().tolist() == [0]
+    ui.record()
+    assert ui.history.iteration.unique().tolist() == [0, 30]
+    ref = sweep_from_config(CIRCLES.replace(record_every=30), [0.01, 0.1])
+    ref.step(30)
+    np.testing.assert_array_equal(ui.theta, ref.theta)
+    pd.testing.assert_frame_equal(ui.history, ref.history)
+    with pytest.raises(ValueError, match="record_every"):
+        Sweep(run.network, run.dataset, [0.1], record_every=0)
+
+
+def test_diverged_is_true_only_when_every_run_stopped_and_message_says_which():
+    sw = sweep_from_config(CIRCLES.replace(loss="mse"), [0.01, 10.0])
+    assert not sw.diverged and sw.message == ""
+    sw.step(300)
+    assert sw.diverged.tolist() == [False, True]
+    assert not sw.diverged  # one run still trains: a live loop keeps playing
+    assert "1 of 2 runs diverged" in sw.message and f"iteration {sw.diverged_at[1]}" in sw.message
+    assert sw.iteration == 300
+
+    dead = sweep_from_config(CIRCLES.replace(loss="mse"), [3.0, 10.0])
+    dead.step(300)
+    assert dead.diverged and dead.iteration == max(dead.diverged_at) < 300  # stops when all have
+    assert dead.message.startswith("every run diverged")
+    n = len(dead.history)
+    dead.record()
+    dead.step(5)
+    assert len(dead.history) == n and dead.iteration == max(dead.diverged_at)
+    dead.reset()
+    assert not dead.diverged and dead.iteration == 0 and dead.message == "" and len(dead.history) == 2
+
+
+def test_sweep_from_config_takes_a_dataset():
+    run = build(CIRCLES)
+    sw = sweep_from_config(CIRCLES, [0.1], dataset=run.dataset)
+    assert sw.dataset is run.dataset
+
+
+def test_sweep_bench_runs_and_checks_agreement():
+    # the benchmark's plumbing on a tiny workload (no timing is asserted: speed lives in bench/)
+    from bench import sweep_bench
+    r = sweep_bench.measure(k=2, iterations=5, repeats=1)
+    assert r["max_abs_diff"] < 1e-10 and r["k"] == 2 and r["m"] == 300
+    assert r["wall"]["sweep"] > 0 and len(r["cpu"]["ratios"]) == 1
+    assert "| wall |" in sweep_bench.section(r) and "| cpu |" in sweep_bench.section(r)
