@@ -25,6 +25,9 @@ page = st.navigation({
     ],
     "Labs": [
         st.Page("app_pages/playground.py", title="Playground", icon=":material/science:"),
+        st.Page("app_pages/compare.py", title="Compare", icon=":material/compare:"),
+        st.Page("app_pages/init_lab.py", title="Initialization lab", icon=":material/casino:"),
+        st.Page("app_pages/lr_explorer.py", title="Learning rate", icon=":material/tune:"),
     ],
 })
 with st.sidebar:

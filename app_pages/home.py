@@ -15,6 +15,9 @@ FOUNDATIONS = (
 )
 LABS = (
     ("playground", "Playground", "train a network live and see inside it: units, weights, gradients"),
+    ("compare", "Compare", "the same run with 2–6 values of one setting, side by side, in lockstep"),
+    ("init_lab", "Initialization lab", "zeros vs random vs Xavier vs He: symmetry, saturation, the classic table"),
+    ("lr_explorer", "Learning rate", "16 learning rates at once, the loss surface, decay schedules"),
 )
 
 st.title("Descent Lab")

@@ -44,7 +44,10 @@ READ = """() => ({ draws: [...__pg.draws.entries()].filter(([gd]) => gd.isConnec
                   iterations: __pg.iterations.size })"""
 
 
-def measure(seconds: float, query: str, panel: str) -> dict:
+def measure(seconds: float, query: str, panel: str | None = "Network", page_path: str = "playground",
+            play_key: str = "btn_play") -> dict:
+    """Open ``/<page_path>?<query>``, press the button keyed ``play_key`` and measure (``panel``: the
+    Playground's detail panel to open first; None leaves the page as it opens)."""
     with start_streamlit(str(ROOT / "app.py")) as (base, proc):
         from playwright.sync_api import sync_playwright
 
@@ -52,14 +55,14 @@ def measure(seconds: float, query: str, panel: str) -> dict:
             browser = launch_browser(pw)
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
             page.add_init_script(PROBE)
-            page.goto(f"{base}/playground?{query}")
+            page.goto(f"{base}/{page_path}?{query}")
             wait_for_app(page)
             page.wait_for_function("() => window.__pg.firstChart !== null", timeout=60_000)
             first = page.evaluate("() => window.__pg.firstChart")
-            if panel != "Network":
+            if panel not in (None, "Network"):
                 page.locator(".st-key-view_panel button", has_text=panel).first.click()
                 wait_for_app(page)
-            page.locator(".st-key-btn_play button").click()
+            page.locator(f".st-key-{play_key} button").click()
             page.wait_for_timeout(1500)  # settle: the first frames size the per-frame iterations
             before, cpu0, t0 = page.evaluate(READ), cpu_seconds(proc.pid), time.perf_counter()
             page.wait_for_timeout(seconds * 1000)

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from .config import RunConfig
 
 
+# The pages a preset can open (ui/presets_menu.py maps each to its file).
+PAGES = ("playground", "compare", "init_lab", "lr_explorer")
+
+
 @dataclass(frozen=True)
 class Preset:
     key: str
@@ -29,47 +33,48 @@ PRESETS: dict[str, Preset] = {
         Preset("zero_vs_random", "Zero vs random initialization",
                "The course's experiment: [2, 10, 5, 1], ReLU, learning rate 0.01.\n"
                "With zeros the cost stays at ln 2 = 0.693 and accuracy at 50%; He initialization learns.",
-               _CIRCLES.replace(init="zeros"), vary=("init", ("zeros", "random", "he"))),
+               _CIRCLES.replace(init="zeros"), page="init_lab", vary=("init", ("zeros", "random", "he"))),
         Preset("symmetry", "Symmetry breaking",
                "Sigmoid units, all weights zero: every unit of a layer gets the same gradient.\n"
                "The weights change, but the rows of W stay identical: one distinct unit per layer.",
                RunConfig(dataset="circles", hidden=(6, 4), activation="sigmoid", init="zeros",
-                         learning_rate=0.5), vary=("init", ("zeros", "random", "xavier"))),
+                         learning_rate=0.5), page="init_lab", vary=("init", ("zeros", "random", "xavier"))),
         Preset("vanishing", "Sigmoid vs ReLU in an 8-layer net (vanishing gradients)",
                "Eight sigmoid layers: the gradient norm of the first layers is orders of magnitude smaller.\n"
-               "Switch the activation to ReLU and watch the first layers start to learn.",
+               "Side by side with tanh and ReLU, whose first layers do learn.",
                RunConfig(dataset="circles", hidden=(8,) * 8, activation="sigmoid", init="xavier",
-                         learning_rate=0.1), vary=("activation", ("sigmoid", "tanh", "relu"))),
+                         learning_rate=0.1), page="compare", vary=("activation", ("sigmoid", "tanh", "relu"))),
         Preset("dead_relus", "Dead ReLUs after a too-large learning rate",
                "A large learning rate throws ReLU units into the region z < 0 for every example.\n"
                "Their gradient is 0 there, so they never come back: see the dead fraction per layer.",
                RunConfig(dataset="circles", hidden=(16, 16), activation="relu", learning_rate=3.0),
-               vary=("learning_rate", (0.03, 0.3, 3.0))),
+               page="compare", vary=("learning_rate", (0.03, 0.3, 3.0))),
         Preset("learning_rates", "Learning rate too small / right / too large",
                "The same network with three learning rates.\n"
                "Too small crawls, right converges, too large oscillates or diverges.",
-               _CIRCLES.replace(learning_rate=0.001), vary=("learning_rate", (0.001, 0.03, 3.0))),
+               _CIRCLES.replace(learning_rate=0.001), page="lr_explorer",
+               vary=("learning_rate", (0.001, 0.03, 3.0))),
         Preset("normalize", "Why normalize inputs",
                "Extra input features with very different scales make gradient descent zig-zag.\n"
-               "Switch normalization to 'standardize' and the same learning rate converges smoothly.",
+               "Standardized, the same learning rate converges smoothly.",
                RunConfig(dataset="circles", features=("x1", "x2", "x1_sq", "x2_sq", "x1_x2"),
                          normalization="none", hidden=(4,), learning_rate=0.3),
-               vary=("normalization", ("none", "standardize"))),
+               page="compare", vary=("normalization", ("none", "standardize"))),
         Preset("overfitting", "Overfitting and L2",
                "Few noisy points and a big network: the training cost falls while the test cost rises.\n"
-               "Add L2 regularization and the boundary smooths out, the test cost improves.",
+               "With L2 regularization the boundary smooths out and the test cost improves.",
                RunConfig(dataset="spiral", n_samples=120, noise=0.4, test_fraction=0.5, hidden=(32, 32),
                          activation="relu", optimizer="adam", learning_rate=0.01),
-               vary=("l2", (0.0, 0.001, 0.01))),
+               page="compare", vary=("l2", (0.0, 0.001, 0.01))),
         Preset("spirals", "Spirals need depth",
                "One hidden layer struggles with two spirals; three layers of tanh untangle them.\n"
                "Look at the unit pictures: later layers combine the simple shapes of the first.",
                RunConfig(dataset="spiral", hidden=(12, 12, 12), activation="tanh", optimizer="adam",
-                         learning_rate=0.01), vary=("hidden", ((12,), (12, 12), (12, 12, 12)))),
+                         learning_rate=0.01), page="compare", vary=("hidden", ((12,), (12, 12), (12, 12, 12)))),
         Preset("optimizers", "Momentum and Adam vs plain gradient descent",
                "Same network, same start, three optimizers.\n"
                "Momentum and Adam cut through the flat valley that plain gradient descent crawls along.",
                RunConfig(dataset="moons", hidden=(8, 8), activation="tanh", learning_rate=0.01),
-               vary=("optimizer", ("gd", "momentum", "adam"))),
+               page="compare", vary=("optimizer", ("gd", "momentum", "adam"))),
     )
 }

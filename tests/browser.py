@@ -79,7 +79,8 @@ def start_streamlit(
         "--server.fileWatcherType", "none", *args,
     ]
     log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}  # as `make run` serves it
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

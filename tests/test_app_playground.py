@@ -125,3 +125,17 @@ def test_rewind_slider_follows_training_until_moved():
     assert any("show iteration 1" in i.value for i in at.info)
     at.button(key="btn_step").click().run()
     assert at.select_slider(key="view_rewind").value == 1  # the user's choice is kept
+
+
+def test_config_survives_moving_between_pages_with_the_panel():
+    """Streamlit resets a widget keyed on one page to its default on another page unless its value
+    is set from code; the panel must carry the run's settings from page to page."""
+    at = _playground({"hidden": "7,3", "lr": "0.1", "n": "300"})
+    want = at.session_state["dl_config"]
+    for page in ("app_pages/compare.py", "app_pages/init_lab.py", "app_pages/playground.py",
+                 "app_pages/losses.py", "app_pages/playground.py"):
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert at.session_state["dl_config"] == want, page
+    assert at.session_state["cfg_layers"] == 2 and at.session_state["cfg_units_0"] == 7

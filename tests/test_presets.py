@@ -3,13 +3,14 @@ import numpy as np
 import pytest
 
 from engine.config import RunConfig, build
-from engine.presets import PRESETS
+from engine.presets import PAGES, PRESETS
 
 
 @pytest.mark.parametrize("key", sorted(PRESETS))
 def test_preset_builds_trains_and_varies_a_real_field(key):
     preset = PRESETS[key]
     assert preset.key == key and preset.title and preset.caption.count("\n") == 1
+    assert preset.page in PAGES and (preset.page == "playground" or preset.vary)  # labs need a vary
     run = build(preset.config)
     run.trainer.step(20)
     assert run.trainer.iteration == 20 or run.trainer.diverged
@@ -46,3 +47,9 @@ def test_dead_relu_preset_kills_units():
 
 def test_default_preset_is_the_default_config():
     assert PRESETS["default"].config == RunConfig()
+
+
+def test_every_preset_page_has_a_file():
+    from ui.presets_menu import PAGE_FILES
+
+    assert set(PAGE_FILES) == set(PAGES)

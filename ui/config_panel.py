@@ -84,6 +84,11 @@ def config_panel() -> None:
     config = current_config()
     if _k("dataset") not in st.session_state:
         load_widgets(config)
+    # Streamlit ties a widget's value to the page that drew it: on another page the same key would
+    # come back at the widget's default (0 layers, lr 1e-5...). Setting each value from code makes
+    # it the user's value, which every page's widget then takes.
+    for key in [k for k in st.session_state if str(k).startswith("cfg_")]:
+        st.session_state[key] = st.session_state[key]
     task = current_run().dataset.task
     with st.sidebar:
         values = {}

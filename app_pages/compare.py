@@ -1,0 +1,29 @@
+"""Compare: the sidebar's run with 2–6 values of one setting, trained side by side in lockstep."""
+import streamlit as st
+
+from engine.presets import PRESETS
+from ui import config_panel, live_loop, presets_menu, state
+from ui import compare_view as view
+
+state.init_state()
+view.adopt_preset()  # before the panel and pickers are drawn: they show the preset's values
+view.read_link()
+config_panel.config_panel()
+
+st.title("Compare")
+st.html(view.PAGE_CSS)
+for kind, text in state.pop_notices():
+    getattr(st, kind)(text)
+with st.expander("Lecture presets for this page"):
+    presets_menu.preset_grid([p for p in PRESETS.values() if p.page == view.PAGE])
+
+config = state.current_config()
+field, values = view.pickers(config)
+st.caption(f"Every variant is the sidebar's run with its own {view.DIMENSIONS[field].label.lower()}: "
+           "the same data, the same seed, trained in lockstep.")
+view.current_group(config, field, values)
+state.sync_query_params(config, page_query=view.link_values(field, values))
+
+loop = view.make_loop()
+live_loop.controls(loop, reset_help="Every variant back to iteration 0 with its initial weights")
+live_loop.live_area(view.frame, loop)

@@ -1,0 +1,57 @@
+"""Every page in a real browser: it opens with no exception box and its main charts drawn.
+Screenshots go to artifacts/pages/ (light theme, then presentation mode) for a person to look at."""
+import pytest
+
+from tests.browser import ROOT, launch_browser, require_chromium, start_streamlit, wait_for_app
+
+SHOTS = ROOT / "artifacts" / "pages"
+# (url path, Plotly charts the page draws on arrival at least)
+PAGES = [
+    ("", 0),
+    ("images", 2), ("one_neuron", 2), ("losses", 2), ("vectorization", 1), ("broadcasting", 1),
+    ("activations", 1),
+    ("playground", 3), ("compare", 2), ("init_lab", 2), ("lr_explorer", 2),
+]
+ERRORS = "[data-testid='stException'], [data-testid='stAlertContentError']"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with start_streamlit("app.py") as (base_url, _proc), sync_playwright() as pw:
+        chromium = launch_browser(pw)
+        yield chromium, base_url
+        chromium.close()
+
+
+DRAWN = "[...document.querySelectorAll('.js-plotly-plot')].filter((g) => g.querySelector('.main-svg')).length"
+
+
+def _drawn_charts(page) -> int:
+    return page.evaluate(f"() => {DRAWN}")
+
+
+@pytest.mark.parametrize("path,charts", PAGES, ids=[p or "home" for p, _ in PAGES])
+def test_page_opens_without_errors_and_draws_its_charts(browser, path, charts):
+    chromium, base_url = browser
+    page = chromium.new_page(viewport={"width": 1600, "height": 1000})
+    try:
+        page.goto(f"{base_url}/{path}")
+        wait_for_app(page)
+        if charts:
+            page.wait_for_function(f"() => {DRAWN} >= {charts}", timeout=60_000)
+        page.wait_for_timeout(500)
+        errors = page.locator(ERRORS)
+        assert errors.count() == 0, errors.first.inner_text()
+        assert _drawn_charts(page) >= charts
+        page.screenshot(path=str(SHOTS / f"{path or 'home'}.png"), full_page=True)
+        page.locator("[data-testid='stSidebar'] label", has_text="Presentation mode").first.click()
+        page.wait_for_timeout(300)
+        wait_for_app(page)
+        assert page.locator(ERRORS).count() == 0
+        page.screenshot(path=str(SHOTS / f"{path or 'home'}_presentation.png"), full_page=True)
+    finally:
+        page.close()
