@@ -21,6 +21,10 @@ MAX_JSON_CHARS = 100_000
 MAX_QUERY_VALUE = 200  # longer URL values are refused outright: nothing valid is that long
 MAX_QUERY_KEYS = 100
 UINT32_MAX = 2**32 - 1
+# Parameter snapshots (for rewinding) a run may keep, in bytes: 200 copies of θ is nothing for the
+# default network but 6 GB for 16 layers of 512, so big networks keep fewer (never under 4).
+SNAPSHOT_BYTES = 16 * 2**20
+MAX_SNAPSHOTS = 200
 
 
 class ConfigError(ValueError):
@@ -196,7 +200,9 @@ class RunConfig:
     @classmethod
     def from_query(cls, params: Mapping[str, Any], strict: bool = False
                    ) -> tuple[RunConfig, list[str]]:
-        """Parse URL parameters. Lenient mode drops each bad key with a warning and never raises."""
+        """Parse URL parameters. Lenient mode drops each bad key with a warning and never raises; its
+        config also builds (keys whose mix build() refuses, e.g. a loss that misfits the data, are dropped).
+        Strict mode raises ConfigError at the first bad key and checks fields only, like from_dict."""
         warnings: list[str] = []
 
         def warn(message: str, name: str | None = None):
@@ -242,12 +248,33 @@ class RunConfig:
                 warn(f"{key}: {exc}; using the default", name)
         while True:  # each field is valid alone; drop the keys that clash with the others
             try:
-                return cls(**values), warnings
+                config = cls(**values)
+                if not strict:  # what lenient mode returns must start a run: drop clashes only build() sees
+                    _check_buildable(config)
+                return config, warnings
             except ConfigError as exc:
-                # the field named by the error, else any (cannot happen: stays total regardless)
-                bad = exc.field if exc.field in values else next(iter(values))
+                # the field named by the error; else the output activation (what the network refuses
+                # with the loss), else the last key given. Defaults always build, so this ends.
+                bad = (exc.field if exc.field in values else
+                       next((k for k in ("output_activation", "loss") if k in values), list(values)[-1]))
                 warn(f"{given_as[bad]}: {exc}; using the default", bad)
                 del values[bad]
+
+
+def _check_buildable(config: RunConfig) -> None:
+    """Raise the ConfigError build(config) would, at a small cost: the same build on <= 40 examples.
+
+    Without it a link such as ?loss=softmax_ce (binary data) or ?dataset=csv gives a config that is
+    valid field by field but cannot start a run, and the page that opened the link has nothing to show."""
+    if config.dataset == "csv":
+        raise ConfigError("'csv' is data uploaded in the app, which a link cannot carry (upload the file "
+                          "again)", "dataset")
+    try:
+        build(config.replace(n_samples=min(config.n_samples, 40)))
+    except ConfigError:
+        raise
+    except ValueError as exc:  # build wraps what it expects; anything else still means "does not build"
+        raise ConfigError(f"these settings do not work together: {exc}") from None
 
 
 def _coerce(name: str, spec: Spec, value):
@@ -411,5 +438,6 @@ def build(config: RunConfig, dataset=None) -> Run:
                                     beta1=c.beta1, beta2=c.beta2, rho=c.rho, epsilon=c.epsilon)
     tr = trainer.Trainer(net, dataset, learning_rate=c.learning_rate, optimizer=opt,
                          batch_size=c.batch_size, l1=c.l1, l2=c.l2, dropout=c.dropout, seed=c.seed,
-                         record_every=c.record_every)
+                         record_every=c.record_every,
+                         max_snapshots=max(4, min(MAX_SNAPSHOTS, SNAPSHOT_BYTES // net.theta.nbytes)))
     return Run(net, dataset, tr)

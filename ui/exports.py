@@ -17,11 +17,13 @@ from .state import Keys, current_config, current_run, notify, start_run
 
 # Uploads and loads act in callbacks: they rewrite the config panel's widget state, which Streamlit
 # allows only before the widgets are drawn. Their messages appear at the top of the next run.
-def _use_config(config: RunConfig, what: str) -> None:
-    if start_run(config):
-        load_widgets(config)
-        st.session_state[Keys.PLAYING] = False
-        notify("success", f"Loaded {what}.")
+def _use_config(config: RunConfig, what: str) -> bool:
+    if not start_run(config):  # start_run kept the current run and said why
+        return False
+    load_widgets(config)
+    st.session_state[Keys.PLAYING] = False
+    notify("success", f"Loaded {what}.")
+    return True
 
 
 def _on_config_upload() -> None:
@@ -44,10 +46,13 @@ def _on_csv_upload() -> None:
     except DatasetError as exc:
         notify("error", f"{upload.name} was not loaded: {exc}")
         return
-    st.session_state[Keys.UPLOADED] = dataset
+    previous = st.session_state.get(Keys.UPLOADED)
+    st.session_state[Keys.UPLOADED] = dataset  # start_run builds a "csv" run from this slot
+    if not _use_config(config.replace(dataset="csv", features=("x1", "x2")), f"your data from {upload.name}"):
+        st.session_state[Keys.UPLOADED] = previous  # refused: the current csv run's data stays the data
+        return
     for note in dataset.notes:
         notify("warning", note)
-    _use_config(config.replace(dataset="csv", features=("x1", "x2")), f"your data from {upload.name}")
 
 
 def _on_load_run() -> None:
@@ -58,6 +63,7 @@ def _on_load_run() -> None:
     except RunFileError as exc:
         notify("error", f"Could not load {choice}: {exc}")
         return
+    restored.run.trainer.record_every = None  # as start_run: the live loop records once per frame
     st.session_state[Keys.CONFIG], st.session_state[Keys.RUN] = loaded.config, restored.run
     st.session_state[Keys.PLAYING] = False
     load_widgets(loaded.config)
