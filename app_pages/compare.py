@@ -19,8 +19,7 @@ with st.expander("Lecture presets for this page"):
 
 config = state.current_config()
 field, values = view.pickers(config)
-st.caption(f"Every variant is the sidebar's run with its own {view.DIMENSIONS[field].label.lower()}: "
-           "the same data, the same seed, trained in lockstep.")
+st.caption(view.what_is_shared(field))
 view.current_group(config, field, values)
 state.sync_query_params(config, page_query=view.link_values(field, values))
 

@@ -142,9 +142,9 @@ def test_query_string(params, words, expected):
 
 
 # ---------------------------------------------------------------- 2. CSV upload
-def _png(size=(8, 8), mode="RGB", **save) -> bytes:
+def _png(size=(8, 8)) -> bytes:
     buf = io.BytesIO()
-    Image.new(mode, size).save(buf, "PNG", **save)
+    Image.new("RGB", size).save(buf, "PNG")
     return buf.getvalue()
 
 
@@ -345,11 +345,12 @@ def _bomb() -> bytes:
     return buf.getvalue()
 
 
-def _noise_png(mode: str = "RGB", size=(64, 64), **save) -> bytes:
+def _noise_png(mode: str = "RGB") -> bytes:
+    """64 x 64 random pixels (seeded), saved as PNG in the given colour mode."""
     rng = np.random.default_rng(0)
-    img = Image.fromarray(rng.integers(0, 256, (size[1], size[0], 3), dtype=np.uint8), "RGB")
+    img = Image.fromarray(rng.integers(0, 256, (64, 64, 3), dtype=np.uint8), "RGB")
     buf = io.BytesIO()
-    (img.convert(mode) if mode != "RGB" else img).save(buf, "PNG", **save)
+    img.convert(mode).save(buf, "PNG")
     return buf.getvalue()
 
 

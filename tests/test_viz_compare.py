@@ -166,3 +166,13 @@ def test_boundary_grid_with_a_data_field_varied_uses_each_variants_data():
     points = [t for t in fig.data if t.hoverinfo != "skip"]
     assert {t.type for t in points} == {"scattergl"}  # points over a changing picture: WebGL
     assert [t.xaxis for t in points] == ["x", "x", "x2", "x2", "x3", "x3", "x4", "x4"]
+
+
+def test_without_its_legend_the_overlay_leaves_the_key_to_the_page(three):
+    fig = _overlay(three, legend=False)
+    assert len(fig.data) == 3 * 3 and not fig.layout.showlegend
+    key = vc.legend_html(["a<b", "tanh", "ReLU"], vc.variant_colors(3))
+    assert "a&lt;b" in key and "a<b" not in key
+    assert [f"background:{c}" in key for c in vc.variant_colors(3)] == [True] * 3
+    assert "train" in key and "cmp-dashed" in key
+    assert "cmp-big" in vc.legend_html(["a"], presentation=True)

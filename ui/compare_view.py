@@ -233,7 +233,7 @@ def pickers(config: RunConfig) -> tuple[str, list]:
         ss[CmpKeys.VARY] = DEFAULT_FIELD
     ss.setdefault(CmpKeys.TARGET, 0.2)
     ss.setdefault(CmpKeys.LOG_Y, False)
-    a, b, c, d = st.columns([1.3, 3, 1, 0.8], vertical_alignment="bottom")
+    a, b, c, d = st.columns([1.3, 2.9, 1, 1], vertical_alignment="bottom")
     field = a.selectbox("Vary", fields, key=CmpKeys.VARY, format_func=lambda f: DIMENSIONS[f].label,
                         help="The one setting that differs between the variants; the rest is the sidebar's.")
     dim, key = DIMENSIONS[field], CmpKeys.VALUES + field
@@ -245,6 +245,17 @@ def pickers(config: RunConfig) -> tuple[str, list]:
                    help="The table counts the iterations each variant needs to reach this training cost.")
     d.toggle("Log cost axis", key=CmpKeys.LOG_Y)
     return field, values
+
+
+def what_is_shared(field: str) -> str:
+    """One line under the pickers: what differs between the variants and what they share."""
+    own = DIMENSIONS[field].label.lower()
+    if field == "seed":
+        return "Every variant is the sidebar's run with its own seed: the same data, different initial weights."
+    if field in DATA_FIELDS:
+        return (f"Every variant is the sidebar's run with its own {own}, so its own copy of the data; "
+                "the same seed, trained in lockstep.")
+    return f"Every variant is the sidebar's run with its own {own}: the same data, the same seed, trained in lockstep."
 
 
 def current_group(config: RunConfig, field: str, values: list) -> TrainerGroup:
@@ -314,8 +325,8 @@ _BOUNDARY_CAPTION = {
                   "training points.",
     "regression": "Each variant's prediction ŷ over the input plane; the points are coloured by their target y.",
 }
-_COST_CAPTION = ("Same colour = same variant everywhere on the page. Solid: training cost, dashed: test cost; "
-                 "✕ where a variant diverged. When one variant's cost dwarfs the others, try the log axis.")
+_COST_CAPTION = ("Cost J per iteration: solid training, dashed test; ✕ where a variant diverged. When one "
+                 "variant's cost dwarfs the others, try the log axis.")
 _TABLE_CAPTION = ("Iterations to target: the first recorded iteration whose training cost is at or below the "
                   "target (recorded once per frame). Dead / saturated: the worst hidden layer. Wall time: this "
                   "variant's own training time.")
@@ -345,7 +356,7 @@ def frame() -> None:
     # the cost chart as tall as the boundaries beside it, so the captions below them line up
     height = max(s.fig_height, boundaries.layout.height) if boundaries is not None else None
     cost = vc.cost_overlay_figure(labels, [v.trainer.history for v in variants], colors, diverged_at,
-                                  log_y=ss.get(CmpKeys.LOG_Y, False), style=s, height=height)
+                                  log_y=ss.get(CmpKeys.LOG_Y, False), style=s, height=height, legend=False)
     table = vc.summary_html(group.summary(ss.get(CmpKeys.TARGET)), colors, dataset.task,
                             bool(ss.get(Keys.PRESENTATION)))
     with st.container(key=CmpKeys.LIVE):
@@ -355,6 +366,7 @@ def frame() -> None:
             alert.error(f"Every variant diverged. {group.message}. Press Reset, or compare smaller learning rates.")
         elif any(d is not None for d in diverged_at):
             alert.warning(f"{group.message}. Diverged variants stop where they were; the others keep training.")
+        st.markdown(vc.legend_html(labels, colors, bool(ss.get(Keys.PRESENTATION))), unsafe_allow_html=True)
         left, right = st.columns([2, 3]) if boundaries is not None else (st.container(), None)
         with left:
             live_chart(cost, key=CmpKeys.LIVE + "_cost")

@@ -46,12 +46,13 @@ def _diverged_point(history: pd.DataFrame, diverged_at) -> tuple[list, list]:
 
 
 def cost_overlay_figure(labels, histories, colors=None, diverged_at=None, log_y: bool = False,
-                        style: Style | None = None, height: int | None = None) -> go.Figure:
+                        style: Style | None = None, height: int | None = None, legend: bool = True) -> go.Figure:
     """Cost J vs iteration for every variant: train solid, test dashed, same colour.
 
-    Traces, always 3 per variant then 2 for the key: (train, test, divergence cross) per variant in
-    order, then an empty "train" (solid grey) and "test" (dashed grey) entry that explains the dashes.
-    ``diverged_at``: one iteration or None per variant."""
+    Traces: 3 per variant, (train, test, divergence cross) in order; with ``legend``, then an empty
+    "train" (solid grey) and "test" (dashed grey) entry that explains the dashes. ``diverged_at``: one
+    iteration or None per variant. ``legend=False`` leaves the key to the page (``legend_html``):
+    Plotly redraws its legend on every frame, ~15% of a live frame's browser time here."""
     s = resolve(style)
     n = len(labels)
     colors = list(colors or variant_colors(n))
@@ -76,11 +77,10 @@ def cost_overlay_figure(labels, histories, colors=None, diverged_at=None, log_y:
                          marker=dict(symbol="x-thin", size=s.marker_size * 2.4, color=color,
                                      line=dict(width=lw * 1.2, color=color)),
                          hovertemplate=f"{name}: diverged at %{{x}}<extra></extra>"))
-    for split, dash in (("train", "solid"), ("test", "dash")):  # a key for the two dash styles
+    for split, dash in (("train", "solid"), ("test", "dash")) if legend else ():  # a key for the dashes
         data.append(dict(type="scatter", x=[None], y=[None], mode="lines", name=split, showlegend=True,
                          line=dict(color=GREY, width=lw, dash=dash), hoverinfo="skip"))
-    import os
-    layout = style_layout(s, legend=not os.environ.get("CMP_NO_LEGEND"))
+    layout = style_layout(s, legend=legend)
     # No title (the y axis says what it is): the legend row sits on top, and when six names need a
     # second row Plotly pushes the plot down instead of overlapping it.
     layout["legend"].update(y=1.02, traceorder="normal")
@@ -185,6 +185,18 @@ def _no_colorbar(trace: dict) -> None:
         marker["showscale"] = False
 
 
+def legend_html(labels, colors=None, presentation: bool = False) -> str:
+    """One colour key for the whole page (curves, frames and table rows share the colours), plus the
+    line styles: a single HTML element that only changes when the variants do."""
+    colors = list(colors or variant_colors(len(labels)))
+    items = "".join(f'<span class="cmp-key"><span class="cmp-swatch" style="background:{c}"></span>'
+                    f"{html.escape(str(lab))}</span>" for lab, c in zip(labels, colors))
+    styles = ('<span class="cmp-key"><span class="cmp-line"></span>train</span>'
+              '<span class="cmp-key"><span class="cmp-line cmp-dashed"></span>test</span>')
+    big = " cmp-big" if presentation else ""
+    return f'<div class="cmp-legend{big}">{items}<span class="cmp-gap"></span>{styles}</div>'
+
+
 # ---- the summary table ----------------------------------------------------------------------------
 
 def _pct(x) -> str:
@@ -233,6 +245,14 @@ def summary_rows(summary: pd.DataFrame, task: str = "binary") -> pd.DataFrame:
 
 
 SUMMARY_CSS = """<style>
+.cmp-legend {display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem 1.2rem; margin: 0 0 0.2rem 0;}
+.cmp-legend .cmp-swatch {display: inline-block; width: 0.9em; height: 0.9em; border-radius: 0.2em;
+  margin-right: 0.45em; vertical-align: -0.1em;}
+.cmp-legend .cmp-line {display: inline-block; width: 1.8em; border-top: 3px solid #8C8C8C; margin-right: 0.45em;
+  vertical-align: 0.3em;}
+.cmp-legend .cmp-dashed {border-top-style: dashed;}
+.cmp-legend .cmp-gap {width: 1rem;}
+.cmp-legend.cmp-big {font-size: 1.35rem;}
 .cmp-table {border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; font-size: 0.95rem;}
 .cmp-table th {text-align: right; font-weight: 600; opacity: 0.8; padding: 0.3rem 0.6rem;
   border-bottom: 1px solid rgba(128,132,149,0.4);}
