@@ -91,9 +91,14 @@ function fillExportBackground(ev) {
 }
 
 // The figure's own template (if any) laid over the theme one: what it leaves unset, such as the
-// text colour in a template that only sets sizes, still follows the page theme.
-function withTheme(theme, own) {
+// text colour in a template that only sets sizes, still follows the page theme. The merged object
+// is kept while neither changes: a new template object makes Plotly.react recompute everything.
+function withTheme(state, theme, own) {
   if (!own) return theme;
+  const ownKey = JSON.stringify(own);
+  if (state.merged && state.merged.theme === theme && state.merged.ownKey === ownKey) {
+    return state.merged.template;
+  }
   const merge = (base, top) => {
     const out = { ...base };
     for (const [k, v] of Object.entries(top)) {
@@ -103,7 +108,36 @@ function withTheme(theme, own) {
     }
     return out;
   };
-  return { data: own.data || {}, layout: merge(theme.layout, own.layout || {}) };
+  const template = { data: own.data || {}, layout: merge(theme.layout, own.layout || {}) };
+  state.merged = { theme, ownKey, template };
+  return template;
+}
+
+const TYPED = { f4: Float32Array, f8: Float64Array, u1: Uint8Array, i1: Int8Array, u2: Uint16Array,
+                i2: Int16Array, u4: Uint32Array, i4: Int32Array };
+
+function decodeSpec(spec) {
+  const bytes = Uint8Array.from(atob(spec.bdata), (c) => c.charCodeAt(0));
+  return new TYPED[spec.dtype](bytes.buffer);
+}
+
+// Replace every 1-D base64 array of the figure (numpy arrays arrive as {dtype, bdata}) by a typed
+// array, reusing the one from the previous draw when the text is identical. Plotly.react counts
+// any new array object as changed data and recomputes the whole chart; an unchanged array that
+// keeps its identity lets it redraw only what did change (the surface image, say, and not the
+// few hundred data points over it).
+function reuseArrays(node, previous, current) {
+  for (const [k, v] of Object.entries(node)) {
+    if (!v || typeof v !== "object" || ArrayBuffer.isView(v)) continue;
+    if (typeof v.bdata === "string" && TYPED[v.dtype] && (v.shape === undefined || !String(v.shape).includes(","))) {
+      const key = `${v.dtype}:${v.bdata}`;
+      const arr = previous.get(key) || current.get(key) || decodeSpec(v);
+      current.set(key, arr);
+      node[k] = arr;
+    } else {
+      reuseArrays(v, previous, current);
+    }
+  }
 }
 
 function schedule(state) {
@@ -124,7 +158,10 @@ async function draw(state) {
     const msg = JSON.parse(decoder.decode(raw)); // only the newest payload is ever parsed
     const fig = msg.figure;
     const layout = fig.layout || {};
-    layout.template = withTheme(themeTemplate(state.div), layout.template);
+    layout.template = withTheme(state, themeTemplate(state.div), layout.template);
+    const arrays = new Map();
+    reuseArrays(fig.data || [], state.arrays || new Map(), arrays);
+    state.arrays = arrays; // only the newest figure's arrays are kept
     // Keep the user's zoom and legend clicks across live updates (until they reset the axes).
     if (layout.uirevision === undefined) layout.uirevision = "live";
     const title = layout.title && (typeof layout.title === "string" ? layout.title : layout.title.text);
