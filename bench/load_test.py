@@ -142,9 +142,17 @@ def _status(page, name: str) -> str | None:
     return page.evaluate(STATUS, name)
 
 
-def _click(page, key: str) -> None:
-    # A DOM click: Playwright's own click waits for the page to be idle, which a starved browser is not
-    page.evaluate("(key) => document.querySelector(`.st-key-${key} button`).click()", key)
+CLICK = """(key) => {
+  const button = document.querySelector(`.st-key-${key} button`);
+  if (button) button.click();
+  return !!button;
+}"""
+
+
+def _click(page, key: str, timeout_s: float = 180) -> None:
+    # A DOM click, once the button is there (a rerun may briefly replace it): Playwright's own click
+    # also waits for the page to be idle, which a starved browser is not.
+    page.wait_for_function(CLICK, arg=key, timeout=timeout_s * 1000)
 
 
 def _request_pause(s: Session, timeout_s: float = 180) -> float:
