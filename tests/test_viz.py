@@ -8,12 +8,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from PIL import Image
 from plotly.subplots import make_subplots
 
 import viz
 from engine.config import RunConfig, build
 from engine.network import Network
-from viz import figure, network_diagram, png, training, weights
+from viz import figure, network_diagram, png, style, training, weights
 
 DS = {"binary": "circles", "multiclass": "blobs3", "regression": "plane", "image": "shapes"}
 
@@ -145,7 +146,6 @@ def test_unit_health_figure(runs):
 # ---------------------------------------------------------------- decision boundary
 def _surface_png(fig) -> np.ndarray:
     """The decision surface as drawn: the layout image's PNG, rows back in x2 order."""
-    from PIL import Image
     (image,) = fig.layout.images
     raw = base64.b64decode(image.source.removeprefix("data:image/png;base64,"))
     return np.asarray(Image.open(io.BytesIO(raw)).convert("RGB"))[::-1]
@@ -276,32 +276,71 @@ def test_images_and_first_layer_weights(runs):
 
 
 # ---------------------------------------------------------------- network diagram
-def _edge_traces(fig):
-    return fig.data[:2 * network_diagram.EDGE_BUCKETS]
+def _edge_picture(fig) -> np.ndarray:
+    """The weights' layout image as (h, w, 4) RGBA."""
+    uri = fig.layout.images[0].source
+    with Image.open(io.BytesIO(base64.b64decode(uri.removeprefix("data:image/png;base64,")))) as img:
+        return np.asarray(img.convert("RGBA"))
 
 
-def test_network_edge_traces_are_fixed_and_widths_follow_abs_w(runs):
-    run = runs["binary"]
-    net = run.network.copy()
-    n_traces = len(viz.network_figure(net).data)
-    assert n_traces == 2 * network_diagram.EDGE_BUCKETS + 3
+def _coverage(rgba: np.ndarray, color: str) -> float:
+    """How much of the picture is ink of ``color``: its opacity summed, as a share of the area."""
+    rgb = np.array(style.hex_to_rgb(color))
+    return float(((np.abs(rgba[..., :3].astype(int) - rgb).sum(-1) < 6) * (rgba[..., 3] / 255)).mean())
+
+
+def test_network_weights_are_one_picture_by_sign_and_size(runs):
+    net = runs["binary"].network.copy()
     rng = np.random.default_rng(0)
+    n_traces = len(viz.network_figure(net, values=False).data)
     for scale in (0.0, 0.01, 1.0, 100.0):  # zero init, tiny, normal, huge weights
         net.set_params({k: rng.normal(0, scale, v.shape) for k, v in net.params.items()})
-        fig = viz.network_figure(net)
-        assert len(fig.data) == n_traces
-        n_edges = sum(int(np.isnan(np.asarray(t.x, float)).sum()) for t in _edge_traces(fig))
-        assert n_edges == sum(net.params[f"W{l}"].size for l in range(1, net.L + 1))
-    # widths grow with the bucket's |w| range, and the largest |w| is in the thickest drawn bucket
-    edges = [t for t in _edge_traces(fig) if len(t.x)]
-    for colour in {t.line.color for t in edges}:  # per sign: larger |w| range -> thicker line
-        same = sorted((t for t in edges if t.line.color == colour), key=lambda t: t.meta[0])
-        assert all(b.line.width > a.line.width for a, b in zip(same, same[1:]))
-    top = max(np.abs(net.params[f"W{l}"]).max() for l in range(1, net.L + 1))
-    thickest = max(edges, key=lambda t: t.line.width)
-    assert np.isclose(thickest.meta[1], top)
-    pos, neg = _edge_traces(fig)[:network_diagram.EDGE_BUCKETS], _edge_traces(fig)[network_diagram.EDGE_BUCKETS:]
-    assert pos[0].line.color != neg[0].line.color
+        fig = viz.network_figure(net, values=False)
+        assert len(fig.data) == n_traces and fig.layout.images[0].name == "weights"
+        assert fig.layout.images[0].layer == "below" and fig.layout.images[0].sizing == "stretch"
+    # all weights positive: blue lines only; all negative: orange only
+    for sign, drawn, absent in ((1, style.POSITIVE, style.NEGATIVE), (-1, style.NEGATIVE, style.POSITIVE)):
+        net.set_params({k: sign * np.abs(rng.normal(0, 1, v.shape)) for k, v in net.params.items()})
+        pic = _edge_picture(viz.network_figure(net, values=False))
+        assert _coverage(pic, drawn) > 0.01 and _coverage(pic, absent) == 0
+    # widths are relative to the largest |w|: all weights x10 draws the same picture; W[1] alone x10
+    # thickens the lines between the inputs and layer 1 and thins the others
+    net.set_params({k: np.abs(rng.normal(0, 1, v.shape)) for k, v in net.params.items()})
+    pic = _edge_picture(viz.network_figure(net, values=False))
+    w1 = net.params["W1"].copy()
+    net.set_params({k: 10 * v for k, v in net.params.items()})
+    np.testing.assert_array_equal(_edge_picture(viz.network_figure(net, values=False)), pic)
+    net.set_params({k: v / 10 for k, v in net.params.items()} | {"W1": 10 * w1})
+    louder = _edge_picture(viz.network_figure(net, values=False))
+    span = net.L + 1.8  # the x axis runs from -0.9 to L + 0.9; column l sits at x = l
+    first = slice(int(1.0 / span * pic.shape[1]), int(1.8 / span * pic.shape[1]))   # between x = 0.1 and 0.9
+    rest = slice(int(2.0 / span * pic.shape[1]), int((net.L + 0.8) / span * pic.shape[1]))
+    assert _coverage(louder[:, first], style.POSITIVE) > 1.2 * _coverage(pic[:, first], style.POSITIVE)
+    assert _coverage(louder[:, rest], style.POSITIVE) < _coverage(pic[:, rest], style.POSITIVE)
+    np.testing.assert_allclose(network_diagram.edge_widths(np.array([0.0, 0.5, -1.0])),
+                               [network_diagram.EDGE_WIDTHS[0], np.mean(network_diagram.EDGE_WIDTHS),
+                                network_diagram.EDGE_WIDTHS[1]])
+
+
+def test_network_live_frames_keep_their_traces_and_paused_ones_show_values(runs):
+    run = runs["binary"]
+    net, ds = run.network.copy(), run.dataset
+    before = viz.network_figure(net, dataset=ds, values=False)
+    net.set_params({k: v * 1.5 + 0.1 for k, v in net.params.items()})  # training moved every parameter
+    after = viz.network_figure(net, dataset=ds, values=False)
+    assert before.layout.datarevision == after.layout.datarevision
+    for a, b in zip(before.data, after.data):
+        for key in ("x", "y", "customdata"):
+            if a[key] is not None:
+                np.testing.assert_array_equal(np.asarray(a[key]), np.asarray(b[key]))
+    assert before.layout.images[0].source != after.layout.images[0].source  # the weights picture moved
+    paused = viz.network_figure(net, dataset=ds, values=True)
+    assert paused.layout.datarevision != after.layout.datarevision
+    hover = paused.data[-1]
+    n_w = sum(net.params[f"W{l}"].size for l in range(1, net.L + 1))
+    assert hover.name == "weights" and len(hover.x) == n_w
+    w = net.params["W1"]
+    assert f"w = {w[0, 1]:+.4g}" in hover.hovertext[1] and "W[1] row 1, column 2" in hover.hovertext[1]
 
 
 def test_network_pictures_hover_and_labels(runs):
@@ -309,25 +348,26 @@ def test_network_pictures_hover_and_labels(runs):
     net, ds = run.network, run.dataset
     fig = viz.network_figure(net, run.trainer.unit_grids(16), "iteration 20", ds.feature_names, ds.task,
                              ds.class_names)
-    assert len(fig.layout.images) == sum(net.layer_sizes[1:])
-    assert fig.layout.images[0].source.startswith("data:image/png;base64,")
-    units = fig.data[-2]
+    assert len(fig.layout.images) == 1 + sum(net.layer_sizes[1:])  # the weights, then one per unit
+    assert fig.layout.images[1].source.startswith("data:image/png;base64,")
+    units = fig.data[1]
     np.testing.assert_allclose(units.customdata[:6, 2], net.params["b1"][:, 0], rtol=1e-5)
     assert "b = " in units.hovertemplate
-    assert list(fig.data[-3].text) == list(ds.feature_names)
-    assert list(fig.data[-1].text) == ["class 0", "class 1", "class 2"]
+    assert list(fig.data[0].text) == list(ds.feature_names)
+    assert list(fig.data[2].text) == ["class 0", "class 1", "class 2"]
     assert "iteration 20" in fig.layout.title.text
-    assert len(viz.network_figure(net).layout.images) == 0
+    assert len(viz.network_figure(net).layout.images) == 1  # the weights only
     same = viz.network_figure(net, dataset=ds)  # the dataset fills in names, task and classes
-    assert list(same.data[-3].text) == list(ds.feature_names) and list(same.data[-1].text)[0] == "class 0"
+    assert list(same.data[0].text) == list(ds.feature_names) and list(same.data[2].text)[0] == "class 0"
 
 
 def test_network_big_skips_pictures_with_a_note():
     net = Network([2] + [64] * 8 + [1], "relu")
     fig = viz.network_figure(net, unit_grids={"layers": []})
-    assert len(fig.layout.images) == 0
+    assert len(fig.layout.images) == 1  # the weights, no unit pictures
     assert any("pictures hidden" in a.text for a in fig.layout.annotations)
-    assert len(fig.data) == 2 * network_diagram.EDGE_BUCKETS + 3
+    assert any("strongest" in a.text for a in fig.layout.annotations)
+    assert len(fig.data) == 4 and len(fig.data[-1].x) == network_diagram.MAX_EDGES  # hover of the drawn weights
 
 
 # ---------------------------------------------------------------- activations
@@ -514,7 +554,6 @@ def test_grid_axes_is_what_make_subplots_gives(kw):
 
 
 def test_unit_pictures_are_palette_pngs_of_the_levels():
-    from PIL import Image
     rng = np.random.default_rng(0)
     palette = network_diagram._palette("multiclass", 2)
     for h, w in ((1, 1), (24, 24), (30, 17), (64, 64)):

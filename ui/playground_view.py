@@ -102,7 +102,10 @@ def detail_panel(panel: str, rewind: int | None) -> None:
     if panel == "Network":
         grids = tr.unit_grids(24, iteration=rewind) if run.dataset.points_train is not None else None
         net = run.network if rewind is None else tr.network_at(rewind)
-        live_chart(viz.network_figure(net, grids, dataset=run.dataset, style=s), key="live_network")
+        # while playing, hover values would change under the pointer 10 times a second; leaving them
+        # out keeps the diagram's traces unchanged, so each frame redraws only its pictures
+        values = rewind is not None or not st.session_state[Keys.PLAYING]
+        live_chart(viz.network_figure(net, grids, dataset=run.dataset, style=s, values=values), key="live_network")
         if run.dataset.image_shape is not None:
             W1 = (tr.params_at(rewind) if rewind is not None else run.network.params)["W1"]
             live_chart(viz.first_layer_weights_figure(W1, run.dataset.image_shape, style=s), key="live_w1_images")

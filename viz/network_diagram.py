@@ -1,29 +1,36 @@
 """The network as a diagram (TensorFlow Playground style): units in columns, weights as lines, and each
 unit's output over the input plane drawn as a small picture on its node.
 
-Edges are grouped into EDGE_BUCKETS width buckets × 2 signs, each bucket one Scatter of
-gap-separated segments: the trace count is fixed whatever the weights, so Plotly.react can update
-the chart in place, and a 64 × 64 layer costs 12 traces instead of 4,096.
+Everything that changes while training is a picture: the weights are drawn here as one image of
+antialiased lines (colour = sign, width = |w|), the units' outputs as one small image each. Plotly
+redraws changed layout images alone, while any changed trace data makes it recompute and redraw
+the whole chart (~30-50 ms a frame in the browser for this one). The traces are the nodes, whose
+data stay the same for a given network, and ``layout.datarevision`` says so. With ``values=True``
+(a paused run) the hover also shows every weight and bias; that figure is drawn once, not per frame.
 """
 from __future__ import annotations
 
 import functools
+import hashlib
 
 import numpy as np
 import plotly.graph_objects as go
+from PIL import Image, ImageDraw
 
 from .arrays import f32
 from .figure import drop_none, figure
 from .png import png_uri
 from .style import (BINARY_SCALE, CLASS_COLORS, DIVERGING_SCALE, NEGATIVE, NEUTRAL, POSITIVE,
-                    SEQUENTIAL_SCALE, Style, class_color, colorscale, resolve, rgba, scale_lut, style_layout)
+                    SEQUENTIAL_SCALE, Style, class_color, colorscale, hex_to_rgb, resolve, scale_lut, style_layout)
 
-EDGE_BUCKETS = 6
 MAX_ROWS = 64          # a column taller than this is squeezed to fit
 MAX_PICTURES = 200     # above this many units, pictures are skipped (encoding and payload)
 MAX_EDGES = 2500       # above this many weights, only the strongest (relative to their layer) are drawn
 PICTURE_LEVELS = 32    # colours per unit picture: smooth enough, and the PNGs compress 3x better
-_WIDTHS = np.array([0.4, 0.9, 1.6, 2.5, 3.6, 5.0])
+EDGE_WIDTHS = (0.5, 5.0)  # px: the line of the weakest and of the strongest weight
+EDGE_OPACITY = 0.75
+RASTER_WIDTH = 1400    # px: about the plot's width on a wide page, so lines keep their drawn width
+SUPERSAMPLE = 2        # lines drawn at 2x and averaged down: antialiased
 
 
 def _positions(sizes) -> tuple[list[np.ndarray], int]:
@@ -37,7 +44,8 @@ def _positions(sizes) -> tuple[list[np.ndarray], int]:
 
 
 def _edges(params, sizes, ys):
-    """All weights as arrays (x0, y0, x1, y1, w), strongest first kept when there are too many."""
+    """All weights as rows (x0, y0, x1, y1, w, layer, i, j), strongest (relative to their layer)
+    kept when there are too many; and how many were dropped."""
     parts = []
     for l in range(1, len(sizes)):
         W = np.asarray(params[f"W{l}"], float)
@@ -47,47 +55,62 @@ def _edges(params, sizes, ys):
         peak = np.abs(w).max() if w.size else 0.0
         rel = np.abs(w) / peak if peak > 0 else np.zeros_like(w)
         parts.append(np.stack([np.full(w.size, l - 1.0), ys[l - 1][j], np.full(w.size, float(l)), ys[l][i],
-                               w, rel]))
+                               w, np.full(w.size, float(l)), i, j, rel]))
     e = np.concatenate(parts, axis=1)
     dropped = max(0, e.shape[1] - MAX_EDGES)
     if dropped:
-        e = e[:, np.argpartition(-e[5], MAX_EDGES - 1)[:MAX_EDGES]]
-    return e[:5], dropped
+        e = e[:, np.argpartition(-e[8], MAX_EDGES - 1)[:MAX_EDGES]]
+    return e[:8], dropped
 
 
-def _segments(e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Edges -> float32 x, y as (n, 4) rows [x0, xm, x1, gap]; the midpoint is where an edge's hover
-    lives. A bucket's trace takes its rows, raveled.
-
-    The gap is NaN, the typed-array form of a None separator (plotly.js breaks the line at any
-    non-numeric value): numpy arrays skip plotly.py's per-element validation and ship as base64."""
-    gap = np.full(e.shape[1], np.nan)
-    xs = f32(np.stack([e[0], (e[0] + e[2]) / 2, e[2], gap], axis=1))
-    ys = f32(np.stack([e[1], (e[1] + e[3]) / 2, e[3], gap], axis=1))
-    return xs, ys
-
-
-def _edge_traces(e: np.ndarray, s: Style) -> list[dict]:
-    w = e[4]
+def edge_widths(w: np.ndarray, presentation: bool = False) -> np.ndarray:
+    """Line width in px per weight: EDGE_WIDTHS spans 0 to the largest |w| drawn."""
     top = float(np.abs(w).max()) if w.size else 0.0
-    edges = np.linspace(0.0, top if top > 0 else 1.0, EDGE_BUCKETS + 1)
-    bucket = np.minimum((np.abs(w) / (edges[-1]) * EDGE_BUCKETS).astype(int), EDGE_BUCKETS - 1)
-    scale = 1.5 if s.presentation else 1.0
-    xs, ys = _segments(e)  # once for all edges: per-bucket numpy calls add up at 10 frames a second
-    traces = []
-    for sign, color, word in ((1, POSITIVE, "positive"), (-1, NEGATIVE, "negative")):
-        side = (w >= 0) if sign > 0 else (w < 0)
-        line_color = rgba(color, 0.75)
-        for b in range(EDGE_BUCKETS):
-            m = (bucket == b) & side
-            lo, hi = sorted((sign * edges[b], sign * edges[b + 1]))
-            rng = f"{lo:+.3g} … {hi:+.3g}"
-            traces.append(dict(
-                type="scatter", x=xs[m].ravel(), y=ys[m].ravel(), mode="lines", hoverinfo="text", hoveron="points",
-                showlegend=False, line=dict(color=line_color, width=float(_WIDTHS[b] * scale)),
-                name=f"{word} weights, |w| bucket {b + 1}", meta=[float(edges[b]), float(edges[b + 1])],
-                hovertext=f"{int(m.sum())} {word} weights<br>w in {rng}"))
-    return traces
+    rel = np.abs(w) / top if top > 0 else np.zeros_like(w)
+    lo, hi = EDGE_WIDTHS
+    return (lo + (hi - lo) * rel) * (1.5 if presentation else 1.0)
+
+
+def edge_image(e: np.ndarray, x_range, y_range, height_px: int, presentation: bool = False) -> dict:
+    """All weights as one layout image spanning the axes: a line per weight, blue for w >= 0 and
+    orange for w < 0, width by |w|. Each sign is drawn as a coverage mask at SUPERSAMPLE x and
+    averaged down (antialiasing); the picture is a palette PNG of 2 colours x ALPHA_LEVELS
+    opacities, where a pixel takes the colour of the sign that covers more of it."""
+    ss, width, height = SUPERSAMPLE, RASTER_WIDTH, max(int(height_px), 40)
+    (x0, x1), (y0, y1) = x_range, y_range
+    px = (np.stack([e[0], e[2]]) - x0) * (width * ss / (x1 - x0))
+    py = (y1 - np.stack([e[1], e[3]])) * (height * ss / (y1 - y0))
+    w = e[4]
+    widths = np.maximum(1, np.rint(edge_widths(w, presentation) * ss)).astype(int)
+    lines = np.stack([px[0], py[0], px[1], py[1]], axis=1)
+    cover = []
+    for side in (w >= 0, w < 0):
+        mask = Image.new("L", (width * ss, height * ss), 0)
+        draw = ImageDraw.Draw(mask)
+        for xy, lw in zip(lines[side].tolist(), widths[side].tolist()):
+            draw.line(xy, fill=255, width=lw)
+        cover.append(np.asarray(mask.reduce(ss)))
+    pos, neg = cover
+    top = np.maximum(pos, neg)
+    levels = (top.astype(np.uint16) * (ALPHA_LEVELS - 1) + 127) // 255
+    index = (levels + ALPHA_LEVELS * (neg > pos)).astype(np.uint8)
+    return dict(source=png_uri(index, _EDGE_PALETTE, level=1, alpha=_EDGE_ALPHA), xref="x", yref="y", x=x0, y=y1,
+                sizex=x1 - x0, sizey=y1 - y0, sizing="stretch", layer="below", opacity=EDGE_OPACITY,
+                name="weights")
+
+
+ALPHA_LEVELS = 16
+_EDGE_PALETTE = bytes(hex_to_rgb(POSITIVE)) * ALPHA_LEVELS + bytes(hex_to_rgb(NEGATIVE)) * ALPHA_LEVELS
+_EDGE_ALPHA = bytes(round(255 * a / (ALPHA_LEVELS - 1)) for a in range(ALPHA_LEVELS)) * 2
+
+
+def _edge_hover(e: np.ndarray) -> dict:
+    """Invisible markers at the middle of every drawn weight, for hover: which weight, and its value."""
+    l, i, j, w = e[5].astype(int), e[6].astype(int), e[7].astype(int), e[4]
+    text = [f"W[{a}] row {b + 1}, column {c + 1}<br>w = {v:+.4g}" for a, b, c, v in zip(l, i, j, w)]
+    return dict(type="scatter", x=f32((e[0] + e[2]) / 2), y=f32((e[1] + e[3]) / 2), mode="markers",
+                marker=dict(size=8, opacity=0), hovertext=text, hoverinfo="text", showlegend=False,
+                name="weights")
 
 
 @functools.cache
@@ -146,8 +169,9 @@ def _output_names(network, task, class_names) -> list[str]:
     return [f"class {c}" if c.isdigit() else c for c in names[:n]]
 
 
-def _node_traces(network, ys, rows, feature_names, outs, s: Style) -> list[dict]:
-    """Input nodes (labelled), hidden + output units (hover: layer, unit, bias), output labels."""
+def _node_traces(network, ys, rows, feature_names, outs, s: Style, values: bool) -> list[dict]:
+    """Input nodes (labelled), hidden + output units (with ``values``: coloured by and hovering their
+    bias), output labels."""
     sizes, L = list(network.layer_sizes), network.L
     node = s.marker_size * 2.2
     names = [str(n) for n in feature_names] if feature_names is not None else []
@@ -163,16 +187,19 @@ def _node_traces(network, ys, rows, feature_names, outs, s: Style) -> list[dict]
         showlegend=False))
     lx = np.concatenate([np.full(sizes[l], l, np.float32) for l in range(1, L + 1)])
     ly = np.concatenate([ys[l] for l in range(1, L + 1)]).astype(np.float32)
-    info = np.concatenate([np.stack([np.full(sizes[l], l), np.arange(1, sizes[l] + 1),
-                                     np.asarray(network.params[f"b{l}"], float)[:, 0]], axis=1)
-                           for l in range(1, L + 1)])
-    info = f32(info)
-    units = dict(
-        type="scatter", x=lx, y=ly, mode="markers", customdata=info, showlegend=False, name="units",
-        marker=dict(size=node, symbol="square", color=info[:, 2], colorscale=colorscale(DIVERGING_SCALE), cmid=0,
-                    line=dict(color=s.ink, width=1)),
-        hovertemplate="layer %{customdata[0]:.0f}, unit %{customdata[1]:.0f}<br>b = %{customdata[2]:.4g}"
-                      "<extra></extra>")
+    cols = [np.full(sizes[l], l) for l in range(1, L + 1)], [np.arange(1, sizes[l] + 1) for l in range(1, L + 1)]
+    if values:  # coloured by, and hovering, each unit's bias
+        biases = [np.asarray(network.params[f"b{l}"], float)[:, 0] for l in range(1, L + 1)]
+        info = f32(np.stack([np.concatenate(cols[0]), np.concatenate(cols[1]), np.concatenate(biases)], axis=1))
+        color = dict(color=info[:, 2], colorscale=colorscale(DIVERGING_SCALE), cmid=0)
+        hover = "layer %{customdata[0]:.0f}, unit %{customdata[1]:.0f}<br>b = %{customdata[2]:.4g}<extra></extra>"
+    else:  # while playing: nothing here changes from frame to frame
+        info = f32(np.stack([np.concatenate(cols[0]), np.concatenate(cols[1])], axis=1))
+        color = dict(color=NEUTRAL)
+        hover = "layer %{customdata[0]:.0f}, unit %{customdata[1]:.0f}<br>(pause to see b and w)<extra></extra>"
+    units = dict(type="scatter", x=lx, y=ly, mode="markers", customdata=info, showlegend=False, name="units",
+                 marker=dict(size=node, symbol="square", line=dict(color=s.ink, width=1), **color),
+                 hovertemplate=hover)
     coloured = len(outs) > 1 and outs[0] != "ŷ"
     labels = dict(type="scatter", x=np.full(sizes[-1], L + 0.45, np.float32), y=ys[-1].astype(np.float32),
                   mode="text", text=outs, textposition="middle right", cliponaxis=False, showlegend=False,
@@ -184,14 +211,15 @@ def _node_traces(network, ys, rows, feature_names, outs, s: Style) -> list[dict]
 
 def network_figure(network, unit_grids: dict | None = None, iteration_label: str = "",
                    feature_names=None, task: str | None = None, class_names=None, dataset=None,
-                   style: Style | None = None) -> go.Figure:
-    """The network as a diagram. Traces, always in this order: 2 × EDGE_BUCKETS edge buckets
-    (positive then negative, thin to thick; each trace's ``meta`` is its [low, high] |w| range),
-    input nodes (labelled with ``feature_names``), hidden + output units (hover: layer, unit, bias),
-    output labels (``class_names``; ``task`` picks "ŷ" for regression). ``dataset`` fills in any of
-    feature_names / task / class_names not given. With ``unit_grids`` (trainer.unit_grids) each unit
-    carries its picture as a layout image, unless there are more than MAX_PICTURES units (then a
-    note says so)."""
+                   style: Style | None = None, values: bool = True) -> go.Figure:
+    """The network as a diagram. The weights are one layout image (``edge_image``, the first image);
+    with ``unit_grids`` (trainer.unit_grids) each unit's picture follows as its own layout image,
+    unless there are more than MAX_PICTURES units (then a note says so). Traces, in this order:
+    input nodes (labelled with ``feature_names``), hidden + output units, output labels
+    (``class_names``; ``task`` picks "ŷ" for regression), and with ``values`` the weights' hover
+    markers. ``values``: units coloured by their bias, and every b and w on hover; False (a live
+    frame) keeps all traces unchanged from frame to frame. ``dataset`` fills in any of
+    feature_names / task / class_names not given."""
     if dataset is not None:
         feature_names = dataset.feature_names if feature_names is None else feature_names
         task, class_names = task or dataset.task, class_names or dataset.class_names
@@ -200,7 +228,7 @@ def network_figure(network, unit_grids: dict | None = None, iteration_label: str
     ys, rows = _positions(sizes)
     e, dropped = _edges(network.params, sizes, ys)
     outs = _output_names(network, task, class_names)
-    data = _edge_traces(e, s) + _node_traces(network, ys, rows, feature_names, outs, s)
+    data = _node_traces(network, ys, rows, feature_names, outs, s, values) + ([_edge_hover(e)] if values else [])
     top = rows / 2
     notes = []
     n_units = sum(sizes[1:])
@@ -222,9 +250,23 @@ def network_figure(network, unit_grids: dict | None = None, iteration_label: str
     # the column headers (two lines) sit in the top margin, above the plot area
     layout["height"] = max(s.fig_height, int(min(rows, 24) * s.text * 2.2))
     layout["margin"]["t"] += int(s.text * 2.2)
+    x_range, y_range = (-0.9, L + 0.9), (-top, top)
     layout.update(annotations=heads, hovermode="closest",
-                  xaxis=dict(visible=False, range=[-0.9, L + 0.9], fixedrange=True),
-                  yaxis=dict(visible=False, range=[-top, top], fixedrange=True))
+                  xaxis=dict(visible=False, range=list(x_range), fixedrange=True),
+                  yaxis=dict(visible=False, range=list(y_range), fixedrange=True))
+    plot_height = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    layout["images"] = [edge_image(e, x_range, y_range, plot_height, s.presentation)]
     if pictures:
-        layout["images"] = _pictures(network, unit_grids, ys, task)
+        layout["images"] += _pictures(network, unit_grids, ys, task)
+    layout["datarevision"] = _revision(network, feature_names, outs, values)
     return figure(data, layout)
+
+
+def _revision(network, feature_names, outs, values: bool) -> str:
+    """What the traces' data depend on: the shape and names, plus every parameter when they show values."""
+    h = hashlib.blake2b(digest_size=8)
+    h.update(repr((tuple(network.layer_sizes), None if feature_names is None else [str(n) for n in feature_names],
+                   outs)).encode())
+    if values:
+        h.update(np.ascontiguousarray(network.theta).tobytes())
+    return h.hexdigest()

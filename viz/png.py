@@ -16,17 +16,20 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def png_uri(pixels: np.ndarray, palette: bytes | None = None) -> str:
-    """(h, w) uint8 palette indices with ``palette`` (RGB triples), or (h, w, 3) uint8 RGB. Row 0 is
-    the top of the picture."""
+def png_uri(pixels: np.ndarray, palette: bytes | None = None, level: int = 6,
+            alpha: bytes | None = None) -> str:
+    """(h, w) uint8 palette indices with ``palette`` (RGB triples), or (h, w, 3) uint8 RGB, or
+    (h, w, 4) RGBA. Row 0 is the top of the picture. ``level``: zlib's, 1 for big live pictures;
+    ``alpha``: one opacity byte per palette entry (PNG's tRNS)."""
     pixels = np.ascontiguousarray(pixels, dtype=np.uint8)
     h, w = pixels.shape[:2]
-    rgb = pixels.ndim == 3
-    if rgb == (palette is not None):
-        raise ValueError("give (h, w) levels with a palette, or (h, w, 3) RGB without one")
-    rows = np.zeros((h, 1 + w * (3 if rgb else 1)), np.uint8)  # each scanline starts with filter 0
+    channels = pixels.shape[2] if pixels.ndim == 3 else 1
+    if (channels == 1) != (palette is not None) or channels not in (1, 3, 4):
+        raise ValueError("give (h, w) levels with a palette, or (h, w, 3) RGB / (h, w, 4) RGBA without one")
+    rows = np.zeros((h, 1 + w * channels), np.uint8)  # each scanline starts with filter 0
     rows[:, 1:] = pixels.reshape(h, -1)
-    header = struct.pack(">IIBBBBB", w, h, 8, 2 if rgb else 3, 0, 0, 0)
-    png = (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + (b"" if rgb else _chunk(b"PLTE", palette))
-           + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 6)) + _chunk(b"IEND", b""))
+    header = struct.pack(">IIBBBBB", w, h, 8, {1: 3, 3: 2, 4: 6}[channels], 0, 0, 0)
+    png = (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + (_chunk(b"PLTE", palette) if palette else b"")
+           + (_chunk(b"tRNS", alpha) if alpha and palette else b"")
+           + _chunk(b"IDAT", zlib.compress(rows.tobytes(), level)) + _chunk(b"IEND", b""))
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
