@@ -7,7 +7,8 @@ page shares this one loop. The target lives in session state; buttons sit outsid
 act through on_click callbacks; the fragment re-runs every TICK seconds while playing, advances k
 iterations (k sized so a frame's training stays within FRAME_BUDGET seconds, at most the user's
 speed), records one history row and redraws. Queued ticks merge, so a slow browser never builds a
-backlog."""
+backlog. When many people play on one server, ui.pacing spaces each session's frames so they share
+it fairly and clicks stay quick."""
 from __future__ import annotations
 
 import time
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+from . import pacing
 from .state import Keys, current_run, notify
 
 TICK = 0.05          # seconds between frame requests while playing; slower frames merge ticks
@@ -118,10 +121,24 @@ def live_area(render: Callable[[], None], loop: Loop = PLAYGROUND) -> None:
 
     @st.fragment(run_every=TICK if loop.playing else None)
     def _frame():
-        if loop.playing:
-            advance(loop)
-            if not loop.playing:  # stopped (diverged) in this frame: redraw the whole page
-                st.rerun()
+        yield_slot = st.empty()  # always there (an empty element draws nothing): a stable layout
+        if not loop.playing:
+            render()
+            return
+        sid, pace_key = _session_id(), f"{loop.playing_key}_pace"
+        last_start, frame_cpu = st.session_state.get(pace_key, (0.0, 0.0))
+        pacing.wait_for_turn(sid, last_start, frame_cpu, yield_slot.empty)
+        start, cpu0 = time.monotonic(), time.thread_time()
+        advance(loop)
+        if not loop.playing:  # stopped (diverged) in this frame: redraw the whole page
+            st.rerun()
         render()
+        st.session_state[pace_key] = (start, time.thread_time() - cpu0)
+        pacing.frame_done(sid)
 
     _frame()
+
+
+def _session_id() -> str:
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.session_id if ctx is not None else "no-session"
