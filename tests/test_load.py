@@ -3,6 +3,7 @@
 - Several browser sessions train side by side on one server, each on its own run (the short form of
   bench/load_test.py; marked `load`, CI runs it: `pytest -m "not load"` skips it locally). Only
   correctness is asserted here; Step latency and memory per session are measured by the bench.
+- Six websocket users (bench/ws_load.py's clients) play and Step side by side, each on its own run.
 - A run left playing for hours keeps bounded memory: the Playground's own recording path, fast-forwarded.
 """
 from __future__ import annotations
@@ -31,6 +32,21 @@ def test_sessions_train_side_by_side_each_on_its_own_run():
         assert (s.first_cost, s.final_cost) == (s.expected_first, s.expected_final), s
         assert s.steps, f"seed {s.seed} never got a Step measured"
         assert s.iteration > len(s.steps), f"seed {s.seed} did not advance while playing"
+
+
+@pytest.mark.load
+def test_websocket_users_play_and_step_each_on_their_own_run():
+    """The short form of bench/ws_load.py: six users speaking Streamlit's protocol (no browser), so the
+    server is loaded as a class would load it; each sees only its own seed's costs, every Step lands."""
+    from bench.ws_load import check, run
+
+    result = run(sessions=6, seconds=10, log=lambda *_: None)
+    errors, own = check(result)
+    assert errors == [] and own == 6
+    assert len({c.first_cost for c in result["clients"]}) == 6
+    for c in result["clients"]:
+        assert c.frames > 0 and c.steps, f"seed {c.seed} did not play, or was never stepped"
+        assert all(a is not None and a > b for b, a, _ in c.steps), c.steps
 
 
 def _playground_trainer(config: RunConfig):

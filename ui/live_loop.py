@@ -69,12 +69,14 @@ def advance(loop: Loop = PLAYGROUND, n: int | None = None) -> None:
     """Train one frame (or exactly ``n`` iterations) and record a history row."""
     ss = st.session_state
     target = loop.target()
-    k = n or frame_iterations(ss[loop.speed_key], ss[loop.step_cost_key])
+    # .get: a fragment run does not re-run loop.init(), and a widget's key can be missing from the state
+    # for a moment (Streamlit drops the state of a widget the last full run did not draw)
+    k = n or frame_iterations(ss.get(loop.speed_key, loop.default_speed), ss.get(loop.step_cost_key, 1e-4))
     t0 = time.perf_counter()
     target.step(k)
     target.record()
     per_step = (time.perf_counter() - t0) / k
-    ss[loop.step_cost_key] = 0.7 * ss[loop.step_cost_key] + 0.3 * per_step  # one slow frame is noise
+    ss[loop.step_cost_key] = 0.7 * ss.get(loop.step_cost_key, per_step) + 0.3 * per_step  # one slow frame is noise
     if target.diverged and loop.playing:
         loop.stop()
         notify("error", target.message)

@@ -1,0 +1,285 @@
+"""The server's own capacity: N people train on the Playground at once, their browsers elsewhere.
+
+    python -m bench.ws_load [--sessions 10] [--seconds 60]
+
+bench/load_test.py drives ten Chromium pages, which on this two-core machine take most of the CPU the
+server needs; in a classroom every browser runs on its own machine. Here each user is a websocket
+client speaking Streamlit's own protocol (protobuf BackMsg / ForwardMsg on /_stcore/stream) as the
+page does: it opens /playground?seed=k, presses Play by sending the button's trigger, and re-runs the
+live fragment at the interval the server asks for (AutoRerun), one run at a time (a page's queued
+ticks merge too). Nothing is drawn. While all play, the sessions take turns: one is paused, Step is
+pressed three times and the time from sending the click to the new iteration arriving is measured,
+then it plays again.
+
+Checked and reported: errors (exception elements, error alerts, tracebacks in the server log); each
+session's first cost and, at the end, the cost shown at the iteration shown, against the engine's
+cost for that seed (any state shared between sessions would show as a mismatch); Step latency;
+frames per second per session; server CPU and memory per session. Prints a Markdown table.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import websockets
+from streamlit.proto.Alert_pb2 import Alert
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.live_chart_fps import cpu_seconds, rss_mb  # noqa: E402
+from bench.load_test import _pct, _server_log, engine_cost  # noqa: E402
+from tests.browser import start_streamlit  # noqa: E402
+
+KEYS = ("btn_play", "btn_step")
+STATUS = re.compile(r'dl-name">([^<]+)</div><div class="dl-value">([^<]*)<')
+FULL_RUN_DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
+TIMEOUT = 60.0  # s: anything slower than this is reported as an error
+
+
+@dataclass
+class Client:
+    """One user: a websocket, the ids of the page's buttons, and what its status line last showed."""
+    seed: int
+    url: str
+    ws: object = None
+    buttons: dict = field(default_factory=dict)
+    fragment: tuple | None = None            # (fragment id, interval) while the page asks for ticks
+    status: dict = field(default_factory=dict)
+    errors: list = field(default_factory=list)
+    frames: int = 0                           # fragment runs finished
+    first_cost: str = ""
+    steps: list = field(default_factory=list)  # (iteration before, after, seconds)
+    _full_done: asyncio.Event = field(default_factory=asyncio.Event)
+    _frame_done: asyncio.Event = field(default_factory=asyncio.Event)
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def iteration(self) -> int | None:
+        text = self.status.get("Iteration")
+        return None if text is None else int(text.replace(",", ""))
+
+    async def connect(self) -> None:
+        self.ws = await websockets.connect(self.url, max_size=None, subprotocols=["streamlit"])
+        asyncio.get_running_loop().create_task(self._read())
+
+    async def rerun(self, trigger: str | None = None, fragment: str = "") -> None:
+        """A script run, as the page asks for one: a full run (pressing ``trigger``), or one fragment run."""
+        msg = BackMsg()
+        cs = msg.rerun_script
+        # the page by its name, as a page's first load does (NewSession's hash is the entry point's)
+        cs.query_string, cs.page_name = f"seed={self.seed}", "playground"
+        if trigger:
+            w = cs.widget_states.widgets.add()
+            w.id, w.trigger_value = self.buttons[trigger], True
+        if fragment:
+            cs.fragment_id, cs.is_auto_rerun = fragment, True
+        if fragment:
+            self._frame_done.clear()
+        else:  # a full run: the page's fragments register their ticks again (or not, once paused)
+            self._start_full_run()
+        await self.ws.send(msg.SerializeToString())
+        await asyncio.wait_for((self._frame_done if fragment else self._full_done).wait(), TIMEOUT)
+
+    def _start_full_run(self) -> None:
+        # A full run replaces any fragment run still queued, which then never reports: the player
+        # stops waiting for it. The run registers the page's ticks again if it still plays.
+        self.fragment = None
+        self._full_done.clear()
+        self._frame_done.set()
+
+    async def _read(self) -> None:
+        async for raw in self.ws:
+            fm = ForwardMsg()
+            fm.ParseFromString(raw)
+            kind = fm.WhichOneof("type")
+            if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                self._element(fm.delta.new_element)
+            elif kind == "auto_rerun":
+                self.fragment = (fm.auto_rerun.fragment_id, fm.auto_rerun.interval)
+            elif kind == "stop_auto_rerun":
+                self.fragment = None
+            elif kind == "script_finished":
+                if fm.script_finished in FULL_RUN_DONE:
+                    self._full_done.set()
+                elif fm.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+                    self.frames += 1
+                    self._frame_done.set()
+                else:  # a run cut short by a click: whatever waited for it waits for the next one
+                    self._frame_done.set()
+
+    def _element(self, el) -> None:
+        kind = el.WhichOneof("type")
+        if kind == "button":
+            for key in KEYS:
+                if el.button.id.endswith(key):
+                    self.buttons[key] = el.button.id
+        elif kind == "markdown" and "dl-status" in el.markdown.body:
+            before = self.status.get("Iteration")
+            self.status = dict(STATUS.findall(el.markdown.body))
+            if self.status.get("Iteration") != before:
+                self._changed.set()
+        elif kind == "exception":
+            self.errors.append(f"exception: {el.exception.message}")
+        elif kind == "alert" and el.alert.format == Alert.ERROR:
+            self.errors.append(f"error box: {el.alert.body}")
+
+    async def play_loop(self, stop: asyncio.Event) -> None:
+        """While the page asks for ticks: one fragment run at a time, at most one per interval."""
+        while not stop.is_set() and self.fragment is not None:
+            started = time.monotonic()
+            try:
+                await self.rerun(fragment=self.fragment[0])
+            except asyncio.TimeoutError:
+                self.errors.append("a frame took over a minute")
+            await asyncio.sleep(max(0.0, self.fragment[1] - (time.monotonic() - started)) if self.fragment else 0)
+
+    async def step(self) -> None:
+        before = self.iteration
+        self._changed.clear()
+        t0 = time.perf_counter()
+        await self.ws.send(_trigger(self, "btn_step"))
+        try:
+            await asyncio.wait_for(self._changed.wait(), TIMEOUT)
+            self.steps.append((before, self.iteration, time.perf_counter() - t0))
+        except asyncio.TimeoutError:
+            self.steps.append((before, None, None))
+        await asyncio.wait_for(self._full_done.wait(), TIMEOUT)
+
+
+def _trigger(c: Client, key: str) -> bytes:
+    msg = BackMsg()
+    cs = msg.rerun_script
+    cs.query_string, cs.page_name = f"seed={c.seed}", "playground"
+    w = cs.widget_states.widgets.add()
+    w.id, w.trigger_value = c.buttons[key], True
+    c._start_full_run()
+    return msg.SerializeToString()
+
+
+async def _until(condition, timeout: float = TIMEOUT) -> None:
+    t0 = time.monotonic()
+    while not condition():
+        if time.monotonic() - t0 > timeout:
+            raise TimeoutError("waited over a minute")
+        await asyncio.sleep(0.01)
+
+
+async def _session(c: Client, stop: asyncio.Event, turn: asyncio.Queue) -> None:
+    """Open, play, and whenever it is this session's turn: pause, Step x3, play again."""
+    await c.connect()
+    await c.rerun()  # the page opens
+    c.first_cost = c.status.get("Train cost", "")
+    await c.rerun("btn_play")
+    player = asyncio.create_task(c.play_loop(stop))
+    while not stop.is_set():
+        try:
+            done = await asyncio.wait_for(turn.get(), 0.5)
+        except asyncio.TimeoutError:
+            continue
+        await c.rerun("btn_play")  # Pause: the page stops asking for ticks
+        await player
+        await _until(lambda: c.status.get("State") == "paused")
+        for _ in range(3):
+            await c.step()
+        await c.rerun("btn_play")
+        player = asyncio.create_task(c.play_loop(stop))
+        done.set()
+    await player
+    await c.rerun("btn_play")  # Pause at the end, to read a settled status line
+
+
+async def _run(url: str, sessions: int, seconds: float, proc, log) -> dict:
+    stop = asyncio.Event()
+    clients = [Client(seed, url) for seed in range(sessions)]
+    turns = [asyncio.Queue() for _ in clients]
+    t0 = time.perf_counter()
+    tasks = [asyncio.create_task(_session(c, stop, q)) for c, q in zip(clients, turns)]
+    while not all(c.fragment for c in clients) and time.perf_counter() - t0 < 120:
+        await asyncio.sleep(0.1)
+    opened = time.perf_counter() - t0
+    rss_open, cpu0, frames0, t1 = rss_mb(proc.pid), cpu_seconds(proc.pid), sum(c.frames for c in clients), time.perf_counter()
+    log(f"{sessions} sessions playing after {opened:.1f} s")
+    k = 0
+    while time.perf_counter() - t1 < seconds:
+        done = asyncio.Event()
+        await turns[k % sessions].put(done)
+        await asyncio.wait_for(done.wait(), 3 * TIMEOUT)
+        k += 1
+    window = time.perf_counter() - t1
+    cpu, frames = (cpu_seconds(proc.pid) - cpu0) / window, sum(c.frames for c in clients) - frames0
+    stop.set()
+    await asyncio.gather(*tasks)
+    for c in clients:
+        await c.ws.close()
+    return dict(clients=clients, opened=opened, window=window, cpu=cpu, frames=frames, rss_open=rss_open,
+                rss_end=rss_mb(proc.pid))
+
+
+def run(sessions: int = 10, seconds: float = 60.0, log=print) -> dict:
+    with start_streamlit(ROOT / "app.py") as (base, proc):
+        url = base.replace("http", "ws", 1) + "/_stcore/stream"
+        rss_idle = rss_mb(proc.pid)
+        warm = asyncio.run(_run(url, 1, 0.0, proc, lambda *_: None))  # imports, caches, plotly.js
+        result = asyncio.run(_run(url, sessions, seconds, proc, log))
+        log_text = _server_log(proc)
+    result.update(rss_idle=rss_idle, rss_warm=warm["rss_end"], sessions=sessions,
+                  server_errors=[line for line in log_text.splitlines() if "Traceback" in line or "Error" in line])
+    return result
+
+
+def check(result: dict) -> tuple[list[str], int]:
+    """Errors in words, and how many sessions showed exactly their own seed's costs."""
+    errors, own = list(result["server_errors"]), 0
+    for c in result["clients"]:
+        errors += [f"seed {c.seed}: {e}" for e in c.errors]
+        errors += [f"seed {c.seed}: a Step showed no new iteration within a minute" for _, a, _ in c.steps if a is None]
+        first_ok = c.first_cost == engine_cost(c.seed, 0)
+        final_ok = c.iteration is not None and c.status.get("Train cost") == engine_cost(c.seed, c.iteration)
+        own += first_ok and final_ok
+        if not (first_ok and final_ok):
+            errors.append(f"seed {c.seed}: costs differ from the engine's for that seed")
+    return errors, own
+
+
+def table(result: dict) -> str:
+    errors, own = check(result)
+    clients, n = result["clients"], result["sessions"]
+    lat = [s * 1000 for c in clients for _, _, s in c.steps if s is not None]
+    firsts = len({c.first_cost for c in clients})
+    per_session = (result["rss_end"] - result["rss_warm"]) / n
+    fps = result["frames"] / result["window"] / n
+    row = (f"| {n} | {len(errors)} | {own}/{n} | {firsts}/{n} | "
+           f"{statistics.median(lat):.0f} / {_pct(lat, 0.95):.0f} / {max(lat):.0f} ms ({len(lat)}) | "
+           f"{fps:.1f} | {result['opened']:.1f} s | {result['rss_idle']:.0f} → {result['rss_warm']:.0f} → "
+           f"{result['rss_end']:.0f} MB | {per_session:.1f} MB | {result['cpu']:.0%} of a core |")
+    head = ("| sessions | errors | own history (engine match) | distinct first costs | Step latency median / p95 / "
+            "max (n) | frames/s per session | all playing after | server RSS idle → warm → end | per session | "
+            "server CPU |\n|---|---|---|---|---|---|---|---|---|---|")
+    odd = [f"{b:,} -> {a:,}" for c in clients for b, a, _ in c.steps if a is not None and a != b + 1]
+    notes = [f"- {len(odd)} of {len(lat)} Steps moved more than one iteration ({', '.join(odd)}): a frame already "
+             "running when Pause arrived landed between Pause and Step"] if odd else []
+    return "\n".join([head, row] + [f"- {e}" for e in errors] + notes)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sessions", type=int, default=10)
+    ap.add_argument("--seconds", type=float, default=60.0)
+    args = ap.parse_args(argv)
+    if not 1 <= args.sessions <= 50 or not 0 < args.seconds <= 3600:
+        ap.error("--sessions must be 1..50 and --seconds 0..3600")
+    result = run(args.sessions, args.seconds)
+    print(table(result))
+    return 1 if check(result)[0] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
