@@ -25,6 +25,10 @@ UINT32_MAX = 2**32 - 1
 # default network but 6 GB for 16 layers of 512, so big networks keep fewer (never under 4).
 SNAPSHOT_BYTES = 16 * 2**20
 MAX_SNAPSHOTS = 200
+# Work of one pass over the data: weights x examples (multiply-adds). One server serves a whole class,
+# and a link alone may not occupy it: 16 x 512 units on 20,000 examples would hold ~5.5 GB and take a
+# minute of CPU per step. The sidebar's largest network (8 x 64 units, 2,000 examples) needs 6e7.
+MAX_WORK = 500_000_000
 
 
 class ConfigError(ValueError):
@@ -152,6 +156,17 @@ class RunConfig:
             raise ConfigError(
                 f"activation lists one name per hidden layer: got {len(self.activation)} "
                 f"for {len(self.hidden)} hidden layer(s)", "activation")
+        if self.work > MAX_WORK:
+            raise ConfigError(
+                f"network x data too large: {len(self.hidden)} hidden layer(s) of up to {max(self.hidden, default=0)} "
+                f"units on {self.n_samples:,} examples is ~{self.work:.1e} multiply-adds per pass over the data "
+                f"(max {MAX_WORK:.0e}); use fewer or narrower layers, or fewer examples", "hidden")
+
+    @property
+    def work(self) -> int:
+        """Weights (at most 10 inputs and 10 outputs) times examples: the multiply-adds of one pass."""
+        sizes = (len(self.features) + 1, *self.hidden, 10)
+        return sum((a + 1) * b for a, b in zip(sizes, sizes[1:])) * self.n_samples
 
     # --- convenience
     def replace(self, **changes) -> RunConfig:

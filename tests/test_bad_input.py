@@ -122,6 +122,8 @@ QUERY = [  # (id, query parameters, words the warnings must contain, the config 
     ("value-too-long", {"noise": "1" * 1000}, ["noise", "too long"], DEFAULT),
     ("too-many-keys", {f"k{i}": "1" for i in range(150)}, ["too many"], DEFAULT),
     ("layer-count-clash", {"activation": "relu,tanh,relu"}, ["activation"], DEFAULT),
+    ("too-much-work", {"hidden": "512,512,512", "n_samples": "20000"}, ["hidden", "too large", "examples"],
+     RunConfig(n_samples=20000)),
     # valid one by one, but no run can be built from them: the key is dropped, the page opens
     ("csv-needs-upload", {"dataset": "csv", "seed": "3"}, ["dataset", "upload"], RunConfig(seed=3)),
     ("loss-misfits-data", {"loss": "softmax_ce"}, ["loss", "binary"], DEFAULT),
@@ -404,6 +406,7 @@ CLI = [  # (id, arguments, words of the one error line); exit status 2, nothing 
     ("wrong-type", ["--n-samples", "abc"], ["n_samples", "'abc'"]),
     ("seed-too-big", ["--seed", str(2**40)], ["seed"]),
     ("iterations-too-many", ["--iterations", str(10**9)], ["--iterations"]),
+    ("too-much-work", ["--hidden", "512,512,512", "--n-samples", "20000"], ["too large", "examples"]),
     ("csv-without-data", ["--dataset", "csv"], ["csv"]),
     ("config-array", ["--config", "{tmp}/array.json"], ["JSON object"]),
     ("config-wrong-version", ["--config", "{tmp}/v2.json"], ["version must be 1"]),

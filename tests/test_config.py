@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.config import DEFAULTS, SPECS, ConfigError, Run, RunConfig, build
+from engine.config import DEFAULTS, MAX_WORK, SPECS, ConfigError, Run, RunConfig, build
 
 NAN, INF = float("nan"), float("inf")
 
@@ -87,7 +87,8 @@ GOOD = [
 
 @pytest.mark.parametrize("name,value", GOOD, ids=[f"{n}={v!r}"[:40] for n, v in GOOD])
 def test_edge_values_are_accepted(name, value):
-    c = RunConfig(**{name: value})
+    few = {"n_samples": 10} if name == "hidden" else {}  # the widest network only on few examples (MAX_WORK)
+    c = RunConfig(**{name: value}, **few)
     got = getattr(c, name)
     assert got == (tuple(value) if isinstance(value, list) else value)
     assert type(got) is type(DEFAULTS[name]) or DEFAULTS[name] is None or isinstance(value, list)
@@ -148,6 +149,9 @@ def configs(draw):
                          max_size=len(values["hidden"])).map(tuple)
     values["activation"] = draw(st.sampled_from(names) | per_layer if values["hidden"]
                                 else st.sampled_from(names))
+    # wide networks only on as many examples as MAX_WORK allows (that refusal has its own test)
+    per_example = RunConfig(**{**values, "n_samples": 10}).work // 10
+    values["n_samples"] = max(10, min(values["n_samples"], MAX_WORK // per_example))
     return RunConfig(**values)
 
 
@@ -320,3 +324,14 @@ def test_csv_needs_a_dataset():
     given_data = build(RunConfig(dataset="moons", n_samples=30)).dataset
     run = build(SMALL.replace(dataset="csv"), dataset=given_data)
     assert run.dataset is given_data
+
+
+def test_work_limit_spares_every_sidebar_network_and_refuses_a_server_filling_link():
+    # the sidebar's largest choice: 8 hidden layers of 64 units, all 7 features, 2,000 examples
+    biggest = RunConfig(hidden=(64,) * 8, n_samples=2000,
+                        features=("x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2"))
+    assert biggest.work < MAX_WORK / 4
+    with pytest.raises(ConfigError, match="too large") as err:
+        RunConfig(hidden=(512,) * 16, n_samples=20000)
+    assert err.value.field == "hidden"
+    assert RunConfig(hidden=(512,) * 16, n_samples=10).work < MAX_WORK  # big and few: allowed
