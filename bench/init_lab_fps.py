@@ -4,7 +4,7 @@ training frames per second (distinct iteration values in the status line), blank
     python -m bench.init_lab_fps [--seconds 10] [--values zeros,random,random:10,xavier,he,constant]
                                  [--query "hidden=10,5&activation=relu"] [--repeat 2]
 
-Reuses bench.playground_fps's in-page probe (PROBE / READ): it counts `plotly_afterplot` per chart
+Reuses bench.playground_fps's in-page probe (PROBE / READ): it counts finished `Plotly.react` calls per chart
 and reads the first `.dl-status .dl-value`, which on this page is the iteration too. Browser and
 server share this machine's cores, and other benches may be running: besides the frame rate it
 prints the load average and the CPU time the server and this bench's Chromium spend per frame,
