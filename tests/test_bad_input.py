@@ -169,9 +169,7 @@ CSV = [  # (id, file bytes, "error": refused and the run kept | "warning": used 
     ("semicolons", b"a;b;y\n1;2;0\n3;4;1\n5;6;0\n7;8;1\n", "error", ["';'"]),
     ("21-text-classes", _csv([(i, i, f"c{i}") for i in range(21)]), "error", ["21 different", "20"]),
     ("1e6-rows-6MB", b"x,y,label\n" + b"0,0,0\n1,1,1\n" * 500_000, "error", ["6.0 MB", "the limit is 5 MB"]),
-    ("1e6-rows-4MB", b"x,label\n" + b"0,0\n1,1\n" * 500_000, "warning", ["capped at 100,000 rows"],
-     pytest.mark.xfail(strict=True, reason="Playground bug: data with other than 2 feature columns is drawn "
-                       "as images and the page raises (ui/playground_view.main_charts)")),
+    ("1e6-rows-4MB", b"x,label\n" + b"0,0\n1,1\n" * 500_000, "warning", ["capped at 100,000 rows"]),
 ]
 
 
@@ -191,6 +189,18 @@ def test_csv_upload(data, outcome, words):
         run = at.session_state[Keys.RUN]
         assert run is not before.run and at.session_state[Keys.CONFIG].dataset == "csv"
         assert run.dataset.m_train + run.dataset.m_test == 100_000
+    _assert_usable(at)
+
+
+@pytest.mark.parametrize("header, width", [("a,label", 1), ("a,b,c,label", 3)])
+def test_csv_with_other_than_two_features_trains_and_says_why_there_is_no_boundary(header, width):
+    at = _open({"seed": "5"})
+    rows = [tuple(i % (k + 5) for k in range(width)) + (i % 2,) for i in range(40)]
+    at.file_uploader(key="up_csv").upload("data.csv", _csv(rows, header), "text/csv").run()
+    _no_exception(at)
+    run = at.session_state[Keys.RUN]
+    assert at.session_state[Keys.CONFIG].dataset == "csv" and run.dataset.n_x == width
+    assert f"{width} input feature(s)" in _shown(at, "info") and "no plane" in _shown(at, "info")
     _assert_usable(at)
 
 

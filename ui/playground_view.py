@@ -85,11 +85,16 @@ def main_charts(rewind: int | None) -> None:
             grid = run.trainer.decision_grid(100, iteration=rewind)
             live_chart(viz.decision_figure(grid, run.dataset, show_test=show_test, discretize=discretize, style=s),
                        key="live_boundary")
-        else:
+            st.caption(CAPTIONS["boundary"])
+        elif run.dataset.image_shape is not None:
             net = run.network if rewind is None else run.trainer.network_at(rewind)
             probs = net.forward(run.dataset.X_test[:, :12] if run.dataset.m_test else run.dataset.X_train[:, :12])
             live_chart(viz.images_figure(run.dataset, probs, style=s), key="live_images")
-        st.caption(CAPTIONS["boundary"])
+            st.caption(CAPTIONS["boundary"])
+        else:  # e.g. a CSV with 1 or 3+ feature columns: no input plane to draw on
+            st.info(f"This data has {run.dataset.n_x} input feature(s), so there is no plane of two inputs to "
+                    "draw the decision boundary on. Everything else works: the cost, the network, the "
+                    "activations, weights and gradients.", icon=":material/info:")
     with right:
         log_y = st.session_state.get("view_log_cost", False)
         live_chart(viz.cost_figure(run.trainer.history, run.dataset.task, log_y=log_y, style=s), key="live_cost")
