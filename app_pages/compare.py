@@ -1,7 +1,6 @@
 """Compare: the sidebar's run with 2–6 values of one setting, trained side by side in lockstep."""
 import streamlit as st
 
-from engine.presets import PRESETS
 from ui import config_panel, live_loop, presets_menu, state
 from ui import compare_view as view
 
@@ -10,12 +9,7 @@ view.adopt_preset()  # before the panel and pickers are drawn: they show the pre
 view.read_link()
 config_panel.config_panel()
 
-st.title("Compare")
-st.html(view.PAGE_CSS)
-for kind, text in state.pop_notices():
-    getattr(st, kind)(text)
-with st.expander("Lecture presets for this page"):
-    presets_menu.preset_grid([p for p in PRESETS.values() if p.page == view.PAGE])
+presets_menu.lab_header("Compare", view.PAGE, view.PAGE_CSS)
 
 config = state.current_config()
 field, values = view.pickers(config)

@@ -2,7 +2,6 @@
 weights, trained side by side; symmetry, activations per layer and the classic result table."""
 import streamlit as st
 
-from engine.presets import PRESETS
 from ui import config_panel, live_loop, presets_menu, state
 from ui import init_lab_view as view
 
@@ -10,12 +9,7 @@ state.init_state()
 view.init_page()  # before the sidebar and the pickers are drawn: a preset or a link sets them
 config_panel.config_panel()
 
-st.title("Initialization lab")
-st.html(view.PAGE_CSS)
-for kind, text in state.pop_notices():
-    getattr(st, kind)(text)
-with st.expander("Lecture presets for this page"):
-    presets_menu.preset_grid([p for p in PRESETS.values() if p.page == view.PAGE])
+presets_menu.lab_header("Initialization lab", view.PAGE, view.PAGE_CSS)
 st.caption("Every scheme trains the sidebar's network on the same data with the same seed; only the "
            "initial W differs. The course: W must not start at 0, small random numbers break the "
            "symmetry, and b may start at 0 — it does in every scheme here.")

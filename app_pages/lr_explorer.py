@@ -1,7 +1,6 @@
 """Learning rate: K rates trained at once, one neuron's cost surface with descent paths, schedules."""
 import streamlit as st
 
-from engine.presets import PRESETS
 from ui import config_panel, presets_menu, state
 from ui import lr_view as view
 from ui.playground_view import STATUS_CSS
@@ -14,16 +13,7 @@ config_panel.config_panel()
 view.read_query()
 state.sync_query_params(state.current_config(), view.page_query())
 
-st.title("Learning rate")
-st.html(STATUS_CSS)
-with st.expander("Presets for this page"):
-    presets = [p for p in PRESETS.values() if p.page == view.PAGE]
-    if presets:
-        presets_menu.preset_grid(presets)
-    else:
-        st.caption("No presets point at this page yet.")
-for kind, text in state.pop_notices():
-    getattr(st, kind)(text)
+presets_menu.lab_header("Learning rate", view.PAGE, STATUS_CSS)
 
 section = st.segmented_control("Section", view.SECTIONS, key=view.K.SECTION, label_visibility="collapsed")
 if section == "Loss surface":

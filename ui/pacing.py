@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 FRAME_SHARE = 0.6     # of one core, for all sessions' frames together
 ACTIVE_WINDOW = 2.0   # s: a session that drew a frame this recently counts as playing

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .config_panel import load_widgets
-from .state import Keys, init_state, notify, start_run
+from .state import Keys, init_state, notify, pop_notices, start_run
 
 PAGE_FILES = {"playground": "app_pages/playground.py", "compare": "app_pages/compare.py",
               "init_lab": "app_pages/init_lab.py", "lr_explorer": "app_pages/lr_explorer.py"}
@@ -30,3 +30,20 @@ def preset_grid(presets, columns: int = 3) -> None:
     target = st.session_state.pop("dl_goto", None)
     if target:
         st.switch_page(target)
+
+
+def lab_header(title: str, page: str, css: str) -> None:
+    """The top of a lab page: its title and CSS, the notices waiting for it (a preset just opened, a
+    link's ignored values), and the presets that open this page."""
+    from engine.presets import PRESETS
+
+    st.title(title)
+    st.html(css)
+    for kind, text in pop_notices():
+        getattr(st, kind)(text)
+    with st.expander("Lecture presets for this page"):
+        presets = [p for p in PRESETS.values() if p.page == page]
+        if presets:
+            preset_grid(presets)
+        else:
+            st.caption("No presets open this page yet.")
