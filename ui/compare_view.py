@@ -28,7 +28,7 @@ from . import live_loop
 from .config_panel import INITS, LEARNING_RATES, PENALTIES, load_widgets
 from .live_chart import live_chart
 from .playground_view import STATUS_CSS, style
-from .state import Keys, current_config, notify, start_run
+from .state import Keys, current_config, notify, page_link_once, start_run
 
 PAGE = "compare"   # the presets' page name
 GRID_RESOLUTION = 48  # per small multiple: six of them redraw every frame
@@ -174,13 +174,10 @@ def _set_pickers(field: str, values) -> None:
 def read_link() -> None:
     """Once per session: take vary / values from the URL; whatever is unusable is listed in a warning
     and the page opens with its defaults for it."""
-    ss = st.session_state
-    if ss.get(CmpKeys.LINK_DONE):
+    link = page_link_once(CmpKeys.LINK_DONE)
+    if link is None or link == (None, None):
         return
-    ss[CmpKeys.LINK_DONE] = True
-    vary, raw = st.query_params.get("vary"), st.query_params.get("values")
-    if vary is None and raw is None:
-        return
+    vary, raw = link
     ignored = []
     fields = available(current_config())
     if vary is None:

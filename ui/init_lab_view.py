@@ -23,7 +23,7 @@ from . import live_loop
 from .config_panel import SPEEDS, load_widgets
 from .live_chart import live_chart
 from .playground_view import STATUS_CSS, follow_latest, style
-from .state import Keys, changed_fields, current_config, notify, start_run
+from .state import Keys, changed_fields, current_config, notify, page_link_once, start_run
 
 PAGE = "init_lab"
 PREFIX = "init"
@@ -133,16 +133,14 @@ def adopt_preset() -> None:
 
 def read_link() -> None:
     """The share link's vary/values, once per session; bad parts are named in a warning, never fatal."""
-    ss = st.session_state
-    if ss.get(K.LINK_READ):
+    link = page_link_once(K.LINK_READ)
+    if link is None:
         return
-    ss[K.LINK_READ] = True
-    vary, values = st.query_params.get_all("vary"), st.query_params.get_all("values")
-    if vary and vary[-1] != "init":
-        notify("warning", f"Ignored from the link: vary={vary[-1][:40]!r} (this page varies init only)")
-    if not values:
+    vary, text = link
+    if vary is not None and vary != "init":
+        notify("warning", f"Ignored from the link: vary={vary[:40]!r} (this page varies init only)")
+    if not text:
         return
-    text = values[-1]
     if len(text) > MAX_LINK_CHARS:
         notify("warning", f"Ignored from the link: values is too long ({len(text)} characters)")
         return

@@ -125,13 +125,10 @@ def _set_range(values, count: int) -> None:
 
 def read_query() -> None:
     """On the first visit in a session, the link's vary/values set the sweep (leniently)."""
-    ss = st.session_state
-    if ss.get(K.QUERY_DONE):
+    link = state.page_link_once(K.QUERY_DONE)
+    if link is None or link == (None, None):
         return
-    ss[K.QUERY_DONE] = True
-    vary, values = st.query_params.get("vary"), st.query_params.get("values")
-    if vary is None and values is None:
-        return
+    vary, values = link
     if len(str(values)) > 2000:
         state.notify("warning", "Ignored from the link: values (too long)")
         return

@@ -131,3 +131,15 @@ def sync_query_params(config: RunConfig, page_query: dict[str, str] | None = Non
     if st.session_state.get(Keys.LAST_SYNCED_QUERY) != query:
         st.query_params.from_dict(query)
         st.session_state[Keys.LAST_SYNCED_QUERY] = query
+
+
+def page_link_once(done_key: str) -> tuple[str | None, str | None] | None:
+    """The link's page keys (`vary`, `values`; the last of each when repeated), the first time this
+    session asks under ``done_key``; None after that, so a page reads its link once and the user's
+    later choices stand."""
+    ss = st.session_state
+    if ss.get(done_key):
+        return None
+    ss[done_key] = True
+    vary, values = (st.query_params.get_all(k) for k in ("vary", "values"))
+    return (vary[-1] if vary else None), (values[-1] if values else None)
