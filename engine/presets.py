@@ -35,10 +35,11 @@ PRESETS: dict[str, Preset] = {
                "With zeros the cost stays at ln 2 = 0.693 and accuracy at 50%; He initialization learns.",
                _CIRCLES.replace(init="zeros"), page="init_lab", vary=("init", ("zeros", "random", "he"))),
         Preset("symmetry", "Symmetry breaking",
-               "Sigmoid units, all weights zero: every unit of a layer gets the same gradient.\n"
-               "The weights change, but the rows of W stay identical: one distinct unit per layer.",
+               "Zeros: on balanced data every gradient is 0 (up to rounding), nothing moves. A constant start\n"
+               "moves, but the rows of W stay identical (one distinct unit per layer); random W breaks the symmetry.",
                RunConfig(dataset="circles", hidden=(6, 4), activation="sigmoid", init="zeros",
-                         learning_rate=0.5), page="init_lab", vary=("init", ("zeros", "random", "xavier"))),
+                         learning_rate=0.5), page="init_lab",
+               vary=("init", ("zeros", "constant:0.5", "random", "xavier"))),
         Preset("vanishing", "Sigmoid vs ReLU in an 8-layer net (vanishing gradients)",
                "Eight sigmoid layers: the gradient norm of the first layers is orders of magnitude smaller.\n"
                "Side by side with tanh and ReLU, whose first layers do learn.",

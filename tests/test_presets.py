@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from engine.config import RunConfig, build
+from engine.init_experiments import build_lab_group, distinct_per_layer, parse_scheme
 from engine.presets import PAGES, PRESETS
 
 
@@ -17,8 +18,25 @@ def test_preset_builds_trains_and_varies_a_real_field(key):
     if preset.vary:
         field, values = preset.vary
         assert len(values) >= 2 and hasattr(preset.config, field)
-        for value in values:
-            build(preset.config.replace(**{field: value}))  # every variant is a valid config
+        if preset.page == "init_lab":  # the lab's scheme tokens ("random", "constant:0.5", ...)
+            assert len(build_lab_group(preset.config, [parse_scheme(v) for v in values]).variants) == len(values)
+        else:
+            for value in values:
+                build(preset.config.replace(**{field: value}))  # every variant is a valid config
+
+
+def test_symmetry_preset_shows_what_its_caption_says():
+    """Zeros: nothing moves. Constant: W moves, its rows stay identical. Random: distinct units."""
+    preset = PRESETS["symmetry"]
+    group = build_lab_group(preset.config, [parse_scheme(v) for v in preset.vary[1]])
+    start = [v.run.network.params["W1"].copy() for v in group.variants]
+    group.step(200)
+    (zeros, constant, random, xavier) = group.variants
+    moved = [float(np.abs(v.run.network.params["W1"] - w0).max()) for v, w0 in zip(group.variants, start)]
+    assert moved[0] < 1e-12 and moved[1] > 1e-3, moved  # zeros: gradients of 0 up to rounding
+    for v, one in ((zeros, True), (constant, True), (random, False), (xavier, False)):
+        counts = distinct_per_layer(v.run.network.params, 2)
+        assert (counts == [1, 1]) == one, (v.label, counts)
 
 
 def test_zero_init_preset_is_stuck_and_he_learns():
