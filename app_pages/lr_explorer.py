@@ -1,7 +1,7 @@
 """Learning rate: K rates trained at once, one neuron's cost surface with descent paths, schedules."""
 import streamlit as st
 
-from ui import config_panel, presets_menu, state
+from ui import config_panel, lr_schedules_view, lr_surface_view, presets_menu, state
 from ui import lr_view as view
 from ui.playground_view import STATUS_CSS
 
@@ -17,8 +17,8 @@ presets_menu.lab_header("Learning rate", view.PAGE, STATUS_CSS)
 
 section = st.segmented_control("Section", view.SECTIONS, key=view.K.SECTION, label_visibility="collapsed")
 if section == "Loss surface":
-    view.surface_section()
+    lr_surface_view.surface_section()
 elif section == "Schedules":
-    view.schedules_section()
+    lr_schedules_view.schedules_section()
 else:
     view.sweep_section()
