@@ -235,6 +235,66 @@ def run(sessions: int = 10, seconds: float = 60.0, log=print) -> dict:
     return result
 
 
+async def _deliveries(url: str, page: str, query: str, play_key: str, seconds: float) -> dict:
+    import collections
+
+    counts, frames, done = collections.Counter(), [0], asyncio.Event()
+    fragment, play_id = [None], [None]
+    ws = await websockets.connect(url, max_size=None, subprotocols=["streamlit"])
+
+    async def read():
+        async for raw in ws:
+            fm = ForwardMsg()
+            fm.ParseFromString(raw)
+            kind = fm.WhichOneof("type")
+            if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                el = fm.delta.new_element
+                if el.WhichOneof("type") == "bidi_component" and "live" in el.bidi_component.id:
+                    counts[el.bidi_component.id.rsplit("-", 1)[-1]] += 1
+                elif el.WhichOneof("type") == "button" and el.button.id.endswith(play_key):
+                    play_id[0] = el.button.id
+            elif kind == "auto_rerun":
+                fragment[0] = fm.auto_rerun.fragment_id
+            elif kind == "script_finished":  # a frame's run ends "early for rerun" when the next is queued
+                frames[0] += 1
+                done.set()
+
+    async def send(trigger=None, fragment_id=""):
+        msg = BackMsg()
+        cs = msg.rerun_script
+        cs.query_string, cs.page_name = query, page
+        if trigger:
+            w = cs.widget_states.widgets.add()
+            w.id, w.trigger_value = trigger, True
+        if fragment_id:
+            cs.fragment_id, cs.is_auto_rerun = fragment_id, True
+        await ws.send(msg.SerializeToString())
+
+    reader = asyncio.create_task(read())
+    for trigger in (None, "play"):  # open the page, then press Play
+        done.clear()
+        await send(play_id[0] if trigger else None)
+        await asyncio.wait_for(done.wait(), TIMEOUT)
+    counts.clear()
+    frames[0] = 0
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < seconds:  # a page's timer asks every interval, busy or not
+        await send(fragment_id=fragment[0])
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(1.0)
+    await ws.close()
+    reader.cancel()
+    return {"frames": frames[0], "charts": dict(counts)}
+
+
+def frame_deliveries(page: str, query: str, play_key: str, seconds: float = 4.0) -> dict:
+    """Play ``page`` with fragment requests every 50 ms, as a page's timer sends them, and count how
+    many finished frames there were and how many of each live chart reached the client."""
+    with start_streamlit(ROOT / "app.py") as (base, _proc):
+        url = base.replace("http", "ws", 1) + "/_stcore/stream"
+        return asyncio.run(_deliveries(url, page, query, play_key, seconds))
+
+
 def check(result: dict) -> tuple[list[str], int]:
     """Errors in words, and how many sessions showed exactly their own seed's costs."""
     errors, own = list(result["server_errors"]), 0

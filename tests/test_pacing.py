@@ -25,8 +25,8 @@ class FakeClock:
 
 
 def test_frames_together_stay_within_their_share_of_a_core():
-    assert pacing.turn_interval(1, 0.03) == pytest.approx(0.03 / pacing.FRAME_SHARE)
-    for n in (1, 5, 10, 30):
+    assert pacing.turn_interval(1, 0.5) == 0  # alone: as fast as the page can go, even for heavy frames
+    for n in (2, 5, 10, 30):
         interval = pacing.turn_interval(n, 0.03)
         assert n * 0.03 / interval == pytest.approx(pacing.FRAME_SHARE)  # CPU share of all n together
 
@@ -53,7 +53,7 @@ def test_ten_sessions_wait_their_turn_and_yield_while_waiting():
 def test_one_session_alone_and_a_new_player_do_not_wait():
     clock = FakeClock()
     pacing.frame_done("alone", now=clock.now - 0.05)  # its last frame started a tick ago
-    waited = pacing.wait_for_turn("alone", last_start=clock.now - 0.05, frame_cpu=0.02,
+    waited = pacing.wait_for_turn("alone", last_start=clock.now - 0.05, frame_cpu=0.2,
                                   yield_point=lambda: None, sleep=clock.sleep, clock=clock)
     assert waited == 0 and not clock.naps
     for k in range(10):

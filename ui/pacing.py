@@ -5,7 +5,7 @@ sessions each asking for 20 frames a second want several cores; the server falls
 (Pause, Step) waits behind everyone's frames for many seconds. Here each playing session measures
 the CPU its frames take, and a frame first waits for its turn: with n sessions playing, a session may
 use FRAME_SHARE / n of a core, so frames together leave the rest of the core for clicks and page
-loads. One person alone never waits (the live loop's own tick is already slower than their share).
+loads. One person playing alone never waits.
 
 The wait is short sleeps (no CPU, no GIL), each followed by a Streamlit yield point, so a click in
 this session interrupts the wait at once instead of queueing behind it.
@@ -44,8 +44,11 @@ def frame_done(session_id: str, now: float | None = None) -> None:
 
 def turn_interval(sessions: int, frame_cpu: float) -> float:
     """Seconds between the starts of one session's frames so that ``sessions`` sessions, each
-    spending ``frame_cpu`` CPU seconds a frame, use at most FRAME_SHARE of a core together."""
-    return max(sessions, 1) * max(frame_cpu, 0.0) / FRAME_SHARE
+    spending ``frame_cpu`` CPU seconds a frame, use at most FRAME_SHARE of a core together. A session
+    playing alone is not held back (0)."""
+    if sessions <= 1:
+        return 0.0
+    return sessions * max(frame_cpu, 0.0) / FRAME_SHARE
 
 
 def wait_for_turn(session_id: str, last_start: float, frame_cpu: float, yield_point: Callable[[], None],
