@@ -17,7 +17,7 @@ live_loop.controls()
 tr = state.current_run().trainer
 playing = st.session_state[state.Keys.PLAYING]
 
-opts = st.columns([3, 1, 1, 1])
+opts = st.columns([6, 1.3, 1.3, 1.3])  # wide enough for all five panel names at presentation size
 panel = opts[0].segmented_control("Detail", view.PANELS, default="Network", key="view_panel") or "Network"
 opts[1].toggle("Test points", value=True, key="view_show_test")
 opts[2].toggle("Discretize", key="view_discretize")

@@ -524,6 +524,8 @@ def test_gradient_figure_matches_the_make_subplots_construction(runs):
     ref.update_yaxes(title_text="‖ΔW‖ / ‖W‖", row=2, col=1, autorangeoptions=dict(include=[1e-3]),
                      **training._log_ticks(h, "update_ratio_"))
     ref.update_xaxes(title_text="iteration", row=2, col=1)
+    assert runs["binary"].trainer.iteration >= training.MIN_ITERATION_SPAN
+    ref.update_xaxes(rangemode="tozero")  # iteration axes start at 0 (training.iteration_axis)
     viz.apply_style(ref, s, title="Gradient norms per layer")
     assert _payload(fig) == _payload(ref)
 
@@ -598,3 +600,15 @@ def test_figures_share_no_mutable_state(runs):
     assert tuple(b.layout.yaxis2.range) == (0, 1.02) and b.data[0].line.color != "red"
     assert viz.SEQUENTIAL_SCALE[0] == [0.0, "#FFF7D6"]
     assert viz.decision_figure(grid, run.dataset).layout.coloraxis.colorscale[0][1] == "#FFF7D6"
+
+
+def test_iteration_axes_start_at_zero_even_before_the_first_step(runs):
+    """One point at iteration 0 would be centred on -1 ... 1 (negative iterations on a projector)."""
+    tr = build(RunConfig()).trainer
+    for fig in (viz.cost_figure(tr.history, "binary"), viz.gradient_figure(tr.history)):
+        assert tuple(fig.layout.xaxis.range) == (0, training.MIN_ITERATION_SPAN)
+    tr.step(50)
+    tr.record()
+    fig = viz.cost_figure(tr.history, "binary")
+    assert fig.layout.xaxis.range is None and fig.layout.xaxis.rangemode == "tozero"
+    assert fig.layout.xaxis.title.text == "iteration"

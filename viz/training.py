@@ -57,6 +57,21 @@ def _log_ticks(h: pd.DataFrame, prefix: str) -> dict:
     return drop_none(dict(type="log", exponentformat="power", dtick="D2" if span < 2 else None))
 
 
+MIN_ITERATION_SPAN = 10
+
+
+def iteration_axis(axis: dict, it: np.ndarray) -> dict:
+    """Title an iteration x axis, and start it at 0: with one or a few points Plotly would centre
+    them on -1 ... 1, which reads as negative iterations before the first step."""
+    top = float(np.nanmax(it)) if len(it) else 0.0
+    axis["title"] = dict(text="iteration")
+    if top < MIN_ITERATION_SPAN:
+        axis["range"] = [0, MIN_ITERATION_SPAN]
+    else:
+        axis["rangemode"] = "tozero"
+    return axis
+
+
 def _positive(y: np.ndarray) -> np.ndarray:
     # log axes cannot draw 0 or inf: show those as gaps rather than a plunge to the axis floor
     return f32(np.where(np.isfinite(y) & (y > 0), y, np.nan))
@@ -85,7 +100,7 @@ def cost_figure(history: pd.DataFrame, task: str, log_y: bool = False,
                          line=dict(color=color, width=lw * 0.7, dash="dot"),
                          hovertemplate=f"{name}<br>iteration %{{x}}<br>%{{y:.3f}}<extra></extra>", **right))
     layout = style_layout(s, title="Cost", legend=True)
-    axes["xaxis"]["title"] = dict(text="iteration")
+    iteration_axis(axes["xaxis"], it)
     axes["yaxis"].update(title=dict(text="cost J"), type="log" if log_y else "linear")
     axes["yaxis2"].update(title=dict(text=f"{label} (dotted)"), range=[0, 1.02], showgrid=False, tickmode="array",
                           tickvals=[0, 0.25, 0.5, 0.75, 1])
@@ -124,7 +139,11 @@ def gradient_figure(history: pd.DataFrame, with_update_ratio: bool = True,
     layout = style_layout(s, title="Gradient norms per layer", legend=L > 0)
     if with_update_ratio:
         data += _add_update_ratio(layout, axes, notes, h, it, L, 2, s, showlegend=False)
-    axes[f"xaxis{rows if rows > 1 else ''}"]["title"] = dict(text="iteration")
+    for r in range(1, rows + 1):  # shared x axes: each keeps its own range settings
+        x = axes[f"xaxis{r if r > 1 else ''}"]
+        iteration_axis(x, it)
+        if r < rows:
+            del x["title"]
     layout.update(axes, annotations=notes)
     return figure(data, layout)
 
@@ -152,7 +171,7 @@ def update_ratio_figure(history: pd.DataFrame, style: Style | None = None) -> go
     axes, _, notes = grid_axes()
     layout = style_layout(s, title="Update ratio", legend=L > 0)
     data = _add_update_ratio(layout, axes, notes, h, it, L, 1, s)
-    axes["xaxis"]["title"] = dict(text="iteration")
+    iteration_axis(axes["xaxis"], it)
     layout.update(axes, annotations=notes)
     return figure(data, layout)
 
@@ -174,7 +193,8 @@ def unit_health_figure(history: pd.DataFrame, style: Style | None = None) -> go.
                            shape="hv"))
     axes["yaxis"].update(title=dict(text="dead / saturated (dotted)"), range=[-0.02, 1.02], tickformat=".0%")
     axes["yaxis2"].update(title=dict(text="distinct units"), rangemode="tozero")
-    axes["xaxis2"]["title"] = dict(text="iteration")
+    iteration_axis(axes["xaxis"], it).pop("title")
+    iteration_axis(axes["xaxis2"], it)
     if n == 0:
         notes.append(dict(text="no hidden layers", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False))
     layout = style_layout(s, title="Unit health", legend=n > 0)
