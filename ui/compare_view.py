@@ -27,7 +27,7 @@ from viz import compare as vc
 from . import live_loop
 from .config_panel import INITS, LEARNING_RATES, PENALTIES, load_widgets
 from .live_chart import live_chart
-from .playground_view import STATUS_CSS, style
+from .playground_view import STATUS_CSS, status_html as status_line_html, style
 from .state import Keys, current_config, notify, page_link_once, start_run
 
 PAGE = "compare"   # the presets' page name
@@ -175,7 +175,7 @@ def read_link() -> None:
     """Once per session: take vary / values from the URL; whatever is unusable is listed in a warning
     and the page opens with its defaults for it."""
     link = page_link_once(CmpKeys.LINK_DONE)
-    if link is None or link == (None, None):
+    if link is None:
         return
     vary, raw = link
     ignored = []
@@ -310,10 +310,7 @@ def status_html(group: TrainerGroup) -> str:
              ("Diverged", f"{diverged} of {n}" if diverged else "none"),
              ("Lowest test cost", html.escape(min(costs)[1]) if costs else "–"),
              ("State", "diverged" if group.diverged else "playing" if ss.get(CmpKeys.PLAYING) else "paused")]
-    cells_html = "".join(f'<div class="dl-cell"><div class="dl-name">{name}</div><div class="dl-value">{value}</div>'
-                         "</div>" for name, value in cells)
-    big = " dl-big" if ss.get(Keys.PRESENTATION) else ""
-    return f'<div class="dl-status{big}">{cells_html}</div>'
+    return status_line_html(cells)
 
 
 _BOUNDARY_CAPTION = {

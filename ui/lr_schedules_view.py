@@ -12,8 +12,8 @@ from viz import lr_explorer as figs
 
 from . import live_loop, state
 from .live_chart import live_chart
-from .lr_view import SCHEDULE_LABELS, K, sched_loop, status_cells
-from .playground_view import style
+from .lr_view import SCHEDULE_LABELS, K, sched_loop
+from .playground_view import show_status, style
 
 
 # ---------------------------------------------------------------- schedules
@@ -67,5 +67,5 @@ def _schedules_frame() -> None:
     cells = [("Iteration", f"{group.iteration:,}")] + [
         (v.label, "diverged" if v.trainer.diverged else f"J = {v.trainer.last_record['cost_train']:.4f}")
         for v in group.variants]
-    status_cells(cells)
+    show_status(cells)
     live_chart(figs.schedules_figure(rates, histories, style=style()), key="lr_live_schedules")

@@ -19,7 +19,7 @@ from viz import lr_explorer as figs
 from . import live_loop, state
 from .config_panel import LEARNING_RATES, load_widgets
 from .live_chart import live_chart
-from .playground_view import style
+from .playground_view import show_status, style
 
 PAGE = "lr_explorer"
 SECTIONS = ("Sweep", "Loss surface", "Schedules")
@@ -123,7 +123,7 @@ def _set_range(values, count: int) -> None:
 def read_query() -> None:
     """On the first visit in a session, the link's vary/values set the sweep (leniently)."""
     link = state.page_link_once(K.QUERY_DONE)
-    if link is None or link == (None, None):
+    if link is None:
         return
     vary, values = link
     if len(str(values)) > 2000:
@@ -301,7 +301,7 @@ def _sweep_frame() -> None:
              ("Best α now", "–" if best is None else f"{target.rates[best]:.3g}"),
              ("Its cost", "–" if best is None else f"{target.table['cost_train'].iloc[best]:.4f}"),
              ("Diverged", f"{int(stopped.sum())} of {len(target.rates)}")]
-    status_cells(cells)
+    show_status(cells)
     left, right = st.columns(2)
     it, costs = target.curves()
     diverged_at = target.stopped_at
@@ -312,11 +312,3 @@ def _sweep_frame() -> None:
         live_chart(figs.final_cost_figure(target.rates, target.table["cost_train"], stopped, target.start_cost,
                                           best, marks=st.session_state[K.MARKS], log_y=log_y, style=s),
                    key="lr_live_final")
-
-
-def status_cells(cells) -> None:
-    """One HTML element for the whole status line (see playground_view.status_line for why)."""
-    html = "".join(f'<div class="dl-cell"><div class="dl-name">{n}</div><div class="dl-value">{v}</div></div>'
-                   for n, v in cells)
-    big = " dl-big" if st.session_state.get(state.Keys.PRESENTATION) else ""
-    st.markdown(f'<div class="dl-status{big}">{html}</div>', unsafe_allow_html=True)

@@ -57,7 +57,7 @@ def wait_for_turn(session_id: str, last_start: float, frame_cpu: float, yield_po
     """Sleep until ``last_start + turn_interval(...)``, calling ``yield_point`` after every nap (so a
     pending click can interrupt). Returns the seconds waited."""
     start = clock()
-    due = last_start + turn_interval(playing_sessions(start) or 1, frame_cpu)
+    due = last_start + turn_interval(playing_sessions(start), frame_cpu)
     if session_id not in _last_frame:
         due = start  # a session that just pressed Play gets its first frame at once
     while (now := clock()) < due:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from engine.presets import PRESETS
+
 from .config_panel import load_widgets
 from .state import Keys, init_state, notify, pop_notices, start_run
 
@@ -35,8 +37,6 @@ def preset_grid(presets, columns: int = 3) -> None:
 def lab_header(title: str, page: str, css: str) -> None:
     """The top of a lab page: its title and CSS, the notices waiting for it (a preset just opened, a
     link's ignored values), and the presets that open this page."""
-    from engine.presets import PRESETS
-
     st.title(title)
     st.html(css)
     for kind, text in pop_notices():

@@ -134,12 +134,13 @@ def sync_query_params(config: RunConfig, page_query: dict[str, str] | None = Non
 
 
 def page_link_once(done_key: str) -> tuple[str | None, str | None] | None:
-    """The link's page keys (`vary`, `values`; the last of each when repeated), the first time this
-    session asks under ``done_key``; None after that, so a page reads its link once and the user's
-    later choices stand."""
+    """The link's page keys (`vary`, `values`; the last of each when repeated, None when absent), the
+    first time this session asks under ``done_key``; None after that, or when the link has neither,
+    so a page reads its link once and the user's later choices stand."""
     ss = st.session_state
     if ss.get(done_key):
         return None
     ss[done_key] = True
     vary, values = (st.query_params.get_all(k) for k in ("vary", "values"))
-    return (vary[-1] if vary else None), (values[-1] if values else None)
+    link = (vary[-1] if vary else None), (values[-1] if values else None)
+    return None if link == (None, None) else link

@@ -31,6 +31,9 @@ EDGE_WIDTHS = (0.5, 5.0)  # px: the line of the weakest and of the strongest wei
 EDGE_OPACITY = 0.75
 RASTER_WIDTH = 1400    # px: about the plot's width on a wide page, so lines keep their drawn width
 SUPERSAMPLE = 2        # lines drawn at 2x and averaged down: antialiased
+ALPHA_LEVELS = 16      # opacities per sign in the weights' palette PNG
+_EDGE_PALETTE = bytes(hex_to_rgb(POSITIVE)) * ALPHA_LEVELS + bytes(hex_to_rgb(NEGATIVE)) * ALPHA_LEVELS
+_EDGE_ALPHA = bytes(round(255 * a / (ALPHA_LEVELS - 1)) for a in range(ALPHA_LEVELS)) * 2
 
 
 def _positions(sizes) -> tuple[list[np.ndarray], int]:
@@ -97,11 +100,6 @@ def edge_image(e: np.ndarray, x_range, y_range, height_px: int, presentation: bo
     return dict(source=png_uri(index, _EDGE_PALETTE, level=1, alpha=_EDGE_ALPHA), xref="x", yref="y", x=x0, y=y1,
                 sizex=x1 - x0, sizey=y1 - y0, sizing="stretch", layer="below", opacity=EDGE_OPACITY,
                 name="weights")
-
-
-ALPHA_LEVELS = 16
-_EDGE_PALETTE = bytes(hex_to_rgb(POSITIVE)) * ALPHA_LEVELS + bytes(hex_to_rgb(NEGATIVE)) * ALPHA_LEVELS
-_EDGE_ALPHA = bytes(round(255 * a / (ALPHA_LEVELS - 1)) for a in range(ALPHA_LEVELS)) * 2
 
 
 def _edge_hover(e: np.ndarray) -> dict:

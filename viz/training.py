@@ -60,16 +60,17 @@ def _log_ticks(h: pd.DataFrame, prefix: str) -> dict:
 MIN_ITERATION_SPAN = 10
 
 
-def iteration_axis(axis: dict, it: np.ndarray) -> dict:
-    """Title an iteration x axis, and start it at 0: with one or a few points Plotly would centre
-    them on -1 ... 1, which reads as negative iterations before the first step."""
+def iteration_axis(axis: dict, it: np.ndarray, titled: bool = True) -> None:
+    """Start an iteration x axis at 0 (with one or a few points Plotly would centre them on -1 ... 1,
+    which reads as negative iterations before the first step), and title it unless ``titled`` is
+    False (the upper plots of shared x axes)."""
     top = float(np.nanmax(it)) if len(it) else 0.0
-    axis["title"] = dict(text="iteration")
+    if titled:
+        axis["title"] = dict(text="iteration")
     if top < MIN_ITERATION_SPAN:
         axis["range"] = [0, MIN_ITERATION_SPAN]
     else:
         axis["rangemode"] = "tozero"
-    return axis
 
 
 def _positive(y: np.ndarray) -> np.ndarray:
@@ -140,10 +141,7 @@ def gradient_figure(history: pd.DataFrame, with_update_ratio: bool = True,
     if with_update_ratio:
         data += _add_update_ratio(layout, axes, notes, h, it, L, 2, s, showlegend=False)
     for r in range(1, rows + 1):  # shared x axes: each keeps its own range settings
-        x = axes[f"xaxis{r if r > 1 else ''}"]
-        iteration_axis(x, it)
-        if r < rows:
-            del x["title"]
+        iteration_axis(axes[f"xaxis{r if r > 1 else ''}"], it, titled=r == rows)
     layout.update(axes, annotations=notes)
     return figure(data, layout)
 
@@ -193,7 +191,7 @@ def unit_health_figure(history: pd.DataFrame, style: Style | None = None) -> go.
                            shape="hv"))
     axes["yaxis"].update(title=dict(text="dead / saturated (dotted)"), range=[-0.02, 1.02], tickformat=".0%")
     axes["yaxis2"].update(title=dict(text="distinct units"), rangemode="tozero")
-    iteration_axis(axes["xaxis"], it).pop("title")
+    iteration_axis(axes["xaxis"], it, titled=False)
     iteration_axis(axes["xaxis2"], it)
     if n == 0:
         notes.append(dict(text="no hidden layers", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False))
