@@ -34,14 +34,8 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--query", default=SIX)
     args = ap.parse_args(argv)
-    print("| run | live charts | chart redraws/s (slowest / mean) | training frames/s | blank samples | "
-          "page load to first chart | server CPU | server RSS |\n|---|---|---|---|---|---|---|---|")
     playground_fps.PROBE = PROBE  # measure() installs the module's probe in the page
-    for i in range(args.repeat):
-        r = playground_fps.measure(args.seconds, args.query, panel=None, page_path="compare", play_key="cmp_btn_play")
-        print(f"| {i + 1} | {r['charts']} | {r['fps_min']:.1f} / {r['fps_mean']:.1f} | {r['frames']:.1f} | "
-              f"{r['blank']:.1%} | {r['first_chart_s']:.1f} s | {r['cpu']:.0%} of a core | {r['rss_mb']:.0f} MB |",
-              flush=True)
+    playground_fps.report_repeats("compare", "cmp_btn_play", args.query, args.seconds, args.repeat)
     return 0
 
 

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.playground_fps import measure  # noqa: E402
+from bench.playground_fps import report_repeats  # noqa: E402
 from engine.sweep import lr_grid  # noqa: E402
 
 
@@ -31,14 +31,8 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--rates", type=int, default=16)
     args = ap.parse_args(argv)
-    print(f"{args.rates} learning rates\n\n| run | live charts | chart redraws/s (slowest / mean) | "
-          "training frames/s | blank samples | page load to first chart | server CPU | server RSS |\n"
-          "|---|---|---|---|---|---|---|---|")
-    for i in range(args.repeat):
-        r = measure(args.seconds, query(args.rates), panel=None, page_path="lr_explorer", play_key="lr_btn_play")
-        print(f"| {i + 1} | {r['charts']} | {r['fps_min']:.1f} / {r['fps_mean']:.1f} | {r['frames']:.1f} | "
-              f"{r['blank']:.1%} | {r['first_chart_s']:.1f} s | {r['cpu']:.0%} of a core | {r['rss_mb']:.0f} MB |",
-              flush=True)
+    print(f"{args.rates} learning rates\n")
+    report_repeats("lr_explorer", "lr_btn_play", query(args.rates), args.seconds, args.repeat)
     return 0
 
 

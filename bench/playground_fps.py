@@ -83,6 +83,18 @@ def measure(seconds: float, query: str, panel: str | None = "Network", page_path
     }
 
 
+def report_repeats(page_path: str, play_key: str, query: str, seconds: float, repeat: int) -> None:
+    """Measure a lab page ``repeat`` times (other work on this machine moves the figures) and print
+    one Markdown row per run."""
+    print("| run | live charts | chart redraws/s (slowest / mean) | training frames/s | blank samples | "
+          "page load to first chart | server CPU | server RSS |\n|---|---|---|---|---|---|---|---|")
+    for i in range(repeat):
+        r = measure(seconds, query, panel=None, page_path=page_path, play_key=play_key)
+        print(f"| {i + 1} | {r['charts']} | {r['fps_min']:.1f} / {r['fps_mean']:.1f} | {r['frames']:.1f} | "
+              f"{r['blank']:.1%} | {r['first_chart_s']:.1f} s | {r['cpu']:.0%} of a core | {r['rss_mb']:.0f} MB |",
+              flush=True)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=10.0)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import re
 import statistics
 import sys
@@ -46,15 +47,21 @@ TIMEOUT = 60.0  # s: anything slower than this is reported as an error
 
 @dataclass
 class Client:
-    """One user: a websocket, the ids of the page's buttons, and what its status line last showed."""
+    """One user: a websocket, the ids of the page's buttons, and what its status line last showed.
+    ``page``/``query`` default to the Playground with ``?seed=<seed>``; ``keys`` are the buttons to find."""
     seed: int
     url: str
+    page: str = "playground"
+    query: str | None = None
+    keys: tuple = KEYS
     ws: object = None
     buttons: dict = field(default_factory=dict)
     fragment: tuple | None = None            # (fragment id, interval) while the page asks for ticks
     status: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)
     frames: int = 0                           # fragment runs finished
+    finished: int = 0                         # script runs finished, however they ended
+    charts: collections.Counter = field(default_factory=collections.Counter)  # live chart deliveries by key
     first_cost: str = ""
     steps: list = field(default_factory=list)  # (iteration before, after, seconds)
     _full_done: asyncio.Event = field(default_factory=asyncio.Event)
@@ -71,22 +78,26 @@ class Client:
         asyncio.get_running_loop().create_task(self._read())
 
     async def rerun(self, trigger: str | None = None, fragment: str = "") -> None:
-        """A script run, as the page asks for one: a full run (pressing ``trigger``), or one fragment run."""
+        """A script run, as the page asks for one: a full run (pressing ``trigger``), or one fragment
+        run; returns when it has finished."""
+        await self.send(trigger, fragment)
+        await asyncio.wait_for((self._frame_done if fragment else self._full_done).wait(), TIMEOUT)
+
+    async def send(self, trigger: str | None = None, fragment: str = "") -> None:
+        """Ask for a run without waiting for it (a page's timer does the same)."""
         msg = BackMsg()
         cs = msg.rerun_script
         # the page by its name, as a page's first load does (NewSession's hash is the entry point's)
-        cs.query_string, cs.page_name = f"seed={self.seed}", "playground"
+        cs.query_string, cs.page_name = self.query or f"seed={self.seed}", self.page
         if trigger:
             w = cs.widget_states.widgets.add()
             w.id, w.trigger_value = self.buttons[trigger], True
         if fragment:
             cs.fragment_id, cs.is_auto_rerun = fragment, True
-        if fragment:
             self._frame_done.clear()
         else:  # a full run: the page's fragments register their ticks again (or not, once paused)
             self._start_full_run()
         await self.ws.send(msg.SerializeToString())
-        await asyncio.wait_for((self._frame_done if fragment else self._full_done).wait(), TIMEOUT)
 
     def _start_full_run(self) -> None:
         # A full run replaces any fragment run still queued, which then never reports: the player
@@ -107,6 +118,7 @@ class Client:
             elif kind == "stop_auto_rerun":
                 self.fragment = None
             elif kind == "script_finished":
+                self.finished += 1
                 if fm.script_finished in FULL_RUN_DONE:
                     self._full_done.set()
                 elif fm.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
@@ -118,9 +130,11 @@ class Client:
     def _element(self, el) -> None:
         kind = el.WhichOneof("type")
         if kind == "button":
-            for key in KEYS:
+            for key in self.keys:
                 if el.button.id.endswith(key):
                     self.buttons[key] = el.button.id
+        elif kind == "bidi_component" and "live" in el.bidi_component.id:
+            self.charts[el.bidi_component.id.rsplit("-", 1)[-1]] += 1
         elif kind == "markdown" and "dl-status" in el.markdown.body:
             before = self.status.get("Iteration")
             self.status = dict(STATUS.findall(el.markdown.body))
@@ -145,23 +159,13 @@ class Client:
         before = self.iteration
         self._changed.clear()
         t0 = time.perf_counter()
-        await self.ws.send(_trigger(self, "btn_step"))
+        await self.send("btn_step")
         try:
             await asyncio.wait_for(self._changed.wait(), TIMEOUT)
             self.steps.append((before, self.iteration, time.perf_counter() - t0))
         except asyncio.TimeoutError:
             self.steps.append((before, None, None))
         await asyncio.wait_for(self._full_done.wait(), TIMEOUT)
-
-
-def _trigger(c: Client, key: str) -> bytes:
-    msg = BackMsg()
-    cs = msg.rerun_script
-    cs.query_string, cs.page_name = f"seed={c.seed}", "playground"
-    w = cs.widget_states.widgets.add()
-    w.id, w.trigger_value = c.buttons[key], True
-    c._start_full_run()
-    return msg.SerializeToString()
 
 
 async def _until(condition, timeout: float = TIMEOUT) -> None:
@@ -236,55 +240,20 @@ def run(sessions: int = 10, seconds: float = 60.0, log=print) -> dict:
 
 
 async def _deliveries(url: str, page: str, query: str, play_key: str, seconds: float) -> dict:
-    import collections
-
-    counts, frames, done = collections.Counter(), [0], asyncio.Event()
-    fragment, play_id = [None], [None]
-    ws = await websockets.connect(url, max_size=None, subprotocols=["streamlit"])
-
-    async def read():
-        async for raw in ws:
-            fm = ForwardMsg()
-            fm.ParseFromString(raw)
-            kind = fm.WhichOneof("type")
-            if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
-                el = fm.delta.new_element
-                if el.WhichOneof("type") == "bidi_component" and "live" in el.bidi_component.id:
-                    counts[el.bidi_component.id.rsplit("-", 1)[-1]] += 1
-                elif el.WhichOneof("type") == "button" and el.button.id.endswith(play_key):
-                    play_id[0] = el.button.id
-            elif kind == "auto_rerun":
-                fragment[0] = fm.auto_rerun.fragment_id
-            elif kind == "script_finished":  # a frame's run ends "early for rerun" when the next is queued
-                frames[0] += 1
-                done.set()
-
-    async def send(trigger=None, fragment_id=""):
-        msg = BackMsg()
-        cs = msg.rerun_script
-        cs.query_string, cs.page_name = query, page
-        if trigger:
-            w = cs.widget_states.widgets.add()
-            w.id, w.trigger_value = trigger, True
-        if fragment_id:
-            cs.fragment_id, cs.is_auto_rerun = fragment_id, True
-        await ws.send(msg.SerializeToString())
-
-    reader = asyncio.create_task(read())
-    for trigger in (None, "play"):  # open the page, then press Play
-        done.clear()
-        await send(play_id[0] if trigger else None)
-        await asyncio.wait_for(done.wait(), TIMEOUT)
-    counts.clear()
-    frames[0] = 0
+    c = Client(0, url, page=page, query=query, keys=(play_key,))
+    await c.connect()
+    await c.rerun()           # the page opens
+    await c.rerun(play_key)   # Play
+    fragment, started = c.fragment[0], c.finished
+    c.charts.clear()
     t0 = time.monotonic()
     while time.monotonic() - t0 < seconds:  # a page's timer asks every interval, busy or not
-        await send(fragment_id=fragment[0])
+        await c.send(fragment=fragment)
         await asyncio.sleep(0.05)
     await asyncio.sleep(1.0)
-    await ws.close()
-    reader.cancel()
-    return {"frames": frames[0], "charts": dict(counts)}
+    await c.ws.close()
+    # a frame's run ends "early for rerun" when the next one is already queued: count every end
+    return {"frames": c.finished - started, "charts": dict(c.charts)}
 
 
 def frame_deliveries(page: str, query: str, play_key: str, seconds: float = 4.0) -> dict:
