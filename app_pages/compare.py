@@ -5,6 +5,7 @@ from ui import config_panel, live_loop, presets_menu, state
 from ui import compare_view as view
 
 state.init_state()
+view.restore_pickers()
 view.adopt_preset()  # before the panel and pickers are drawn: they show the preset's values
 view.read_link()
 config_panel.config_panel()

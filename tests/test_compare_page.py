@@ -220,3 +220,21 @@ def test_in_a_browser_play_trains_both_variants_and_marks_the_diverged_one():
         page.screenshot(path=str(ROOT / "artifacts" / "compare_browser_test.png"))
         page.locator(".st-key-cmp_btn_play button").click()  # pause
         browser.close()
+
+
+def test_a_visit_to_another_page_keeps_the_pickers_and_the_training():
+    """Streamlit drops the state of widgets a run does not draw; the pickers come back as they were,
+    so the same group (and its training) is still there."""
+    at = _compare()
+    at.selectbox(key="cmp_vary").set_value("learning_rate").run()
+    at.multiselect(key="cmp_values_learning_rate").set_value([0.003, 0.3]).run()
+    at.number_input(key="cmp_target").set_value(0.3).run()
+    at.button(key="cmp_btn_step").click().run()
+    group = _group(at)
+    at.switch_page("app_pages/home.py").run()  # draws none of this page's widgets
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.selectbox(key="cmp_vary").value == "learning_rate"
+    assert at.multiselect(key="cmp_values_learning_rate").value == [0.003, 0.3]
+    assert at.number_input(key="cmp_target").value == 0.3
+    assert _group(at) is group and group.iteration == 1

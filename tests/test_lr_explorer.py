@@ -328,3 +328,16 @@ def test_schedules_section_trains_four_schedules_in_lockstep():
     # the sweep's settings survived the visit to another section
     at.segmented_control(key="lr_section").set_value("Sweep").run()
     assert at.slider(key="lr_count").value == 16 and not at.exception
+
+
+def test_a_visit_to_another_page_keeps_the_sweep_settings_and_the_training():
+    at = _page()
+    at.select_slider(key="lr_low").set_value(0.001).run()
+    at.slider(key="lr_count").set_value(5).run()
+    at.button(key="lr_btn_step").click().run()
+    sweep = _sweep(at)
+    at.switch_page("app_pages/home.py").run()  # draws none of this page's widgets
+    at.switch_page("app_pages/lr_explorer.py").run()
+    assert not at.exception
+    assert at.select_slider(key="lr_low").value == 0.001 and at.slider(key="lr_count").value == 5
+    assert _sweep(at) is sweep and sweep.iteration == 1

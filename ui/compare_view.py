@@ -28,7 +28,7 @@ from . import live_loop
 from .config_panel import INITS, LEARNING_RATES, PENALTIES, load_widgets
 from .live_chart import live_chart
 from .playground_view import STATUS_CSS, status_html as status_line_html, style
-from .state import Keys, current_config, notify, page_link_once, start_run
+from .state import Keys, current_config, keep_widgets, notify, page_link_once, restore_widgets, start_run
 
 PAGE = "compare"   # the presets' page name
 GRID_RESOLUTION = 48  # per small multiple: six of them redraw every frame
@@ -49,6 +49,7 @@ class CmpKeys:
     LOG_Y = "cmp_log_y"          # widget: log cost axis
     PLAYING = "cmp_playing"      # the live loop's flag (live_loop.page_loop("cmp") names it)
     LIVE = "cmp_live"            # container of what each frame redraws; its charts: cmp_live_cost, _boundaries
+    KEPT = "cmp_kept"            # the pickers' values, kept while another page is open
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,15 @@ def _set_pickers(field: str, values) -> None:
     ss[CmpKeys.VALUES + field] = values
     extra = ss.setdefault(CmpKeys.EXTRA + field, [])
     extra += [v for v in values if v not in DIMENSIONS[field].options and v not in extra]
+
+
+def restore_pickers() -> None:
+    """The pickers' values as the user left them, if a visit to another page dropped them (before a
+    preset or the link may change them): the same pickers keep the same group and its training."""
+    ss = st.session_state
+    restore_widgets(CmpKeys.KEPT)
+    keep_widgets(CmpKeys.KEPT, [CmpKeys.VARY, CmpKeys.TARGET, CmpKeys.LOG_Y,
+                                *(k for k in ss if isinstance(k, str) and k.startswith(CmpKeys.VALUES))])
 
 
 def read_link() -> None:

@@ -23,7 +23,8 @@ from . import live_loop
 from .config_panel import SPEEDS, load_widgets
 from .live_chart import live_chart
 from .playground_view import STATUS_CSS, follow_latest, style
-from .state import Keys, changed_fields, current_config, notify, page_link_once, start_run
+from .state import (Keys, changed_fields, current_config, keep_widgets, notify, page_link_once, restore_widgets,
+                    start_run)
 
 PAGE = "init_lab"
 PREFIX = "init"
@@ -68,26 +69,13 @@ PAGE_CSS = STATUS_CSS + """<style>
 def init_page() -> None:
     """Before the sidebar and the pickers are drawn: bring back the pickers' values from the last
     visit, then let a preset opened for this page, or else the share link, set them."""
-    _restore()
+    restore_widgets(K.KEPT)
     adopt_preset()
     read_link()
 
 
-# Streamlit drops a widget's value when a run of another page does not draw it: coming back to the
-# lab would otherwise reset the schemes, rebuild every run and lose the training.
-_KEPT_WIDGETS = (K.SCHEMES, K.SCALE, K.SPEED, K.DEEP_ACT, K.DEEP_LAYERS, K.DEEP_UNITS, K.DEEP_STEPS)
-
-
-def _restore() -> None:
-    ss = st.session_state
-    for key, value in ss.get(K.KEPT, {}).items():
-        if key not in ss:
-            ss[key] = value
-
-
 def _keep(*keys) -> None:
-    kept = st.session_state.setdefault(K.KEPT, {})
-    kept.update({k: st.session_state[k] for k in keys if k in st.session_state})
+    keep_widgets(K.KEPT, keys)
 
 
 def _set_schemes(schemes) -> None:

@@ -52,7 +52,8 @@ class K:
     SLICE_RATES = "lr_slice_rates"
     SLICE_FOR = "lr_slice_for"    # the sidebar α the marked rates were last chosen for
     DECAY_RATE, DECAY_STEPS = "lr_sched_decay_rate", "lr_sched_decay_steps"
-    # widget values kept while their section is hidden (Streamlit drops state of unrendered widgets)
+    # widget values kept while their section or the page is not drawn (ui.state.restore_widgets)
+    STORE = "lr_kept"
     KEPT = (SECTION, LOW, HIGH, COUNT, LOG, DATASET, NEURON, NOISE, X2, MOMENTUM, *RATES, SLICE_RATES,
             DECAY_RATE, DECAY_STEPS, "lr_speed", "lr_path_speed", "lr_sched_speed")
 
@@ -70,11 +71,10 @@ def sched_loop() -> live_loop.Loop:
 
 
 def init() -> None:
-    """Defaults for this page's widgets, and keep the values of widgets hidden in another section."""
+    """Defaults for this page's widgets, and their values back if another section or page hid them."""
     ss = st.session_state
-    for key in K.KEPT:
-        if key in ss:
-            ss[key] = ss[key]
+    state.restore_widgets(K.STORE)
+    state.keep_widgets(K.STORE, K.KEPT)
     for make in (sweep_loop, path_loop, sched_loop):
         make()  # creates the loop's session keys
     if ss.get(K.SECTION) is None:  # also when the user clicked the selected section off again

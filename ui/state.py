@@ -144,3 +144,21 @@ def page_link_once(done_key: str) -> tuple[str | None, str | None] | None:
     vary, values = (st.query_params.get_all(k) for k in ("vary", "values"))
     link = (vary[-1] if vary else None), (values[-1] if values else None)
     return None if link == (None, None) else link
+
+
+def restore_widgets(store: str) -> None:
+    """Put back the kept values (``keep_widgets``) of widgets whose state Streamlit dropped. Call
+    before drawing them.
+
+    Streamlit drops a widget's value at the end of any run that does not draw it: another page, or a
+    hidden section of this one. Coming back would reset the page's pickers, and with them its runs."""
+    ss = st.session_state
+    for key, value in ss.get(store, {}).items():
+        if key not in ss:
+            ss[key] = value
+
+
+def keep_widgets(store: str, keys) -> None:
+    """Keep aside the current values of these widget keys (those in the session state now)."""
+    ss = st.session_state
+    ss.setdefault(store, {}).update({k: ss[k] for k in keys if k in ss})
