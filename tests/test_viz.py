@@ -604,8 +604,12 @@ def test_figures_share_no_mutable_state(runs):
 
 def test_iteration_axes_start_at_zero_even_before_the_first_step(runs):
     """One point at iteration 0 would be centred on -1 ... 1 (negative iterations on a projector)."""
+    from viz import compare, lr_explorer
+
     tr = build(RunConfig()).trainer
-    for fig in (viz.cost_figure(tr.history, "binary"), viz.gradient_figure(tr.history)):
+    for fig in (viz.cost_figure(tr.history, "binary"), viz.gradient_figure(tr.history),
+                compare.cost_overlay_figure(["a"], [tr.history]),
+                lr_explorer.sweep_curves_figure([0], [[0.7]], [0.1])):
         assert tuple(fig.layout.xaxis.range) == (0, training.MIN_ITERATION_SPAN)
     tr.step(50)
     tr.record()

@@ -24,7 +24,7 @@ from .boundary import decision_figure, surface_rgb
 from .figure import figure, grid_axes
 from .png import png_uri
 from .style import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, Style, resolve, style_layout
-from .training import _col, _iterations, _positive, _thin
+from .training import _col, _iterations, _positive, _thin, iteration_axis, last_iteration
 
 # Okabe-Ito without yellow (unreadable on white): mid-lightness hues that read on light and dark
 # pages. The first three (the usual comparison) are the most distinct: blue, vermillion, green.
@@ -85,7 +85,8 @@ def cost_overlay_figure(labels, histories, colors=None, diverged_at=None, log_y:
     # second row Plotly pushes the plot down instead of overlapping it.
     layout["legend"].update(y=1.02, traceorder="normal")
     layout["margin"]["t"] = int(s.text * 0.6)
-    layout["xaxis"] = dict(title=dict(text="iteration"), rangemode="tozero")
+    layout["xaxis"] = {}
+    iteration_axis(layout["xaxis"], [last_iteration(histories)])
     layout["yaxis"] = dict(title=dict(text="cost J"), type="log" if log_y else "linear",
                            **({} if log_y else dict(rangemode="tozero")))
     if height:

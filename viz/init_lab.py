@@ -15,7 +15,7 @@ from .arrays import f32
 from .figure import drop_none, figure, grid_axes
 from .style import (BLUE, DIVERGING_SCALE, GREEN, GREY, PURPLE, SKY, VERMILLION, YELLOW, Style,
                     colorscale, resolve, style_layout)
-from .training import _col, _iterations, _positive, _thin
+from .training import _col, _iterations, _positive, _thin, iteration_axis, last_iteration
 
 # Okabe-Ito hues chosen by meaning: grey for the dead start, sky for "small", vermillion for "large".
 SCHEME_COLORS = {"zeros": GREY, "small": SKY, "scaled": VERMILLION, "xavier": GREEN, "he": BLUE,
@@ -59,7 +59,7 @@ def training_figure(histories, norms, labels, colors, style: Style | None = None
                                            title_font=dict(size=int(s.text * 1.05)))
     costs = _cost_traces(histories, labels, colors, left, s)
     data = costs + _gradient_traces(norms, labels, colors, right, s, axes, notes)
-    axes["xaxis"]["title"] = dict(text="iteration")
+    iteration_axis(axes["xaxis"], [last_iteration(histories)])
     ticks = _cost_ticks(np.concatenate([t["y"] for t in costs]) if costs else [])
     axes["yaxis"].update(drop_none(dict(title=dict(text="cost J (solid train, dotted test)"), type="log",
                                         tickvals=ticks)))

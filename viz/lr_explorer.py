@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from .arrays import f32
 from .figure import figure, grid_axes
 from .style import GREY, PURPLE, Style, class_color, colorscale, resolve, scale_lut, style_layout
+from .training import iteration_axis, last_iteration
 
 RATE_SCALE = [[0.0, "#0072B2"], [0.35, "#009E73"], [0.7, "#E69F00"], [1.0, "#D55E00"]]
 DIVERGED_COLOR = "#C4151C"  # a deeper red than the scale's end, with an x: never read as a rate
@@ -143,7 +144,8 @@ def sweep_curves_figure(iterations, costs, rates, diverged_at=None, log_y: bool 
                      hovertemplate="%{text}<extra></extra>", showlegend=bool(bad.any())))
     data.append(_colorbar_trace(rates, s, {}))
     layout = style_layout(s, title="Training cost, one line per learning rate", legend=bool(bad.any()))
-    layout["xaxis"] = dict(title=dict(text="iteration"), rangemode="tozero")
+    layout["xaxis"] = {}
+    iteration_axis(layout["xaxis"], it)
     layout["yaxis"] = _log_axis(costs[:, ~bad], "cost J (train)") if log_y else dict(title=dict(text="cost J (train)"))
     y_range = _cost_range(costs, ~bad, log_y)
     if y_range is not None:
@@ -311,7 +313,9 @@ def schedules_figure(rates: dict, histories: dict, style: Style | None = None) -
                          hovertemplate=label + "<br>iteration %{x}<br>J = %{y:.4g}<extra></extra>", **bottom))
     axes["yaxis"].update(title=dict(text="learning rate α"), rangemode="tozero")
     axes["yaxis2"].update(_log_axis(np.concatenate(costs) if costs else [], "cost J (train)"))
-    axes["xaxis2"]["title"] = dict(text="iteration")
+    last = [last_iteration(histories.values())]
+    iteration_axis(axes["xaxis"], last, titled=False)
+    iteration_axis(axes["xaxis2"], last)
     layout = style_layout(s, title="Learning-rate schedules on the same run", legend=True)
     layout.update(axes, annotations=notes, height=int(s.fig_height * 1.4))
     return figure(data, layout)

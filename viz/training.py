@@ -60,7 +60,12 @@ def _log_ticks(h: pd.DataFrame, prefix: str) -> dict:
 MIN_ITERATION_SPAN = 10
 
 
-def iteration_axis(axis: dict, it: np.ndarray, titled: bool = True) -> None:
+def last_iteration(histories) -> float:
+    """The largest iteration recorded in any of these history frames (0 when all are empty)."""
+    return max((float(h["iteration"].max()) for h in histories if len(h)), default=0.0)
+
+
+def iteration_axis(axis: dict, it, titled: bool = True) -> None:
     """Start an iteration x axis at 0 (with one or a few points Plotly would centre them on -1 ... 1,
     which reads as negative iterations before the first step), and title it unless ``titled`` is
     False (the upper plots of shared x axes)."""
