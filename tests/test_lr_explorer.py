@@ -341,3 +341,21 @@ def test_a_visit_to_another_page_keeps_the_sweep_settings_and_the_training():
     assert not at.exception
     assert at.select_slider(key="lr_low").value == 0.001 and at.slider(key="lr_count").value == 5
     assert _sweep(at) is sweep and sweep.iteration == 1
+
+
+def test_the_slice_is_computed_again_only_when_the_run_or_the_marks_change(monkeypatch):
+    import ui.lr_surface_view as surface
+
+    calls = []
+    real = surface.gradient_slice
+    monkeypatch.setattr(surface, "gradient_slice", lambda *a, **k: calls.append(1) or real(*a, **k))
+    at = _page()
+    at.segmented_control(key="lr_section").set_value("Loss surface").run()
+    first = len(calls)
+    assert first == 2  # where we are, then the curve along -g
+    at.button(key="lr_path_btn_step").click().run()  # a full rerun that changes neither
+    assert len(calls) == first
+    marks = at.multiselect(key="lr_slice_rates")
+    at.multiselect(key="lr_slice_rates").set_value(marks.value[:1]).run()
+    assert len(calls) == first + 2
+    assert not at.exception

@@ -132,21 +132,36 @@ def slice_section() -> None:
         ss[K.SLICE_FOR] = config.learning_rate
         ss[K.SLICE_RATES] = [r for r in options
                              if any(math.isclose(r, config.learning_rate * f) for f in (1, 10, 100))]
-    chosen = st.multiselect("Mark one step of", options, key=K.SLICE_RATES, format_func=lambda x: f"α = {x:g}")
-    X, Y = run.dataset.X_train, run.dataset.Y_train
-    here = gradient_slice(run.network, X, Y, [0.0])
-    if here.grad_norm == 0 or not math.isfinite(here.grad_norm):
+    chosen = sorted(st.multiselect("Mark one step of", options, key=K.SLICE_RATES,
+                                   format_func=lambda x: f"α = {x:g}"))
+    # ~160 forward passes over the training set: done again only when the run or the marks change,
+    # not on every click elsewhere on this page
+    sig = (run.trainer.iteration, float(run.network.theta.sum()), config.learning_rate, tuple(chosen))  # θ: loaded weights
+    cached = ss.get(K.SLICE_CACHE)
+    if cached is None or cached[0] is not run.trainer or cached[1] != sig:
+        cached = ss[K.SLICE_CACHE] = (run.trainer, sig, _slice(run, chosen, config.learning_rate))
+    sl, landings = cached[2]
+    if sl is None:
         st.info("The gradient is zero (or not a number) here: there is no direction to slice along.")
         return
-    chosen = sorted(chosen)
-    steps = [here.landing(r) for r in chosen]  # sampled exactly, so each marker sits on the curve
-    reach = 1.3 * max(steps or [here.landing(config.learning_rate)])
-    sl = gradient_slice(run.network, X, Y, np.union1d(np.linspace(-0.15 * reach, reach, 161), steps))
-    landings = [(f"one step of α = {r:g}", t, float(sl.cost[np.searchsorted(sl.t, t)]), color)
-                for r, t, color in zip(chosen, steps, figs.rate_colors(chosen) if chosen else [])]
     st.plotly_chart(figs.slice_figure(sl.t, sl.cost, sl.cost0, sl.grad_norm, landings, style=s),
                     key="lr_slice_chart", config={"displaylogo": False})
     st.caption(f"‖g‖ = {sl.grad_norm:.3g}, J = {sl.cost0:.4g}. The dashed tangent J − t‖g‖ is what the "
                "gradient promises; where the real cost bends away from it, a longer step stops paying off, and "
                "past the bottom of the curve a step overshoots. Train the Playground run and come back: the "
                "slice moves.")
+
+
+def _slice(run, chosen, learning_rate):
+    """The cost along -g from the run's current weights, and where one step of each chosen α lands;
+    (None, []) when the gradient is zero or not finite."""
+    X, Y = run.dataset.X_train, run.dataset.Y_train
+    here = gradient_slice(run.network, X, Y, [0.0])
+    if here.grad_norm == 0 or not math.isfinite(here.grad_norm):
+        return None, []
+    steps = [here.landing(r) for r in chosen]  # sampled exactly, so each marker sits on the curve
+    reach = 1.3 * max(steps or [here.landing(learning_rate)])
+    sl = gradient_slice(run.network, X, Y, np.union1d(np.linspace(-0.15 * reach, reach, 161), steps))
+    landings = [(f"one step of α = {r:g}", t, float(sl.cost[np.searchsorted(sl.t, t)]), color)
+                for r, t, color in zip(chosen, steps, figs.rate_colors(chosen) if chosen else [])]
+    return sl, landings

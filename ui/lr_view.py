@@ -51,6 +51,7 @@ class K:
     RATES = tuple(f"lr_surf_rate_{i}" for i in range(4))
     SLICE_RATES = "lr_slice_rates"
     SLICE_FOR = "lr_slice_for"    # the sidebar α the marked rates were last chosen for
+    SLICE_CACHE = "lr_slice_cache"  # (trainer, (iteration, Σθ, α, marks), (slice, landings)) last drawn
     DECAY_RATE, DECAY_STEPS = "lr_sched_decay_rate", "lr_sched_decay_steps"
     # widget values kept while their section or the page is not drawn (ui.state.restore_widgets)
     STORE = "lr_kept"
