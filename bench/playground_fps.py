@@ -4,7 +4,7 @@ share of blank samples, and the time from page load to the first chart.
     python -m bench.playground_fps [--seconds 10] [--query "seed=1"] [--panel Network]
 
 Starts `streamlit run app.py`, opens /playground in headless Chromium, presses Play and, over the
-window, counts Plotly redraws (finished `Plotly.react` calls) per live chart, the distinct iteration values the
+window, counts redraws per live chart (a figure on screen that differs from the chart's last one), the distinct iteration values the
 status line showed (training frames), blank samples (every 50 ms: a chart with no drawn trace) and
 server CPU. Prints a Markdown table. Browser and server share this machine's two cores.
 """
@@ -22,16 +22,11 @@ from tests.browser import launch_browser, start_streamlit, wait_for_app  # noqa:
 
 PROBE = r"""
 window.__pg = { draws: new Map(), samples: 0, blank: 0, firstChart: null, iterations: new Set() };
-// A redraw = a finished Plotly.react on that chart: the same count whatever path Plotly takes inside
-// (a full redraw, or only the layout images that changed).
-window.addEventListener('descentlab:plotly-ready', () => {
-  const react = Plotly.react;
-  Plotly.react = async function (gd, ...rest) {
-    const out = await react.call(this, gd, ...rest);
-    __pg.draws.set(gd, (__pg.draws.get(gd) || 0) + 1);
-    return out;
-  };
-});
+// A redraw = a live chart put a figure on screen that differs from its previous one, whichever way
+// it got there (Plotly.react, or only new pictures and canvas lines: ui/assets/live_chart.js).
+document.addEventListener('descentlab:drawn', (ev) => {
+  if (!ev.detail.repeat) __pg.draws.set(ev.target, (__pg.draws.get(ev.target) || 0) + 1);
+}, true);
 setInterval(() => {
   const charts = [...document.querySelectorAll('.js-plotly-plot')];
   const drawn = charts.filter((gd) => gd.querySelector('.overplot .trace, .overplot image, .layer-above image'));

@@ -230,3 +230,95 @@ def test_unchanged_data_is_not_recomputed(tmp_path):
             assert state["same"] and state["x"] and state["calc"], state
         finally:
             browser.close()
+
+
+PICTURES_AND_LINES_APP = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+import numpy as np
+import streamlit as st
+from ui.live_chart import ensure_plotly_loaded, live_chart
+from viz.figure import figure
+from viz.png import png_uri
+
+ensure_plotly_loaded()
+ss = st.session_state
+ss.setdefault("tick", 0)
+ss.setdefault("live", True)
+st.button("Pause", key="pause", on_click=lambda: ss.update(live=False))
+
+
+@st.fragment(run_every=0.1 if ss.live else None)
+def frame():
+    ss.tick += ss.live
+    t = ss.tick
+    picture = np.full((8, 8, 3), (t * 37) % 256, np.uint8)   # a new picture every frame
+    x = np.arange(t + 1, dtype=np.float32)                    # and a line one point longer
+    layout = dict(images=[dict(source=png_uri(picture), xref="x", yref="y", x=0, y=1, sizex=20, sizey=1,
+                               sizing="stretch", layer="below")],
+                  xaxis=dict(range=[0, 400]), yaxis=dict(range=[-1.1, 1.1]), showlegend=True)
+    line = dict(type="scatter", x=x, y=np.sin(x / 5), mode="lines", name="sine", line=dict(color="#d62728", width=3))
+    live_chart(figure([line], layout), key="chart", canvas_lines=ss.live)
+    st.markdown(f"tick <span id='tick'>{{t}}</span>", unsafe_allow_html=True)
+
+
+frame()
+"""
+COUNT_DRAWS = """
+window.__reacts = 0; window.__drawn = {react: 0, pictures: 0};
+window.addEventListener('descentlab:plotly-ready', () => {
+  const react = Plotly.react;
+  Plotly.react = function (...args) { __reacts++; return react.apply(this, args); };
+});
+document.addEventListener('descentlab:drawn', (ev) => { __drawn[ev.detail.how]++; }, true);
+"""
+CHART_STATE = """() => {
+  const gd = document.querySelector('.st-key-chart .js-plotly-plot');
+  const canvas = gd.querySelector('canvas.descentlab-lines');
+  let red = 0;
+  if (canvas) {
+    const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    for (let i = 0; i < px.length; i += 4) red += px[i + 3] > 200 && px[i] > 150 && px[i + 1] < 100;
+  }
+  return {reacts: __reacts, drawn: {...__drawn}, canvas: !!canvas, red,
+          href: gd.querySelector('image').getAttributeNS('http://www.w3.org/1999/xlink', 'href'),
+          source: gd.layout.images[0].source,
+          plotlyPoints: gd._fullData[0].x.length, inputPoints: gd.data[0].x.length,
+          legend: gd.querySelectorAll('.legend .traces').length, tick: +document.querySelector('#tick').innerText};
+}"""
+
+
+def test_pictures_and_canvas_lines_update_without_plotly(tmp_path):
+    """While playing, a frame that changes only pictures and growing lines (the Playground's boundary,
+    network and cost charts) is drawn without Plotly.react: the <image> gets its new source and the
+    lines are painted on a canvas over the plot. The legend stays, and Plotly's input data gets the
+    real points (its PNG export draws from them). Paused, Plotly draws the lines again (with hover)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    app = tmp_path / "pictures_and_lines.py"
+    app.write_text(PICTURES_AND_LINES_APP)
+    with start_streamlit(app) as (url, _), sync_playwright() as pw:
+        browser = launch_browser(pw)
+        try:
+            page = browser.new_page()
+            page.add_init_script(COUNT_DRAWS)
+            page.goto(url)
+            page.wait_for_function("window.__drawn && __drawn.react >= 1", polling=100, timeout=60_000)
+            first = page.evaluate(CHART_STATE)
+            page.wait_for_function(f"__drawn.pictures >= {first['drawn']['pictures'] + 5}", polling=100, timeout=30_000)
+            live = page.evaluate(CHART_STATE)
+            assert live["reacts"] == first["reacts"], (first, live)  # no Plotly.react for these frames
+            assert live["href"] == live["source"] != first["source"], live
+            assert live["canvas"] and live["red"] > 100, live
+            assert live["legend"] == 1 and live["plotlyPoints"] == 1, live
+            assert live["inputPoints"] >= live["tick"] > first["tick"], live
+
+            page.locator(".st-key-pause button").click()
+            page.wait_for_function(f"__reacts > {live['reacts']}", polling=100, timeout=30_000)
+            page.wait_for_timeout(300)
+            paused = page.evaluate(CHART_STATE)
+            assert not paused["canvas"] and paused["plotlyPoints"] == paused["tick"] + 1, paused
+            assert page.locator(".st-key-chart .js-plotly-plot .scatterlayer .js-line").count() == 1
+        finally:
+            browser.close()

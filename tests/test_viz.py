@@ -613,6 +613,35 @@ def test_iteration_axes_start_at_zero_even_before_the_first_step(runs):
         assert tuple(fig.layout.xaxis.range) == (0, training.MIN_ITERATION_SPAN)
     tr.step(50)
     tr.record()
-    fig = viz.cost_figure(tr.history, "binary")
+    fig = viz.gradient_figure(tr.history)
     assert fig.layout.xaxis.range is None and fig.layout.xaxis.rangemode == "tozero"
-    assert fig.layout.xaxis.title.text == "iteration"
+    fig = viz.cost_figure(tr.history, "binary")  # stepped: see the next test
+    assert tuple(fig.layout.xaxis.range) == (0, 50) and fig.layout.xaxis.title.text == "iteration"
+
+
+@pytest.mark.parametrize("x, end", [(1, 1), (2000, 2000), (2001, 2500), (0.81, 1), (0.0009, 0.001), (101, 120),
+                                    (7e5, 7e5), (7.1e5, 8e5), (0, 1), (float("nan"), 1)])
+def test_nice_ceiling(x, end):
+    assert training.nice_ceiling(x) == pytest.approx(end)
+
+
+def test_the_cost_chart_axes_move_in_steps_so_most_frames_only_grow_the_lines():
+    """What lets the page draw a playing frame without a Plotly redraw (live_chart canvas_lines):
+    the axes stay put while the run goes on, and always hold every point."""
+    tr = build(RunConfig()).trainer
+    layouts = []
+    for _ in range(60):
+        tr.step(25)
+        tr.record()
+        for log_y in (False, True):
+            fig = viz.cost_figure(tr.history, "binary", log_y=log_y)
+            x0, x1 = fig.layout.xaxis.range
+            y0, y1 = fig.layout.yaxis.range
+            cost = np.r_[tr.history["cost_train"], tr.history["cost_test"]]
+            assert x0 == 0 and tr.iteration <= x1 < 1.25 * tr.iteration
+            lo, hi = (np.log10(cost.min()), np.log10(cost.max())) if log_y else (cost.min(), cost.max())
+            assert y0 <= lo and hi <= y1 and (log_y or y0 == 0)
+        layouts.append((fig.layout.xaxis.range, fig.layout.yaxis.range))
+    changed = [a != b for a, b in zip(layouts, layouts[1:])]
+    # from iteration 775 on the x axis ends at 800, 1000, 1200 and 1500: a few changes in 30 frames, not 30
+    assert 2 <= sum(changed[-30:]) <= 6 and sum(changed) <= 20, changed

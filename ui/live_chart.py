@@ -92,7 +92,7 @@ def ensure_plotly_loaded() -> None:
         pass  # already mounted in this run (the key check raises before anything is sent)
 
 
-def _payload(fig: go.Figure, name: str, height: int | None, on_click: bool) -> bytes:
+def _payload(fig: go.Figure, name: str, height: int | None, on_click: bool, canvas_lines: bool = False) -> bytes:
     """The figure as Plotly JSON (numpy arrays as base64 typed arrays), plus display options;
     `name` is the PNG export's file name."""
     fig_json = fig.to_plotly_json()  # a copy: safe to edit below
@@ -105,7 +105,7 @@ def _payload(fig: go.Figure, name: str, height: int | None, on_click: bool) -> b
     draw_height = layout.get("height") or height or DEFAULT_HEIGHT
     # Sent as bytes: no second JSON encoding (and escaping) of the figure by Streamlit.
     return pio.json.to_json_plotly(
-        {"figure": fig_json, "height": draw_height, "click": on_click, "name": name}
+        {"figure": fig_json, "height": draw_height, "click": on_click, "name": name, "canvasLines": canvas_lines}
     ).encode("utf-8")
 
 
@@ -114,14 +114,18 @@ def _ignore_click() -> None:
 
 
 def live_chart(
-    fig: go.Figure, *, key: str, height: int | None = None, on_click: bool = False
+    fig: go.Figure, *, key: str, height: int | None = None, on_click: bool = False, canvas_lines: bool = False
 ) -> dict[str, Any] | None:
     """Draw or update `fig` in place under the stable `key`. Returns the clicked point (dict with x, y,
-    curveNumber, pointIndex) when on_click=True and the user clicked since the last run, else None."""
+    curveNumber, pointIndex) when on_click=True and the user clicked since the last run, else None.
+
+    canvas_lines=True (for a chart that grows every frame while training plays): the figure's line
+    traces are drawn on a canvas over the plot, so a frame that changes only them and pictures needs
+    no Plotly redraw. Those lines have no hover, and the figure must fix its axis ranges."""
     ensure_plotly_loaded()  # a no-op when the page already did it; a safety net when it forgot
     result = _chart(
         key=key,  # the stable key is what keeps the element (and its div) alive across updates
-        data=_payload(fig, key, height, on_click),
+        data=_payload(fig, key, height, on_click, canvas_lines),
         height="content",
         on_click_change=_ignore_click if on_click else None,
     )

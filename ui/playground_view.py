@@ -106,7 +106,8 @@ def main_charts(rewind: int | None) -> None:
                     "activations, weights and gradients.", icon=":material/info:")
     with right:
         log_y = st.session_state.get("view_log_cost", False)
-        live_chart(viz.cost_figure(run.trainer.history, run.dataset.task, log_y=log_y, style=s), key="live_cost")
+        live_chart(viz.cost_figure(run.trainer.history, run.dataset.task, log_y=log_y, style=s), key="live_cost",
+                   canvas_lines=bool(st.session_state[Keys.PLAYING]))  # paused: Plotly's lines, with hover
         st.caption(CAPTIONS["cost"])
 
 

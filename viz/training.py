@@ -65,17 +65,53 @@ def last_iteration(histories) -> float:
     return max((float(h["iteration"].max()) for h in histories if len(h)), default=0.0)
 
 
-def iteration_axis(axis: dict, it, titled: bool = True) -> None:
+def iteration_axis(axis: dict, it, titled: bool = True, stepped: bool = False) -> None:
     """Start an iteration x axis at 0 (with one or a few points Plotly would centre them on -1 ... 1,
     which reads as negative iterations before the first step), and title it unless ``titled`` is
-    False (the upper plots of shared x axes)."""
+    False (the upper plots of shared x axes). ``stepped``: end it at nice_ceiling(last iteration)
+    instead of fitting it, so it stays put from frame to frame (see nice_ceiling)."""
     top = float(np.nanmax(it)) if len(it) else 0.0
     if titled:
         axis["title"] = dict(text="iteration")
     if top < MIN_ITERATION_SPAN:
         axis["range"] = [0, MIN_ITERATION_SPAN]
+    elif stepped:
+        axis["range"] = [0, nice_ceiling(top)]
     else:
         axis["rangemode"] = "tozero"
+
+
+NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0)  # at most 25 % apart
+
+
+def nice_ceiling(x: float) -> float:
+    """The smallest value of the form s * 10**k, s in NICE_STEPS, that is >= x > 0.
+
+    A live chart whose axis ends at nice_ceiling(data) keeps that axis while the data grows by up to
+    25 %, so most frames change only the lines (which the page then draws without a Plotly redraw,
+    ui.live_chart's canvas_lines) and at most a fifth of the plot stands empty."""
+    if not np.isfinite(x) or x <= 0:
+        return 1.0
+    decade = 10.0 ** np.floor(np.log10(x))
+    for step in NICE_STEPS:
+        if step * decade >= x * (1 - 1e-12):  # 2000 stays 2000 despite rounding in 10**k
+            return float(step * decade)
+    return float(10 * decade)
+
+
+def stepped_value_range(values, log: bool = False) -> list[float]:
+    """A y range for non-negative data that moves only in steps: [0, nice_ceiling(max)] with 4 %
+    headroom, or on a log axis whole half-decades around the positive values (in log10 units, as
+    Plotly takes a log axis's range). [0, 1] (or [-1, 0]) when there is nothing finite to show."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)] if log else v[np.isfinite(v)]
+    if not v.size:
+        return [-1.0, 0.0] if log else [0.0, 1.0]
+    if not log:
+        return [0.0, nice_ceiling(max(float(v.max()), 0.0) * 1.04)]
+    lo, hi = np.log10(v.min()), np.log10(v.max())
+    lo, hi = np.floor(2 * lo - 0.1) / 2, np.ceil(2 * hi + 0.1) / 2  # a little room at both ends
+    return [float(lo) + 0.0, float(max(hi, lo + 0.5)) + 0.0]  # + 0.0: no -0.0 in the JSON
 
 
 def _positive(y: np.ndarray) -> np.ndarray:
@@ -86,6 +122,7 @@ def _positive(y: np.ndarray) -> np.ndarray:
 def cost_figure(history: pd.DataFrame, task: str, log_y: bool = False,
                 style: Style | None = None) -> go.Figure:
     """Train and test cost J vs iteration; accuracy (or R² for regression) on a right axis in [0, 1].
+    The axes end at stepped values (nice_ceiling, stepped_value_range), not fitted to the data.
 
     Always four traces: cost train, cost test, score train, score test."""
     s = resolve(style)
@@ -106,8 +143,11 @@ def cost_figure(history: pd.DataFrame, task: str, log_y: bool = False,
                          line=dict(color=color, width=lw * 0.7, dash="dot"),
                          hovertemplate=f"{name}<br>iteration %{{x}}<br>%{{y:.3f}}<extra></extra>", **right))
     layout = style_layout(s, title="Cost", legend=True)
-    iteration_axis(axes["xaxis"], it)
-    axes["yaxis"].update(title=dict(text="cost J"), type="log" if log_y else "linear")
+    # Ranges that move in steps: while training plays, most frames then change only the lines.
+    iteration_axis(axes["xaxis"], it, stepped=True)
+    costs = np.concatenate([data[0]["y"], data[1]["y"]])
+    axes["yaxis"].update(title=dict(text="cost J"), type="log" if log_y else "linear",
+                         range=stepped_value_range(costs, log=log_y))
     axes["yaxis2"].update(title=dict(text=f"{label} (dotted)"), range=[0, 1.02], showgrid=False, tickmode="array",
                           tickvals=[0, 0.25, 0.5, 0.75, 1])
     layout.update(axes, annotations=notes)
