@@ -40,5 +40,9 @@ live_loop.live_area(lambda: (view.status_line(), view.main_charts(rewind),
                              live_panel and view.detail_panel(live_panel, rewind)))
 if live_panel is None:
     view.detail_panel(panel, rewind)
-if not st.session_state[state.Keys.PRESENTATION]:  # a projector shows the lesson, not the file menu
+if st.session_state[state.Keys.PRESENTATION]:
+    pass  # a projector shows the lesson, not the file menu
+elif playing:  # its downloads would hold the run as it was at Play; and each element slows every frame
+    st.caption("Pause to share, save or export this run.")
+else:
     exports.export_section()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import json
 import re
 import statistics
 import sys
@@ -127,6 +128,12 @@ class Client:
                 else:  # a run cut short by a click: whatever waited for it waits for the next one
                     self._frame_done.set()
 
+    def _status(self, html: str) -> None:
+        before = self.status.get("Iteration")
+        self.status = dict(STATUS.findall(html))
+        if self.status.get("Iteration") != before:
+            self._changed.set()
+
     def _element(self, el) -> None:
         kind = el.WhichOneof("type")
         if kind == "button":
@@ -134,12 +141,12 @@ class Client:
                 if el.button.id.endswith(key):
                     self.buttons[key] = el.button.id
         elif kind == "bidi_component" and "live" in el.bidi_component.id:
-            self.charts[el.bidi_component.id.rsplit("-", 1)[-1]] += 1
+            key = el.bidi_component.id.rsplit("-", 1)[-1]
+            self.charts[key] += 1
+            if key.endswith("_status"):  # ui.live_chart.live_html: {"html": ...}
+                self._status(json.loads(el.bidi_component.bytes).get("html", ""))
         elif kind == "markdown" and "dl-status" in el.markdown.body:
-            before = self.status.get("Iteration")
-            self.status = dict(STATUS.findall(el.markdown.body))
-            if self.status.get("Iteration") != before:
-                self._changed.set()
+            self._status(el.markdown.body)
         elif kind == "exception":
             self.errors.append(f"exception: {el.exception.message}")
         elif kind == "alert" and el.alert.format == Alert.ERROR:

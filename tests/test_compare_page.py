@@ -1,6 +1,7 @@
 """AppTest for the Compare page: controls by key, lockstep training, divergence, share links, presets.
 
 AppTest runs fragments inline and never ticks run_every, so training is driven with the Step button."""
+import json
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,10 @@ def _step(at, times: int = 1):
 
 
 def _table(at) -> str:
-    return next(m.value for m in at.markdown if "cmp-table" in m.value)
+    """The summary table's HTML (a ui.live_chart.live_html element, updated in place while playing)."""
+    blocks = [json.loads(el.proto.bytes).get("html", "") for el in at.get("bidi_component")
+              if el.proto.component_name == "descentlab.live_chart"]
+    return next(b for b in blocks if "cmp-table" in b)
 
 
 def _link(at) -> dict[str, str]:

@@ -258,7 +258,7 @@ def frame():
                                sizing="stretch", layer="below")],
                   xaxis=dict(range=[0, 400]), yaxis=dict(range=[-1.1, 1.1]), showlegend=True)
     line = dict(type="scatter", x=x, y=np.sin(x / 5), mode="lines", name="sine", line=dict(color="#d62728", width=3))
-    live_chart(figure([line], layout), key="chart", canvas_lines=ss.live)
+    live_chart(figure([line], layout), key="chart", canvas_lines=ss.live, caption=f"caption {{t}}")
     st.markdown(f"tick <span id='tick'>{{t}}</span>", unsafe_allow_html=True)
 
 
@@ -284,7 +284,8 @@ CHART_STATE = """() => {
           href: gd.querySelector('image').getAttributeNS('http://www.w3.org/1999/xlink', 'href'),
           source: gd.layout.images[0].source,
           plotlyPoints: gd._fullData[0].x.length, inputPoints: gd.data[0].x.length,
-          legend: gd.querySelectorAll('.legend .traces').length, tick: +document.querySelector('#tick').innerText};
+          legend: gd.querySelectorAll('.legend .traces').length, tick: +document.querySelector('#tick').innerText,
+          caption: gd.parentElement.querySelector('.descentlab-caption').textContent};
 }"""
 
 
@@ -313,6 +314,7 @@ def test_pictures_and_canvas_lines_update_without_plotly(tmp_path):
             assert live["canvas"] and live["red"] > 100, live
             assert live["legend"] == 1 and live["plotlyPoints"] == 1, live
             assert live["inputPoints"] >= live["tick"] > first["tick"], live
+            assert live["caption"].startswith("caption "), live
 
             page.locator(".st-key-pause button").click()
             page.wait_for_function(f"__reacts > {live['reacts']}", polling=100, timeout=30_000)

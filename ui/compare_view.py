@@ -26,7 +26,7 @@ from viz import compare as vc
 
 from . import live_loop
 from .config_panel import INITS, LEARNING_RATES, PENALTIES, load_widgets
-from .live_chart import live_chart
+from .live_chart import live_chart, live_html
 from .playground_view import STATUS_CSS, status_html as status_line_html, style
 from .state import Keys, current_config, keep_widgets, notify, page_link_once, restore_widgets, start_run
 
@@ -364,7 +364,7 @@ def frame() -> None:
     table = vc.summary_html(group.summary(ss.get(CmpKeys.TARGET)), colors, dataset.task,
                             bool(ss.get(Keys.PRESENTATION)))
     with st.container(key=CmpKeys.LIVE):
-        st.markdown(status_html(group), unsafe_allow_html=True)
+        live_html(status_html(group), key="cmp_status")
         alert = st.empty()  # always there: an alert appearing must not shift the charts (they would re-mount)
         if group.diverged:
             alert.error(f"Every variant diverged. {group.message}. Press Reset, or compare smaller learning rates.")
@@ -379,5 +379,5 @@ def frame() -> None:
             with right:
                 live_chart(boundaries, key=CmpKeys.LIVE + "_boundaries")
                 st.caption(_BOUNDARY_CAPTION[dataset.task])
-        st.markdown(table, unsafe_allow_html=True)
+        live_html(table, key="cmp_table")
         st.caption(_TABLE_CAPTION)

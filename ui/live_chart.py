@@ -33,7 +33,7 @@ import streamlit as st
 from streamlit.errors import StreamlitDuplicateElementKey
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-__all__ = ["ensure_plotly_loaded", "live_chart", "DEFAULT_HEIGHT"]
+__all__ = ["ensure_plotly_loaded", "live_chart", "live_html", "DEFAULT_HEIGHT"]
 
 DEFAULT_HEIGHT = 420  # px, when neither the figure nor the caller gives one
 _ASSETS = Path(__file__).with_name("assets")
@@ -57,7 +57,9 @@ _loader = st.components.v2.component(
 _chart = st.components.v2.component(
     "descentlab.live_chart",
     js=_read_js("live_chart.js"),
-    css=".descentlab-live-chart { width: 100%; }",
+    # the caption looks like st.caption's (which would be one more element to redraw every frame)
+    css=".descentlab-live-chart { width: 100%; }"
+        " .descentlab-caption { font-size: 0.875rem; opacity: 0.7; line-height: 1.4; margin: 0.25rem 0 0.5rem; }",
     # Plotly injects global CSS (modebar, hover labels); a shadow root would hide it from it.
     isolate_styles=False,
 )
@@ -92,9 +94,10 @@ def ensure_plotly_loaded() -> None:
         pass  # already mounted in this run (the key check raises before anything is sent)
 
 
-def _payload(fig: go.Figure, name: str, height: int | None, on_click: bool, canvas_lines: bool = False) -> bytes:
-    """The figure as Plotly JSON (numpy arrays as base64 typed arrays), plus display options;
-    `name` is the PNG export's file name."""
+def _message(fig: go.Figure, name: str, height: int | None, on_click: bool, canvas_lines: bool,
+             caption: str | None) -> dict[str, Any]:
+    """One frame for the JS: the figure as Plotly JSON, plus display options; `name` is the PNG
+    export's file name."""
     fig_json = fig.to_plotly_json()  # a copy: safe to edit below
     layout = fig_json.setdefault("layout", {})
     # Plotly's default template paints a light-grey plot area and fixes the text colour: drop it
@@ -103,10 +106,14 @@ def _payload(fig: go.Figure, name: str, height: int | None, on_click: bool, canv
     if layout.get("template") == _template_json(pio.templates.default):
         del layout["template"]
     draw_height = layout.get("height") or height or DEFAULT_HEIGHT
-    # Sent as bytes: no second JSON encoding (and escaping) of the figure by Streamlit.
-    return pio.json.to_json_plotly(
-        {"figure": fig_json, "height": draw_height, "click": on_click, "name": name, "canvasLines": canvas_lines}
-    ).encode("utf-8")
+    return {"figure": fig_json, "height": draw_height, "click": on_click, "name": name, "canvasLines": canvas_lines,
+            "caption": caption or ""}
+
+
+def _payload(message: dict[str, Any]) -> bytes:
+    """Numpy arrays become base64 typed arrays. Sent as bytes: no second JSON encoding (and escaping)
+    of the figure by Streamlit."""
+    return pio.json.to_json_plotly(message).encode("utf-8")
 
 
 def _ignore_click() -> None:
@@ -114,19 +121,30 @@ def _ignore_click() -> None:
 
 
 def live_chart(
-    fig: go.Figure, *, key: str, height: int | None = None, on_click: bool = False, canvas_lines: bool = False
+    fig: go.Figure, *, key: str, height: int | None = None, on_click: bool = False, canvas_lines: bool = False,
+    caption: str | None = None,
 ) -> dict[str, Any] | None:
     """Draw or update `fig` in place under the stable `key`. Returns the clicked point (dict with x, y,
     curveNumber, pointIndex) when on_click=True and the user clicked since the last run, else None.
 
     canvas_lines=True (for a chart that grows every frame while training plays): the figure's line
     traces are drawn on a canvas over the plot, so a frame that changes only them and pictures needs
-    no Plotly redraw. Those lines have no hover, and the figure must fix its axis ranges."""
+    no Plotly redraw. Those lines have no hover, and the figure must fix its axis ranges.
+    ``caption``: plain text under the chart, drawn by the same element (st.caption would be one more
+    element for the page to redraw on every frame)."""
     ensure_plotly_loaded()  # a no-op when the page already did it; a safety net when it forgot
     result = _chart(
         key=key,  # the stable key is what keeps the element (and its div) alive across updates
-        data=_payload(fig, key, height, on_click, canvas_lines),
+        data=_payload(_message(fig, key, height, on_click, canvas_lines, caption)),
         height="content",
         on_click_change=_ignore_click if on_click else None,
     )
     return result.get("click") if on_click else None
+
+
+def live_html(html: str, *, key: str) -> None:
+    """Show ``html`` (trusted: built by us, user text escaped) in an element that is updated in place
+    under ``key``, by the live charts' element (so in the same animation frame as they are); for a
+    line that changes every frame, such as the training status. st.markdown would parse it as
+    Markdown again on every frame."""
+    _chart(key=key, data=_payload({"html": html}), height="content")

@@ -67,5 +67,5 @@ def _schedules_frame() -> None:
     cells = [("Iteration", f"{group.iteration:,}")] + [
         (v.label, "diverged" if v.trainer.diverged else f"J = {v.trainer.last_record['cost_train']:.4f}")
         for v in group.variants]
-    show_status(cells)
+    show_status(cells, key="lr_schedule_status")
     live_chart(figs.schedules_figure(rates, histories, style=style()), key="lr_live_schedules")

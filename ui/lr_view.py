@@ -302,7 +302,7 @@ def _sweep_frame() -> None:
              ("Best α now", "–" if best is None else f"{target.rates[best]:.3g}"),
              ("Its cost", "–" if best is None else f"{target.table['cost_train'].iloc[best]:.4f}"),
              ("Diverged", f"{int(stopped.sum())} of {len(target.rates)}")]
-    show_status(cells)
+    show_status(cells, key="lr_status")
     left, right = st.columns(2)
     it, costs = target.curves()
     diverged_at = target.stopped_at

@@ -10,7 +10,7 @@ import streamlit as st
 import viz
 from viz.style import Style
 
-from .live_chart import live_chart
+from .live_chart import live_chart, live_html
 from .state import Keys, current_config, current_run
 
 PANELS = ("Network", "Activations", "Weights", "Gradients", "Shapes & equations")
@@ -75,8 +75,8 @@ def status_html(cells) -> str:
     return f'<div class="dl-status{big}">{html}</div>'
 
 
-def show_status(cells) -> None:
-    st.markdown(status_html(cells), unsafe_allow_html=True)
+def show_status(cells, key: str = "live_status") -> None:
+    live_html(status_html(cells), key=key)
 
 
 def _num(x: float, pattern: str) -> str:
@@ -93,13 +93,11 @@ def main_charts(rewind: int | None) -> None:
             discretize = st.session_state.get("view_discretize", False)
             grid = run.trainer.decision_grid(100, iteration=rewind)
             live_chart(viz.decision_figure(grid, run.dataset, show_test=show_test, discretize=discretize, style=s),
-                       key="live_boundary")
-            st.caption(CAPTIONS["boundary"])
+                       key="live_boundary", caption=CAPTIONS["boundary"])
         elif run.dataset.image_shape is not None:
             net = run.network if rewind is None else run.trainer.network_at(rewind)
             probs = net.forward(run.dataset.X_test[:, :12] if run.dataset.m_test else run.dataset.X_train[:, :12])
-            live_chart(viz.images_figure(run.dataset, probs, style=s), key="live_images")
-            st.caption(CAPTIONS["boundary"])
+            live_chart(viz.images_figure(run.dataset, probs, style=s), key="live_images", caption=CAPTIONS["boundary"])
         else:  # e.g. a CSV with 1 or 3+ feature columns: no input plane to draw on
             st.info(f"This data has {run.dataset.n_x} input feature(s), so there is no plane of two inputs to "
                     "draw the decision boundary on. Everything else works: the cost, the network, the "
@@ -107,44 +105,47 @@ def main_charts(rewind: int | None) -> None:
     with right:
         log_y = st.session_state.get("view_log_cost", False)
         live_chart(viz.cost_figure(run.trainer.history, run.dataset.task, log_y=log_y, style=s), key="live_cost",
+                   caption=CAPTIONS["cost"],
                    canvas_lines=bool(st.session_state[Keys.PLAYING]))  # paused: Plotly's lines, with hover
-        st.caption(CAPTIONS["cost"])
 
 
 def detail_panel(panel: str, rewind: int | None) -> None:
+    """One panel's charts; its caption is drawn by the chart it describes (see live_chart)."""
     run, s = current_run(), style()
     tr = run.trainer
+    caption = CAPTIONS.get(panel)
     if panel == "Network":
         grids = tr.unit_grids(24, iteration=rewind) if run.dataset.points_train is not None else None
         net = run.network if rewind is None else tr.network_at(rewind)
         # while playing, hover values would change under the pointer 10 times a second; leaving them
         # out keeps the diagram's traces unchanged, so each frame redraws only its pictures
         values = rewind is not None or not st.session_state[Keys.PLAYING]
-        live_chart(viz.network_figure(net, grids, dataset=run.dataset, style=s, values=values), key="live_network")
+        live_chart(viz.network_figure(net, grids, dataset=run.dataset, style=s, values=values), key="live_network",
+                   caption=caption)
         if run.dataset.image_shape is not None:
             W1 = (tr.params_at(rewind) if rewind is not None else run.network.params)["W1"]
             live_chart(viz.first_layer_weights_figure(W1, run.dataset.image_shape, style=s), key="live_w1_images")
     elif panel == "Activations":
         stats = tr.layer_statistics()
-        for l in range(1, run.network.L):
-            if l > 1 and run.network.activations[l] == run.network.activations[l - 1]:
-                continue  # one chart per distinct activation; each shows every layer using it
-            live_chart(viz.activation_figure(run.network.activations[l], stats, style=s), key=f"live_act_{l}")
+        # one chart per distinct activation; each shows every layer using it
+        layers = [l for l in range(1, run.network.L)
+                  if l == 1 or run.network.activations[l] != run.network.activations[l - 1]]
+        for l in layers:
+            live_chart(viz.activation_figure(run.network.activations[l], stats, style=s), key=f"live_act_{l}",
+                       caption=caption if l == layers[-1] else None)
     elif panel == "Weights":
         layer = st.session_state.get("view_weight_layer", 1)
         its = tr.snapshots.iterations
         snaps = [(it, tr.params_at(it)) for it in its if rewind is None or it <= rewind]
         a, b = st.columns(2)
         with a:
-            live_chart(viz.weights_over_time_figure(snaps, layer, style=s), key="live_w_time")
+            live_chart(viz.weights_over_time_figure(snaps, layer, style=s), key="live_w_time", caption=caption)
         with b:
             live_chart(viz.weight_histogram_figure(snaps[-1][1], layer, style=s), key="live_w_hist")
     elif panel == "Gradients":
-        live_chart(viz.gradient_figure(tr.history, style=s), key="live_grads")
+        live_chart(viz.gradient_figure(tr.history, style=s), key="live_grads", caption=caption)
     elif panel == "Shapes & equations":
         _shapes_and_equations()
-    if panel in CAPTIONS:
-        st.caption(CAPTIONS[panel])
 
 
 def _shapes_and_equations() -> None:

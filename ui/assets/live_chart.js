@@ -143,12 +143,27 @@ function reuseArrays(node, previous, current) {
 }
 
 function schedule(state) {
-  // One draw per animation frame at most; while one is pending, newer figures replace older ones.
+  // One draw per animation frame at most; while one is pending, newer messages replace older ones.
   if (state.frame || state.busy || !state.next) return;
   state.frame = requestAnimationFrame(() => {
     state.frame = 0;
     draw(state);
   });
+}
+
+async function draw(state) {
+  const raw = state.next;
+  state.next = null;
+  state.busy = true;
+  try {
+    const text = decoder.decode(raw); // only the newest message is ever parsed
+    await drawMessage(state, JSON.parse(text), text);
+  } catch (err) {
+    console.error("descentlab live_chart: draw failed", err);
+  } finally {
+    state.busy = false;
+    schedule(state);
+  }
 }
 
 // Line traces drawn on a canvas instead of by Plotly (msg.canvasLines, used while training plays).
@@ -249,14 +264,17 @@ function drawLines(state, lines) {
   }
 }
 
-// The message with its layout images' sources left out, as text. When two messages give the same
-// text, the figures differ in their pictures at most (a decision surface, a unit's picture).
+// The message with its layout images' sources (and its caption) left out, as text. When two messages
+// give the same text, the figures differ in their pictures at most (a decision surface, a unit's picture).
 function pictureFreeKey(msg) {
   const images = (msg.figure.layout && msg.figure.layout.images) || [];
   const sources = images.map((im) => im && im.source);
+  const caption = msg.caption;
   images.forEach((im) => { if (im) im.source = null; });
+  msg.caption = null; // drawn by us, not Plotly
   const key = JSON.stringify(msg);
   images.forEach((im, i) => { if (im) im.source = sources[i]; });
+  msg.caption = caption;
   return { key, sources };
 }
 
@@ -291,69 +309,77 @@ function swapPictures(gd, sources) {
   return true;
 }
 
-async function draw(state) {
-  const raw = state.next;
-  state.next = null;
-  state.busy = true;
-  try {
-    const Plotly = await plotlyReady();
-    const text = decoder.decode(raw);
-    const repeat = text === state.drawnText; // the same figure again (a rerun that changed nothing here)
-    state.drawnText = text;
-    const msg = JSON.parse(text); // only the newest payload is ever parsed
-    const theme = themeTemplate(state.div);
-    const lines = takeLines(msg);
-    const { key, sources } = pictureFreeKey(msg);
-    state.click = msg.click;
-    for (const line of lines) Object.assign(line, { x: asArray(line.x), y: asArray(line.y) });
-    if (state.drawnKey === key && state.drawnTheme === theme && swapPictures(state.div, sources)) {
-      drawLines(state, lines);
-      drawn(state, "pictures", repeat);
-      return;
-    }
-    state.drawnKey = null; // until this react has finished
-    state.drawnText = null;
-    const fig = msg.figure;
-    for (const line of lines) Object.assign(fig.data[line.index], { x: NO_POINTS, y: NO_POINTS });
-    const layout = fig.layout || {};
-    layout.template = withTheme(state, theme, layout.template);
-    const arrays = new Map();
-    reuseArrays(fig.data || [], state.arrays || new Map(), arrays);
-    state.arrays = arrays; // only the newest figure's arrays are kept
-    // Keep the user's zoom and legend clicks across live updates (until they reset the axes).
-    if (layout.uirevision === undefined) layout.uirevision = "live";
-    const title = layout.title && (typeof layout.title === "string" ? layout.title : layout.title.text);
-    if (!title && (!layout.margin || layout.margin.t === undefined)) {
-      layout.margin = { ...layout.margin, t: UNTITLED_TOP };
-    }
-    state.div.style.height = `${msg.height}px`;
-    if (!state.config || state.config.toImageButtonOptions.filename !== msg.name) {
-      // Kept between draws: a new config object could make Plotly.react start over.
-      state.config = { ...CONFIG, toImageButtonOptions: { scale: 2, filename: msg.name } };
-    }
-    await Plotly.react(state.div, fig.data || [], layout, state.config);
-    drawLines(state, lines);
-    state.drawnKey = key;
-    state.drawnText = text;
-    state.drawnTheme = theme;
-    drawn(state, "react", repeat);
-    if (!state.clickBound) {
-      state.clickBound = true;
-      state.div.addEventListener("click", fillExportBackground, true);
-      state.div.on("plotly_click", (ev) => {
-        const p = ev && ev.points && ev.points[0];
-        if (!p || !state.click) return;
-        state.setTriggerValue("click", {
-          x: p.x, y: p.y, curveNumber: p.curveNumber, pointIndex: p.pointIndex ?? p.pointNumber,
-        });
-      });
-    }
-  } catch (err) {
-    console.error("descentlab live_chart: draw failed", err);
-  } finally {
-    state.busy = false;
-    schedule(state);
+// Draw a message: Plotly.react, or only its pictures and canvas lines when nothing else changed.
+// ``text`` is the message's JSON, to tell a repeat of the last one.
+async function drawMessage(state, msg, text) {
+  const repeat = text === state.drawnText; // the same figure again (a rerun that changed nothing here)
+  state.drawnText = text;
+  if (msg.html !== undefined) { // an HTML block (the status line), not a chart
+    if (!repeat) state.div.innerHTML = msg.html;
+    drawn(state, "html", repeat);
+    return;
   }
+  const Plotly = await plotlyReady();
+  const theme = themeTemplate(state.div);
+  const lines = takeLines(msg);
+  const { key, sources } = pictureFreeKey(msg);
+  state.click = msg.click;
+  for (const line of lines) Object.assign(line, { x: asArray(line.x), y: asArray(line.y) });
+  if (state.drawnKey === key && state.drawnTheme === theme && swapPictures(state.div, sources)) {
+    drawLines(state, lines);
+    showCaption(state, msg.caption);
+    drawn(state, "pictures", repeat);
+    return;
+  }
+  state.drawnKey = null; // until this react has finished
+  state.drawnText = null;
+  const fig = msg.figure;
+  for (const line of lines) Object.assign(fig.data[line.index], { x: NO_POINTS, y: NO_POINTS });
+  const layout = fig.layout || {};
+  layout.template = withTheme(state, theme, layout.template);
+  const arrays = new Map();
+  reuseArrays(fig.data || [], state.arrays || new Map(), arrays);
+  state.arrays = arrays; // only the newest figure's arrays are kept
+  // Keep the user's zoom and legend clicks across live updates (until they reset the axes).
+  if (layout.uirevision === undefined) layout.uirevision = "live";
+  const title = layout.title && (typeof layout.title === "string" ? layout.title : layout.title.text);
+  if (!title && (!layout.margin || layout.margin.t === undefined)) {
+    layout.margin = { ...layout.margin, t: UNTITLED_TOP };
+  }
+  state.div.style.height = `${msg.height}px`;
+  showCaption(state, msg.caption);
+  if (!state.config || state.config.toImageButtonOptions.filename !== msg.name) {
+    // Kept between draws: a new config object could make Plotly.react start over.
+    state.config = { ...CONFIG, toImageButtonOptions: { scale: 2, filename: msg.name } };
+  }
+  await Plotly.react(state.div, fig.data || [], layout, state.config);
+  drawLines(state, lines);
+  state.drawnKey = key;
+  state.drawnText = text;
+  state.drawnTheme = theme;
+  drawn(state, "react", repeat);
+  if (!state.clickBound) {
+    state.clickBound = true;
+    state.div.addEventListener("click", fillExportBackground, true);
+    state.div.on("plotly_click", (ev) => {
+      const p = ev && ev.points && ev.points[0];
+      if (!p || !state.click) return;
+      state.setTriggerValue("click", {
+        x: p.x, y: p.y, curveNumber: p.curveNumber, pointIndex: p.pointIndex ?? p.pointNumber,
+      });
+    });
+  }
+}
+
+function showCaption(state, text) {
+  if (!text && !state.caption) return;
+  if (!state.caption) {
+    state.caption = document.createElement("div");
+    state.caption.className = "descentlab-caption";
+    state.div.after(state.caption);
+  }
+  if (state.caption.textContent !== text) state.caption.textContent = text || "";
+  state.caption.hidden = !text;
 }
 
 // Tells anyone listening (the frame-rate benchmarks, tests) that a figure is on screen: how it got
