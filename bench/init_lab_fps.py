@@ -4,7 +4,7 @@ training frames per second (distinct iteration values in the status line), blank
     python -m bench.init_lab_fps [--seconds 10] [--values zeros,random,random:10,xavier,he,constant]
                                  [--query "hidden=10,5&activation=relu"] [--repeat 2]
 
-Reuses bench.playground_fps's in-page probe (PROBE / READ): it counts finished `Plotly.react` calls per chart
+Reuses bench.playground_fps's in-page probe (PROBE / READ): it counts the new figures each chart draws
 and reads the first `.dl-status .dl-value`, which on this page is the iteration too. Browser and
 server share this machine's cores, and other benches may be running: besides the frame rate it
 prints the load average and the CPU time the server and this bench's Chromium spend per frame,
@@ -27,7 +27,7 @@ from tests.browser import launch_browser, start_streamlit, wait_for_app  # noqa:
 ALL_SCHEMES = "zeros,random,random:10,xavier,he,constant:0.5"
 # READ, but for the live charts only and by their Streamlit key: the static activation-histogram
 # chart never redraws while training plays, and the distinct-units bars redraw only when a count
-# changes (Plotly.react skips a figure that did not change).
+# changes (a figure that repeats the last one is not counted).
 KEYED = "[...__pg.draws.entries()].filter(([gd]) => gd.isConnected && gd.closest('.descentlab-live-chart'))" \
         ".map(([gd, n]) => [(gd.closest('[class*=\"st-key-\"]').className.match(/st-key-(\\S+)/) || [])[1], n])"
 READ_LIVE = READ.replace("draws: [...__pg.draws.entries()].filter(([gd]) => gd.isConnected).map(([, n]) => n)",

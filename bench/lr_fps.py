@@ -5,7 +5,7 @@ frames per second).
 
 Reuses bench/playground_fps.py's measure(): starts `streamlit run app.py`, opens /lr_explorer with a
 link that sets the sweep (vary=learning_rate, K rates from 1e-4 to 10), presses Play (lr_btn_play)
-and counts Plotly redraws per live chart, training frames (the distinct iteration values the status
+and counts redraws per live chart (new figures on screen), training frames (the distinct iteration values the status
 line showed), blank samples and server CPU. One Markdown row per repeat: browser and server share
 this machine's cores and other work on it moves the figures, so measure more than once.
 """

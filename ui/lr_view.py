@@ -308,7 +308,7 @@ def _sweep_frame() -> None:
     diverged_at = target.stopped_at
     with left:
         live_chart(figs.sweep_curves_figure(it, costs, target.rates, diverged_at, log_y=log_y, style=s),
-                   key="lr_live_curves")
+                   key="lr_live_curves", canvas_lines=sweep_loop().playing)  # paused: Plotly's, with hover
     with right:
         live_chart(figs.final_cost_figure(target.rates, target.table["cost_train"], stopped, target.start_cost,
                                           best, marks=st.session_state[K.MARKS], log_y=log_y, style=s),

@@ -24,7 +24,8 @@ from .boundary import decision_figure, surface_rgb
 from .figure import figure, grid_axes
 from .png import png_uri
 from .style import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, Style, resolve, style_layout
-from .training import _col, _iterations, _positive, _thin, iteration_axis, last_iteration
+from .training import (_col, _iterations, _positive, _thin, iteration_axis, last_iteration,
+                       stepped_value_range)
 
 # Okabe-Ito without yellow (unreadable on white): mid-lightness hues that read on light and dark
 # pages. The first three (the usual comparison) are the most distinct: blue, vermillion, green.
@@ -86,9 +87,11 @@ def cost_overlay_figure(labels, histories, colors=None, diverged_at=None, log_y:
     layout["legend"].update(y=1.02, traceorder="normal")
     layout["margin"]["t"] = int(s.text * 0.6)
     layout["xaxis"] = {}
-    iteration_axis(layout["xaxis"], [last_iteration(histories)])
+    # stepped axes: while the group plays, most frames only grow the lines (ui.live_chart canvas_lines)
+    iteration_axis(layout["xaxis"], [last_iteration(histories)], stepped=True)
+    costs = [t["y"] for t in data if t["mode"] == "lines"]
     layout["yaxis"] = dict(title=dict(text="cost J"), type="log" if log_y else "linear",
-                           **({} if log_y else dict(rangemode="tozero")))
+                           range=stepped_value_range(np.concatenate(costs) if costs else [], log=log_y))
     if height:
         layout["height"] = height
     return figure(data, layout)

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from .arrays import f32
 from .figure import figure, grid_axes
 from .style import GREY, PURPLE, Style, class_color, colorscale, resolve, scale_lut, style_layout
-from .training import iteration_axis, last_iteration
+from .training import iteration_axis, last_iteration, nice_ceiling
 
 RATE_SCALE = [[0.0, "#0072B2"], [0.35, "#009E73"], [0.7, "#E69F00"], [1.0, "#D55E00"]]
 DIVERGED_COLOR = "#C4151C"  # a deeper red than the scale's end, with an x: never read as a rate
@@ -84,10 +84,13 @@ def _cost_range(costs, keep, log_y: bool) -> list | None:
     if not kept.size or not allc.size:
         return None
     lo, hi = float(allc.min()), float(kept.max())
+    # whole half-decades (log) or nice_ceiling (linear): the axis moves only now and then while the
+    # sweep plays, so most frames only grow the lines (ui.live_chart canvas_lines); room for the best ring
     if log_y:
         lo, hi = np.log10(lo), np.log10(hi)
-        return [lo - 0.1 * max(hi - lo, 0.1), hi + 0.12 * max(hi - lo, 0.1)]  # room for the best ring
-    return [min(lo, 0.0), hi + 0.1 * (hi - min(lo, 0.0) or 1.0)]
+        return [float(np.floor(2 * lo - 0.2) / 2) + 0.0, float(np.ceil(2 * hi + 0.24) / 2) + 0.0]
+    lo = min(lo, 0.0)
+    return [lo, lo + nice_ceiling(1.1 * (hi - lo) or 1.0)]
 
 
 def _thin_index(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
@@ -145,7 +148,7 @@ def sweep_curves_figure(iterations, costs, rates, diverged_at=None, log_y: bool 
     data.append(_colorbar_trace(rates, s, {}))
     layout = style_layout(s, title="Training cost, one line per learning rate", legend=bool(bad.any()))
     layout["xaxis"] = {}
-    iteration_axis(layout["xaxis"], it)
+    iteration_axis(layout["xaxis"], it, stepped=True)
     layout["yaxis"] = _log_axis(costs[:, ~bad], "cost J (train)") if log_y else dict(title=dict(text="cost J (train)"))
     y_range = _cost_range(costs, ~bad, log_y)
     if y_range is not None:
