@@ -25,7 +25,7 @@ window.__pg = { draws: new Map(), samples: 0, blank: 0, firstChart: null, iterat
 // A redraw = a live chart put a figure on screen that differs from its previous one, whichever way
 // it got there (Plotly.react, or only new pictures and canvas lines: ui/assets/live_chart.js).
 document.addEventListener('descentlab:drawn', (ev) => {
-  if (!ev.detail.repeat && ev.detail.how !== 'html') __pg.draws.set(ev.target, (__pg.draws.get(ev.target) || 0) + 1);
+  if (!ev.detail.repeat) __pg.draws.set(ev.target, (__pg.draws.get(ev.target) || 0) + 1);
 }, true);
 setInterval(() => {
   const charts = [...document.querySelectorAll('.js-plotly-plot')];

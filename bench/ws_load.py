@@ -143,8 +143,8 @@ class Client:
         elif kind == "bidi_component" and "live" in el.bidi_component.id:
             key = el.bidi_component.id.rsplit("-", 1)[-1]
             self.charts[key] += 1
-            if key.endswith("_status"):  # ui.live_chart.live_html: {"html": ...}
-                self._status(json.loads(el.bidi_component.bytes).get("html", ""))
+            if key.endswith("_status"):  # ui.live_chart.live_html: the HTML as a JSON string
+                self._status(json.loads(el.bidi_component.json))
         elif kind == "markdown" and "dl-status" in el.markdown.body:
             self._status(el.markdown.body)
         elif kind == "exception":

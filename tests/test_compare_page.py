@@ -42,8 +42,8 @@ def _step(at, times: int = 1):
 
 def _table(at) -> str:
     """The summary table's HTML (a ui.live_chart.live_html element, updated in place while playing)."""
-    blocks = [json.loads(el.proto.bytes).get("html", "") for el in at.get("bidi_component")
-              if el.proto.component_name == "descentlab.live_chart"]
+    blocks = [json.loads(el.proto.json) for el in at.get("bidi_component")
+              if el.proto.component_name == "descentlab.live_html"]
     return next(b for b in blocks if "cmp-table" in b)
 
 

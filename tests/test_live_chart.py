@@ -9,6 +9,7 @@ screenshots in artifacts/live_chart.png (light theme) and artifacts/live_chart_d
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import json
 import time
@@ -165,6 +166,26 @@ def test_browser_redraws_in_place():
             browser.close()
 
 
+@contextlib.contextmanager
+def _app_page(tmp_path, source: str, init_script: str | None = None):
+    """A headless Chromium page open on a throwaway Streamlit app written from ``source``."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    app = tmp_path / "app.py"
+    app.write_text(source)
+    with start_streamlit(app) as (url, _), sync_playwright() as pw:
+        browser = launch_browser(pw)
+        try:
+            page = browser.new_page()
+            if init_script:
+                page.add_init_script(init_script)
+            page.goto(url)
+            yield page
+        finally:
+            browser.close()
+
+
 STATIC_POINTS_APP = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
@@ -209,27 +230,16 @@ def test_unchanged_data_is_not_recomputed(tmp_path):
     """A frame whose points are unchanged redraws only what changed (here the layout image): the
     figure's arrays keep their identity and its template object stays the same, so Plotly.react does
     not recompute the chart (a full recompute of the boundary was ~60 ms a frame; the image alone ~10)."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    app = tmp_path / "static_points.py"
-    app.write_text(STATIC_POINTS_APP)
-    with start_streamlit(app) as (url, _), sync_playwright() as pw:
-        browser = launch_browser(pw)
-        try:
-            page = browser.new_page()
-            page.goto(url)
-            page.wait_for_function("document.querySelector('.st-key-surface .js-plotly-plot .point')",
-                                   polling=200, timeout=60_000)
-            source0, tick0 = page.evaluate(KEEP_REFS), int(page.inner_text("#tick"))
-            page.wait_for_function(f"+document.querySelector('#tick').innerText >= {tick0 + 3}",
-                                   polling=100, timeout=30_000)
-            page.wait_for_timeout(300)  # let the newest figure be drawn
-            state = page.evaluate(CHANGED)
-            assert state["source"] != source0, "the picture was not redrawn"
-            assert state["same"] and state["x"] and state["calc"], state
-        finally:
-            browser.close()
+    with _app_page(tmp_path, STATIC_POINTS_APP) as page:
+        page.wait_for_function("document.querySelector('.st-key-surface .js-plotly-plot .point')",
+                               polling=200, timeout=60_000)
+        source0, tick0 = page.evaluate(KEEP_REFS), int(page.inner_text("#tick"))
+        page.wait_for_function(f"+document.querySelector('#tick').innerText >= {tick0 + 3}",
+                               polling=100, timeout=30_000)
+        page.wait_for_timeout(300)  # let the newest figure be drawn
+        state = page.evaluate(CHANGED)
+        assert state["source"] != source0, "the picture was not redrawn"
+        assert state["same"] and state["x"] and state["calc"], state
 
 
 PICTURES_AND_LINES_APP = f"""
@@ -294,33 +304,22 @@ def test_pictures_and_canvas_lines_update_without_plotly(tmp_path):
     network and cost charts) is drawn without Plotly.react: the <image> gets its new source and the
     lines are painted on a canvas over the plot. The legend stays, and Plotly's input data gets the
     real points (its PNG export draws from them). Paused, Plotly draws the lines again (with hover)."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
+    with _app_page(tmp_path, PICTURES_AND_LINES_APP, COUNT_DRAWS) as page:
+        page.wait_for_function("window.__drawn && __drawn.react >= 1", polling=100, timeout=60_000)
+        first = page.evaluate(CHART_STATE)
+        page.wait_for_function(f"__drawn.pictures >= {first['drawn']['pictures'] + 5}", polling=100, timeout=30_000)
+        live = page.evaluate(CHART_STATE)
+        assert live["reacts"] == first["reacts"], (first, live)  # no Plotly.react for these frames
+        assert live["href"] == live["source"] != first["source"], live
+        assert live["canvas"] and live["red"] > 100, live
+        assert live["legend"] == 1 and live["plotlyPoints"] == 1, live
+        assert live["inputPoints"] >= live["tick"] > first["tick"], live
+        assert live["caption"].startswith("caption "), live
 
-    app = tmp_path / "pictures_and_lines.py"
-    app.write_text(PICTURES_AND_LINES_APP)
-    with start_streamlit(app) as (url, _), sync_playwright() as pw:
-        browser = launch_browser(pw)
-        try:
-            page = browser.new_page()
-            page.add_init_script(COUNT_DRAWS)
-            page.goto(url)
-            page.wait_for_function("window.__drawn && __drawn.react >= 1", polling=100, timeout=60_000)
-            first = page.evaluate(CHART_STATE)
-            page.wait_for_function(f"__drawn.pictures >= {first['drawn']['pictures'] + 5}", polling=100, timeout=30_000)
-            live = page.evaluate(CHART_STATE)
-            assert live["reacts"] == first["reacts"], (first, live)  # no Plotly.react for these frames
-            assert live["href"] == live["source"] != first["source"], live
-            assert live["canvas"] and live["red"] > 100, live
-            assert live["legend"] == 1 and live["plotlyPoints"] == 1, live
-            assert live["inputPoints"] >= live["tick"] > first["tick"], live
-            assert live["caption"].startswith("caption "), live
+        page.locator(".st-key-pause button").click()
+        page.wait_for_function(f"__reacts > {live['reacts']}", polling=100, timeout=30_000)
+        page.wait_for_timeout(300)
+        paused = page.evaluate(CHART_STATE)
+        assert not paused["canvas"] and paused["plotlyPoints"] == paused["tick"] + 1, paused
+        assert page.locator(".st-key-chart .js-plotly-plot .scatterlayer .js-line").count() == 1
 
-            page.locator(".st-key-pause button").click()
-            page.wait_for_function(f"__reacts > {live['reacts']}", polling=100, timeout=30_000)
-            page.wait_for_timeout(300)
-            paused = page.evaluate(CHART_STATE)
-            assert not paused["canvas"] and paused["plotlyPoints"] == paused["tick"] + 1, paused
-            assert page.locator(".st-key-chart .js-plotly-plot .scatterlayer .js-line").count() == 1
-        finally:
-            browser.close()

@@ -65,6 +65,9 @@ _chart = st.components.v2.component(
 )
 
 
+_html = st.components.v2.component("descentlab.live_html", js=_read_js("live_html.js"), isolate_styles=False)
+
+
 @functools.cache
 def _plotly_js_gzip() -> bytes:
     """plotly.min.js, gzipped once per process (shared, immutable: safe at module level)."""
@@ -144,7 +147,6 @@ def live_chart(
 
 def live_html(html: str, *, key: str) -> None:
     """Show ``html`` (trusted: built by us, user text escaped) in an element that is updated in place
-    under ``key``, by the live charts' element (so in the same animation frame as they are); for a
-    line that changes every frame, such as the training status. st.markdown would parse it as
-    Markdown again on every frame."""
-    _chart(key=key, data=_payload({"html": html}), height="content")
+    under ``key``; for a line that changes every frame, such as the training status. st.markdown
+    would parse it as Markdown again on every frame."""
+    _html(key=key, data=html, height="content")

@@ -314,11 +314,6 @@ function swapPictures(gd, sources) {
 async function drawMessage(state, msg, text) {
   const repeat = text === state.drawnText; // the same figure again (a rerun that changed nothing here)
   state.drawnText = text;
-  if (msg.html !== undefined) { // an HTML block (the status line), not a chart
-    if (!repeat) state.div.innerHTML = msg.html;
-    drawn(state, "html", repeat);
-    return;
-  }
   const Plotly = await plotlyReady();
   const theme = themeTemplate(state.div);
   const lines = takeLines(msg);
