@@ -166,17 +166,17 @@ async function draw(state) {
   }
 }
 
-// Line traces drawn on a canvas instead of by Plotly (msg.canvasLines, used while training plays).
-// A growing line is new data every frame, and Plotly redraws a chart whose data changed from
-// scratch: axes, tick labels, legend (~40 ms for the cost chart here). With the lines on a canvas
-// over the plot area, Plotly keeps traces whose x and y never change (so the legend, colours and
-// legend clicks still work) and its axes; the figure must give the axis ranges (autorange would
-// fit the empty traces). Returns the lines' arrays, taken out of the figure.
 // One missing point: Plotly hides a trace with no points at all (and its legend entry), and draws
 // nothing for this one. Always the same object, so Plotly never sees its data change.
 const NO_POINTS = new Float64Array([NaN]);
 const EMPTY = new Float64Array(0);
 
+// Line traces drawn on a canvas instead of by Plotly (msg.canvasLines, used while training plays).
+// A growing line is new data every frame, and Plotly redraws a chart whose data changed from
+// scratch: axes, tick labels, legend (~45 ms for the cost chart here). With the lines on a canvas
+// over the plot area, Plotly keeps traces whose x and y never change (so the legend, colours and
+// legend clicks still work) and its axes; the figure must give the axis ranges (autorange would
+// fit the empty traces). Returns the lines' arrays, taken out of the figure.
 function takeLines(msg) {
   if (!msg.canvasLines) return [];
   const lines = [];
