@@ -262,7 +262,7 @@ def _open_best() -> None:
 def sweep_section() -> None:
     ss = st.session_state
     config, dropped = _sweep_config()
-    a, b, c, d = st.columns([3, 3, 3, 1])
+    a, b, c, d = st.columns([3, 3, 3, 1.5])  # room for "Log cost" at presentation size
     options = tuple(sorted(set(RANGE_OPTIONS) | {ss[K.LOW], ss[K.HIGH]}))
     low = a.select_slider("Smallest α", options, key=K.LOW, format_func=lambda x: f"{x:g}")
     high = b.select_slider("Largest α", options, key=K.HIGH, format_func=lambda x: f"{x:g}")

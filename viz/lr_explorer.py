@@ -87,8 +87,8 @@ def _cost_range(costs, keep, log_y: bool) -> list | None:
     # whole half-decades (log) or nice_ceiling (linear): the axis moves only now and then while the
     # sweep plays, so most frames only grow the lines (ui.live_chart canvas_lines); room for the best ring
     if log_y:
-        lo, hi = np.log10(lo), np.log10(hi)
-        return [float(np.floor(2 * lo - 0.2) / 2) + 0.0, float(np.ceil(2 * hi + 0.24) / 2) + 0.0]
+        lo, hi = np.floor(2 * np.log10(lo) - 0.2) / 2, np.ceil(2 * np.log10(hi) + 0.24) / 2
+        return [float(min(lo, hi - 1)) + 0.0, float(hi) + 0.0]  # at least a decade: few, readable labels
     lo = min(lo, 0.0)
     return [lo, lo + nice_ceiling(1.1 * (hi - lo) or 1.0)]
 
