@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .arrays import f32
-from .figure import figure, grid_axes
+from .figure import drop_none, figure, grid_axes
 from .style import GREY, PURPLE, Style, class_color, colorscale, resolve, scale_lut, style_layout
 from .training import iteration_axis, last_iteration, nice_ceiling
 
@@ -93,6 +93,17 @@ def _cost_range(costs, keep, log_y: bool) -> list | None:
     return [lo, lo + nice_ceiling(1.1 * (hi - lo) or 1.0)]
 
 
+def _cost_axis(values, y_range: list | None, log_y: bool) -> dict:
+    """The training-cost y axis over ``y_range`` (from _cost_range). Its log ticks follow the range,
+    which spans at least a decade: labels at 1, 2, 5 or at every decade, never plotly's bare digits."""
+    if not log_y:
+        return drop_none(dict(title=dict(text="cost J (train)"), range=y_range))
+    axis = _log_axis(values, "cost J (train)")
+    if y_range is not None:
+        axis.update(range=y_range, dtick="D2" if y_range[1] - y_range[0] < 2 else 1)
+    return axis
+
+
 def _thin_index(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
     if n <= max_points:
         return np.arange(n)
@@ -149,10 +160,7 @@ def sweep_curves_figure(iterations, costs, rates, diverged_at=None, log_y: bool 
     layout = style_layout(s, title="Training cost, one line per learning rate", legend=bool(bad.any()))
     layout["xaxis"] = {}
     iteration_axis(layout["xaxis"], it, stepped=True)
-    layout["yaxis"] = _log_axis(costs[:, ~bad], "cost J (train)") if log_y else dict(title=dict(text="cost J (train)"))
-    y_range = _cost_range(costs, ~bad, log_y)
-    if y_range is not None:
-        layout["yaxis"]["range"] = y_range
+    layout["yaxis"] = _cost_axis(costs[:, ~bad], _cost_range(costs, ~bad, log_y), log_y)
     layout["yaxis2"] = dict(overlaying="y", range=[0, 1], visible=False, fixedrange=True)
     return figure(data, layout)
 
@@ -187,10 +195,7 @@ def final_cost_figure(rates, final_cost, diverged, start_cost: float, best: int 
     layout = style_layout(s, title="Cost now vs learning rate", legend=True)
     layout["xaxis"] = _log_x(rates)
     shown = np.r_[cost[ok], start_cost]
-    layout["yaxis"] = _log_axis(shown, "cost J (train)") if log_y else dict(title=dict(text="cost J (train)"))
-    y_range = _cost_range(shown, np.ones(shown.size, bool), log_y)
-    if y_range is not None:
-        layout["yaxis"]["range"] = y_range
+    layout["yaxis"] = _cost_axis(shown, _cost_range(shown, np.ones(shown.size, bool), log_y), log_y)
     layout["yaxis2"] = dict(overlaying="y", range=[0, 1], visible=False, fixedrange=True)
     shapes = [dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=start_cost, y1=start_cost,
                    line=dict(color=GREY, width=1.5, dash="dash"))]
