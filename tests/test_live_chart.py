@@ -299,11 +299,16 @@ CHART_STATE = """() => {
 }"""
 
 
+# points in the line Plotly drew (an SVG path's "d"; a missing point draws none)
+SVG_LINE_POINTS = """() => [...document.querySelectorAll('.st-key-chart .scatterlayer .js-line')]
+  .reduce((n, p) => n + ((p.getAttribute('d') || '').match(/[ML]/g) || []).length, 0)"""
+
+
 def test_pictures_and_canvas_lines_update_without_plotly(tmp_path):
     """While playing, a frame that changes only pictures and growing lines (the Playground's boundary,
     network and cost charts) is drawn without Plotly.react: the <image> gets its new source and the
-    lines are painted on a canvas over the plot. The legend stays, and Plotly's input data gets the
-    real points (its PNG export draws from them). Paused, Plotly draws the lines again (with hover)."""
+    lines are painted on a canvas over the plot. The legend stays, a zoom does not bring back stale
+    lines, and the PNG export gets the real points. Paused, Plotly draws the lines again (with hover)."""
     with _app_page(tmp_path, PICTURES_AND_LINES_APP, COUNT_DRAWS) as page:
         page.wait_for_function("window.__drawn && __drawn.react >= 1", polling=100, timeout=60_000)
         first = page.evaluate(CHART_STATE)
@@ -313,8 +318,21 @@ def test_pictures_and_canvas_lines_update_without_plotly(tmp_path):
         assert live["href"] == live["source"] != first["source"], live
         assert live["canvas"] and live["red"] > 100, live
         assert live["legend"] == 1 and live["plotlyPoints"] == 1, live
-        assert live["inputPoints"] >= live["tick"] > first["tick"], live
+        assert live["inputPoints"] == 1 and live["tick"] > first["tick"], live
         assert live["caption"].startswith("caption "), live
+        # A zoom makes Plotly redraw from its input data: it must not draw the lines (stale, under
+        # the canvas). The PNG export does get them.
+        page.evaluate("Plotly.relayout(document.querySelector('.st-key-chart .js-plotly-plot'), "
+                      "{'xaxis.range': [0, 300]})")
+        assert page.evaluate(SVG_LINE_POINTS) == 0
+        page.locator(".st-key-chart .js-plotly-plot").hover()
+        with page.expect_download(timeout=30_000) as download:
+            page.locator(".st-key-chart [data-title='Download plot as a PNG']").click()
+        with Image.open(download.value.path()) as png:
+            rgb = np.asarray(png.convert("RGB"), dtype=int)
+        red = (rgb[..., 0] > 150) & (rgb[..., 1] < 100) & (rgb[..., 2] < 100)
+        assert red.sum() > 100, red.sum()  # the sine line, in its colour
+        assert page.evaluate(SVG_LINE_POINTS) == 0 and page.evaluate(CHART_STATE)["inputPoints"] == 1
 
         page.locator(".st-key-pause button").click()
         page.wait_for_function(f"__reacts > {live['reacts']}", polling=100, timeout=30_000)

@@ -80,12 +80,15 @@ function themeTemplate(el) {
 }
 
 // Plotly's own "Download plot as PNG" exports the figure as drawn, and our paper is transparent:
-// in the dark theme that PNG would be light text on nothing. Give the export the page background.
-// This capture listener runs before the button's handler, which copies gd.layout synchronously.
-function fillExportBackground(ev) {
+// in the dark theme that PNG would be light text on nothing. Give the export the page background,
+// and the canvas lines their points (withRealPoints). This capture listener runs before the
+// button's handler, which copies gd.data and gd.layout synchronously.
+function prepareExport(ev) {
   const gd = ev.currentTarget;
   const button = ev.target.closest && ev.target.closest(".modebar-btn");
   if (!button || !/^Download plot/.test(button.getAttribute("data-title") || "")) return;
+  const state = gd.parentElement && gd.parentElement.__descentlabChart;
+  if (state) withRealPoints(state);
   if (!gd.layout || gd.layout.paper_bgcolor !== undefined) return; // the figure chose its own
   const layout = gd.layout;
   layout.paper_bgcolor = getComputedStyle(gd).getPropertyValue("--st-background-color").trim() || "#fff";
@@ -256,12 +259,18 @@ function drawLines(state, lines) {
     }
     ctx.stroke();
   }
-  // The input traces get the real points back: Plotly's PNG export redraws from them. Plotly's own
-  // copy (_fullData) keeps the empty ones, so the next update still sees unchanged data.
-  for (const line of lines) {
-    const trace = gd.data[line.index];
-    if (trace) Object.assign(trace, { x: line.x, y: line.y });
-  }
+  state.lines = lines; // for the PNG export (withRealPoints)
+}
+
+// Plotly's PNG export redraws the figure from its input data, where the canvas lines have no
+// points. For the export only, they get their real points, and the placeholder back right after:
+// any other redraw from the input data (a zoom, a legend click) would draw stale lines under the
+// canvas. Called from the export button's capture listener, before Plotly copies the data.
+function withRealPoints(state) {
+  const lines = (state.canvas && state.lines) || [];
+  const traces = lines.map((line) => state.div.data[line.index]).filter(Boolean);
+  lines.forEach((line, i) => traces[i] && Object.assign(traces[i], { x: line.x, y: line.y }));
+  setTimeout(() => traces.forEach((trace) => Object.assign(trace, { x: NO_POINTS, y: NO_POINTS })), 0);
 }
 
 // The message with its layout images' sources (and its caption) left out, as text. When two messages
@@ -355,7 +364,7 @@ async function drawMessage(state, msg, text) {
   drawn(state, "react", repeat);
   if (!state.clickBound) {
     state.clickBound = true;
-    state.div.addEventListener("click", fillExportBackground, true);
+    state.div.addEventListener("click", prepareExport, true);
     state.div.on("plotly_click", (ev) => {
       const p = ev && ev.points && ev.points[0];
       if (!p || !state.click) return;
