@@ -103,7 +103,7 @@ def _frame() -> None:
         st.caption("Colour: the predicted probability a = σ(wᵀx + b). Dashed: the decision line "
                    "wᵀx + b = 0, where a = 0.5.")
     with right:
-        live_chart(cost_figure(tr.history, "binary", style=s), key="neuron_cost")
+        live_chart(cost_figure(tr.history, "binary", style=s), key="neuron_cost", canvas_lines=LOOP.playing)
         st.caption("The cost J over the iterations (accuracy on the right axis).")
     st.subheader("The last update, with its numbers")
     if run.last_update is None:
