@@ -56,9 +56,18 @@ STATUS = """(name) => {
   }
   return null;
 }"""
+# Iteration and train cost from one status line, read at once; null while a rerun briefly shows two
+# (Streamlit keeps an element that moved until the run ends: the paused page adds the rewind slider).
+STATUS_PAIR = """() => {
+  const lines = document.querySelectorAll('.dl-status');
+  if (lines.length !== 1) return null;
+  const value = (name) => [...lines[0].querySelectorAll('.dl-cell')]
+    .find((c) => c.querySelector('.dl-name').textContent.trim() === name)?.querySelector('.dl-value').textContent.trim();
+  return [value('Iteration'), value('Train cost')];
+}"""
 # Click Step and resolve when the iteration counter shows another value (or null after 30 s).
 STEP = """async () => {
-  const read = () => (%s)('Iteration');
+  const read = () => ((%s)() || [null])[0];  // null while two status lines show
   const before = read();
   const t0 = performance.now();
   document.querySelector('.st-key-btn_step button').click();
@@ -72,7 +81,7 @@ STEP = """async () => {
     limit = setTimeout(() => done(null), 30000);
   });
   return {before, after, ms: performance.now() - t0};
-}""" % STATUS
+}""" % STATUS_PAIR
 
 
 @dataclass
@@ -163,19 +172,24 @@ def _request_pause(s: Session, timeout_s: float = 180) -> float:
 
 
 def _await_pause(s: Session, clicked: float, timeout_s: float = 180) -> int:
-    """Wait for the button to show Play, then for the counter to be still for a second (frames in
-    flight may still land); returns the iteration shown."""
+    """Wait for the button to show Play and the status line to say paused, then for the counter to be
+    still for 1.5 s (frames in flight may still land); returns the iteration shown, and keeps the
+    train cost shown with it."""
     page = s.page
     page.locator(".st-key-btn_play button").filter(has_text="Play").first.wait_for(timeout=timeout_s * 1000)
     s.pauses.append(time.monotonic() - clicked)
+    # the status line the paused run drew (a frame that was already computing may land just before it)
+    page.wait_for_function(f"() => ({STATUS})('State') === 'paused'", timeout=timeout_s * 1000)
     last, since, deadline = _status(page, "Iteration"), time.monotonic(), time.monotonic() + timeout_s
-    while time.monotonic() - since < 1.0 and time.monotonic() < deadline:
+    while time.monotonic() - since < 1.5 and time.monotonic() < deadline:
         page.wait_for_timeout(200)
         now = _status(page, "Iteration")
         if now != last:
             last, since = now, time.monotonic()
     page.wait_for_selector(APP_IDLE, timeout=timeout_s * 1000)
-    return _count(_status(page, "Iteration"))
+    page.wait_for_function(STATUS_PAIR, timeout=timeout_s * 1000)
+    iteration, s.final_cost = page.evaluate(STATUS_PAIR)
+    return _count(iteration)
 
 
 def _server_log(proc) -> str:
@@ -260,7 +274,6 @@ def run_load(sessions: int = 10, seconds: float = 60, draw: bool = True, log=pri
                 except PlaywrightTimeout:
                     problems.append(f"seed {s.seed}: the final Pause not done after 180 s")
                 if s.iteration is not None:
-                    s.final_cost = _status(s.page, "Train cost")
                     s.expected_final = engine_cost(s.seed, s.iteration)
             boxes = sum(p.locator("[data-testid='stException']").count() for p in [warm, *(s.page for s in group)])
         finally:
