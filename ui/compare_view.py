@@ -373,11 +373,10 @@ def frame() -> None:
         st.markdown(vc.legend_html(labels, colors, bool(ss.get(Keys.PRESENTATION))), unsafe_allow_html=True)
         left, right = st.columns([2, 3]) if boundaries is not None else (st.container(), None)
         with left:
-            live_chart(cost, key=CmpKeys.LIVE + "_cost", canvas_lines=bool(ss.get(CmpKeys.PLAYING)))
-            st.caption(_COST_CAPTION)
+            live_chart(cost, key=CmpKeys.LIVE + "_cost", canvas_lines=bool(ss.get(CmpKeys.PLAYING)),
+                       caption=_COST_CAPTION)
         if right is not None:
             with right:
-                live_chart(boundaries, key=CmpKeys.LIVE + "_boundaries")
-                st.caption(_BOUNDARY_CAPTION[dataset.task])
+                live_chart(boundaries, key=CmpKeys.LIVE + "_boundaries", caption=_BOUNDARY_CAPTION[dataset.task])
         live_html(table, key="cmp_table")
         st.caption(_TABLE_CAPTION)

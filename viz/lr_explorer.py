@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from .arrays import f32
 from .figure import drop_none, figure, grid_axes
 from .style import GREY, PURPLE, Style, class_color, colorscale, resolve, scale_lut, style_layout
-from .training import iteration_axis, last_iteration, nice_ceiling
+from .training import iteration_axis, last_iteration, nice_ceiling, stepped_value_range
 
 RATE_SCALE = [[0.0, "#0072B2"], [0.35, "#009E73"], [0.7, "#E69F00"], [1.0, "#D55E00"]]
 DIVERGED_COLOR = "#C4151C"  # a deeper red than the scale's end, with an x: never read as a rate
@@ -87,8 +87,7 @@ def _cost_range(costs, keep, log_y: bool) -> list | None:
     # whole half-decades (log) or nice_ceiling (linear): the axis moves only now and then while the
     # sweep plays, so most frames only grow the lines (ui.live_chart canvas_lines); room for the best ring
     if log_y:
-        lo, hi = np.floor(2 * np.log10(lo) - 0.2) / 2, np.ceil(2 * np.log10(hi) + 0.24) / 2
-        return [float(min(lo, hi - 1)) + 0.0, float(hi) + 0.0]  # at least a decade: few, readable labels
+        return stepped_value_range([lo, hi], log=True, room=0.12)
     lo = min(lo, 0.0)
     return [lo, lo + nice_ceiling(1.1 * (hi - lo) or 1.0)]
 

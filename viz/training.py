@@ -99,19 +99,18 @@ def nice_ceiling(x: float) -> float:
     return float(10 * decade)
 
 
-def stepped_value_range(values, log: bool = False) -> list[float]:
+def stepped_value_range(values, log: bool = False, room: float = 0.05) -> list[float]:
     """A y range for non-negative data that moves only in steps: [0, nice_ceiling(max)] with 4 %
-    headroom, or on a log axis whole half-decades around the positive values, at least one decade
-    (in log10 units, as Plotly takes a log axis's range). [0, 1] (or [-1, 0]) when there is nothing
-    finite to show."""
+    headroom, or on a log axis whole half-decades holding the positive values with ``room`` decades
+    to spare at both ends, at least one decade (in log10 units, as Plotly takes a log axis's range).
+    [0, 1] (or [-1, 0]) when there is nothing finite to show."""
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v) & (v > 0)] if log else v[np.isfinite(v)]
     if not v.size:
         return [-1.0, 0.0] if log else [0.0, 1.0]
     if not log:
         return [0.0, nice_ceiling(max(float(v.max()), 0.0) * 1.04)]
-    lo, hi = np.log10(v.min()), np.log10(v.max())
-    lo, hi = np.floor(2 * lo - 0.1) / 2, np.ceil(2 * hi + 0.1) / 2  # a little room at both ends
+    lo, hi = np.floor(2 * (np.log10(v.min()) - room)) / 2, np.ceil(2 * (np.log10(v.max()) + room)) / 2
     # at least a decade (half a decade is labelled 0.35, 0.4, 0.45 ...); + 0.0: no -0.0 in the JSON
     return [float(min(lo, hi - 1)) + 0.0, float(hi) + 0.0]
 
