@@ -55,6 +55,8 @@ class Activation:
     fast_backward: Callable | None = field(default=None, repr=False, compare=False)
     # g(z) written into a preallocated array (one ufunc call instead of a temporary and a copy)
     fn_into: Callable | None = field(default=None, repr=False, compare=False)
+    # g'(z) from the output a = g(z), as backward computes it (tanh: 1 - a**2): no second exp/tanh
+    dfn_from_output: Callable | None = field(default=None, repr=False, compare=False)
 
     def forward(self, z):
         return self.fn(np.asarray(z))
@@ -67,6 +69,12 @@ class Activation:
 
     def derivative(self, z):
         return self.dfn(np.asarray(z))
+
+    def derivative_at(self, Z, A):
+        """g'(Z) given A = g(Z) from the same forward pass: from A where that is cheaper."""
+        if self.dfn_from_output is not None:
+            return self.dfn_from_output(A)
+        return self.dfn(Z)
 
     def backward(self, dA, Z, A, tmp=None):
         """dZ = dA * g'(Z), written into dA and returned; ``tmp`` is optional scratch shaped like dA."""
@@ -169,7 +177,7 @@ ACTIVATIONS: dict[str, Activation] = {
             latex=r"\sigma(z) = \frac{1}{1 + e^{-z}}",
             latex_derivative=r"\sigma'(z) = \sigma(z)\,(1 - \sigma(z))",
             output_range="(0, 1)", zero_centered=False, saturates=True,
-            fast_backward=_sigmoid_backward, fn_into=_sigmoid_into,
+            fast_backward=_sigmoid_backward, fn_into=_sigmoid_into, dfn_from_output=lambda a: a * (1.0 - a),
         ),
         Activation(
             name="tanh", label="tanh", fn=np.tanh,
@@ -178,6 +186,7 @@ ACTIVATIONS: dict[str, Activation] = {
             latex_derivative=r"\tanh'(z) = 1 - \tanh^2(z)",
             output_range="(-1, 1)", zero_centered=True, saturates=True,
             fast_backward=_tanh_backward, fn_into=lambda z, out: np.tanh(z, out),
+            dfn_from_output=lambda a: 1.0 - a ** 2,  # bit-identical to dfn: A is np.tanh(Z)
         ),
         Activation(
             name="relu", label="ReLU", fn=lambda z: np.maximum(z, 0),

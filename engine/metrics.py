@@ -25,6 +25,20 @@ def r2_score(A: np.ndarray, Y: np.ndarray) -> float:
     return 1.0 - ss_res / ss_tot if ss_tot > 0 else float("nan")
 
 
+def layer_health(activation, Z: np.ndarray, A: np.ndarray) -> tuple[float, float]:
+    """(dead_fraction, saturated_fraction) of a hidden layer from its Z and A = g(Z) of one forward
+    pass: g' is computed once, from A where that is cheaper (the Trainer records this every iteration)."""
+    if Z.shape[1] == 0:
+        return float("nan"), 0.0
+    if activation.name == "relu":
+        return dead_fraction(activation, Z), 0.0
+    d = activation.derivative_at(Z, A)
+    dead = float(np.count_nonzero(~(d != 0).any(axis=1)) / Z.shape[0])
+    if not activation.saturates:
+        return dead, 0.0
+    return dead, float(np.count_nonzero(np.abs(d) < SATURATION_THRESHOLD) / Z.size)
+
+
 def dead_fraction(activation, Z: np.ndarray) -> float:
     """Fraction of units whose derivative is exactly 0 on every example (a dead ReLU never recovers)."""
     if Z.shape[1] == 0:
@@ -52,4 +66,7 @@ def distinct_units(W: np.ndarray, b: np.ndarray) -> int:
     k = W.shape[1]
     if k + 1 > _PROBE.size:
         return int(np.unique(np.hstack([W, b]), axis=0).shape[0])
-    return int(np.unique(W @ _PROBE[:k] + b[:, 0] * _PROBE[k]).size)
+    v = W @ _PROBE[:k] + b[:, 0] * _PROBE[k]
+    if v.size <= 64 and np.isfinite(v).all():  # a set is ~10x cheaper than np.unique for a few units
+        return len(set(v.tolist()))
+    return int(np.unique(v).size)  # NaNs count as one unit, as in np.unique

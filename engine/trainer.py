@@ -27,6 +27,11 @@ from .optimizers import Optimizer, Schedule, make_optimizer, make_schedule
 from .regularization import PenaltyGradient, penalty
 
 
+def _norm(v: np.ndarray) -> float:
+    """np.linalg.norm of a 1-D array, bit for bit, without its argument checks (run every iteration)."""
+    return float(np.sqrt(v.dot(v)))
+
+
 def _with_ones(X, dtype):
     return np.vstack([np.asarray(X, dtype), np.ones((1, X.shape[1]), dtype)])
 
@@ -71,6 +76,8 @@ class Trainer:
         self._net32 = None
         self._theta0 = network.theta.copy()
         self._theta_prev = np.empty_like(network.theta)
+        self._theta_evaluated = np.empty_like(network.theta)  # θ of the forward pass left in _ws_train
+        self._evaluated_pass = False
         self.reset()
 
     # ---- run control ----
@@ -155,7 +162,9 @@ class Trainer:
             n = int(n)
             for k in range(n):
                 ws, Y = self._next_batch()
-                forward(ws, self.keep_prob, self.rng)
+                if not self._has_forward(ws):
+                    forward(ws, self.keep_prob, self.rng)
+                    self._evaluated_pass = False  # ws may be _ws_train, now with dropout masks
                 backward(ws, Y)
                 if penalize is not None:
                     penalize(theta, grad)
@@ -174,6 +183,12 @@ class Trainer:
                     if self.diverged:
                         break
         return self._log.last
+
+    def _has_forward(self, ws) -> bool:
+        """Whether ``ws`` already holds this step's forward pass: full batch, no dropout, and the last
+        record's evaluate() ran the training set through the same θ (a third of a recorded step)."""
+        return (ws is self._ws_train and self._evaluated_pass and self.keep_prob >= 1.0
+                and np.array_equal(self.network.theta, self._theta_evaluated))
 
     def _next_batch(self):
         """Workspace and Y for the next (mini-)batch.
@@ -219,6 +234,8 @@ class Trainer:
                 At = net.forward_workspace(self._ws_test)
                 row.update({"cost_test": loss.cost(At, self._Yte), **self._score(At, self._Yte, "test")})
             A = net.forward_workspace(self._ws_train)
+            np.copyto(self._theta_evaluated, net.theta)
+            self._evaluated_pass = True
             row = {"cost_train": loss.cost(A, self._Ytr), **self._score(A, self._Ytr, "train"), **row}
         if "cost_test" not in row:  # no test set
             row.update({k.replace("train", "test"): float("nan") for k in list(row)})
@@ -237,19 +254,19 @@ class Trainer:
         with np.errstate(all="ignore"):
             for l in range(1, net.L + 1):
                 idx = self._w_idx[l]
-                w_norm = float(np.linalg.norm(net.theta[idx]))
-                row[f"grad_norm_{l}"] = float("nan") if first else float(np.linalg.norm(net.grad[idx]))
+                w = net.theta[idx]
+                w_norm = _norm(w)
+                row[f"grad_norm_{l}"] = float("nan") if first else _norm(net.grad[idx])
                 row[f"weight_norm_{l}"] = w_norm
                 if first:
                     row[f"update_ratio_{l}"] = float("nan")
                 else:
-                    prev = float(np.linalg.norm(self._theta_prev[idx]))
-                    diff = float(np.linalg.norm(net.theta[idx] - self._theta_prev[idx]))
+                    w_prev = self._theta_prev[idx]
+                    prev, diff = _norm(w_prev), _norm(w - w_prev)
                     row[f"update_ratio_{l}"] = diff / prev if prev > 0 else float("inf") if diff else 0.0
-            for l in range(1, net.L):
-                g, Z = net.activations[l], self._ws_train.Z[l]
-                row[f"dead_{l}"] = metrics.dead_fraction(g, Z)
-                row[f"saturated_{l}"] = metrics.saturated_fraction(g, Z)
+            for l in range(1, net.L):  # evaluate() left the training set's forward pass in _ws_train
+                row[f"dead_{l}"], row[f"saturated_{l}"] = metrics.layer_health(
+                    net.activations[l], self._ws_train.Z[l], self._ws_train.av[l])
                 row[f"distinct_{l}"] = metrics.distinct_units(net.params[f"W{l}"], net.params[f"b{l}"])
         self._log.append(row)
         self.snapshots.add(self.iteration, net.theta)

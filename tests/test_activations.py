@@ -86,3 +86,30 @@ def test_softmax_columns_sum_to_one_and_is_stable():
     a = SOFTMAX.forward(z)
     np.testing.assert_allclose(a.sum(axis=0), [1.0, 1.0])
     assert np.all(np.isfinite(a)) and a[1, 0] > a[0, 0] > a[2, 0]
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_layer_health_from_one_forward_pass_matches_the_definitions(name):
+    """The Trainer records dead and saturated fractions from A = g(Z) every iteration; they must be
+    what the definitions from Z give."""
+    from engine import metrics
+
+    g = ACTIVATIONS[name]
+    rng = np.random.default_rng(4)
+    Z = rng.standard_normal((6, 50)) * np.array([[0.1], [1.0], [3.0], [8.0], [40.0], [800.0]])
+    Z[2] = -np.abs(Z[2])  # a unit on one side only (dead for ReLU)
+    A = g.forward(Z)
+    assert metrics.layer_health(g, Z, A) == (metrics.dead_fraction(g, Z), metrics.saturated_fraction(g, Z))
+
+
+def test_distinct_units_counts_rows_the_same_way_for_any_layer_width():
+    from engine import metrics
+
+    rng = np.random.default_rng(5)
+    for n in (4, 64, 65, 300):  # the small-layer path and np.unique's
+        W, b = rng.standard_normal((n, 4)), rng.standard_normal((n, 1))
+        W[1], b[1] = W[0], b[0]
+        assert metrics.distinct_units(W, b) == n - 1
+        W[2] = np.nan
+        W[3] = np.nan
+        assert metrics.distinct_units(W, b) == n - 2  # the two NaN units count once, as np.unique does

@@ -249,3 +249,38 @@ def test_record_every_none_records_only_on_request(circles):
     assert len(tr.history) == 1  # just iteration 0
     assert tr.record()["iteration"] == 40 and len(tr.history) == 2
     assert np.isfinite(tr.last_record["update_ratio_1"])
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+def test_recording_every_iteration_does_not_change_the_descent(circles, activation):
+    """A recorded full-batch step reuses the forward pass its record computed; the descent must be the
+    same as with nothing recorded in between, bit for bit."""
+    recorded = _trainer(circles, activation=activation, record_every=1, learning_rate=0.5)
+    silent = _trainer(circles, activation=activation, record_every=None, learning_rate=0.5)
+    recorded.step(40)
+    silent.step(40)
+    np.testing.assert_array_equal(recorded.network.theta, silent.network.theta)
+
+
+def test_a_stale_recorded_forward_pass_is_never_reused(circles):
+    """θ changed from outside, or dropout switched off after a masked pass: the step runs its own forward pass."""
+    tr = _trainer(circles, activation="tanh", record_every=1, learning_rate=0.5)
+    tr.step(3)
+    tr.network.theta[:5] += 0.25  # e.g. weights loaded into the running network
+    expected = _trainer(circles, activation="tanh", record_every=None, learning_rate=0.5)
+    expected.network.theta[...] = tr.network.theta
+    tr.step(1)
+    expected.step(1)
+    np.testing.assert_array_equal(tr.network.theta, expected.network.theta)
+
+    tr.record_every = None
+    tr.record()  # a fresh pass at this θ ...
+    before = tr.network.theta.copy()
+    tr.update_settings(dropout=0.5)
+    tr.step(1)  # ... overwritten by a masked one
+    tr.network.theta[...] = before  # θ as it was when the fresh pass was made
+    tr.update_settings(dropout=0.0)
+    expected.network.theta[...] = before
+    tr.step(1)
+    expected.step(1)
+    np.testing.assert_array_equal(tr.network.theta, expected.network.theta)
