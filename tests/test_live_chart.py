@@ -266,7 +266,7 @@ def frame():
     x = np.arange(t + 1, dtype=np.float32)                    # and a line one point longer
     layout = dict(images=[dict(source=png_uri(picture), xref="x", yref="y", x=0, y=1, sizex=20, sizey=1,
                                sizing="stretch", layer="below")],
-                  xaxis=dict(range=[0, 400]), yaxis=dict(range=[-1.1, 1.1]), showlegend=True)
+                  xaxis=dict(range=[0, 400 + 100 * (t // 8)]), yaxis=dict(range=[-1.1, 1.1]), showlegend=True)
     line = dict(type="scatter", x=x, y=np.sin(x / 5), mode="lines", name="sine", line=dict(color="#d62728", width=3))
     live_chart(figure([line], layout), key="chart", canvas_lines=ss.live, caption=f"caption {{t}}")
     st.markdown(f"tick <span id='tick'>{{t}}</span>", unsafe_allow_html=True)
@@ -275,12 +275,12 @@ def frame():
 frame()
 """
 COUNT_DRAWS = """
-window.__reacts = 0; window.__drawn = {react: 0, pictures: 0};
+window.__reacts = 0; window.__drawn = {react: 0, pictures: 0, relayout: 0}; window.__hows = [];
 window.addEventListener('descentlab:plotly-ready', () => {
   const react = Plotly.react;
   Plotly.react = function (...args) { __reacts++; return react.apply(this, args); };
 });
-document.addEventListener('descentlab:drawn', (ev) => { __drawn[ev.detail.how]++; }, true);
+document.addEventListener('descentlab:drawn', (ev) => { __drawn[ev.detail.how]++; __hows.push(ev.detail.how); }, true);
 """
 CHART_STATE = """() => {
   const gd = document.querySelector('.st-key-chart .js-plotly-plot');
@@ -293,7 +293,7 @@ CHART_STATE = """() => {
   return {reacts: __reacts, drawn: {...__drawn}, canvas: !!canvas, red,
           href: gd.querySelector('image').getAttributeNS('http://www.w3.org/1999/xlink', 'href'),
           source: gd.layout.images[0].source,
-          plotlyPoints: gd._fullData[0].x.length, inputPoints: gd.data[0].x.length,
+          plotlyPoints: gd._fullData[0].x.length, inputPoints: gd.data[0].x.length, xRange: gd._fullLayout.xaxis.range,
           legend: gd.querySelectorAll('.legend .traces').length, tick: +document.querySelector('#tick').innerText,
           caption: gd.parentElement.querySelector('.descentlab-caption').textContent};
 }"""
@@ -320,10 +320,15 @@ def test_pictures_and_canvas_lines_update_without_plotly(tmp_path):
         assert live["legend"] == 1 and live["plotlyPoints"] == 1, live
         assert live["inputPoints"] == 1 and live["tick"] > first["tick"], live
         assert live["caption"].startswith("caption "), live
+        # The x axis steps on every 8 ticks: Plotly.relayout moves it, still without a react.
+        page.wait_for_function(f"__drawn.relayout >= 2 && __reacts === {first['reacts']}", polling=100,
+                               timeout=30_000)
+        stepped = page.evaluate(CHART_STATE)
+        assert stepped["xRange"][1] == 400 + 100 * (stepped["tick"] // 8), stepped
         # A zoom makes Plotly redraw from its input data: it must not draw the lines (stale, under
         # the canvas). The PNG export does get them.
-        page.evaluate("Plotly.relayout(document.querySelector('.st-key-chart .js-plotly-plot'), "
-                      "{'xaxis.range': [0, 300]})")
+        zoomed_at = page.evaluate("Plotly.relayout(document.querySelector('.st-key-chart .js-plotly-plot'), "
+                                  "{'xaxis.range': [0, 300]}) && __hows.length")
         assert page.evaluate(SVG_LINE_POINTS) == 0
         page.locator(".st-key-chart .js-plotly-plot").hover()
         with page.expect_download(timeout=30_000) as download:
@@ -333,6 +338,11 @@ def test_pictures_and_canvas_lines_update_without_plotly(tmp_path):
         red = (rgb[..., 0] > 150) & (rgb[..., 1] < 100) & (rgb[..., 2] < 100)
         assert red.sum() > 100, red.sum()  # the sine line, in its colour
         assert page.evaluate(SVG_LINE_POINTS) == 0 and page.evaluate(CHART_STATE)["inputPoints"] == 1
+        # With the axis not where the last frame left it (zoomed), its next step is a react (which
+        # keeps a user's zoom through uirevision), never a relayout over the zoom.
+        page.wait_for_function(f"__hows.slice({zoomed_at}).some((h) => h !== 'pictures')", polling=100,
+                               timeout=30_000)
+        assert page.evaluate(f"__hows.slice({zoomed_at}).find((h) => h !== 'pictures')") == "react"
 
         page.locator(".st-key-pause button").click()
         page.wait_for_function(f"__reacts > {live['reacts']}", polling=100, timeout=30_000)

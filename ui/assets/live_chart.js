@@ -231,10 +231,18 @@ function drawLines(state, lines) {
     plotSvg.after(canvas); // over the grid and under the legend and hover labels
     state.canvas = canvas;
   }
-  Object.assign(canvas.style, { left: `${box.l}px`, top: `${box.t}px`, width: `${box.w}px`, height: `${box.h}px` });
-  canvas.width = Math.round(box.w * ratio);
-  canvas.height = Math.round(box.h * ratio);
+  const pxWidth = Math.round(box.w * ratio);
+  const pxHeight = Math.round(box.h * ratio);
   const ctx = canvas.getContext("2d");
+  if (canvas.width !== pxWidth || canvas.height !== pxHeight || canvas.style.left !== `${box.l}px` ||
+      canvas.style.top !== `${box.t}px`) {
+    Object.assign(canvas.style, { left: `${box.l}px`, top: `${box.t}px`, width: `${box.w}px`, height: `${box.h}px` });
+    canvas.width = pxWidth; // resizing reallocates and clears the canvas: only when the plot area moved
+    canvas.height = pxHeight;
+  } else {
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, pxWidth, pxHeight);
+  }
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.lineJoin = "round";
   for (const line of lines) {
@@ -273,18 +281,43 @@ function withRealPoints(state) {
   setTimeout(() => traces.forEach((trace) => Object.assign(trace, { x: NO_POINTS, y: NO_POINTS })), 0);
 }
 
-// The message with its layout images' sources (and its caption) left out, as text. When two messages
-// give the same text, the figures differ in their pictures at most (a decision surface, a unit's picture).
+// The message with its layout images' sources, its axis ranges (and its caption) left out, as text.
+// When two messages give the same text, the figures differ at most in their pictures (a decision
+// surface, a unit's picture) and where their axes end (a stepped axis, viz.training.nice_ceiling).
 function pictureFreeKey(msg) {
-  const images = (msg.figure.layout && msg.figure.layout.images) || [];
+  const layout = msg.figure.layout || {};
+  const images = layout.images || [];
   const sources = images.map((im) => im && im.source);
+  const axes = Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k) && layout[k] && layout[k].range);
+  const ranges = Object.fromEntries(axes.map((k) => [k, layout[k].range]));
   const caption = msg.caption;
   images.forEach((im) => { if (im) im.source = null; });
+  axes.forEach((k) => { layout[k].range = null; });
   msg.caption = null; // drawn by us, not Plotly
   const key = JSON.stringify(msg);
   images.forEach((im, i) => { if (im) im.source = sources[i]; });
+  axes.forEach((k) => { layout[k].range = ranges[k]; });
   msg.caption = caption;
-  return { key, sources };
+  return { key, sources, ranges };
+}
+
+function sameRange(a, b) {
+  return Array.isArray(a) && Array.isArray(b) && a.length === 2 && b.length === 2 &&
+    a.every((v, i) => Math.abs(v - b[i]) <= 1e-9 * (Math.abs(v) + Math.abs(b[i]) + 1e-300));
+}
+
+// The relayout that moves the drawn axes to ``ranges``, or null when an axis is not where we left it
+// (the user zoomed or panned: Plotly.react keeps that, through uirevision) or no range changed.
+function rangeUpdate(state, ranges) {
+  const full = state.div._fullLayout || {};
+  const drawn = state.drawnRanges || {};
+  const update = {};
+  if (Object.keys(drawn).length !== Object.keys(ranges).length) return null;
+  for (const [axis, range] of Object.entries(ranges)) {
+    if (!drawn[axis] || !full[axis] || !sameRange(full[axis].range, drawn[axis])) return null;
+    if (!sameRange(range, drawn[axis])) update[`${axis}.range`] = range;
+  }
+  return Object.keys(update).length ? update : null;
 }
 
 // Put new pictures into the drawn chart without Plotly.react: even a react that only redraws
@@ -326,14 +359,23 @@ async function drawMessage(state, msg, text) {
   const Plotly = await plotlyReady();
   const theme = themeTemplate(state.div);
   const lines = takeLines(msg);
-  const { key, sources } = pictureFreeKey(msg);
+  const { key, sources, ranges } = pictureFreeKey(msg);
   state.click = msg.click;
   for (const line of lines) Object.assign(line, { x: asArray(line.x), y: asArray(line.y) });
-  if (state.drawnKey === key && state.drawnTheme === theme && swapPictures(state.div, sources)) {
-    drawLines(state, lines);
-    showCaption(state, msg.caption);
-    drawn(state, "pictures", repeat);
-    return;
+  if (state.drawnKey === key && state.drawnTheme === theme) {
+    const moved = JSON.stringify(ranges) === JSON.stringify(state.drawnRanges) ? {} : rangeUpdate(state, ranges);
+    // An axis that stepped on: Plotly.relayout redraws only the axes (~3x cheaper than a react)
+    if (moved && swapPictures(state.div, sources)) {
+      const how = Object.keys(moved).length ? "relayout" : "pictures";
+      if (how === "relayout") {
+        await Plotly.relayout(state.div, moved);
+        state.drawnRanges = ranges;
+      }
+      drawLines(state, lines);
+      showCaption(state, msg.caption);
+      drawn(state, how, repeat);
+      return;
+    }
   }
   state.drawnKey = null; // until this react has finished
   state.drawnText = null;
@@ -359,6 +401,7 @@ async function drawMessage(state, msg, text) {
   await Plotly.react(state.div, fig.data || [], layout, state.config);
   drawLines(state, lines);
   state.drawnKey = key;
+  state.drawnRanges = ranges;
   state.drawnText = text;
   state.drawnTheme = theme;
   drawn(state, "react", repeat);
@@ -387,7 +430,8 @@ function showCaption(state, text) {
 }
 
 // Tells anyone listening (the frame-rate benchmarks, tests) that a figure is on screen: how it got
-// there ("react": Plotly.react; "pictures": only pictures and canvas lines changed), and whether it
+// there ("react": Plotly.react; "relayout": Plotly.relayout of axis ranges that stepped on, with new
+// pictures and canvas lines; "pictures": only pictures and canvas lines changed), and whether it
 // repeats the previous one.
 function drawn(state, how, repeat) {
   state.div.dispatchEvent(new CustomEvent(DRAWN_EVENT, { detail: { how, repeat } }));
