@@ -14,7 +14,9 @@ from plotly.subplots import make_subplots
 import viz
 from engine.config import RunConfig, build
 from engine.network import Network
-from viz import figure, network_diagram, png, style, training, weights
+from viz import compare as viz_compare
+from viz import figure, network_diagram, neuron_figures, png, style, training, weights
+from viz import lr_explorer as viz_lr
 
 DS = {"binary": "circles", "multiclass": "blobs3", "regression": "plane", "image": "shapes"}
 
@@ -645,3 +647,58 @@ def test_the_cost_chart_axes_move_in_steps_so_most_frames_only_grow_the_lines():
     changed = [a != b for a, b in zip(layouts, layouts[1:])]
     # from iteration 775 on the x axis ends at 800, 1000, 1200 and 1500: a few changes in 30 frames, not 30
     assert 2 <= sum(changed[-30:]) <= 6 and sum(changed) <= 20, changed
+
+
+# ---------------------------------------------------------------- live frames: plain figures
+def _live_figures(run) -> dict:
+    figs = _all_figures(run)
+    tr, ds = run.trainer, run.dataset
+    histories = [tr.history, tr.history.assign(cost_train=np.nan)]  # a NaN-only run too
+    figs["overlay"] = viz_compare.cost_overlay_figure(["a", "b"], histories, log_y=True)
+    costs = np.column_stack([tr.history.cost_train.to_numpy(), np.full(len(tr.history), np.nan)])
+    figs["sweep"] = viz_lr.sweep_curves_figure(tr.history.iteration.to_numpy(), costs, [0.1, 1.0], [-1, 3])
+    if ds.points_train is not None:
+        grid = tr.decision_grid(40)
+        figs["neuron"] = neuron_figures.boundary_figure(grid, ds, (np.array([-1.0, 1.0]), np.array([0.5, -0.5])))
+    return figs
+
+
+@pytest.mark.parametrize("kind", list(DS))
+def test_live_frames_send_what_plotly_py_would(runs, kind):
+    """Inside a live frame the builders give plain dicts (no go.Figure) and ui.live_chart writes their
+    JSON itself; what reaches the browser must be what plotly.py's own JSON of the go.Figure is."""
+    import copy
+
+    import plotly.io as pio
+
+    from ui.live_chart import _message, _payload
+
+    run = runs[kind]
+    validated = _live_figures(run)
+    with figure.plain_figures():
+        plain = _live_figures(run)
+    for name, fig in plain.items():
+        assert isinstance(fig, figure.PlainFigure) and isinstance(validated[name], go.Figure), name
+        ours = json.loads(_payload(_message(fig, name, None, False, True, "caption")))
+        theirs = json.loads(pio.json.to_json_plotly(copy.deepcopy(_message(validated[name], name, None, False,
+                                                                           True, "caption"))))
+        assert ours == theirs, name
+    assert not isinstance(viz.cost_figure(run.trainer.history, run.dataset.task), figure.PlainFigure)
+
+
+def test_live_payload_writes_numpy_the_way_plotly_py_does():
+    import copy
+
+    import plotly.io as pio
+    from _plotly_utils.utils import convert_to_base64
+
+    from ui.live_chart import _payload
+
+    msg = {"a": np.array([1, 2, 300], np.int64), "b": np.array([True, False]), "range": np.array([0.0, 1.0]),
+           "c": [float("nan"), np.float32(0.5), np.int64(3), (1, float("inf"))], "d": np.zeros((2, 3), np.float32),
+           "e": np.array([], float), "f": np.array(["x", "y"]), "g": np.array([2**40], np.int64)}
+    # go.Figure.to_plotly_json turns arrays into typed-array specs (convert_to_base64), then plotly.io writes it
+    theirs = copy.deepcopy(msg)
+    convert_to_base64(theirs)
+    assert json.loads(_payload(msg)) == json.loads(pio.json.to_json_plotly(theirs))
+    assert json.loads(_payload({"when": pd.Timestamp("2026-01-01")}))["when"].startswith("2026-01-01")

@@ -21,13 +21,18 @@ because that route needs a component manifest in the packaging and a second, rea
 
 from __future__ import annotations
 
+import base64
+import copy
 import functools
 import gzip
+import json
+import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 import plotly
-import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 from streamlit.errors import StreamlitDuplicateElementKey
@@ -97,12 +102,12 @@ def ensure_plotly_loaded() -> None:
         pass  # already mounted in this run (the key check raises before anything is sent)
 
 
-def _message(fig: go.Figure, name: str, height: int | None, on_click: bool, canvas_lines: bool,
+def _message(fig, name: str, height: int | None, on_click: bool, canvas_lines: bool,
              caption: str | None) -> dict[str, Any]:
-    """One frame for the JS: the figure as Plotly JSON, plus display options; `name` is the PNG
-    export's file name."""
-    fig_json = fig.to_plotly_json()  # a copy: safe to edit below
-    layout = fig_json.setdefault("layout", {})
+    """One frame for the JS: the figure (go.Figure or viz.figure.PlainFigure) as Plotly JSON, plus
+    display options; `name` is the PNG export's file name."""
+    fig_json = dict(fig.to_plotly_json())
+    layout = fig_json["layout"] = dict(fig_json.get("layout") or {})  # a copy of the top: edited below
     # Plotly's default template paints a light-grey plot area and fixes the text colour: drop it
     # so the page theme applies. A template the viz code chose is kept; the JS lays it over the
     # theme template, so whatever it leaves unset still follows the theme.
@@ -113,10 +118,56 @@ def _message(fig: go.Figure, name: str, height: int | None, on_click: bool, canv
             "caption": caption or ""}
 
 
+# What plotly.py's JSON gives, written for live frames: plotly.io.json.to_json_plotly walks the figure
+# through its validators' array checks, and mutates what it converts (so it needs a deep copy): ~1 ms
+# a chart per frame, where this walk takes ~0.1 ms (tests/test_live_chart.py holds the two equal).
+_TYPED = {"int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2", "int32": "i4", "uint32": "u4",
+          "float32": "f4", "float64": "f8"}
+_NARROW = {"int64": ("int8", "int16", "int32"), "uint64": ("uint8", "uint16", "uint32")}
+_AS_LIST_KEYS = {"geojson", "layer", "layers", "range"}  # plotly.py keeps these as plain lists
+
+
+def _typed_array(v: np.ndarray) -> dict | None:
+    """A numeric array as plotly.js's typed-array spec (base64), or None for a plain list."""
+    for small in _NARROW.get(v.dtype.name, ()):
+        info = np.iinfo(small)
+        if info.min <= v.min() and v.max() <= info.max:
+            v = v.astype(small)
+            break
+    if v.dtype.name not in _TYPED:
+        return None
+    spec = {"dtype": _TYPED[v.dtype.name], "bdata": base64.b64encode(np.ascontiguousarray(v)).decode("ascii")}
+    if v.ndim > 1:
+        spec["shape"] = str(v.shape)[1:-1]
+    return spec
+
+
+def _jsonable(obj, key: str | None = None):
+    """``obj`` with numpy arrays as typed-array specs, numpy scalars as Python ones and NaN / ±inf as
+    null; a new structure (the figure is not touched). TypeError for anything else."""
+    if isinstance(obj, dict):
+        return {k: _jsonable(v, k) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if obj is None or isinstance(obj, (str, bool, int)):
+        return obj
+    if isinstance(obj, np.ndarray):
+        spec = None if key in _AS_LIST_KEYS or obj.size == 0 else _typed_array(obj)
+        return spec if spec is not None else _jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        return _jsonable(obj.item())
+    raise TypeError(type(obj).__name__)
+
+
 def _payload(message: dict[str, Any]) -> bytes:
     """Numpy arrays become base64 typed arrays. Sent as bytes: no second JSON encoding (and escaping)
     of the figure by Streamlit."""
-    return pio.json.to_json_plotly(message).encode("utf-8")
+    try:
+        return json.dumps(_jsonable(message), separators=(",", ":"), allow_nan=False).encode("utf-8")
+    except (TypeError, ValueError):  # something plotly.py knows how to write (a date, a pandas object...)
+        return pio.json.to_json_plotly(copy.deepcopy(message)).encode("utf-8")
 
 
 def _ignore_click() -> None:
@@ -124,7 +175,7 @@ def _ignore_click() -> None:
 
 
 def live_chart(
-    fig: go.Figure, *, key: str, height: int | None = None, on_click: bool = False, canvas_lines: bool = False,
+    fig, *, key: str, height: int | None = None, on_click: bool = False, canvas_lines: bool = False,
     caption: str | None = None,
 ) -> dict[str, Any] | None:
     """Draw or update `fig` in place under the stable `key`. Returns the clicked point (dict with x, y,

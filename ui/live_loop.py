@@ -18,6 +18,8 @@ from typing import Callable
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+from viz.figure import plain_figures
+
 from . import pacing
 from .state import Keys, current_run, notify
 
@@ -126,7 +128,8 @@ def live_area(render: Callable[[], None], loop: Loop = PLAYGROUND) -> None:
     def _frame():
         yield_slot = st.empty()  # always there (an empty element draws nothing): a stable layout
         if not loop.playing:
-            render()
+            with plain_figures():
+                render()
             return
         sid, pace_key = _session_id(), f"{loop.playing_key}_pace"
         last_start, frame_cpu = st.session_state.get(pace_key, (0.0, 0.0))
@@ -135,7 +138,8 @@ def live_area(render: Callable[[], None], loop: Loop = PLAYGROUND) -> None:
         advance(loop)
         if not loop.playing:  # stopped (diverged) in this frame: redraw the whole page
             st.rerun()
-        render()
+        with plain_figures():  # the figures go straight to live charts: no plotly.py objects
+            render()
         st.session_state[pace_key] = (start, time.thread_time() - cpu0)
         pacing.frame_done(sid)
         # Streamlit drops a fragment's messages not yet sent when its next run starts, and with runs

@@ -7,16 +7,69 @@ subplot axes spelled out) and wrap them with ``figure``, which skips validation:
 ``grid_axes`` reproduces make_subplots' arithmetic (tests/test_viz.py checks it against
 make_subplots), so the JSON is what the validated construction gave. plotly.py still validates
 subplot axes (xaxis2, yaxis2, ...; ~0.15 ms each): most of what a 12-picture grid costs now.
+
+Inside ``plain_figures()`` (a live frame, ui.live_loop) ``figure`` skips plotly.py altogether and
+returns the dicts as a ``PlainFigure``: even unvalidated, a go.Figure deep-copies its input in and
+out and turns every layout image into an object, ~4 ms of the 4.5 ms a live chart cost the server
+per frame (ui.live_chart serialises the dicts directly).
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 import plotly.graph_objects as go
 
+_PLAIN = contextvars.ContextVar("descentlab_plain_figures", default=False)
 
-def figure(data: list[dict], layout: dict) -> go.Figure:
+
+class _Layout(dict):
+    """A layout dict that also reads and writes like go.Figure's layout (``fig.layout.height``)."""
+
+    def __getattr__(self, name):
+        return self.get(name)  # None when unset, as plotly.py gives
+
+    def __setattr__(self, name, value):
+        self[name] = value
+
+
+class PlainFigure:
+    """A figure as the builders' own dicts: traces in ``data``, ``layout``. Enough of go.Figure for
+    the code that draws live charts (``add_trace``, ``layout.x``, ``to_plotly_json``, ``to_dict``)."""
+
+    __slots__ = ("data", "layout")
+
+    def __init__(self, data: list[dict], layout: dict):
+        self.data, self.layout = list(data), _Layout(layout)
+
+    def add_trace(self, trace: dict) -> PlainFigure:
+        self.data.append(trace)
+        return self
+
+    def to_plotly_json(self) -> dict:
+        """The figure's dicts, not copies (go.Figure's are copies)."""
+        return {"data": self.data, "layout": dict(self.layout)}
+
+    to_dict = to_plotly_json  # what st.plotly_chart reads
+
+
+@contextlib.contextmanager
+def plain_figures():
+    """Within this block ``figure`` returns PlainFigure, for figures that go straight to the browser."""
+    token = _PLAIN.set(True)
+    try:
+        yield
+    finally:
+        _PLAIN.reset(token)
+
+
+def figure(data: list[dict], layout: dict) -> go.Figure | PlainFigure:
     """``go.Figure`` of dict traces (each with "type") and a dict layout, unvalidated: the builders'
     output is held by tests to what validated construction gives. plotly.py deep-copies both into
-    the figure. Later edits to the figure may skip value validation too."""
+    the figure. Later edits to the figure may skip value validation too. Inside plain_figures(): a
+    PlainFigure of the same dicts."""
+    if _PLAIN.get():
+        return PlainFigure(data, layout)
     return go.Figure(dict(data=data, layout=layout), _validate=False)
 
 
