@@ -284,3 +284,28 @@ def test_a_stale_recorded_forward_pass_is_never_reused(circles):
     tr.step(1)
     expected.step(1)
     np.testing.assert_array_equal(tr.network.theta, expected.network.theta)
+
+
+def test_history_columns_keep_values_types_and_thinning():
+    """History stores columns in numpy buffers; what it gives back must be what the rows were, thinned
+    the documented way (older half every other row, first row kept)."""
+    from engine.history import History, _thin
+
+    h, rows, kept = History(64), [], []
+    for i in range(1000):
+        row = {"iteration": i, "cost": 1.0 / (i + 1), "flag": i % 3 == 0, "ratio": float("nan") if i == 0 else 0.5 * i,
+               "lr": 1 if i < 10 else 0.5}  # an int column that turns float
+        h.append(row)
+        rows.append(row)
+        kept.append(i)
+        if len(kept) > 64:
+            kept = _thin(kept, 32)
+        assert h.last == row and type(h.last["iteration"]) is int
+    frame = h.frame
+    expected = pd.DataFrame([rows[i] for i in kept])
+    assert len(h) == len(kept) <= 64 and frame.iteration.iloc[0] == 0 and frame.iteration.iloc[-1] == 999
+    pd.testing.assert_frame_equal(frame, expected, check_dtype=False)
+    assert frame.dtypes.to_dict() == {"iteration": np.int64, "cost": np.float64, "flag": bool, "ratio": np.float64,
+                                      "lr": np.float64}
+    h.append(rows[-1] | {"cost": 7.0})
+    assert frame.cost.iloc[-1] != 7.0 and h.frame.cost.iloc[-1] == 7.0  # a frame handed out does not change
