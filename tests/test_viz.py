@@ -702,3 +702,21 @@ def test_live_payload_writes_numpy_the_way_plotly_py_does():
     convert_to_base64(theirs)
     assert json.loads(_payload(msg)) == json.loads(pio.json.to_json_plotly(theirs))
     assert json.loads(_payload({"when": pd.Timestamp("2026-01-01")}))["when"].startswith("2026-01-01")
+
+
+def test_network_weights_picture_is_reused_while_no_line_changes_by_a_pixel(runs):
+    net = runs["binary"].network.copy()
+    first = network_diagram.edge_image(*_edge_args(net))["source"]
+    hits = network_diagram._edge_png.cache_info().hits
+    net.set_params({k: v * (1 + 1e-9) for k, v in net.params.items()})  # moved, but by far less than a pixel
+    assert network_diagram.edge_image(*_edge_args(net))["source"] == first
+    assert network_diagram._edge_png.cache_info().hits == hits + 1
+    net.set_params({k: -v for k, v in net.params.items()})  # every sign flips: a new picture
+    assert network_diagram.edge_image(*_edge_args(net))["source"] != first
+
+
+def _edge_args(net):
+    sizes = list(net.layer_sizes)
+    ys, rows = network_diagram._positions(sizes)
+    e, _ = network_diagram._edges(net.params, sizes, ys)
+    return e, (-0.9, net.L + 0.9), (-rows / 2, rows / 2), 300

@@ -84,22 +84,33 @@ def edge_image(e: np.ndarray, x_range, y_range, height_px: int, presentation: bo
     px = (np.stack([e[0], e[2]]) - x0) * (width * ss / (x1 - x0))
     py = (y1 - np.stack([e[1], e[3]])) * (height * ss / (y1 - y0))
     w = e[4]
-    widths = np.maximum(1, np.rint(edge_widths(w, presentation) * ss)).astype(int)
-    lines = np.stack([px[0], py[0], px[1], py[1]], axis=1)
+    widths = np.maximum(1, np.rint(edge_widths(w, presentation) * ss)).astype(np.int32)
+    lines = np.stack([px[0], py[0], px[1], py[1]], axis=1).astype(np.float64)
+    source = _edge_png(lines.tobytes(), widths.tobytes(), (w >= 0).tobytes(), (w < 0).tobytes(), width, height)
+    return dict(source=source, xref="x", yref="y", x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0, sizing="stretch",
+                layer="below", opacity=EDGE_OPACITY, name="weights")
+
+
+@functools.lru_cache(maxsize=64)
+def _edge_png(lines: bytes, widths: bytes, positive: bytes, negative: bytes, width: int, height: int) -> str:
+    """The weights' picture from its lines (n, 4) in supersampled pixels, their widths and signs, as
+    bytes: a live frame whose weights moved less than a drawn pixel gets the picture it already has
+    (about every other frame early in a run, then most), without drawing or sending a new one."""
+    ss = SUPERSAMPLE
+    lines_xy = np.frombuffer(lines, np.float64).reshape(-1, 4)
+    line_widths = np.frombuffer(widths, np.int32)
     cover = []
-    for side in (w >= 0, w < 0):
+    for side in (np.frombuffer(positive, bool), np.frombuffer(negative, bool)):
         mask = Image.new("L", (width * ss, height * ss), 0)
         draw = ImageDraw.Draw(mask)
-        for xy, lw in zip(lines[side].tolist(), widths[side].tolist()):
+        for xy, lw in zip(lines_xy[side].tolist(), line_widths[side].tolist()):
             draw.line(xy, fill=255, width=lw)
         cover.append(np.asarray(mask.reduce(ss)))
-    pos, neg = cover
-    top = np.maximum(pos, neg)
+    pos_cover, neg_cover = cover
+    top = np.maximum(pos_cover, neg_cover)
     levels = (top.astype(np.uint16) * (ALPHA_LEVELS - 1) + 127) // 255
-    index = (levels + ALPHA_LEVELS * (neg > pos)).astype(np.uint8)
-    return dict(source=png_uri(index, _EDGE_PALETTE, level=1, alpha=_EDGE_ALPHA), xref="x", yref="y", x=x0, y=y1,
-                sizex=x1 - x0, sizey=y1 - y0, sizing="stretch", layer="below", opacity=EDGE_OPACITY,
-                name="weights")
+    index = (levels + ALPHA_LEVELS * (neg_cover > pos_cover)).astype(np.uint8)
+    return png_uri(index, _EDGE_PALETTE, level=1, alpha=_EDGE_ALPHA)
 
 
 def _edge_hover(e: np.ndarray) -> dict:
