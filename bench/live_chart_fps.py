@@ -68,11 +68,33 @@ setInterval(() => {
 """
 
 
-def cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int | str) -> float:
     """utime + stime of `pid` in seconds (fields 14 and 15 of /proc/<pid>/stat)."""
     stat = Path(f"/proc/{pid}/stat").read_text()
     fields = stat[stat.rindex(")") + 2:].split()  # the command name may contain spaces
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def chromium_cpu_seconds() -> tuple[float, float]:
+    """(all Chromium processes, the renderers' main threads): utime + stime in seconds. Only one
+    browser runs during a bench."""
+    total = main = 0.0
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmd = (proc / "cmdline").read_bytes()  # a child rewrites it as one line: "chromium --type=..."
+            if b"chrom" not in Path(cmd.replace(b"\0", b" ").split(b" ")[0].decode(errors="replace")).name.encode():
+                continue
+            total += cpu_seconds(int(proc.name))
+            if b"--type=renderer" in cmd:
+                main += _thread_cpu_seconds(int(proc.name))
+        except (OSError, ValueError, IndexError):
+            continue  # a process that ended meanwhile
+    return total, main
+
+
+def _thread_cpu_seconds(pid: int) -> float:
+    """CPU seconds of the main thread of ``pid`` alone (the task whose id is the process's)."""
+    return cpu_seconds(f"{pid}/task/{pid}")
 
 
 def rss_mb(pid: int) -> float:
