@@ -184,6 +184,15 @@ class Trainer:
                         break
         return self._log.last
 
+    def _forward_train(self) -> np.ndarray:
+        """The training set's forward pass at the current θ, without dropout, into _ws_train; noted, so
+        that the next full-batch step can use it (_has_forward). Every writer of _ws_train goes
+        through here or clears the note."""
+        A = self.network.forward_workspace(self._ws_train)
+        np.copyto(self._theta_evaluated, self.network.theta)
+        self._evaluated_pass = True
+        return A
+
     def _has_forward(self, ws) -> bool:
         """Whether ``ws`` already holds this step's forward pass: full batch, no dropout, and the last
         record's evaluate() ran the training set through the same θ (a third of a recorded step)."""
@@ -233,9 +242,7 @@ class Trainer:
             if self._Xte.shape[1]:
                 At = net.forward_workspace(self._ws_test)
                 row.update({"cost_test": loss.cost(At, self._Yte), **self._score(At, self._Yte, "test")})
-            A = net.forward_workspace(self._ws_train)
-            np.copyto(self._theta_evaluated, net.theta)
-            self._evaluated_pass = True
+            A = self._forward_train()
             row = {"cost_train": loss.cost(A, self._Ytr), **self._score(A, self._Ytr, "train"), **row}
         if "cost_test" not in row:  # no test set
             row.update({k.replace("train", "test"): float("nan") for k in list(row)})
@@ -341,7 +348,7 @@ class Trainer:
         Z, A, W, b and the last update's dW, db (copies)."""
         net = self.network
         with np.errstate(all="ignore"):
-            net.forward_workspace(self._ws_train)
+            self._forward_train()
         ws = self._ws_train
         return [{"layer": l, "activation": net.activations[l].name, "Z": ws.Z[l].copy(), "A": ws.a(l).copy(),
                  "W": net.params[f"W{l}"].copy(), "b": net.params[f"b{l}"].copy(),

@@ -273,6 +273,16 @@ def test_a_stale_recorded_forward_pass_is_never_reused(circles):
     expected.step(1)
     np.testing.assert_array_equal(tr.network.theta, expected.network.theta)
 
+    # the histograms' forward pass at another θ, then θ back where the last record saw it
+    at_record = tr.network.theta.copy()
+    tr.network.theta[:5] -= 0.5
+    tr.layer_statistics()
+    tr.network.theta[...] = at_record
+    expected.network.theta[...] = at_record
+    tr.step(1)
+    expected.step(1)
+    np.testing.assert_array_equal(tr.network.theta, expected.network.theta)
+
     tr.record_every = None
     tr.record()  # a fresh pass at this θ ...
     before = tr.network.theta.copy()
