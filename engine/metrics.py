@@ -33,10 +33,7 @@ def layer_health(activation, Z: np.ndarray, A: np.ndarray) -> tuple[float, float
     if activation.name == "relu":
         return dead_fraction(activation, Z), 0.0
     d = activation.derivative_at(Z, A)
-    dead = float(np.count_nonzero(~(d != 0).any(axis=1)) / Z.shape[0])
-    if not activation.saturates:
-        return dead, 0.0
-    return dead, float(np.count_nonzero(np.abs(d) < SATURATION_THRESHOLD) / Z.size)
+    return _dead_share(d), (_flat_share(d) if activation.saturates else 0.0)
 
 
 def dead_fraction(activation, Z: np.ndarray) -> float:
@@ -45,14 +42,24 @@ def dead_fraction(activation, Z: np.ndarray) -> float:
         return float("nan")
     if activation.name == "relu":  # fast path for the common case: dead = never positive
         return float(np.count_nonzero(Z.max(axis=1) <= 0) / Z.shape[0])
-    return float(np.count_nonzero(~(activation.derivative(Z) != 0).any(axis=1)) / Z.shape[0])
+    return _dead_share(activation.derivative(Z))
 
 
 def saturated_fraction(activation, Z: np.ndarray) -> float:
     """Fraction of pre-activations z in a flat region, |g'(z)| < 1e-2 (0 for non-saturating g)."""
     if not activation.saturates or Z.size == 0:
         return 0.0
-    return float(np.count_nonzero(np.abs(activation.derivative(Z)) < SATURATION_THRESHOLD) / Z.size)
+    return _flat_share(activation.derivative(Z))
+
+
+def _dead_share(d: np.ndarray) -> float:
+    """Share of rows (units) of g'(Z) that are 0 on every example."""
+    return float(np.count_nonzero(~(d != 0).any(axis=1)) / d.shape[0])
+
+
+def _flat_share(d: np.ndarray) -> float:
+    """Share of the values of g'(Z) below SATURATION_THRESHOLD in size."""
+    return float(np.count_nonzero(np.abs(d) < SATURATION_THRESHOLD) / d.size)
 
 
 _PROBE = np.random.default_rng(20101).standard_normal(4097)  # fixed: the count must be reproducible

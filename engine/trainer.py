@@ -195,7 +195,8 @@ class Trainer:
 
     def _has_forward(self, ws) -> bool:
         """Whether ``ws`` already holds this step's forward pass: full batch, no dropout, and the last
-        record's evaluate() ran the training set through the same θ (a third of a recorded step)."""
+        noted pass (_forward_train: a record's evaluate(), the histograms) was at this θ. Saves a
+        third of a recorded step."""
         return (ws is self._ws_train and self._evaluated_pass and self.keep_prob >= 1.0
                 and np.array_equal(self.network.theta, self._theta_evaluated))
 
