@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.live_chart_fps import cpu_seconds, rss_mb  # noqa: E402
+from bench.live_chart_fps import browser_cpu_seconds, cpu_seconds, rss_mb  # noqa: E402
 from bench.playground_fps import PROBE, READ  # noqa: E402
 from tests.browser import launch_browser, start_streamlit, wait_for_app  # noqa: E402
 
@@ -33,36 +33,6 @@ KEYED = "[...__pg.draws.entries()].filter(([gd]) => gd.isConnected && gd.closest
 READ_LIVE = READ.replace("draws: [...__pg.draws.entries()].filter(([gd]) => gd.isConnected).map(([, n]) => n)",
                          f"draws: {KEYED}")
 assert READ_LIVE != READ, "bench.playground_fps.READ changed: update READ_LIVE"
-
-
-def _descendants(pid: int) -> list[int]:
-    """Every live process below ``pid`` (here: the Playwright driver and its Chromium)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        ppid = int(text[text.rindex(")") + 2:].split()[1])
-        children.setdefault(ppid, []).append(int(stat.parent.name))
-    out, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
-
-
-def browser_cpu_seconds() -> float:
-    """CPU seconds used so far by this bench's own Chromium processes (not other benches')."""
-    total = 0.0
-    for pid in _descendants(os.getpid()):
-        try:
-            if b"chrom" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                total += cpu_seconds(pid)
-        except OSError:
-            pass  # exited meanwhile
-    return total
 
 
 def measure(seconds: float, query: str) -> dict:
@@ -80,10 +50,10 @@ def measure(seconds: float, query: str) -> dict:
             page.locator(".st-key-init_btn_play button").click()
             page.wait_for_timeout(1500)  # settle: the first frames size the per-frame iterations
             before, cpu0, t0 = page.evaluate(READ_LIVE), cpu_seconds(proc.pid), time.perf_counter()
-            bcpu0 = browser_cpu_seconds()
+            bcpu0 = browser_cpu_seconds()[0]
             page.wait_for_timeout(seconds * 1000)
             after, cpu1, dt = page.evaluate(READ_LIVE), cpu_seconds(proc.pid), time.perf_counter() - t0
-            bcpu1 = browser_cpu_seconds()
+            bcpu1 = browser_cpu_seconds()[0]
             mem = rss_mb(proc.pid)
             browser.close()
     start = dict(before["draws"])

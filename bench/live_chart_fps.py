@@ -75,26 +75,38 @@ def cpu_seconds(pid: int | str) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def chromium_cpu_seconds() -> tuple[float, float]:
-    """(all Chromium processes, the renderers' main threads): utime + stime in seconds. Only one
-    browser runs during a bench."""
-    total = main = 0.0
-    for proc in Path("/proc").glob("[0-9]*"):
+def _descendants(pid: int) -> list[int]:
+    """Every live process below ``pid`` (in a bench: the Playwright driver and its Chromium)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            cmd = (proc / "cmdline").read_bytes()  # a child rewrites it as one line: "chromium --type=..."
-            if b"chrom" not in Path(cmd.replace(b"\0", b" ").split(b" ")[0].decode(errors="replace")).name.encode():
-                continue
-            total += cpu_seconds(int(proc.name))
-            if b"--type=renderer" in cmd:
-                main += _thread_cpu_seconds(int(proc.name))
-        except (OSError, ValueError, IndexError):
-            continue  # a process that ended meanwhile
+            text = stat.read_text()
+        except OSError:
+            continue
+        ppid = int(text[text.rindex(")") + 2:].split()[1])
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def browser_cpu_seconds() -> tuple[float, float]:
+    """CPU seconds used so far by this bench's own Chromium (not other benches'): all its processes,
+    and its renderers' main threads (the page's main thread is one core at most)."""
+    total = main = 0.0
+    for pid in _descendants(os.getpid()):
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()  # a child's reads "chromium --type=renderer ..."
+            if b"chrom" in cmd:
+                total += cpu_seconds(pid)
+                if b"--type=renderer" in cmd:
+                    main += cpu_seconds(f"{pid}/task/{pid}")  # the thread whose id is the process's
+        except OSError:
+            pass  # exited meanwhile
     return total, main
-
-
-def _thread_cpu_seconds(pid: int) -> float:
-    """CPU seconds of the main thread of ``pid`` alone (the task whose id is the process's)."""
-    return cpu_seconds(f"{pid}/task/{pid}")
 
 
 def rss_mb(pid: int) -> float:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.live_chart_fps import chromium_cpu_seconds, cpu_seconds, rss_mb  # noqa: E402
+from bench.live_chart_fps import browser_cpu_seconds, cpu_seconds, rss_mb  # noqa: E402
 from tests.browser import launch_browser, start_streamlit, wait_for_app  # noqa: E402
 
 PROBE = r"""
@@ -67,10 +67,10 @@ def measure(seconds: float, query: str, panel: str | None = "Network", page_path
             page.locator(f".st-key-{play_key} button").click()
             page.wait_for_timeout(1500)  # settle: the first frames size the per-frame iterations
             before, cpu0, t0 = page.evaluate(READ), cpu_seconds(proc.pid), time.perf_counter()
-            browser0 = chromium_cpu_seconds()
+            browser0 = browser_cpu_seconds()
             page.wait_for_timeout(seconds * 1000)
             after, cpu1, dt = page.evaluate(READ), cpu_seconds(proc.pid), time.perf_counter() - t0
-            browser1 = chromium_cpu_seconds()
+            browser1 = browser_cpu_seconds()
             mem = rss_mb(proc.pid)
             browser.close()
     n = min(len(before["draws"]), len(after["draws"]))
