@@ -124,12 +124,15 @@ def live_area(render: Callable[[], None], loop: Loop = PLAYGROUND) -> None:
     """Run ``render`` inside a fragment that ticks while playing and trains before each frame."""
     loop.init()
 
+    def draw() -> None:
+        with plain_figures():  # the figures go straight to live charts: no plotly.py objects
+            render()
+
     @st.fragment(run_every=TICK if loop.playing else None)
     def _frame():
         yield_slot = st.empty()  # always there (an empty element draws nothing): a stable layout
         if not loop.playing:
-            with plain_figures():
-                render()
+            draw()
             return
         sid, pace_key = _session_id(), f"{loop.playing_key}_pace"
         last_start, frame_cpu = st.session_state.get(pace_key, (0.0, 0.0))
@@ -138,8 +141,7 @@ def live_area(render: Callable[[], None], loop: Loop = PLAYGROUND) -> None:
         advance(loop)
         if not loop.playing:  # stopped (diverged) in this frame: redraw the whole page
             st.rerun()
-        with plain_figures():  # the figures go straight to live charts: no plotly.py objects
-            render()
+        draw()
         st.session_state[pace_key] = (start, time.thread_time() - cpu0)
         pacing.frame_done(sid)
         # Streamlit drops a fragment's messages not yet sent when its next run starts, and with runs

@@ -306,18 +306,21 @@ function sameRange(a, b) {
     a.every((v, i) => Math.abs(v - b[i]) <= 1e-9 * (Math.abs(v) + Math.abs(b[i]) + 1e-300));
 }
 
-// The relayout that moves the drawn axes to ``ranges``, or null when an axis is not where we left it
-// (the user zoomed or panned: Plotly.react keeps that, through uirevision) or no range changed.
+// The relayout that moves the drawn axes to ``ranges`` ({} when none moved), or null when an axis
+// that moves is not where we left it (the user zoomed or panned it: Plotly.react keeps that, through
+// uirevision) or the figure's axes are not the drawn ones.
 function rangeUpdate(state, ranges) {
   const full = state.div._fullLayout || {};
   const drawn = state.drawnRanges || {};
-  const update = {};
   if (Object.keys(drawn).length !== Object.keys(ranges).length) return null;
+  const update = {};
   for (const [axis, range] of Object.entries(ranges)) {
-    if (!drawn[axis] || !full[axis] || !sameRange(full[axis].range, drawn[axis])) return null;
-    if (!sameRange(range, drawn[axis])) update[`${axis}.range`] = range;
+    if (!drawn[axis]) return null;
+    if (sameRange(range, drawn[axis])) continue;
+    if (!full[axis] || !sameRange(full[axis].range, drawn[axis])) return null;
+    update[`${axis}.range`] = range;
   }
-  return Object.keys(update).length ? update : null;
+  return update;
 }
 
 // Put new pictures into the drawn chart without Plotly.react: even a react that only redraws
@@ -363,8 +366,8 @@ async function drawMessage(state, msg, text) {
   state.click = msg.click;
   for (const line of lines) Object.assign(line, { x: asArray(line.x), y: asArray(line.y) });
   if (state.drawnKey === key && state.drawnTheme === theme) {
-    const moved = JSON.stringify(ranges) === JSON.stringify(state.drawnRanges) ? {} : rangeUpdate(state, ranges);
     // An axis that stepped on: Plotly.relayout redraws only the axes (~3x cheaper than a react)
+    const moved = rangeUpdate(state, ranges);
     if (moved && swapPictures(state.div, sources)) {
       const how = Object.keys(moved).length ? "relayout" : "pictures";
       if (how === "relayout") {
