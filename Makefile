@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # One BLAS thread per server: many sessions share the cores, and the app's matrices are small
 # (oversubscribed OpenBLAS threads made a 3 s training take minutes on a busy 2-core machine).
 run: $(STAMP)
-	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m streamlit run app.py --browser.gatherUsageStats false
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m streamlit run server.py --browser.gatherUsageStats false
 
 # The engine's terminal demo: trains the default network and draws its boundary in ASCII.
 demo: $(STAMP)

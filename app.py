@@ -1,4 +1,5 @@
-"""Descent Lab entry point: page config, plotly.js for the live charts, navigation.
+"""Descent Lab's script: page config, plotly.js for the live charts, navigation. `make run` starts it
+through server.py, which adds the live-frame route.
 
 Pages live in app_pages/, not pages/: Streamlit still treats a folder named pages/ as a legacy
 multipage app for the first session after the server starts, so a shared link opened first would
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.frame_channel import exclusive
 from ui.live_chart import ensure_plotly_loaded
 
 ASSETS = Path(__file__).parent / "assets"
@@ -36,4 +38,5 @@ if st.session_state.get("dl_presentation"):
     # Charts grow through viz.Style; this makes the page's own text readable from the back row too.
     st.html("<style>.stMainBlockContainer { font-size: 1.25rem; max-width: none; }"
             ".stMainBlockContainer [data-testid='stMarkdownContainer'] p { font-size: 1.25rem; }</style>")
-page.run()
+with exclusive():  # a live frame (ui.frame_channel) never overlaps this run's changes to the trainer
+    page.run()

@@ -27,17 +27,18 @@ if panel == "Weights":
 
 rewind = None
 its = tr.snapshots.iterations
+rewind_box = st.container()  # always there, even empty: the live charts below keep their places (no blink)
 if not playing and len(its) > 1:
     view.follow_latest("view_rewind", its)
-    at = st.select_slider("Rewind: show the run as it was at iteration", its, key="view_rewind")
+    at = rewind_box.select_slider("Rewind: show the run as it was at iteration", its, key="view_rewind")
     rewind = None if at == its[-1] else at
     if rewind is not None:
-        st.info(f"Rewound: the boundary, network and weights show iteration {rewind:,} "
-                f"(training is at {tr.iteration:,}; Play continues from there).", icon=":material/history:")
+        rewind_box.info(f"Rewound: the boundary, network and weights show iteration {rewind:,} "
+                        f"(training is at {tr.iteration:,}; Play continues from there).", icon=":material/history:")
 
 live_panel = panel if panel in view.LIVE_PANELS else None  # static panels stay out of the frame loop
 live_loop.live_area(lambda: (view.status_line(), view.main_charts(rewind),
-                             live_panel and view.detail_panel(live_panel, rewind)))
+                             live_panel and view.detail_panel(live_panel, rewind)), frames=True)
 if live_panel is None:
     view.detail_panel(panel, rewind)
 if st.session_state[state.Keys.PRESENTATION]:

@@ -2,7 +2,7 @@
 
     python -m bench.compare_fps [--seconds 10] [--repeat 2] [--query "vary=...&values=..."]
 
-Reuses bench/playground_fps.py's measure(): starts `streamlit run app.py`, opens /compare in headless
+Reuses bench/playground_fps.py's measure(): starts `streamlit run server.py`, opens /compare in headless
 Chromium, presses Play (cmp_btn_play) and counts redraws per live chart (new figures on screen), training frames (the
 distinct iteration values the status line showed), blank samples and server CPU. Prints one Markdown
 row per repeat: browser and server share this machine's cores, and other work on it moves the figures,

@@ -36,7 +36,7 @@ assert READ_LIVE != READ, "bench.playground_fps.READ changed: update READ_LIVE"
 
 
 def measure(seconds: float, query: str) -> dict:
-    with start_streamlit(str(ROOT / "app.py")) as (base, proc):
+    with start_streamlit(str(ROOT / "server.py")) as (base, proc):
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as pw:

@@ -2,8 +2,9 @@
 
     python -m bench.load_test [--sessions 10] [--seconds 60]
 
-One `streamlit run app.py` on loopback and one headless Chromium; each session is its own browser
-context (own cookies, own websocket: a separate user to Streamlit). Session k opens
+One `streamlit run server.py` (as `make run` serves the app) on loopback and one headless Chromium;
+each session is its own browser context (own cookies, own websocket: a separate user to Streamlit).
+Session k opens
 /playground?seed=k; all open at the same moment (a lecture hall clicking one link), then all press Play.
 While they train, the sessions take turns: one is paused, Step is clicked, and the time from the click
 to the iteration counter changing is measured in the page (performance.now()); then it plays again.
@@ -205,7 +206,7 @@ def run_load(sessions: int = 10, seconds: float = 60, draw: bool = True, log=pri
     from playwright.sync_api import TimeoutError as PlaywrightTimeout, sync_playwright
 
     load = os.getloadavg()[0]
-    with start_streamlit(ROOT / "app.py") as (base, proc), sync_playwright() as pw:
+    with start_streamlit(ROOT / "server.py") as (base, proc), sync_playwright() as pw:
         rss_idle = rss_mb(proc.pid)
         browser = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=BROWSER_ARGS)
         try:

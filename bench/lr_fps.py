@@ -3,7 +3,7 @@ frames per second).
 
     python -m bench.lr_fps [--seconds 10] [--repeat 2] [--rates 16]
 
-Reuses bench/playground_fps.py's measure(): starts `streamlit run app.py`, opens /lr_explorer with a
+Reuses bench/playground_fps.py's measure(): starts `streamlit run server.py`, opens /lr_explorer with a
 link that sets the sweep (vary=learning_rate, K rates from 1e-4 to 10), presses Play (lr_btn_play)
 and counts redraws per live chart (new figures on screen), training frames (the distinct iteration values the status
 line showed), blank samples and server CPU. One Markdown row per repeat: browser and server share

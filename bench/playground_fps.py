@@ -3,7 +3,8 @@ share of blank samples, and the time from page load to the first chart.
 
     python -m bench.playground_fps [--seconds 10] [--query "seed=1"] [--panel Network]
 
-Starts `streamlit run app.py`, opens /playground in headless Chromium, presses Play and, over the
+Starts `streamlit run server.py` (as `make run` does; `--script app.py`: without the live-frame route,
+frames through fragment reruns), opens /playground in headless Chromium, presses Play and, over the
 window, counts redraws per live chart (a figure on screen that differs from the chart's last one), the distinct iteration values the
 status line showed (training frames), blank samples (every 50 ms: a chart with no drawn trace) and
 server CPU. Prints a Markdown table. Browser and server share this machine's two cores, and its
@@ -20,6 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = "server.py"  # what `make run` starts
 sys.path.insert(0, str(ROOT))
 from bench.live_chart_fps import browser_cpu_seconds, cpu_seconds, rss_mb  # noqa: E402
 from tests.browser import launch_browser, start_streamlit, wait_for_app  # noqa: E402
@@ -47,10 +49,10 @@ READ = """() => ({ draws: [...__pg.draws.entries()].filter(([gd]) => gd.isConnec
 
 
 def measure(seconds: float, query: str, panel: str | None = "Network", page_path: str = "playground",
-            play_key: str = "btn_play") -> dict:
+            play_key: str = "btn_play", script: str = SCRIPT) -> dict:
     """Open ``/<page_path>?<query>``, press the button keyed ``play_key`` and measure (``panel``: the
     Playground's detail panel to open first; None leaves the page as it opens)."""
-    with start_streamlit(str(ROOT / "app.py")) as (base, proc):
+    with start_streamlit(str(ROOT / script)) as (base, proc):
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as pw:
@@ -109,8 +111,9 @@ def main(argv=None) -> int:
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--query", default="seed=0")
     ap.add_argument("--panel", default="Network")
+    ap.add_argument("--script", default=SCRIPT, choices=["server.py", "app.py"])
     args = ap.parse_args(argv)
-    r = measure(args.seconds, args.query, args.panel)
+    r = measure(args.seconds, args.query, args.panel, script=args.script)
     print(f"| live charts | chart redraws/s (slowest / mean) | status frames/s | blank samples | "
           f"page load to first chart | server CPU | server RSS | CPU per frame: all / page main thread | "
           f"frames/s that CPU allows on idle cores |\n|---|---|---|---|---|---|---|---|---|\n"

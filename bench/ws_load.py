@@ -5,9 +5,11 @@
 bench/load_test.py drives ten Chromium pages, which on this two-core machine take most of the CPU the
 server needs; in a classroom every browser runs on its own machine. Here each user is a websocket
 client speaking Streamlit's own protocol (protobuf BackMsg / ForwardMsg on /_stcore/stream) as the
-page does: it opens /playground?seed=k, presses Play by sending the button's trigger, and re-runs the
-live fragment at the interval the server asks for (AutoRerun), one run at a time (a page's queued
-ticks merge too). Nothing is drawn. While all play, the sessions take turns: one is paused, Step is
+page does: it opens /playground?seed=k, presses Play by sending the button's trigger, and then takes
+frames as the page would: from the live-frame route (ui.frame_channel, one POST at a time) when the
+page mounts the frame pump, as `make run` serves it; or, started on app.py, by re-running the live
+fragment at the interval the server asks for (AutoRerun), one run at a time (a page's queued ticks
+merge too). Nothing is drawn. While all play, the sessions take turns: one is paused, Step is
 pressed three times and the time from sending the click to the new iteration arriving is measured,
 then it plays again.
 
@@ -26,6 +28,7 @@ import re
 import statistics
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +45,7 @@ from tests.browser import start_streamlit  # noqa: E402
 
 KEYS = ("btn_play", "btn_step")
 STATUS = re.compile(r'dl-name">([^<]+)</div><div class="dl-value">([^<]*)<')
+PUMP = "descentlab_frame_pump"  # ui.live_chart.frame_pump's element key
 FULL_RUN_DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
 TIMEOUT = 60.0  # s: anything slower than this is reported as an error
 
@@ -58,9 +62,10 @@ class Client:
     ws: object = None
     buttons: dict = field(default_factory=dict)
     fragment: tuple | None = None            # (fragment id, interval) while the page asks for ticks
+    pump: dict | None = None                 # {url, generation} while the page fetches frames
     status: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)
-    frames: int = 0                           # fragment runs finished
+    frames: int = 0                           # frames received (fragment runs finished, or route frames)
     finished: int = 0                         # script runs finished, however they ended
     charts: collections.Counter = field(default_factory=collections.Counter)  # live chart deliveries by key
     first_cost: str = ""
@@ -68,6 +73,10 @@ class Client:
     _full_done: asyncio.Event = field(default_factory=asyncio.Event)
     _frame_done: asyncio.Event = field(default_factory=asyncio.Event)
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def playing(self) -> bool:
+        return self.fragment is not None or self.pump is not None
 
     @property
     def iteration(self) -> int | None:
@@ -103,7 +112,7 @@ class Client:
     def _start_full_run(self) -> None:
         # A full run replaces any fragment run still queued, which then never reports: the player
         # stops waiting for it. The run registers the page's ticks again if it still plays.
-        self.fragment = None
+        self.fragment = self.pump = None
         self._full_done.clear()
         self._frame_done.set()
 
@@ -140,11 +149,13 @@ class Client:
             for key in self.keys:
                 if el.button.id.endswith(key):
                     self.buttons[key] = el.button.id
+        elif kind == "bidi_component" and el.bidi_component.id.endswith(PUMP):
+            self.pump = json.loads(el.bidi_component.json)
         elif kind == "bidi_component" and "live" in el.bidi_component.id:
             key = el.bidi_component.id.rsplit("-", 1)[-1]
             self.charts[key] += 1
-            if key.endswith("_status"):  # ui.live_chart.live_html: the HTML as a JSON string
-                self._status(json.loads(el.bidi_component.json))
+            if key.endswith("_status"):  # ui.live_chart.live_html: {"key", "html"}
+                self._status(json.loads(el.bidi_component.json)["html"])
         elif kind == "markdown" and "dl-status" in el.markdown.body:
             self._status(el.markdown.body)
         elif kind == "exception":
@@ -153,14 +164,34 @@ class Client:
             self.errors.append(f"error box: {el.alert.body}")
 
     async def play_loop(self, stop: asyncio.Event) -> None:
-        """While the page asks for ticks: one fragment run at a time, at most one per interval."""
-        while not stop.is_set() and self.fragment is not None:
+        """While the page plays: one frame at a time, from the frame route, or by fragment runs at
+        most one per interval."""
+        while not stop.is_set() and self.playing:
             started = time.monotonic()
             try:
+                if self.pump is not None:
+                    await asyncio.wait_for(self.fetch_frame(), TIMEOUT)
+                    continue
                 await self.rerun(fragment=self.fragment[0])
             except asyncio.TimeoutError:
                 self.errors.append("a frame took over a minute")
             await asyncio.sleep(max(0.0, self.fragment[1] - (time.monotonic() - started)) if self.fragment else 0)
+
+    async def fetch_frame(self) -> None:
+        """One frame from the route, as assets/frame_pump.js takes it: the status part is read."""
+        pump = self.pump
+        http = self.url.replace("ws", "http", 1).rsplit("/_stcore/", 1)[0]
+        head, body = await asyncio.to_thread(_post_frame, http + pump["url"])
+        if head["generation"] != pump["generation"]:
+            return  # made before the page's last run
+        self.frames += 1
+        offset = 0
+        for key, length in head["parts"]:
+            if key.endswith("_status"):
+                self._status(body[offset:offset + length].decode("utf-8"))
+            offset += length
+        if not head["playing"] and self.pump is pump:
+            self.pump = None
 
     async def step(self) -> None:
         before = self.iteration
@@ -173,6 +204,11 @@ class Client:
         except asyncio.TimeoutError:
             self.steps.append((before, None, None))
         await asyncio.wait_for(self._full_done.wait(), TIMEOUT)
+
+
+def _post_frame(url: str) -> tuple[dict, bytes]:
+    with urllib.request.urlopen(urllib.request.Request(url, method="POST"), timeout=TIMEOUT) as r:
+        return json.loads(r.headers["X-Descentlab-Frame"]), r.read()
 
 
 async def _until(condition, timeout: float = TIMEOUT) -> None:
@@ -213,7 +249,7 @@ async def _run(url: str, sessions: int, seconds: float, proc, log) -> dict:
     turns = [asyncio.Queue() for _ in clients]
     t0 = time.perf_counter()
     tasks = [asyncio.create_task(_session(c, stop, q)) for c, q in zip(clients, turns)]
-    while not all(c.fragment for c in clients) and time.perf_counter() - t0 < 120:
+    while not all(c.playing for c in clients) and time.perf_counter() - t0 < 120:
         await asyncio.sleep(0.1)
     opened = time.perf_counter() - t0
     rss_open, cpu0, frames0, t1 = rss_mb(proc.pid), cpu_seconds(proc.pid), sum(c.frames for c in clients), time.perf_counter()
@@ -234,8 +270,9 @@ async def _run(url: str, sessions: int, seconds: float, proc, log) -> dict:
                 rss_end=rss_mb(proc.pid))
 
 
-def run(sessions: int = 10, seconds: float = 60.0, log=print) -> dict:
-    with start_streamlit(ROOT / "app.py") as (base, proc):
+def run(sessions: int = 10, seconds: float = 60.0, log=print, script: str = "server.py") -> dict:
+    """``script``: server.py (frames from the route, as `make run` serves them) or app.py (fragments)."""
+    with start_streamlit(ROOT / script) as (base, proc):
         url = base.replace("http", "ws", 1) + "/_stcore/stream"
         rss_idle = rss_mb(proc.pid)
         warm = asyncio.run(_run(url, 1, 0.0, proc, lambda *_: None))  # imports, caches, plotly.js
@@ -309,10 +346,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sessions", type=int, default=10)
     ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--script", default="server.py", choices=["server.py", "app.py"])
     args = ap.parse_args(argv)
     if not 1 <= args.sessions <= 50 or not 0 < args.seconds <= 3600:
         ap.error("--sessions must be 1..50 and --seconds 0..3600")
-    result = run(args.sessions, args.seconds)
+    result = run(args.sessions, args.seconds, script=args.script)
     print(table(result))
     return 1 if check(result)[0] else 0
 

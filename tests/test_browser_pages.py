@@ -21,7 +21,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with start_streamlit("app.py") as (base_url, _proc), sync_playwright() as pw:
+    with start_streamlit("server.py") as (base_url, _proc), sync_playwright() as pw:
         chromium = launch_browser(pw)
         yield chromium, base_url
         chromium.close()

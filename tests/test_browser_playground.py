@@ -1,6 +1,8 @@
-"""The Playground in a real browser: Play makes the iteration counter rise, Pause stops it, Step adds
-one, Reset returns to the first cost, the rewind slider works, and a copied link restores the run.
-Screenshots go to artifacts/ for a person to look at."""
+"""The Playground in a real browser, served as `make run` serves it (server.py: frames come from the
+live-frame route): Play makes the iteration counter rise, Pause stops it, Step adds one, Reset
+returns to the first cost, the rewind slider works, and a copied link restores the run; the charts
+keep their Plotly divs through Play and Pause; a diverging run stops and says so. Screenshots go to
+artifacts/ for a person to look at."""
 import re
 
 import pytest
@@ -23,6 +25,15 @@ def _train_cost(page) -> str:
     return _status(page, "Train cost")
 
 
+# The three live charts' Plotly divs, marked; still marked after Play and Pause = never re-created.
+MARK_CHARTS = """() => ['live_boundary', 'live_cost', 'live_network'].forEach((k) =>
+    document.querySelector(`.st-key-${k} .js-plotly-plot`).__marked = true)"""
+MARKED_CHARTS = """() => ['live_boundary', 'live_cost', 'live_network'].filter((k) =>
+    document.querySelector(`.st-key-${k} .js-plotly-plot`)?.__marked).length"""
+ROUTE_FRAMES = """() => performance.getEntriesByType('resource')
+    .filter((r) => r.name.includes('/descentlab/frame/')).length"""
+
+
 def _click(page, key: str) -> None:
     page.locator(f".st-key-{key} button").first.click()
     page.wait_for_timeout(300)
@@ -35,7 +46,7 @@ def browser_page():
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
-    with start_streamlit("app.py") as (base_url, _proc), sync_playwright() as pw:
+    with start_streamlit("server.py") as (base_url, _proc), sync_playwright() as pw:
         browser = launch_browser(pw)
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         page.goto(base_url + "/playground?seed=3")
@@ -50,12 +61,14 @@ def test_play_pause_step_reset_rewind_and_share(browser_page):
     first_cost = _train_cost(page)
     page.screenshot(path=str(ARTIFACTS / "playground_start.png"), full_page=True)
 
+    page.evaluate(MARK_CHARTS)
     _click(page, "btn_play")
     page.wait_for_timeout(2500)
     playing_at = _iteration(page)
     assert playing_at > 0, "Play did not advance training"
     page.wait_for_timeout(1500)
     assert _iteration(page) > playing_at, "the iteration counter did not keep rising"
+    assert page.evaluate(ROUTE_FRAMES) >= 10, "the frames did not come from the live-frame route"
     page.screenshot(path=str(ARTIFACTS / "playground_playing.png"), full_page=True)
 
     _click(page, "btn_play")  # pause: frames already in flight may still land, then it must stop
@@ -64,6 +77,7 @@ def test_play_pause_step_reset_rewind_and_share(browser_page):
     paused_at = _iteration(page)
     page.wait_for_timeout(1000)
     assert _iteration(page) == paused_at, "Pause did not stop training"
+    assert page.evaluate(MARKED_CHARTS) == 3, "a chart was re-created on Play or Pause (it blinks)"
 
     _click(page, "btn_step")
     assert _iteration(page) == paused_at + 1
@@ -86,3 +100,18 @@ def test_play_pause_step_reset_rewind_and_share(browser_page):
     wait_for_app(other)
     assert "seed=3" in link and _train_cost(other) == first_cost
     assert other.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_run_diverging_while_playing_stops_and_says_so(browser_page):
+    page, base_url, _ = browser_page
+    page.goto(base_url + "/playground?dataset=plane&loss=mse&hidden=16,16&activation=relu&init=random"
+                         "&init_scale=20&learning_rate=10")
+    wait_for_app(page)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    _click(page, "btn_play")
+    page.locator(".st-key-btn_play button", has_text="Play").first.wait_for(timeout=20_000)
+    wait_for_app(page)
+    assert _status(page, "State") == "diverged"
+    assert page.get_by_text("diverged at iteration").count() >= 1
+    assert _iteration(page) > 0 and page.locator(".js-plotly-plot").count() >= 2  # the history stays
+    page.screenshot(path=str(ARTIFACTS / "playground_diverged.png"), full_page=True)

@@ -42,7 +42,7 @@ def _step(at, times: int = 1):
 
 def _table(at) -> str:
     """The summary table's HTML (a ui.live_chart.live_html element, updated in place while playing)."""
-    blocks = [json.loads(el.proto.json) for el in at.get("bidi_component")
+    blocks = [json.loads(el.proto.json)["html"] for el in at.get("bidi_component")
               if el.proto.component_name == "descentlab.live_html"]
     return next(b for b in blocks if "cmp-table" in b)
 

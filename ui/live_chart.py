@@ -38,7 +38,9 @@ import streamlit as st
 from streamlit.errors import StreamlitDuplicateElementKey
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-__all__ = ["ensure_plotly_loaded", "live_chart", "live_html", "DEFAULT_HEIGHT"]
+from .frame_channel import produce
+
+__all__ = ["ensure_plotly_loaded", "live_chart", "live_html", "frame_pump", "DEFAULT_HEIGHT"]
 
 DEFAULT_HEIGHT = 420  # px, when neither the figure nor the caller gives one
 _ASSETS = Path(__file__).with_name("assets")
@@ -71,6 +73,9 @@ _chart = st.components.v2.component(
 
 
 _html = st.components.v2.component("descentlab.live_html", js=_read_js("live_html.js"), isolate_styles=False)
+_PUMP_KEY = "descentlab_frame_pump"
+_pump = st.components.v2.component("descentlab.frame_pump", js=_read_js("frame_pump.js"),
+                                   css=f".st-key-{_PUMP_KEY} {{ display: none; }}", isolate_styles=False)
 
 
 @functools.cache
@@ -178,7 +183,9 @@ def live_chart(
     fig, *, key: str, height: int | None = None, on_click: bool = False, canvas_lines: bool = False,
     caption: str | None = None,
 ) -> dict[str, Any] | None:
-    """Draw or update `fig` in place under the stable `key`. Returns the clicked point (dict with x, y,
+    """Draw or update `fig` in place under the stable `key`; ``fig`` is a figure, or a function that
+    builds it from the trainer as it is when called (so live frames can build it again, see
+    ui.frame_channel; it must not read session state). Returns the clicked point (dict with x, y,
     curveNumber, pointIndex) when on_click=True and the user clicked since the last run, else None.
 
     canvas_lines=True (for a chart that grows every frame while training plays): the figure's line
@@ -187,17 +194,27 @@ def live_chart(
     ``caption``: plain text under the chart, drawn by the same element (st.caption would be one more
     element for the page to redraw on every frame)."""
     ensure_plotly_loaded()  # a no-op when the page already did it; a safety net when it forgot
+    build = fig if callable(fig) else (lambda: fig)
+    data = produce(key, lambda: _payload(_message(build(), key, height, on_click, canvas_lines, caption)))
     result = _chart(
         key=key,  # the stable key is what keeps the element (and its div) alive across updates
-        data=_payload(_message(fig, key, height, on_click, canvas_lines, caption)),
+        data=data,
         height="content",
         on_click_change=_ignore_click if on_click else None,
     )
     return result.get("click") if on_click else None
 
 
-def live_html(html: str, *, key: str) -> None:
-    """Show ``html`` (trusted: built by us, user text escaped) in an element that is updated in place
-    under ``key``; for a line that changes every frame, such as the training status. st.markdown
-    would parse it as Markdown again on every frame."""
-    _html(key=key, data=html, height="content")
+def live_html(html, *, key: str) -> None:
+    """Show ``html`` (trusted: built by us, user text escaped; or a function that builds it, as for
+    live_chart) in an element that is updated in place under ``key``; for a line that changes every
+    frame, such as the training status. st.markdown would parse it as Markdown again every frame."""
+    build = html if callable(html) else (lambda: html)
+    html = produce(key, lambda: build().encode("utf-8")).decode("utf-8")
+    _html(key=key, data={"key": key, "html": html}, height="content")
+
+
+def frame_pump(url: str, generation: int, on_end) -> None:
+    """The hidden element that fetches live frames from ``url`` while training plays (see
+    ui.frame_channel); ``on_end`` runs when the server says the run stopped (diverged)."""
+    _pump(key=_PUMP_KEY, data={"url": url, "generation": generation}, on_ended_change=on_end)

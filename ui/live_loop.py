@@ -11,16 +11,17 @@ backlog. When many people play on one server, ui.pacing spaces each session's fr
 it fairly and clicks stay quick."""
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from typing import Callable
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from viz.figure import plain_figures
 
-from . import pacing
+from . import frame_channel, pacing
+from .live_chart import frame_pump
 from .state import Keys, current_run, notify
 
 TICK = 0.05          # seconds between frame requests while playing; slower frames merge ticks
@@ -68,23 +69,34 @@ def frame_iterations(speed: int, step_cost: float) -> int:
     return max(1, min(int(speed), int(FRAME_BUDGET / max(step_cost, 1e-7))))
 
 
-def advance(loop: Loop = PLAYGROUND, n: int | None = None) -> None:
-    """Train one frame (or exactly ``n`` iterations) and record a history row."""
-    ss = st.session_state
-    target = loop.target()
-    # .get: a fragment run does not re-run loop.init(), and a widget's key can be missing from the state
-    # for a moment (Streamlit drops the state of a widget the last full run did not draw)
-    k = n or frame_iterations(ss.get(loop.speed_key, loop.default_speed), ss.get(loop.step_cost_key, 1e-4))
+def train_frame(target, k: int, step_cost: float) -> float:
+    """Train ``k`` iterations and record a history row; returns the new estimate of seconds per step."""
     t0 = time.perf_counter()
     target.step(k)
     target.record()
     per_step = (time.perf_counter() - t0) / k
-    ss[loop.step_cost_key] = 0.7 * ss.get(loop.step_cost_key, per_step) + 0.3 * per_step  # one slow frame is noise
+    return 0.7 * step_cost + 0.3 * per_step  # one slow frame is noise
+
+
+def advance(loop: Loop = PLAYGROUND, n: int | None = None) -> None:
+    """Train one frame (or exactly ``n`` iterations) and record a history row."""
+    ss = st.session_state
+    # .get: a fragment run does not re-run loop.init(), and a widget's key can be missing from the state
+    # for a moment (Streamlit drops the state of a widget the last full run did not draw)
+    cost = ss.get(loop.step_cost_key, 1e-4)
+    k = n or frame_iterations(ss.get(loop.speed_key, loop.default_speed), cost)
+    ss[loop.step_cost_key] = train_frame(loop.target(), k, cost)
+    _stop_if_diverged(loop)
+
+
+def _stop_if_diverged(loop: Loop) -> None:
+    target = loop.target()
     if target.diverged and loop.playing:
         loop.stop()
         notify("error", target.message)
 
 
+@frame_channel.exclusively
 def _set_playing(loop: Loop, playing: bool) -> None:
     # The state the button showed, not a toggle: a click that reaches the server twice (or races a
     # frame) must not flip Play back on.
@@ -95,11 +107,13 @@ def _set_playing(loop: Loop, playing: bool) -> None:
     st.session_state[loop.playing_key] = playing
 
 
+@frame_channel.exclusively
 def _step(loop: Loop) -> None:
     loop.stop()
     advance(loop, 1)
 
 
+@frame_channel.exclusively
 def _reset(loop: Loop) -> None:
     loop.stop()
     loop.target().reset()
@@ -120,21 +134,38 @@ def controls(loop: Loop = PLAYGROUND, reset_help: str = "Back to iteration 0 wit
               width="stretch", help=reset_help)
 
 
-def live_area(render: Callable[[], None], loop: Loop = PLAYGROUND) -> None:
-    """Run ``render`` inside a fragment that ticks while playing and trains before each frame."""
+def live_area(render: Callable[[], None], loop: Loop = PLAYGROUND, frames: bool = False) -> None:
+    """Run ``render`` inside a fragment that ticks while playing and trains before each frame; or,
+    with ``frames`` and a server that has the frame route, draw it once and let the browser fetch
+    the frames (ui.frame_channel: ``render`` then passes functions to live_chart / live_html)."""
     loop.init()
 
     def draw() -> None:
         with plain_figures():  # the figures go straight to live charts: no plotly.py objects
             render()
 
-    @st.fragment(run_every=TICK if loop.playing else None)
+    stream = st.session_state.get(frame_channel.STREAM_KEY)
+    if stream is not None:
+        stream.halt()  # this run draws the page: a frame still in flight is stale
+    streaming = frames and loop.playing and frame_channel.available()
+    if streaming:
+        _stop_if_diverged(loop)  # in case the browser's report of it (_frames_ended) was lost
+        streaming = loop.playing
+
+    # A fragment either way: its elements keep their identity (and the charts their Plotly divs)
+    # when Play or Pause switches between fragment ticks and the frame route.
+    @st.fragment(run_every=TICK if loop.playing and not streaming else None)
     def _frame():
         yield_slot = st.empty()  # always there (an empty element draws nothing): a stable layout
+        if streaming:
+            if not loop.playing:  # the route stopped the run (_frames_ended): redraw the whole page
+                st.rerun()
+            _stream_area(yield_slot, draw, loop)
+            return
         if not loop.playing:
             draw()
             return
-        sid, pace_key = _session_id(), f"{loop.playing_key}_pace"
+        sid, pace_key = frame_channel.session_id(), f"{loop.playing_key}_pace"
         last_start, frame_cpu = st.session_state.get(pace_key, (0.0, 0.0))
         pacing.wait_for_turn(sid, last_start, frame_cpu, yield_slot.empty)
         start, cpu0 = time.monotonic(), time.thread_time()
@@ -153,6 +184,31 @@ def live_area(render: Callable[[], None], loop: Loop = PLAYGROUND) -> None:
     _frame()
 
 
-def _session_id() -> str:
-    ctx = get_script_run_ctx(suppress_warning=True)
-    return ctx.session_id if ctx is not None else "no-session"
+def _stream_area(slot, draw: Callable[[], None], loop: Loop) -> None:
+    """The live area drawn once by this run; the frame route trains and redraws it. The frame pump's
+    element goes into ``slot``."""
+    stream = frame_channel.session_stream()
+    with frame_channel.recording() as parts:
+        draw()
+    target, ss = loop.target(), st.session_state
+    speed, cost = ss.get(loop.speed_key, loop.default_speed), ss.get(loop.step_cost_key, 1e-4)
+
+    def advance_frame() -> None:  # on the route's thread: no session state
+        nonlocal cost
+        cost = train_frame(target, frame_iterations(speed, cost), cost)
+
+    stream.publish(parts, advance_frame, lambda: target.diverged)
+    with slot:
+        frame_pump(frame_channel.url(stream), stream.generation, on_end=functools.partial(_frames_ended, loop))
+
+
+@frame_channel.exclusively
+def _frames_ended(loop: Loop) -> None:
+    """The frame route stopped the run (diverged, or an error it reported): pause and say why. The
+    pump's element is in the live fragment, so this reruns the fragment, which reruns the page."""
+    stream = st.session_state.get(frame_channel.STREAM_KEY)
+    if stream is not None and stream.error:
+        loop.stop()
+        notify("error", stream.error)
+    _stop_if_diverged(loop)
+

@@ -51,16 +51,23 @@ def turn_interval(sessions: int, frame_cpu: float) -> float:
     return sessions * max(frame_cpu, 0.0) / FRAME_SHARE
 
 
+def due(session_id: str, last_start: float, frame_cpu: float, now: float) -> float:
+    """When this session's next frame may start: ``last_start + turn_interval(...)``, or ``now`` for a
+    session that just pressed Play (its first frame comes at once)."""
+    sessions = playing_sessions(now)  # first: it forgets sessions that stopped framing
+    if session_id not in _last_frame:
+        return now
+    return last_start + turn_interval(sessions, frame_cpu)
+
+
 def wait_for_turn(session_id: str, last_start: float, frame_cpu: float, yield_point: Callable[[], None],
                   sleep: Callable[[float], None] = time.sleep,
                   clock: Callable[[], float] = time.monotonic) -> float:
     """Sleep until ``last_start + turn_interval(...)``, calling ``yield_point`` after every nap (so a
     pending click can interrupt). Returns the seconds waited."""
     start = clock()
-    due = last_start + turn_interval(playing_sessions(start), frame_cpu)
-    if session_id not in _last_frame:
-        due = start  # a session that just pressed Play gets its first frame at once
-    while (now := clock()) < due:
-        sleep(min(NAP, due - now))
+    due_at = due(session_id, last_start, frame_cpu, start)
+    while (now := clock()) < due_at:
+        sleep(min(NAP, due_at - now))
         yield_point()
     return clock() - start

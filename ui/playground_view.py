@@ -49,34 +49,43 @@ def follow_latest(key: str, iterations: list[int]) -> None:
 
 
 def status_line() -> None:
-    run = current_run()
+    run, playing = current_run(), bool(st.session_state[Keys.PLAYING])
+    show_status(lambda: status_cells(run, playing))
+    if run.trainer.diverged:
+        st.error(run.trainer.message)
+
+
+def status_cells(run, playing: bool) -> list[tuple[str, str]]:
+    """The Playground's status line for ``run`` as it is now: (name, value) pairs."""
     tr, row = run.trainer, run.trainer.last_record
     score = "accuracy" if run.dataset.task != "regression" else "r2"
     fmt = (lambda x: f"{x:.1%}") if score == "accuracy" else (lambda x: f"{x:.3f}")
-    state = ("diverged" if tr.diverged else "playing" if st.session_state[Keys.PLAYING] else "paused")
+    state = "diverged" if tr.diverged else "playing" if playing else "paused"
     label = "acc." if score == "accuracy" else "R²"
-    cells = [("Iteration", f"{tr.iteration:,}"), ("Epoch", f"{tr.epoch:,}"),
-             ("Train cost", f"{row['cost_train']:.4f}"), ("Test cost", _num(row["cost_test"], "{:.4f}")),
-             (f"Train {label}", fmt(row[f"{score}_train"])),
-             (f"Test {label}", "–" if np.isnan(row[f"{score}_test"]) else fmt(row[f"{score}_test"])),
-             ("State", state)]
-    show_status(cells)
-    if tr.diverged:
-        st.error(tr.message)
+    return [("Iteration", f"{tr.iteration:,}"), ("Epoch", f"{tr.epoch:,}"),
+            ("Train cost", f"{row['cost_train']:.4f}"), ("Test cost", _num(row["cost_test"], "{:.4f}")),
+            (f"Train {label}", fmt(row[f"{score}_train"])),
+            (f"Test {label}", "–" if np.isnan(row[f"{score}_test"]) else fmt(row[f"{score}_test"])),
+            ("State", state)]
 
 
-def status_html(cells) -> str:
+def status_html(cells, big: bool | None = None) -> str:
     """(name, value) pairs as the live status line: one HTML element instead of one st.metric each,
     which is a React subtree the browser redraws every frame (measured: 3.3 -> 4.7 frames/s). Callers
-    pass their own labels and numbers (escaped where a label comes from the user)."""
+    pass their own labels and numbers (escaped where a label comes from the user). ``big``: the
+    presentation size (read from the session when None, so only at script time)."""
     html = "".join(f'<div class="dl-cell"><div class="dl-name">{name}</div><div class="dl-value">{value}</div></div>'
                    for name, value in cells)
-    big = " dl-big" if st.session_state.get(Keys.PRESENTATION) else ""
-    return f'<div class="dl-status{big}">{html}</div>'
+    if big is None:
+        big = bool(st.session_state.get(Keys.PRESENTATION))
+    return f'<div class="dl-status{" dl-big" if big else ""}">{html}</div>'
 
 
 def show_status(cells, key: str = "live_status") -> None:
-    live_html(status_html(cells), key=key)
+    """The status line; ``cells`` is the list, or a function that makes it (for live frames)."""
+    big = bool(st.session_state.get(Keys.PRESENTATION))
+    make = cells if callable(cells) else (lambda: cells)
+    live_html(lambda: status_html(make(), big), key=key)
 
 
 def _num(x: float, pattern: str) -> str:
@@ -84,66 +93,74 @@ def _num(x: float, pattern: str) -> str:
 
 
 def main_charts(rewind: int | None) -> None:
-    """Decision boundary (or image samples) beside the cost curve."""
-    run, s = current_run(), style()
+    """Decision boundary (or image samples) beside the cost curve. The figures are passed as functions
+    of the trainer, so live frames can make them again (ui.frame_channel); what the widgets say is
+    read here, once."""
+    run, s, ss = current_run(), style(), st.session_state
+    tr, data = run.trainer, run.dataset
     left, right = st.columns(2)
     with left:
-        if run.dataset.points_train is not None:
-            show_test = st.session_state.get("view_show_test", True)
-            discretize = st.session_state.get("view_discretize", False)
-            grid = run.trainer.decision_grid(100, iteration=rewind)
-            live_chart(viz.decision_figure(grid, run.dataset, show_test=show_test, discretize=discretize, style=s),
+        if data.points_train is not None:
+            show_test, discretize = ss.get("view_show_test", True), ss.get("view_discretize", False)
+            live_chart(lambda: viz.decision_figure(tr.decision_grid(100, iteration=rewind), data, show_test=show_test,
+                                                   discretize=discretize, style=s),
                        key="live_boundary", caption=CAPTIONS["boundary"])
-        elif run.dataset.image_shape is not None:
-            net = run.network if rewind is None else run.trainer.network_at(rewind)
-            probs = net.forward(run.dataset.X_test[:, :12] if run.dataset.m_test else run.dataset.X_train[:, :12])
-            live_chart(viz.images_figure(run.dataset, probs, style=s), key="live_images", caption=CAPTIONS["boundary"])
+        elif data.image_shape is not None:
+            def images():
+                net = run.network if rewind is None else tr.network_at(rewind)
+                probs = net.forward(data.X_test[:, :12] if data.m_test else data.X_train[:, :12])
+                return viz.images_figure(data, probs, style=s)
+            live_chart(images, key="live_images", caption=CAPTIONS["boundary"])
         else:  # e.g. a CSV with 1 or 3+ feature columns: no input plane to draw on
-            st.info(f"This data has {run.dataset.n_x} input feature(s), so there is no plane of two inputs to "
+            st.info(f"This data has {data.n_x} input feature(s), so there is no plane of two inputs to "
                     "draw the decision boundary on. Everything else works: the cost, the network, the "
                     "activations, weights and gradients.", icon=":material/info:")
     with right:
-        log_y = st.session_state.get("view_log_cost", False)
-        live_chart(viz.cost_figure(run.trainer.history, run.dataset.task, log_y=log_y, style=s), key="live_cost",
+        log_y = ss.get("view_log_cost", False)
+        live_chart(lambda: viz.cost_figure(tr.history, data.task, log_y=log_y, style=s), key="live_cost",
                    caption=CAPTIONS["cost"],
-                   canvas_lines=bool(st.session_state[Keys.PLAYING]))  # paused: Plotly's lines, with hover
+                   canvas_lines=bool(ss[Keys.PLAYING]))  # paused: Plotly's lines, with hover
 
 
 def detail_panel(panel: str, rewind: int | None) -> None:
-    """One panel's charts; its caption is drawn by the chart it describes (see live_chart)."""
+    """One panel's charts; its caption is drawn by the chart it describes (see live_chart). Figures
+    are passed as functions of the trainer, as in main_charts."""
     run, s = current_run(), style()
-    tr = run.trainer
+    tr, net = run.trainer, run.network
     caption = CAPTIONS.get(panel)
     if panel == "Network":
-        grids = tr.unit_grids(24, iteration=rewind) if run.dataset.points_train is not None else None
-        net = run.network if rewind is None else tr.network_at(rewind)
+        has_plane = run.dataset.points_train is not None
         # while playing, hover values would change under the pointer 10 times a second; leaving them
         # out keeps the diagram's traces unchanged, so each frame redraws only its pictures
         values = rewind is not None or not st.session_state[Keys.PLAYING]
-        live_chart(viz.network_figure(net, grids, dataset=run.dataset, style=s, values=values), key="live_network",
-                   caption=caption)
+        live_chart(lambda: viz.network_figure(net if rewind is None else tr.network_at(rewind),
+                                              tr.unit_grids(24, iteration=rewind) if has_plane else None,
+                                              dataset=run.dataset, style=s, values=values),
+                   key="live_network", caption=caption)
         if run.dataset.image_shape is not None:
-            W1 = (tr.params_at(rewind) if rewind is not None else run.network.params)["W1"]
-            live_chart(viz.first_layer_weights_figure(W1, run.dataset.image_shape, style=s), key="live_w1_images")
+            live_chart(lambda: viz.first_layer_weights_figure(
+                (tr.params_at(rewind) if rewind is not None else net.params)["W1"], run.dataset.image_shape, style=s),
+                key="live_w1_images")
     elif panel == "Activations":
-        stats = tr.layer_statistics()
         # one chart per distinct activation; each shows every layer using it
-        layers = [l for l in range(1, run.network.L)
-                  if l == 1 or run.network.activations[l] != run.network.activations[l - 1]]
+        layers = [l for l in range(1, net.L) if l == 1 or net.activations[l] != net.activations[l - 1]]
         for l in layers:
-            live_chart(viz.activation_figure(run.network.activations[l], stats, style=s), key=f"live_act_{l}",
-                       caption=caption if l == layers[-1] else None)
+            live_chart(lambda g=net.activations[l]: viz.activation_figure(g, tr.layer_statistics(), style=s),
+                       key=f"live_act_{l}", caption=caption if l == layers[-1] else None)
     elif panel == "Weights":
         layer = st.session_state.get("view_weight_layer", 1)
-        its = tr.snapshots.iterations
-        snaps = [(it, tr.params_at(it)) for it in its if rewind is None or it <= rewind]
+
+        def shown():  # the snapshots' iterations up to the one shown
+            return [it for it in tr.snapshots.iterations if rewind is None or it <= rewind]
         a, b = st.columns(2)
         with a:
-            live_chart(viz.weights_over_time_figure(snaps, layer, style=s), key="live_w_time", caption=caption)
+            live_chart(lambda: viz.weights_over_time_figure([(it, tr.params_at(it)) for it in shown()], layer, style=s),
+                       key="live_w_time", caption=caption)
         with b:
-            live_chart(viz.weight_histogram_figure(snaps[-1][1], layer, style=s), key="live_w_hist")
+            live_chart(lambda: viz.weight_histogram_figure(tr.params_at(shown()[-1]), layer, style=s),
+                       key="live_w_hist")
     elif panel == "Gradients":
-        live_chart(viz.gradient_figure(tr.history, style=s), key="live_grads", caption=caption)
+        live_chart(lambda: viz.gradient_figure(tr.history, style=s), key="live_grads", caption=caption)
     elif panel == "Shapes & equations":
         _shapes_and_equations()
 

@@ -18,6 +18,8 @@ const UNTITLED_TOP = 36;
 const decoder = new TextDecoder();
 const colorProbe = document.createElement("canvas").getContext("2d");
 let themeCache = { key: null, template: null };
+// Where live frames find this chart (assets/frame_pump.js): key -> take new data, resolve when drawn
+const live = (window.__descentlabLive ||= { targets: new Map() });
 
 function plotlyReady() {
   if (window.Plotly) return Promise.resolve(window.Plotly);
@@ -166,7 +168,19 @@ async function draw(state) {
   } finally {
     state.busy = false;
     schedule(state);
+    settle(state);
   }
+}
+
+// Resolves once nothing is waiting to be drawn (for the frame pump's pace).
+function whenIdle(state) {
+  if (!state.busy && !state.frame && !state.next) return Promise.resolve();
+  return new Promise((resolve) => state.idle.push(resolve));
+}
+
+function settle(state) {
+  if (state.busy || state.frame || state.next) return;
+  state.idle.splice(0).forEach((resolve) => resolve());
 }
 
 // One missing point: Plotly hides a trace with no points at all (and its legend entry), and draws
@@ -364,6 +378,10 @@ async function drawMessage(state, msg, text) {
   const lines = takeLines(msg);
   const { key, sources, ranges } = pictureFreeKey(msg);
   state.click = msg.click;
+  if (live.targets.get(msg.name) !== state.take) { // the chart's key (Streamlit gives the JS an element id)
+    state.name = msg.name;
+    live.targets.set(msg.name, state.take);
+  }
   for (const line of lines) Object.assign(line, { x: asArray(line.x), y: asArray(line.y) });
   if (state.drawnKey === key && state.drawnTheme === theme) {
     // An axis that stepped on: Plotly.relayout redraws only the axes (~3x cheaper than a react)
@@ -447,8 +465,13 @@ export default function (component) {
     const div = document.createElement("div");
     div.className = "descentlab-live-chart";
     parentElement.appendChild(div);
-    state = { div, next: null, frame: 0, busy: false, click: false, clickBound: false };
+    state = { div, next: null, frame: 0, busy: false, click: false, clickBound: false, idle: [] };
     parentElement.__descentlabChart = state;
+    state.take = (bytes) => {
+      state.next = bytes;
+      schedule(state);
+      return whenIdle(state);
+    };
   }
   state.setTriggerValue = component.setTriggerValue; // the newest callback wins
   if (data) state.next = data; // raw bytes; parsed only if they are still the newest at draw time
@@ -459,6 +482,8 @@ export default function (component) {
   return () => setTimeout(() => {
     if (parentElement.isConnected || parentElement.__descentlabChart !== state) return;
     if (state.frame) cancelAnimationFrame(state.frame);
+    if (live.targets.get(state.name) === state.take) live.targets.delete(state.name);
+    settle(Object.assign(state, { next: null, frame: 0, busy: false }));
     if (window.Plotly) window.Plotly.purge(state.div);
     delete parentElement.__descentlabChart;
   }, 0);

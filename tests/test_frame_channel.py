@@ -1,0 +1,214 @@
+"""ui.frame_channel: live frames over one HTTP route instead of a Streamlit rerun per frame.
+
+The Stream and the route are tested without a server; the Playground's use of them under AppTest
+(with the route switched on, as server.py does); the browser side in tests/test_browser_playground.py."""
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from engine.config import RunConfig
+from ui import frame_channel, pacing
+from ui.frame_channel import Frame, Stream
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+class Counter:
+    """A stand-in trainer: advance() counts, the parts show the count."""
+
+    def __init__(self):
+        self.n = 0
+
+    def advance(self):
+        self.n += 1
+
+    def parts(self):
+        return [("count", lambda: str(self.n).encode()), ("double", lambda: str(2 * self.n).encode())]
+
+
+def _stream(counter: Counter, stop_at: int | None = None) -> Stream:
+    s = Stream("test-session")
+    s.publish(counter.parts(), counter.advance, lambda: stop_at is not None and counter.n >= stop_at)
+    return s
+
+
+def test_a_frame_trains_then_draws_every_part():
+    c = Counter()
+    s = _stream(c)
+    f = s.next_frame()
+    assert (c.n, f.playing, f.generation) == (1, True, 1)
+    assert f.parts == [("count", b"1"), ("double", b"2")]
+    assert f.body() == b"12"
+    assert json.loads(f.header()) == {"generation": 1, "playing": True, "parts": [["count", 1], ["double", 1]]}
+
+
+def test_a_halted_stream_trains_nothing_and_tells_frames_in_flight_they_are_stale():
+    c = Counter()
+    s = _stream(c)
+    s.halt()
+    f = s.next_frame()
+    assert c.n == 0 and not f.playing and f.parts == []
+    assert f.generation == 2  # newer than the page the pump was mounted with: the browser drops it
+    s.publish(c.parts(), c.advance, lambda: False)
+    assert s.next_frame().generation == 3 and c.n == 1
+
+
+def test_the_frame_that_ends_the_run_is_still_drawn():
+    c = Counter()
+    s = _stream(c, stop_at=2)
+    assert s.next_frame().playing
+    last = s.next_frame()
+    assert not last.playing and last.parts == [("count", b"2"), ("double", b"4")]
+    assert last.generation == 1  # the same page: the browser draws it, then asks the page to rerun
+    assert s.next_frame().parts == [] and c.n == 2
+
+
+def test_an_error_in_a_frame_stops_the_run_with_a_message():
+    s = Stream("test-session")
+    s.publish([("bad", lambda: 1 / 0)], lambda: None, lambda: False)
+    f = s.next_frame()
+    assert not f.playing and f.parts == []
+    assert "ZeroDivisionError" in s.error
+
+
+def test_a_frame_waits_for_the_session_lock():
+    """A script run (or a callback changing the trainer) holds the lock: no frame trains meanwhile."""
+    c = Counter()
+    s = _stream(c)
+    got = []
+    with s.lock:
+        t = threading.Thread(target=lambda: got.append(s.next_frame()))
+        t.start()
+        time.sleep(0.2)
+        assert c.n == 0 and not got
+    t.join(5)
+    assert c.n == 1 and got[0].playing
+
+
+def test_pacing_due_lets_a_new_session_start_at_once(monkeypatch):
+    monkeypatch.setattr(pacing, "_last_frame", {})  # no sessions from other tests
+    now = time.monotonic()
+    assert pacing.due("never-framed", now - 10, 5.0, now) == now
+    pacing.frame_done("framed-a", now)
+    pacing.frame_done("framed-b", now)
+    # two sessions, 30 ms a frame each: 2 x 0.03 / FRAME_SHARE after the last start
+    assert pacing.due("framed-a", now, 0.03, now) - now == pytest.approx(2 * 0.03 / pacing.FRAME_SHARE)
+
+
+class _Request:
+    def __init__(self, token: str):
+        self.path_params = {"token": token}
+
+
+def test_the_route_serves_a_registered_stream_and_refuses_an_unknown_token():
+    c = Counter()
+    s = _stream(c)
+    with frame_channel._streams_lock:
+        frame_channel._streams[s.token] = s
+    res = asyncio.run(frame_channel.serve_frame(_Request(s.token)))
+    assert res.status_code == 200 and res.body == b"12"
+    assert json.loads(res.headers[frame_channel.HEADER])["parts"] == [["count", 1], ["double", 1]]
+    assert res.headers["content-encoding"] == "identity"
+    assert asyncio.run(frame_channel.serve_frame(_Request("not-a-token"))).status_code == 404
+
+
+def test_a_stream_leaves_the_registry_with_its_session():
+    s = Stream("gone-session")
+    with frame_channel._streams_lock:
+        frame_channel._streams[s.token] = s
+    token = s.token
+    del s
+    gc.collect()
+    assert frame_channel.find(token) is None
+
+
+def test_producers_are_recorded_only_inside_recording():
+    assert frame_channel.produce("a", lambda: b"x") == b"x"
+    with frame_channel.recording() as parts:
+        assert frame_channel.produce("b", lambda: b"y") == b"y"
+    assert [(k, make()) for k, make in parts] == [("b", b"y")]
+
+
+# --- the Playground with the route switched on (server.py), under AppTest -----------------------
+
+@pytest.fixture
+def route_on(monkeypatch):
+    monkeypatch.setenv(frame_channel.ENABLED_ENV, frame_channel.ROUTE)
+
+
+def _playground(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.switch_page("app_pages/playground.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _components(at, name: str) -> list:
+    return [el for el in at.get("bidi_component") if el.proto.component_name == name]
+
+
+def _frame_parts(frame: Frame) -> dict[str, bytes]:
+    return dict(frame.parts)
+
+
+def test_playing_playground_hands_its_frames_to_the_route(route_on):
+    at = _playground()
+    assert not _components(at, "descentlab.frame_pump")  # paused: no pump
+    at.button(key="btn_play").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    stream = at.session_state[frame_channel.STREAM_KEY]
+    (pump,) = _components(at, "descentlab.frame_pump")
+    assert json.loads(pump.proto.json) == {"url": frame_channel.url(stream), "generation": stream.generation}
+    assert stream.playing and frame_channel.find(stream.token) is stream
+
+    tr = at.session_state["dl_run"].trainer
+    before = tr.iteration
+    frame = stream.next_frame()
+    parts = _frame_parts(frame)
+    assert frame.playing and tr.iteration > before
+    assert {"live_status", "live_boundary", "live_cost", "live_network"} <= set(parts)
+    assert f"{tr.iteration:,}<" in parts["live_status"].decode()  # the status line shows the new iteration
+    for key in ("live_boundary", "live_cost", "live_network"):
+        message = json.loads(parts[key])
+        assert message["name"] == key and message["figure"]["data"]
+    assert len(tr.history) == 2  # one row per frame, as the fragment path records
+
+    at.button(key="btn_play").click().run()  # Pause: the page halts the stream
+    assert not stream.playing and not _components(at, "descentlab.frame_pump")
+    assert stream.next_frame().parts == []
+
+
+def test_a_run_diverging_in_a_frame_stops_and_says_so(route_on):
+    bad = RunConfig(dataset="plane", loss="mse", hidden=(16, 16), activation="relu", init="random",
+                    init_scale=20.0, learning_rate=10.0)
+    at = _playground(bad.to_query())
+    at.button(key="btn_play").click().run()
+    stream = at.session_state[frame_channel.STREAM_KEY]
+    for _ in range(50):
+        if not stream.next_frame().playing:
+            break
+    tr = at.session_state["dl_run"].trainer
+    assert tr.diverged and not stream.playing
+    at.run()  # the page's next run (the pump asks for it) pauses and shows the message
+    assert not at.session_state["dl_playing"]
+    assert any("diverged at iteration" in e.value for e in at.error)
+    assert len(tr.history) >= 1 and not _components(at, "descentlab.frame_pump")
+
+
+def test_without_the_route_the_playground_plays_through_fragments(monkeypatch):
+    monkeypatch.delenv(frame_channel.ENABLED_ENV, raising=False)
+    at = _playground()
+    at.button(key="btn_play").click().run()  # AppTest runs the fragment inline: one frame
+    assert not _components(at, "descentlab.frame_pump")
+    assert at.session_state["dl_run"].trainer.iteration > 0
