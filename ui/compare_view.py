@@ -294,7 +294,7 @@ def current_group(config: RunConfig, field: str, values: list) -> TrainerGroup:
 def make_loop() -> live_loop.Loop:
     # The sidebar's Speed slider (shared with the Playground) sets the most iterations per frame here too.
     loop = dataclasses.replace(live_loop.page_loop("cmp", lambda: st.session_state[CmpKeys.GROUP]),
-                               speed_key=Keys.SPEED)
+                               speed_key=Keys.SPEED, shows_divergence=True)  # in frame()'s alert
     assert loop.playing_key == CmpKeys.PLAYING
     loop.init()
     return loop

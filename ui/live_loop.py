@@ -38,6 +38,7 @@ class Loop:
     speed_key: str = Keys.SPEED          # most iterations per frame
     button_prefix: str = "btn"
     default_speed: int = 50
+    shows_divergence: bool = False  # the page shows target.message itself: no second notice of it
 
     def init(self) -> None:
         ss = st.session_state
@@ -61,7 +62,7 @@ def page_loop(prefix: str, target: Callable[[], object], default_speed: int = 50
     return loop
 
 
-PLAYGROUND = Loop(lambda: current_run().trainer)
+PLAYGROUND = Loop(lambda: current_run().trainer, shows_divergence=True)  # in the status line
 
 
 def frame_iterations(speed: int, step_cost: float) -> int:
@@ -93,7 +94,8 @@ def _stop_if_diverged(loop: Loop) -> None:
     target = loop.target()
     if target.diverged and loop.playing:
         loop.stop()
-        notify("error", target.message)
+        if not loop.shows_divergence:
+            notify("error", target.message)
 
 
 @frame_channel.exclusively
