@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import concurrent.futures
 import json
 import re
 import statistics
@@ -181,17 +182,17 @@ class Client:
         """One frame from the route, as assets/frame_pump.js takes it: the status part is read."""
         pump = self.pump
         http = self.url.replace("ws", "http", 1).rsplit("/_stcore/", 1)[0]
-        head, body = await asyncio.to_thread(_post_frame, http + pump["url"])
-        if head["generation"] != pump["generation"]:
-            return  # made before the page's last run
-        self.frames += 1
-        offset = 0
-        for key, length in head["parts"]:
-            if key.endswith("_status"):
-                self._status(body[offset:offset + length].decode("utf-8"))
-            offset += length
+        loop = asyncio.get_running_loop()
+        head, body = await loop.run_in_executor(_HTTP_POOL, _post_frame, http + pump["url"])
+        if head["generation"] == pump["generation"]:  # else made before the page's last run: dropped
+            self.frames += 1
+            offset = 0
+            for key, length in head["parts"]:
+                if key.endswith("_status"):
+                    self._status(body[offset:offset + length].decode("utf-8"))
+                offset += length
         if not head["playing"] and self.pump is pump:
-            self.pump = None
+            self.pump = None  # as the page's pump stops; the next run's element starts it again
 
     async def step(self) -> None:
         before = self.iteration
@@ -204,6 +205,11 @@ class Client:
         except asyncio.TimeoutError:
             self.steps.append((before, None, None))
         await asyncio.wait_for(self._full_done.wait(), TIMEOUT)
+
+
+# One thread per waiting request: the server paces each session's frames by holding its request,
+# and asyncio's default pool (cores + 4 threads) would cap the requests in flight below the sessions.
+_HTTP_POOL = concurrent.futures.ThreadPoolExecutor(max_workers=64, thread_name_prefix="ws_load_http")
 
 
 def _post_frame(url: str) -> tuple[dict, bytes]:

@@ -115,3 +115,22 @@ def test_a_run_diverging_while_playing_stops_and_says_so(browser_page):
     assert page.get_by_text("diverged at iteration").count() == 1  # said once
     assert _iteration(page) > 0 and page.locator(".js-plotly-plot").count() >= 2  # the history stays
     page.screenshot(path=str(ARTIFACTS / "playground_diverged.png"), full_page=True)
+
+
+def test_frames_that_stop_arriving_pause_the_run_with_a_message(browser_page):
+    """The route unreachable while playing (network gone, a proxy that does not forward it): after a few
+    retries the page pauses and says so, instead of freezing with "playing" on it."""
+    page, base_url, _ = browser_page
+    page.goto(base_url + "/playground?seed=4")
+    wait_for_app(page)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    _click(page, "btn_play")
+    page.wait_for_timeout(1000)
+    page.route("**/descentlab/frame/**", lambda route: route.abort())
+    try:
+        page.locator(".st-key-btn_play button", has_text="Play").first.wait_for(timeout=20_000)
+        wait_for_app(page)
+        assert page.get_by_text("The live frames stopped").count() == 1
+        assert _status(page, "State") == "paused"
+    finally:
+        page.unroute("**/descentlab/frame/**")

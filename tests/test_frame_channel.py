@@ -76,6 +76,7 @@ def test_an_error_in_a_frame_stops_the_run_with_a_message():
     s.publish([("bad", lambda: 1 / 0)], lambda: None, lambda: False)
     f = s.next_frame()
     assert not f.playing and f.parts == []
+    assert f.generation == 1  # the page's own generation: the browser reports it, so the page says why
     assert "ZeroDivisionError" in s.error
 
 
@@ -184,7 +185,9 @@ def test_playing_playground_hands_its_frames_to_the_route(route_on):
         assert message["name"] == key and message["figure"]["data"]
     assert len(tr.history) == 2  # one row per frame, as the fragment path records
 
+    noted = stream.notes["dl_step_cost"]  # the frames' estimate of seconds per step...
     at.button(key="btn_play").click().run()  # Pause: the page halts the stream
+    assert at.session_state["dl_step_cost"] == noted and not stream.notes  # ...reaches the next run
     assert not stream.playing and not _components(at, "descentlab.frame_pump")
     assert stream.next_frame().parts == []
 

@@ -88,6 +88,7 @@ class Stream:
         self.should_stop: Callable[[], bool] = lambda: False
         self.pace = (0.0, 0.0)  # (monotonic start, CPU seconds) of the last frame, for ui.pacing
         self.error: str | None = None  # why the route stopped the run, for the page to say
+        self.notes: dict[str, float] = {}  # session-state values the frames updated (step cost), for the next run
 
     def publish(self, parts, advance: Callable[[], None], should_stop: Callable[[], bool]) -> None:
         """A script run's live area: its producers and how to train a frame (call under ``lock``)."""
@@ -114,7 +115,7 @@ class Stream:
             except Exception as exc:  # noqa: BLE001 - a bug must stop the run with a message, not kill the route
                 _log.exception("live frame failed")
                 self.error = f"Training stopped: {type(exc).__name__}: {exc}"
-                self.halt()
+                self.playing = False  # the generation stays: the page hears of it (frame_pump.js) and says why
                 return Frame(self.generation, playing=False)
             if self.should_stop():
                 self.playing = False  # the generation stays: the browser draws this last frame
@@ -152,13 +153,13 @@ def find(token: str) -> Stream | None:
 
 @contextlib.contextmanager
 def exclusive():
-    """Hold this session's stream lock (if it has a stream): a script run, or a callback that changes
-    the trainer in place, must not overlap a frame."""
-    stream = st.session_state.get(STREAM_KEY)
-    if stream is None:
-        yield
-        return
+    """Hold this session's stream lock: a script run, or a callback that changes the trainer in place,
+    must not overlap a frame. Also hands the run what the frames noted for session state."""
+    stream = session_stream()
     with stream.lock:
+        if stream.notes:
+            st.session_state.update(stream.notes)
+            stream.notes = {}
         yield
 
 

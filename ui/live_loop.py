@@ -162,7 +162,8 @@ def live_area(render: Callable[[], None], loop: Loop = PLAYGROUND, frames: bool 
         if streaming:
             if not loop.playing:  # the route stopped the run (_frames_ended): redraw the whole page
                 st.rerun()
-            _stream_area(yield_slot, draw, loop)
+            with frame_channel.exclusive():  # a fragment rerun does not go through app.py's lock
+                _stream_area(yield_slot, draw, loop)
             return
         if not loop.playing:
             draw()
@@ -195,9 +196,10 @@ def _stream_area(slot, draw: Callable[[], None], loop: Loop) -> None:
     target, ss = loop.target(), st.session_state
     speed, cost = ss.get(loop.speed_key, loop.default_speed), ss.get(loop.step_cost_key, 1e-4)
 
-    def advance_frame() -> None:  # on the route's thread: no session state
+    def advance_frame() -> None:  # on the route's thread: no session state; the next run gets the note
         nonlocal cost
         cost = train_frame(target, frame_iterations(speed, cost), cost)
+        stream.notes[loop.step_cost_key] = cost
 
     stream.publish(parts, advance_frame, lambda: target.diverged)
     with slot:
@@ -206,11 +208,14 @@ def _stream_area(slot, draw: Callable[[], None], loop: Loop) -> None:
 
 @frame_channel.exclusively
 def _frames_ended(loop: Loop) -> None:
-    """The frame route stopped the run (diverged, or an error it reported): pause and say why. The
-    pump's element is in the live fragment, so this reruns the fragment, which reruns the page."""
-    stream = st.session_state.get(frame_channel.STREAM_KEY)
-    if stream is not None and stream.error:
+    """The frames stopped: the run diverged, the route failed on the server (stream.error), or the
+    browser got no frame from it. Pause and say why. The pump's element is in the live fragment, so
+    this reruns the fragment, which reruns the page."""
+    stream = frame_channel.session_stream()
+    if loop.target().diverged:
+        _stop_if_diverged(loop)
+    elif loop.playing:
         loop.stop()
-        notify("error", stream.error)
-    _stop_if_diverged(loop)
+        notify("error", stream.error or "The live frames stopped: the server's frame route did not answer. "
+                                        "Press Play to continue.")
 

@@ -6,15 +6,27 @@
 const live = (window.__descentlabLive ||= { targets: new Map() });
 const HEADER = "X-Descentlab-Frame";
 
-async function fetchFrame(pump) {
+const RETRIES = 3;        // a failed fetch is tried again this many times...
+const RETRY_PAUSE = 500; // ...this many ms apart, before the page is told that frames stopped
+
+async function fetchOnce(url) {
   try {
-    const res = await fetch(pump.url, { method: "POST", cache: "no-store" });
-    if (!res.ok) return { gone: res.status === 404 };
-    const head = JSON.parse(res.headers.get(HEADER));
-    return { head, body: new Uint8Array(await res.arrayBuffer()) };
+    const res = await fetch(url, { method: "POST", cache: "no-store" });
+    const head = res.ok ? JSON.parse(res.headers.get(HEADER)) : null;
+    return head ? { head, body: new Uint8Array(await res.arrayBuffer()) } : { status: res.status };
   } catch (err) {
     console.error("descentlab frame_pump: fetch failed", err);
-    return { gone: false };
+    return { status: 0 };
+  }
+}
+
+// A frame ({head, body}), or {status} once the route has failed RETRIES + 1 times (404 at once:
+// no live run under this token, e.g. the server restarted).
+async function fetchFrame(pump) {
+  for (let attempt = 0; ; attempt++) {
+    const got = await fetchOnce(pump.url);
+    if (got.head || got.status === 404 || attempt >= RETRIES || !pump.active) return got;
+    await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE));
   }
 }
 
@@ -32,27 +44,33 @@ function deliver(head, body) {
 
 async function run(pump) {
   pump.running = true;
-  let pending = fetchFrame(pump);
-  while (pump.active) {
-    const frame = await pending;
-    if (!pump.active) break;
-    if (!frame.head) {
-      // 404: the session is gone (a new one reruns the page anyway); otherwise ask the page to redraw
-      if (!frame.gone) pump.end();
-      break;
+  try {
+    let pending = fetchFrame(pump);
+    while (pump.active) {
+      const frame = await pending;
+      if (!pump.active) break;
+      if (!frame.head) { // the route failed: the page pauses and says so
+        pump.end();
+        break;
+      }
+      const current = frame.head.generation === pump.generation; // else: made before the page's last run
+      const more = frame.head.playing;
+      if (more) pending = fetchFrame(pump);
+      if (current) await deliver(frame.head, frame.body);
+      if (!more) {
+        // stopped on the server: diverged or failed (the page must say so), or paused by a run that
+        // redraws the page anyway
+        if (current) pump.end();
+        break;
+      }
+      await new Promise(requestAnimationFrame); // at most one frame per screen refresh; none in a hidden tab
     }
-    const current = frame.head.generation === pump.generation; // else: made before the page's last run
-    const more = frame.head.playing;
-    if (more) pending = fetchFrame(pump);
-    if (current) await deliver(frame.head, frame.body);
-    if (!more) {
-      // stopped on the server: diverged (the page must say so) or paused by a run that redraws anyway
-      if (current) pump.end();
-      break;
-    }
-    await new Promise(requestAnimationFrame); // at most one frame per screen refresh; none in a hidden tab
+  } catch (err) {
+    console.error("descentlab frame_pump: frame failed", err);
+    pump.end();
+  } finally {
+    pump.running = false;
   }
-  pump.running = false;
 }
 
 export default function (component) {

@@ -24,6 +24,10 @@ export default function ({ data, parentElement }) {
     };
   }
   if (!data) return;
+  box.key = data.key;
   live.targets.set(data.key, box.take);
   show(box, data.html);
+  return () => setTimeout(() => { // only once the element has really left the page
+    if (!parentElement.isConnected && live.targets.get(box.key) === box.take) live.targets.delete(box.key);
+  }, 0);
 }
