@@ -20,4 +20,4 @@ state.sync_query_params(config, page_query=view.link_values(field, values))
 
 loop = view.make_loop()
 live_loop.controls(loop, reset_help="Every variant back to iteration 0 with its initial weights")
-live_loop.live_area(view.frame, loop)
+live_loop.live_area(view.frame, loop, frames=True)

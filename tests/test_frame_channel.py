@@ -215,3 +215,31 @@ def test_without_the_route_the_playground_plays_through_fragments(monkeypatch):
     at.button(key="btn_play").click().run()  # AppTest runs the fragment inline: one frame
     assert not _components(at, "descentlab.frame_pump")
     assert at.session_state["dl_run"].trainer.iteration > 0
+
+
+def test_compare_plays_through_the_route_and_redraws_when_one_variant_diverges(route_on):
+    """Compare's live area on the route: frames update its status, cost, boundaries and table; when one
+    variant diverges the frames stop so the page can say which, and the others play on after it."""
+    base = RunConfig(dataset="plane", activation="linear", hidden=(8, 8))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in {**base.to_query(), "vary": "learning_rate", "values": "0.01;10"}.items():
+        at.query_params[k] = v
+    at.switch_page("app_pages/compare.py")
+    at.run()
+    at.button(key="cmp_btn_play").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    stream = at.session_state[frame_channel.STREAM_KEY]
+    ok, bad = at.session_state["cmp_group"].trainers
+    frame = stream.next_frame()
+    assert {"cmp_status", "cmp_live_cost", "cmp_live_boundaries", "cmp_table"} <= set(_frame_parts(frame))
+    for _ in range(50):
+        if not frame.playing:
+            break
+        frame = stream.next_frame()
+    assert bad.diverged and not ok.diverged and stream.redraw
+    assert "diverged at" in _frame_parts(frame)["cmp_table"].decode()  # the last frame is drawn
+    at.run()  # the page's rerun (the pump asks for it): still playing, now with the warning
+    assert at.session_state["cmp_playing"] and stream.playing and not stream.redraw
+    assert any("others keep training" in w.value for w in at.warning)
+    before = ok.iteration
+    assert stream.next_frame().playing and ok.iteration > before

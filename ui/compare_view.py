@@ -309,17 +309,16 @@ PAGE_CSS = STATUS_CSS + vc.SUMMARY_CSS + f"""<style>
 </style>"""
 
 
-def status_html(group: TrainerGroup) -> str:
+def status_html(group: TrainerGroup, playing: bool) -> str:
     """One HTML element (cheaper per frame than one st.metric per value); the iteration comes first
-    (the FPS bench reads it)."""
-    ss = st.session_state
+    (the FPS bench reads it). ``playing`` is passed in: live frames have no session state."""
     n, diverged = len(group.variants), sum(tr.diverged for tr in group.trainers)
     costs = [(v.trainer.last_record["cost_test"], v.label) for v in group.variants
              if not v.trainer.diverged and v.trainer.last_record and math.isfinite(v.trainer.last_record["cost_test"])]
     cells = [("Iteration", f"{group.iteration:,}"), ("Variants", str(n)),
              ("Diverged", f"{diverged} of {n}" if diverged else "none"),
              ("Lowest test cost", html.escape(min(costs)[1]) if costs else "–"),
-             ("State", "diverged" if group.diverged else "playing" if ss.get(CmpKeys.PLAYING) else "paused")]
+             ("State", "diverged" if group.diverged else "playing" if playing else "paused")]
     return status_line_html(cells)
 
 
@@ -336,47 +335,52 @@ _TABLE_CAPTION = ("Iterations to target: the first recorded iteration whose trai
                   "variant's own training time.")
 
 
-def _boundaries(group: TrainerGroup, labels, colors, diverged_at, s):
+def _diverged_at(group: TrainerGroup) -> list[int | None]:
+    return [v.trainer.diverged_at if v.trainer.diverged else None for v in group.variants]
+
+
+def _boundaries(group: TrainerGroup, labels, colors, s):
     variants = group.variants
     grids = [v.trainer.decision_grid(GRID_RESOLUTION) for v in variants]
-    notes = [f"diverged at {d:,}" if d is not None else None for d in diverged_at]
+    notes = [f"diverged at {d:,}" if d is not None else None for d in _diverged_at(group)]
     _, cols = vc.grid_shape(len(variants))
     cell = min(int(s.fig_height * 0.9), BOUNDARY_WIDTH // cols - 12)
     return vc.boundary_grid_figure(grids, [v.run.dataset for v in variants], labels, colors, notes, style=s, cell=cell)
 
 
 def frame() -> None:
-    """Status, cost overlay, decision boundaries and the summary table, for the current group.
-
-    Everything is computed first and drawn after, so the elements are replaced in one quick burst."""
+    """Status, cost overlay, decision boundaries and the summary table, for the current group. The live
+    elements get functions of the group, so live frames can make them again (ui.frame_channel); what
+    the widgets say is read here, once."""
     ss = st.session_state
     group: TrainerGroup = ss[CmpKeys.GROUP]
     s = style()
     variants = group.variants
     labels, colors = [v.label for v in variants], vc.variant_colors(len(variants))
-    diverged_at = [v.trainer.diverged_at if v.trainer.diverged else None for v in variants]
     dataset = variants[0].run.dataset
-    boundaries = _boundaries(group, labels, colors, diverged_at, s) if dataset.points_train is not None else None
+    playing, log_y = bool(ss.get(CmpKeys.PLAYING)), ss.get(CmpKeys.LOG_Y, False)
+    target, big = ss.get(CmpKeys.TARGET), bool(ss.get(Keys.PRESENTATION))
+    boundaries = dataset.points_train is not None
     # the cost chart as tall as the boundaries beside it, so the captions below them line up
-    height = max(s.fig_height, boundaries.layout.height) if boundaries is not None else None
-    cost = vc.cost_overlay_figure(labels, [v.trainer.history for v in variants], colors, diverged_at,
-                                  log_y=ss.get(CmpKeys.LOG_Y, False), style=s, height=height, legend=False)
-    table = vc.summary_html(group.summary(ss.get(CmpKeys.TARGET)), colors, dataset.task,
-                            bool(ss.get(Keys.PRESENTATION)))
+    height = max(s.fig_height, _boundaries(group, labels, colors, s).layout.height) if boundaries else None
+    diverged_at = _diverged_at(group)
     with st.container(key=CmpKeys.LIVE):
-        live_html(status_html(group), key="cmp_status")
+        live_html(lambda: status_html(group, playing), key="cmp_status")
         alert = st.empty()  # always there: an alert appearing must not shift the charts (they would re-mount)
         if group.diverged:
             alert.error(f"Every variant diverged. {group.message}. Press Reset, or compare smaller learning rates.")
         elif any(d is not None for d in diverged_at):
             alert.warning(f"{group.message}. Diverged variants stop where they were; the others keep training.")
-        st.markdown(vc.legend_html(labels, colors, bool(ss.get(Keys.PRESENTATION))), unsafe_allow_html=True)
-        left, right = st.columns([2, 3]) if boundaries is not None else (st.container(), None)
+        st.markdown(vc.legend_html(labels, colors, big), unsafe_allow_html=True)
+        left, right = st.columns([2, 3]) if boundaries else (st.container(), None)
         with left:
-            live_chart(cost, key=CmpKeys.LIVE + "_cost", canvas_lines=bool(ss.get(CmpKeys.PLAYING)),
-                       caption=_COST_CAPTION)
+            live_chart(lambda: vc.cost_overlay_figure(labels, [v.trainer.history for v in variants], colors,
+                                                      _diverged_at(group), log_y=log_y, style=s, height=height,
+                                                      legend=False),
+                       key=CmpKeys.LIVE + "_cost", canvas_lines=playing, caption=_COST_CAPTION)
         if right is not None:
             with right:
-                live_chart(boundaries, key=CmpKeys.LIVE + "_boundaries", caption=_BOUNDARY_CAPTION[dataset.task])
-        live_html(table, key="cmp_table")
+                live_chart(lambda: _boundaries(group, labels, colors, s), key=CmpKeys.LIVE + "_boundaries",
+                           caption=_BOUNDARY_CAPTION[dataset.task])
+        live_html(lambda: vc.summary_html(group.summary(target), colors, dataset.task, big), key="cmp_table")
         st.caption(_TABLE_CAPTION)

@@ -85,16 +85,18 @@ class Stream:
         self.playing = False
         self.parts: list[tuple[str, Callable[[], bytes]]] = []
         self.advance: Callable[[], None] | None = None
-        self.should_stop: Callable[[], bool] = lambda: False
+        self.page_changed: Callable[[], bool] = lambda: False
+        self.redraw = False  # page_changed said so: the page runs again (ui.live_loop._frames_ended)
         self.pace = (0.0, 0.0)  # (monotonic start, CPU seconds) of the last frame, for ui.pacing
         self.error: str | None = None  # why the route stopped the run, for the page to say
         self.notes: dict[str, float] = {}  # session-state values the frames updated (step cost), for the next run
 
-    def publish(self, parts, advance: Callable[[], None], should_stop: Callable[[], bool]) -> None:
-        """A script run's live area: its producers and how to train a frame (call under ``lock``)."""
+    def publish(self, parts, advance: Callable[[], None], page_changed: Callable[[], bool]) -> None:
+        """A script run's live area: its producers, how to train a frame, and when the page itself must
+        be drawn again (a divergence: its message, its buttons). Call under ``lock``."""
         self.generation += 1
-        self.parts, self.advance, self.should_stop = list(parts), advance, should_stop
-        self.playing, self.error = True, None
+        self.parts, self.advance, self.page_changed = list(parts), advance, page_changed
+        self.playing, self.error, self.redraw = True, None, False
 
     def halt(self) -> None:
         """Not playing any more: frames still in flight come back empty."""
@@ -117,8 +119,9 @@ class Stream:
                 self.error = f"Training stopped: {type(exc).__name__}: {exc}"
                 self.playing = False  # the generation stays: the page hears of it (frame_pump.js) and says why
                 return Frame(self.generation, playing=False)
-            if self.should_stop():
-                self.playing = False  # the generation stays: the browser draws this last frame
+            if self.page_changed():
+                # the generation stays: the browser draws this last frame, then has the page run again
+                self.playing, self.redraw = False, True
             self.pace = (start, time.thread_time() - cpu0)
             pacing.frame_done(self.session_id)
             return Frame(self.generation, self.playing, parts)

@@ -189,19 +189,28 @@ def live_area(render: Callable[[], None], loop: Loop = PLAYGROUND, frames: bool 
 
 def _stream_area(slot, draw: Callable[[], None], loop: Loop) -> None:
     """The live area drawn once by this run; the frame route trains and redraws it. The frame pump's
-    element goes into ``slot``."""
+    element goes into ``slot``. Frames stop, and the page runs again, when the target diverges (or, for
+    a group, one more of its members does: the page then shows which)."""
     stream = frame_channel.session_stream()
     with frame_channel.recording() as parts:
         draw()
     target, ss = loop.target(), st.session_state
     speed, cost = ss.get(loop.speed_key, loop.default_speed), ss.get(loop.step_cost_key, 1e-4)
 
+    def diverged_count() -> int:
+        return sum(tr.diverged for tr in getattr(target, "trainers", ())) + bool(target.diverged)
+
+    diverged_now = diverged_count()
+
+    def page_changed() -> bool:
+        return diverged_count() != diverged_now
+
     def advance_frame() -> None:  # on the route's thread: no session state; the next run gets the note
         nonlocal cost
         cost = train_frame(target, frame_iterations(speed, cost), cost)
         stream.notes[loop.step_cost_key] = cost
 
-    stream.publish(parts, advance_frame, lambda: target.diverged)
+    stream.publish(parts, advance_frame, page_changed)
     with slot:
         frame_pump(frame_channel.url(stream), stream.generation, on_end=functools.partial(_frames_ended, loop))
 
@@ -214,6 +223,8 @@ def _frames_ended(loop: Loop) -> None:
     stream = frame_channel.session_stream()
     if loop.target().diverged:
         _stop_if_diverged(loop)
+    elif stream.redraw:
+        pass  # e.g. one variant of a group diverged: the rerun shows it, and the others play on
     elif loop.playing:
         loop.stop()
         notify("error", stream.error or "The live frames stopped: the server's frame route did not answer. "
