@@ -32,10 +32,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--script", default="server.py", choices=("server.py", "app.py"))
     ap.add_argument("--query", default=SIX)
     args = ap.parse_args(argv)
     playground_fps.PROBE = PROBE  # measure() installs the module's probe in the page
-    playground_fps.report_repeats("compare", "cmp_btn_play", args.query, args.seconds, args.repeat)
+    playground_fps.report_repeats("compare", "cmp_btn_play", args.query, args.seconds, args.repeat, script=args.script)
     return 0
 
 

@@ -29,10 +29,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--script", default="server.py", choices=("server.py", "app.py"))
     ap.add_argument("--rates", type=int, default=16)
     args = ap.parse_args(argv)
     print(f"{args.rates} learning rates\n")
-    report_repeats("lr_explorer", "lr_btn_play", query(args.rates), args.seconds, args.repeat)
+    report_repeats("lr_explorer", "lr_btn_play", query(args.rates), args.seconds, args.repeat, script=args.script)
     return 0
 
 

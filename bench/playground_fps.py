@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = "server.py"  # what `make run` starts
+SCRIPTS = ("server.py", "app.py")  # app.py: no frame route, live frames through fragment reruns
 sys.path.insert(0, str(ROOT))
 from bench.live_chart_fps import browser_cpu_seconds, cpu_seconds, rss_mb  # noqa: E402
 from tests.browser import launch_browser, start_streamlit, wait_for_app  # noqa: E402
@@ -94,16 +95,18 @@ def measure(seconds: float, query: str, panel: str | None = "Network", page_path
     }
 
 
-def report_repeats(page_path: str, play_key: str, query: str, seconds: float, repeat: int) -> None:
+def report_repeats(page_path: str, play_key: str, query: str, seconds: float, repeat: int,
+                   script: str = SCRIPT) -> None:
     """Measure a lab page ``repeat`` times (other work on this machine moves the figures) and print
     one Markdown row per run."""
     print("| run | live charts | chart redraws/s (slowest / mean) | training frames/s | blank samples | "
-          "page load to first chart | server CPU | server RSS |\n|---|---|---|---|---|---|---|---|")
+          "page load to first chart | server CPU | server RSS | CPU per frame: all / page main thread |\n"
+          "|---|---|---|---|---|---|---|---|---|")
     for i in range(repeat):
-        r = measure(seconds, query, panel=None, page_path=page_path, play_key=play_key)
+        r = measure(seconds, query, panel=None, page_path=page_path, play_key=play_key, script=script)
         print(f"| {i + 1} | {r['charts']} | {r['fps_min']:.1f} / {r['fps_mean']:.1f} | {r['frames']:.1f} | "
-              f"{r['blank']:.1%} | {r['first_chart_s']:.1f} s | {r['cpu']:.0%} of a core | {r['rss_mb']:.0f} MB |",
-              flush=True)
+              f"{r['blank']:.1%} | {r['first_chart_s']:.1f} s | {r['cpu']:.0%} of a core | {r['rss_mb']:.0f} MB | "
+              f"{r['cpu_ms']:.0f} / {r['main_ms']:.0f} ms |", flush=True)
 
 
 def main(argv=None) -> int:
@@ -111,7 +114,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--query", default="seed=0")
     ap.add_argument("--panel", default="Network")
-    ap.add_argument("--script", default=SCRIPT, choices=["server.py", "app.py"])
+    ap.add_argument("--script", default=SCRIPT, choices=SCRIPTS)
     args = ap.parse_args(argv)
     r = measure(args.seconds, args.query, args.panel, script=args.script)
     print(f"| live charts | chart redraws/s (slowest / mean) | status frames/s | blank samples | "

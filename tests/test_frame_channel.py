@@ -243,3 +243,23 @@ def test_compare_plays_through_the_route_and_redraws_when_one_variant_diverges(r
     assert any("others keep training" in w.value for w in at.warning)
     before = ok.iteration
     assert stream.next_frame().playing and ok.iteration > before
+
+
+@pytest.mark.parametrize("section, prefix, keys", [
+    ("Sweep", "lr", {"lr_status", "lr_live_curves", "lr_live_final"}),
+    ("Schedules", "lr_sched", {"lr_schedule_status", "lr_live_schedules"}),
+])
+def test_the_learning_rate_page_plays_through_the_route(route_on, section, prefix, keys):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("app_pages/lr_explorer.py")
+    at.run()
+    at.segmented_control(key="lr_section").set_value(section).run()
+    at.button(key=f"{prefix}_btn_play").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    stream = at.session_state[frame_channel.STREAM_KEY]
+    target = at.session_state["lr_sweep" if section == "Sweep" else "lr_sched"]
+    before = target.iteration
+    parts = _frame_parts(stream.next_frame())
+    assert keys <= set(parts) and target.iteration > before
+    status = parts[sorted(k for k in keys if k.endswith("status"))[0]].decode()
+    assert f"{target.iteration:,}<" in status

@@ -46,7 +46,7 @@ def schedules_section() -> None:
         return
     with c[2]:
         live_loop.controls(sched_loop(), reset_help="Every schedule back to iteration 0, same initial weights")
-    live_loop.live_area(_schedules_frame, sched_loop())
+    live_loop.live_area(_schedules_frame, sched_loop(), frames=True)
     for col, name in zip(st.columns(len(SCHEDULE_LABELS)), SCHEDULE_LABELS):
         col.caption(SCHEDULE_LABELS[name])
         col.latex(make_schedule(name).latex)
@@ -57,15 +57,19 @@ def schedules_section() -> None:
 
 
 def _schedules_frame() -> None:
-    group = st.session_state[K.SCHED]
-    histories, rates = {}, {}
-    for v in group.variants:
-        tr, c = v.trainer, v.config
-        histories[v.label] = tr.history
-        t = np.linspace(0, max(tr.iteration, 1), 400)
-        rates[v.label] = (t, make_schedule(c.schedule, c.decay_rate, c.decay_steps)(c.learning_rate, t))
-    cells = [("Iteration", f"{group.iteration:,}")] + [
+    """Status and the schedules' chart, as functions of the group (for live frames, ui.frame_channel)."""
+    group, s = st.session_state[K.SCHED], style()
+
+    def figure():
+        histories, rates = {}, {}
+        for v in group.variants:
+            tr, c = v.trainer, v.config
+            histories[v.label] = tr.history
+            t = np.linspace(0, max(tr.iteration, 1), 400)
+            rates[v.label] = (t, make_schedule(c.schedule, c.decay_rate, c.decay_steps)(c.learning_rate, t))
+        return figs.schedules_figure(rates, histories, style=s)
+
+    show_status(lambda: [("Iteration", f"{group.iteration:,}")] + [
         (v.label, "diverged" if v.trainer.diverged else f"J = {v.trainer.last_record['cost_train']:.4f}")
-        for v in group.variants]
-    show_status(cells, key="lr_schedule_status")
-    live_chart(figs.schedules_figure(rates, histories, style=style()), key="lr_live_schedules")
+        for v in group.variants], key="lr_schedule_status")
+    live_chart(figure, key="lr_live_schedules")

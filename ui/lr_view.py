@@ -283,7 +283,7 @@ def sweep_section() -> None:
     row[1].select_slider("Most iterations per frame", SPEEDS, key="lr_speed")
     row[2].button("Best α in the Playground", key="lr_open_best", on_click=_open_best, icon=":material/open_in_new:",
                   width="stretch", help="Open the rate with the lowest cost now in the Playground")
-    live_loop.live_area(_sweep_frame, sweep_loop())
+    live_loop.live_area(_sweep_frame, sweep_loop(), frames=True)
     st.caption("Every learning rate trains the same network from the same initial weights on the same data, "
                "all K at once (one batched computation). Colour = learning rate on a log scale. Left: training "
                "cost per iteration; ✕ = diverged there. Right: the cost now for each rate; the ring marks the "
@@ -294,22 +294,27 @@ def sweep_section() -> None:
 
 
 def _sweep_frame() -> None:
-    target: SweepTarget = st.session_state[K.SWEEP]
-    s, log_y = style(), st.session_state[K.LOG]
-    best = target.best()
-    stopped = target.stopped
-    cells = [("Iteration", f"{target.iteration:,}"),
-             ("Best α now", "–" if best is None else f"{target.rates[best]:.3g}"),
-             ("Its cost", "–" if best is None else f"{target.table['cost_train'].iloc[best]:.4f}"),
-             ("Diverged", f"{int(stopped.sum())} of {len(target.rates)}")]
+    """Status, every rate's cost curve and the cost now per rate. The live elements get functions of the
+    sweep, so live frames can make them again (ui.frame_channel); the widgets are read here, once."""
+    ss = st.session_state
+    target: SweepTarget = ss[K.SWEEP]
+    s, log_y, marks, playing = style(), ss[K.LOG], ss[K.MARKS], sweep_loop().playing
+
+    def cells():
+        best, stopped = target.best(), target.stopped
+        return [("Iteration", f"{target.iteration:,}"),
+                ("Best α now", "–" if best is None else f"{target.rates[best]:.3g}"),
+                ("Its cost", "–" if best is None else f"{target.table['cost_train'].iloc[best]:.4f}"),
+                ("Diverged", f"{int(stopped.sum())} of {len(target.rates)}")]
+
     show_status(cells, key="lr_status")
     left, right = st.columns(2)
-    it, costs = target.curves()
-    diverged_at = target.stopped_at
     with left:
-        live_chart(figs.sweep_curves_figure(it, costs, target.rates, diverged_at, log_y=log_y, style=s),
-                   key="lr_live_curves", canvas_lines=sweep_loop().playing)  # paused: Plotly's, with hover
+        live_chart(lambda: figs.sweep_curves_figure(*target.curves(), target.rates, target.stopped_at, log_y=log_y,
+                                                    style=s),
+                   key="lr_live_curves", canvas_lines=playing)  # paused: Plotly's lines, with hover
     with right:
-        live_chart(figs.final_cost_figure(target.rates, target.table["cost_train"], stopped, target.start_cost,
-                                          best, marks=st.session_state[K.MARKS], log_y=log_y, style=s),
+        live_chart(lambda: figs.final_cost_figure(target.rates, target.table["cost_train"], target.stopped,
+                                                  target.start_cost, target.best(), marks=marks, log_y=log_y,
+                                                  style=s),
                    key="lr_live_final")
