@@ -28,19 +28,31 @@ from bench.live_chart_fps import browser_cpu_seconds, cpu_seconds, rss_mb  # noq
 from tests.browser import launch_browser, start_streamlit, wait_for_app  # noqa: E402
 
 PROBE = r"""
-window.__pg = { draws: new Map(), samples: 0, blank: 0, firstChart: null, iterations: new Set() };
+window.__pg = { draws: new Map(), samples: 0, blank: 0, firstChart: null, iterations: new Set(), watched: null };
 // A redraw = a live chart put a figure on screen that differs from its previous one, whichever way
 // it got there (Plotly.react, or only new pictures and canvas lines: ui/assets/live_chart.js).
 document.addEventListener('descentlab:drawn', (ev) => {
   if (!ev.detail.repeat) __pg.draws.set(ev.target, (__pg.draws.get(ev.target) || 0) + 1);
 }, true);
+// Training frames = distinct values of the iteration counter, seen on every change of the status line
+// (a mutation observer on its box: sampling could not count more than its own rate).
+const noteIteration = () => {
+  const m = document.querySelector('.dl-status .dl-value');
+  if (m) __pg.iterations.add(m.textContent);
+};
+const statusWatcher = new MutationObserver(noteIteration);
 setInterval(() => {
   const charts = [...document.querySelectorAll('.js-plotly-plot')];
   const drawn = charts.filter((gd) => gd.querySelector('.overplot .trace, .overplot image, .layer-above image'));
+  const box = document.querySelector('.dl-status')?.parentElement;
+  if (box && box !== __pg.watched) {  // the status line's element (re-created when the page re-mounts it)
+    statusWatcher.disconnect();
+    statusWatcher.observe(box, { childList: true, subtree: true, characterData: true });
+    __pg.watched = box;
+  }
+  noteIteration();
   if (__pg.firstChart === null) { if (drawn.length >= 2) __pg.firstChart = performance.now(); return; }
   __pg.samples += charts.length; __pg.blank += charts.length - drawn.length;
-  const m = document.querySelector('.dl-status .dl-value');  // the iteration counter
-  if (m) __pg.iterations.add(m.innerText);
 }, 50);
 """
 

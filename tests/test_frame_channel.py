@@ -47,7 +47,9 @@ def test_a_frame_trains_then_draws_every_part():
     assert (c.n, f.playing, f.generation) == (1, True, 1)
     assert f.parts == [("count", b"1"), ("double", b"2")]
     assert f.body() == b"12"
-    assert json.loads(f.header()) == {"generation": 1, "playing": True, "parts": [["count", 1], ["double", 1]]}
+    assert json.loads(f.header()) == {"generation": 1, "playing": True, "seq": 1,
+                                      "parts": [["count", 1], ["double", 1]]}
+    assert s.next_frame().seq == 2  # numbered: the browser draws only a newer frame than the last
 
 
 def test_a_halted_stream_trains_nothing_and_tells_frames_in_flight_they_are_stale():
@@ -102,6 +104,22 @@ def test_pacing_due_lets_a_new_session_start_at_once(monkeypatch):
     pacing.frame_done("framed-b", now)
     # two sessions, 30 ms a frame each: 2 x 0.03 / FRAME_SHARE after the last start
     assert pacing.due("framed-a", now, 0.03, now) - now == pytest.approx(2 * 0.03 / pacing.FRAME_SHARE)
+
+
+def test_two_requests_in_flight_reserve_two_turns(monkeypatch):
+    """The browser keeps two frame requests in flight; with other sessions playing, the second must wait
+    a turn after the first, so the session does not get twice its share."""
+    monkeypatch.setattr(pacing, "_last_frame", {})
+    c = Counter()
+    s = _stream(c)
+    now = time.monotonic()
+    s.pace = (now, 0.03)  # its last frame started now and took 30 ms of CPU
+    for sid in (s.session_id, "other-a", "other-b"):
+        pacing.frame_done(sid, now)
+    interval = pacing.turn_interval(3, 0.03)
+    first, second = s.wait_seconds(), s.wait_seconds()
+    assert first == pytest.approx(interval, abs=0.01)
+    assert second == pytest.approx(2 * interval, abs=0.01)
 
 
 class _Request:

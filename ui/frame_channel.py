@@ -65,9 +65,10 @@ class Frame:
     generation: int
     playing: bool
     parts: list[tuple[str, bytes]] = field(default_factory=list)
+    seq: int = 0  # frames of a stream are numbered: two requests in flight may come back out of order
 
     def header(self) -> str:
-        return json.dumps({"generation": self.generation, "playing": self.playing,
+        return json.dumps({"generation": self.generation, "playing": self.playing, "seq": self.seq,
                            "parts": [[key, len(data)] for key, data in self.parts]})
 
     def body(self) -> bytes:
@@ -88,6 +89,9 @@ class Stream:
         self.page_changed: Callable[[], bool] = lambda: False
         self.redraw = False  # page_changed said so: the page runs again (ui.live_loop._frames_ended)
         self.pace = (0.0, 0.0)  # (monotonic start, CPU seconds) of the last frame, for ui.pacing
+        self.seq = 0
+        self._next_turn = 0.0   # the earliest start already promised to a waiting request (ui.pacing)
+        self._turn_lock = threading.Lock()
         self.error: str | None = None  # why the route stopped the run, for the page to say
         self.notes: dict[str, float] = {}  # session-state values the frames updated (step cost), for the next run
 
@@ -124,12 +128,17 @@ class Stream:
                 self.playing, self.redraw = False, True
             self.pace = (start, time.thread_time() - cpu0)
             pacing.frame_done(self.session_id)
-            return Frame(self.generation, self.playing, parts)
+            self.seq += 1
+            return Frame(self.generation, self.playing, parts, self.seq)
 
     def wait_seconds(self) -> float:
-        """How long this session's next frame waits for its turn (ui.pacing)."""
-        now = time.monotonic()
-        return max(0.0, pacing.due(self.session_id, *self.pace, now) - now)
+        """How long a request for this session's next frame waits for its turn (ui.pacing). The browser
+        keeps two requests in flight; each reserves its own turn, so the session's share stays the same."""
+        with self._turn_lock:
+            now = time.monotonic()
+            due = max(pacing.due(self.session_id, *self.pace, now), self._next_turn, now)
+            self._next_turn = due + pacing.turn_interval(pacing.playing_sessions(now), self.pace[1])
+            return due - now
 
 
 def session_stream() -> Stream:
