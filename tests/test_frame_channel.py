@@ -1,7 +1,8 @@
 """ui.frame_channel: live frames over one HTTP route instead of a Streamlit rerun per frame.
 
-The Stream and the route are tested without a server; the Playground's use of them under AppTest
-(with the route switched on, as server.py does); the browser side in tests/test_browser_playground.py."""
+The Stream and the route are tested without a server; the Playground, Compare and Learning rate pages
+on them under AppTest (the route switched on, as server.py does); the browser side in
+tests/test_browser_playground.py and test_compare_page.py."""
 from __future__ import annotations
 
 import asyncio
@@ -9,16 +10,15 @@ import gc
 import json
 import threading
 import time
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from engine.config import RunConfig
+from tests.test_app_playground import _playground
+from tests.test_compare_page import DIVERGING, _compare
+from tests.test_lr_explorer import _page as _lr_page
 from ui import frame_channel, pacing
 from ui.frame_channel import Frame, Stream
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 class Counter:
@@ -163,16 +163,6 @@ def route_on(monkeypatch):
     monkeypatch.setenv(frame_channel.ENABLED_ENV, frame_channel.ROUTE)
 
 
-def _playground(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.switch_page("app_pages/playground.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def _components(at, name: str) -> list:
     return [el for el in at.get("bidi_component") if el.proto.component_name == name]
 
@@ -238,12 +228,7 @@ def test_without_the_route_the_playground_plays_through_fragments(monkeypatch):
 def test_compare_plays_through_the_route_and_redraws_when_one_variant_diverges(route_on):
     """Compare's live area on the route: frames update its status, cost, boundaries and table; when one
     variant diverges the frames stop so the page can say which, and the others play on after it."""
-    base = RunConfig(dataset="plane", activation="linear", hidden=(8, 8))
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in {**base.to_query(), "vary": "learning_rate", "values": "0.01;10"}.items():
-        at.query_params[k] = v
-    at.switch_page("app_pages/compare.py")
-    at.run()
+    at = _compare({**DIVERGING.to_query(), "vary": "learning_rate", "values": "0.01;10"})
     at.button(key="cmp_btn_play").click().run()
     assert not at.exception, [e.value for e in at.exception]
     stream = at.session_state[frame_channel.STREAM_KEY]
@@ -268,9 +253,7 @@ def test_compare_plays_through_the_route_and_redraws_when_one_variant_diverges(r
     ("Schedules", "lr_sched", {"lr_schedule_status", "lr_live_schedules"}),
 ])
 def test_the_learning_rate_page_plays_through_the_route(route_on, section, prefix, keys):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("app_pages/lr_explorer.py")
-    at.run()
+    at = _lr_page()
     at.segmented_control(key="lr_section").set_value(section).run()
     at.button(key=f"{prefix}_btn_play").click().run()
     assert not at.exception, [e.value for e in at.exception]

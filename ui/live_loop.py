@@ -8,7 +8,11 @@ act through on_click callbacks; the fragment re-runs every TICK seconds while pl
 iterations (k sized so a frame's training stays within FRAME_BUDGET seconds, at most the user's
 speed), records one history row and redraws. Queued ticks merge, so a slow browser never builds a
 backlog. When many people play on one server, ui.pacing spaces each session's frames so they share
-it fairly and clicks stay quick."""
+it fairly and clicks stay quick.
+
+Served by server.py (`make run`), a live area opened with ``frames=True`` does not tick: the run draws
+it once, and the browser fetches each frame from the frame route (ui.frame_channel), which trains
+with the same ``train_frame`` and redraws the same elements without a Streamlit rerun."""
 from __future__ import annotations
 
 import functools
