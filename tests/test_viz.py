@@ -519,15 +519,18 @@ def test_gradient_figure_matches_the_make_subplots_construction(runs):
     for i, t in enumerate(fig.to_plotly_json()["data"]):
         t = {k: v for k, v in t.items() if k not in ("xaxis", "yaxis", "type")}
         ref.add_trace(go.Scatter(**t), row=1 if i < L else 2, col=1)
-    ref.update_yaxes(title_text="‖dW[l]‖", row=1, col=1, **training._log_ticks(h, "grad_norm_"))
+    ref.update_yaxes(title_text="‖dW[l]‖", row=1, col=1, **training._log_ticks(h, "grad_norm_"),
+                     range=training.stepped_value_range(training._positive_values(h, "grad_norm_"), log=True))
     ref.add_hline(y=1e-3, line=dict(color=viz.style.GREY, width=1.5, dash="dash"), row=2, col=1)
     ref.add_annotation(x=0, xref="x2 domain", y=np.log10(1e-3), yref="y2", xanchor="left", yanchor="bottom",
                        showarrow=False, text="1e-3", font=dict(color=viz.style.GREY))
-    ref.update_yaxes(title_text="‖ΔW‖ / ‖W‖", row=2, col=1, autorangeoptions=dict(include=[1e-3]),
+    ratios = np.r_[training._positive_values(h, "update_ratio_"), 1e-3]
+    ref.update_yaxes(title_text="‖ΔW‖ / ‖W‖", row=2, col=1, range=training.stepped_value_range(ratios, log=True),
                      **training._log_ticks(h, "update_ratio_"))
     ref.update_xaxes(title_text="iteration", row=2, col=1)
     assert runs["binary"].trainer.iteration >= training.MIN_ITERATION_SPAN
-    ref.update_xaxes(rangemode="tozero")  # iteration axes start at 0 (training.iteration_axis)
+    # stepped iteration axes (training.iteration_axis)
+    ref.update_xaxes(range=[0, training.nice_ceiling(float(h["iteration"].max()))])
     viz.apply_style(ref, s, title="Gradient norms per layer")
     assert _payload(fig) == _payload(ref)
 
@@ -615,10 +618,11 @@ def test_iteration_axes_start_at_zero_even_before_the_first_step(runs):
         assert tuple(fig.layout.xaxis.range) == (0, training.MIN_ITERATION_SPAN)
     tr.step(50)
     tr.record()
-    fig = viz.gradient_figure(tr.history)
+    fig = viz.update_ratio_figure(tr.history)  # fitted to the data
     assert fig.layout.xaxis.range is None and fig.layout.xaxis.rangemode == "tozero"
-    fig = viz.cost_figure(tr.history, "binary")  # stepped: see the next test
-    assert tuple(fig.layout.xaxis.range) == (0, 50) and fig.layout.xaxis.title.text == "iteration"
+    for fig in (viz.cost_figure(tr.history, "binary"), viz.gradient_figure(tr.history)):  # stepped: see the next test
+        assert tuple(fig.layout.xaxis.range) == (0, 50)
+    assert fig.layout.xaxis2.title.text == "iteration" and tuple(fig.layout.xaxis2.range) == (0, 50)
 
 
 @pytest.mark.parametrize("x, end", [(1, 1), (2000, 2000), (2001, 2500), (0.81, 1), (0.0009, 0.001), (101, 120),

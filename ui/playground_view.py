@@ -160,7 +160,8 @@ def detail_panel(panel: str, rewind: int | None) -> None:
             live_chart(lambda: viz.weight_histogram_figure(tr.params_at(shown()[-1]), layer, style=s),
                        key="live_w_hist")
     elif panel == "Gradients":
-        live_chart(lambda: viz.gradient_figure(tr.history, style=s), key="live_grads", caption=caption)
+        live_chart(lambda: viz.gradient_figure(tr.history, style=s), key="live_grads", caption=caption,
+                   canvas_lines=bool(st.session_state[Keys.PLAYING]))  # paused: Plotly's lines, with hover
     elif panel == "Shapes & equations":
         _shapes_and_equations()
 

@@ -46,13 +46,18 @@ def _n_layers(history: pd.DataFrame) -> int:
     return sum(1 for c in history.columns if c.startswith("grad_norm_"))
 
 
-def _log_ticks(h: pd.DataFrame, prefix: str) -> dict:
-    """Label 1, 2, 5 steps when the data spans under two decades (plotly's default then labels every
-    digit, unreadable on a projector); every decade otherwise."""
+def _positive_values(h: pd.DataFrame, prefix: str) -> np.ndarray:
+    """Every finite, positive value of the columns whose names start with ``prefix`` (a log axis's data)."""
     cols = [c for c in h.columns if c.startswith(prefix)]
     # column by column: h[cols] builds a DataFrame first, ~0.5 ms
     v = np.concatenate([h[c].to_numpy(dtype=float, na_value=np.nan) for c in cols]) if cols else np.zeros(0)
-    v = v[np.isfinite(v) & (v > 0)]
+    return v[np.isfinite(v) & (v > 0)]
+
+
+def _log_ticks(h: pd.DataFrame, prefix: str) -> dict:
+    """Label 1, 2, 5 steps when the data spans under two decades (plotly's default then labels every
+    digit, unreadable on a projector); every decade otherwise."""
+    v = _positive_values(h, prefix)
     span = np.log10(v.max()) - np.log10(v.min()) if v.size else 0.0
     return drop_none(dict(type="log", exponentformat="power", dtick="D2" if span < 2 else None))
 
@@ -174,6 +179,7 @@ def gradient_figure(history: pd.DataFrame, with_update_ratio: bool = True,
                     style: Style | None = None) -> go.Figure:
     """‖dW[l]‖ per layer on a log axis (lines fanning out by orders of magnitude = vanishing or
     exploding gradients) and, below it, the update ratio ‖ΔW[l]‖/‖W[l]‖ with a reference line at 1e-3.
+    The axes end at stepped values (as cost_figure's), so a live frame mostly only grows the lines.
 
     Traces: L gradient lines, then (with_update_ratio) L update-ratio lines."""
     s = resolve(style)
@@ -182,12 +188,13 @@ def gradient_figure(history: pd.DataFrame, with_update_ratio: bool = True,
     rows = 2 if with_update_ratio else 1
     axes, refs, notes = grid_axes(rows=rows, shared_xaxes=True, vertical_spacing=0.08)
     data = _layer_lines(h, it, "grad_norm_", range(1, L + 1), refs[0], "‖dW‖", ".3g", s, log=True)
-    axes["yaxis"].update(title=dict(text="‖dW[l]‖"), **_log_ticks(h, "grad_norm_"))
+    axes["yaxis"].update(title=dict(text="‖dW[l]‖"), range=stepped_value_range(_positive_values(h, "grad_norm_"), log=True),
+                         **_log_ticks(h, "grad_norm_"))
     layout = style_layout(s, title="Gradient norms per layer", legend=L > 0)
     if with_update_ratio:
         data += _add_update_ratio(layout, axes, notes, h, it, L, 2, s, showlegend=False)
     for r in range(1, rows + 1):  # shared x axes: each keeps its own range settings
-        iteration_axis(axes[f"xaxis{r if r > 1 else ''}"], it, titled=r == rows)
+        iteration_axis(axes[f"xaxis{r if r > 1 else ''}"], it, titled=r == rows, stepped=True)
     layout.update(axes, annotations=notes)
     return figure(data, layout)
 
@@ -202,8 +209,9 @@ def _add_update_ratio(layout, axes, notes, h, it, L, row, s, showlegend=True) ->
     # annotations on a log axis take log10 coordinates (a label at y=1e-3 would land at 10^0.001)
     notes.append(dict(x=0, xref=f"x{k} domain", y=np.log10(UPDATE_RATIO_REFERENCE), yref=f"y{k}", xanchor="left",
                       yanchor="bottom", showarrow=False, text="1e-3", font=dict(color=GREY)))
-    axes[f"yaxis{k}"].update(title=dict(text="‖ΔW‖ / ‖W‖"),
-                             autorangeoptions=dict(include=[UPDATE_RATIO_REFERENCE]), **_log_ticks(h, "update_ratio_"))
+    values = np.r_[_positive_values(h, "update_ratio_"), UPDATE_RATIO_REFERENCE]  # the reference always in view
+    axes[f"yaxis{k}"].update(title=dict(text="‖ΔW‖ / ‖W‖"), range=stepped_value_range(values, log=True),
+                             **_log_ticks(h, "update_ratio_"))
     return traces
 
 
