@@ -151,7 +151,8 @@ class Client:
                 if el.button.id.endswith(key):
                     self.buttons[key] = el.button.id
         elif kind == "bidi_component" and el.bidi_component.id.endswith(PUMP):
-            self.pump = json.loads(el.bidi_component.json)
+            pump = json.loads(el.bidi_component.json)
+            self.pump = pump if pump["playing"] else None  # paused: the element stays, fetching nothing
         elif kind == "bidi_component" and "live" in el.bidi_component.id:
             key = el.bidi_component.id.rsplit("-", 1)[-1]
             self.charts[key] += 1

@@ -134,3 +134,29 @@ def test_frames_that_stop_arriving_pause_the_run_with_a_message(browser_page):
         assert _status(page, "State") == "paused"
     finally:
         page.unroute("**/descentlab/frame/**")
+
+
+def test_frames_that_land_after_pause_do_not_undo_it(browser_page):
+    """Frames made before Pause and delivered after the paused page (a slow network, a busy browser)
+    must be dropped: the status line stays "paused" at the iteration Pause showed."""
+    page, base_url, _ = browser_page
+    page.goto(base_url + "/playground?seed=5")
+    wait_for_app(page)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    _click(page, "btn_play")
+    page.wait_for_timeout(1500)
+    held = []  # the pump's requests: sent to the server (frames made while playing), answers held back
+    page.route("**/descentlab/frame/**", lambda route: held.append((route, route.fetch())))
+    try:
+        page.wait_for_timeout(700)
+        _click(page, "btn_play")  # Pause
+        page.locator(".st-key-btn_play button", has_text="Play").first.wait_for(timeout=20_000)
+        wait_for_app(page)
+        paused_at = _iteration(page)
+        assert held, "no frame request was held"
+        for route, response in held:
+            route.fulfill(response=response)
+        page.wait_for_timeout(1500)
+        assert _status(page, "State") == "paused" and _iteration(page) == paused_at
+    finally:
+        page.unroute("**/descentlab/frame/**")

@@ -173,12 +173,13 @@ def _frame_parts(frame: Frame) -> dict[str, bytes]:
 
 def test_playing_playground_hands_its_frames_to_the_route(route_on):
     at = _playground()
-    assert not _components(at, "descentlab.frame_pump")  # paused: no pump
+    assert [json.loads(p.proto.json)["playing"] for p in _components(at, "descentlab.frame_pump")] == [False]
     at.button(key="btn_play").click().run()
     assert not at.exception, [e.value for e in at.exception]
     stream = at.session_state[frame_channel.STREAM_KEY]
     (pump,) = _components(at, "descentlab.frame_pump")
-    assert json.loads(pump.proto.json) == {"url": frame_channel.url(stream), "generation": stream.generation}
+    assert json.loads(pump.proto.json) == {"url": frame_channel.url(stream), "generation": stream.generation,
+                                           "playing": True}
     assert stream.playing and frame_channel.find(stream.token) is stream
 
     tr = at.session_state["dl_run"].trainer
@@ -196,7 +197,9 @@ def test_playing_playground_hands_its_frames_to_the_route(route_on):
     noted = stream.notes["dl_step_cost"]  # the frames' estimate of seconds per step...
     at.button(key="btn_play").click().run()  # Pause: the page halts the stream
     assert at.session_state["dl_step_cost"] == noted and not stream.notes  # ...reaches the next run
-    assert not stream.playing and not _components(at, "descentlab.frame_pump")
+    (pump,) = _components(at, "descentlab.frame_pump")  # told the new generation: late frames are dropped
+    assert not stream.playing and json.loads(pump.proto.json)["generation"] == stream.generation > frame.generation
+    assert not json.loads(pump.proto.json)["playing"]
     assert stream.next_frame().parts == []
 
 
@@ -214,7 +217,7 @@ def test_a_run_diverging_in_a_frame_stops_and_says_so(route_on):
     at.run()  # the page's next run (the pump asks for it) pauses and shows the message
     assert not at.session_state["dl_playing"]
     assert sum("diverged at iteration" in e.value for e in at.error) == 1  # said once, not twice
-    assert len(tr.history) >= 1 and not _components(at, "descentlab.frame_pump")
+    assert len(tr.history) >= 1 and not json.loads(_components(at, "descentlab.frame_pump")[0].proto.json)["playing"]
 
 
 def test_without_the_route_the_playground_plays_through_fragments(monkeypatch):

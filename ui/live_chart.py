@@ -214,7 +214,8 @@ def live_html(html, *, key: str) -> None:
     _html(key=key, data={"key": key, "html": html}, height="content")
 
 
-def frame_pump(url: str, generation: int, on_end) -> None:
+def frame_pump(url: str, generation: int, playing: bool, on_end) -> None:
     """The hidden element that fetches live frames from ``url`` while training plays (see
-    ui.frame_channel); ``on_end`` runs when the server says the run stopped (diverged)."""
-    _pump(key=_PUMP_KEY, data={"url": url, "generation": generation}, on_ended_change=on_end)
+    ui.frame_channel); ``on_end`` runs when the frames stop without the page asking (a divergence, a
+    failure). Not playing, it fetches nothing and drops any frame older than ``generation``."""
+    _pump(key=_PUMP_KEY, data={"url": url, "generation": generation, "playing": playing}, on_ended_change=on_end)

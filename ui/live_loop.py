@@ -170,6 +170,8 @@ def live_area(render: Callable[[], None], loop: Loop = PLAYGROUND, frames: bool 
                 _stream_area(yield_slot, draw, loop)
             return
         if not loop.playing:
+            if frames and frame_channel.available():
+                _stopped_pump(yield_slot, loop)
             draw()
             return
         sid, pace_key = frame_channel.session_id(), f"{loop.playing_key}_pace"
@@ -216,7 +218,15 @@ def _stream_area(slot, draw: Callable[[], None], loop: Loop) -> None:
 
     stream.publish(parts, advance_frame, page_changed)
     with slot:
-        frame_pump(frame_channel.url(stream), stream.generation, on_end=functools.partial(_frames_ended, loop))
+        frame_pump(frame_channel.url(stream), stream.generation, True, on_end=functools.partial(_frames_ended, loop))
+
+
+def _stopped_pump(slot, loop: Loop) -> None:
+    """Paused on the route: the pump stays, told the new generation before this run's elements arrive
+    (its slot comes first), so a frame made before the pause and delivered late is dropped."""
+    stream = frame_channel.session_stream()
+    with slot:
+        frame_pump(frame_channel.url(stream), stream.generation, False, on_end=functools.partial(_frames_ended, loop))
 
 
 @frame_channel.exclusively

@@ -90,10 +90,11 @@ export default function (component) {
   }
   pump.end = () => { pump.active = false; component.setTriggerValue("ended", ++pump.ended); };
   if (data && (data.url !== pump.url || data.generation !== pump.generation)) {
+    // a new generation at once: a frame made before this run is dropped however late it arrives
     pump.url = data.url;
     pump.generation = data.generation;
-    pump.active = true;
-    if (!pump.running) run(pump);
+    pump.active = data.playing;
+    if (pump.active && !pump.running) run(pump);
   }
   return () => setTimeout(() => {
     if (!parentElement.isConnected) pump.active = false;
