@@ -102,15 +102,24 @@ def test_play_pause_step_reset_rewind_and_share(browser_page):
     assert other.locator("[data-testid='stException']").count() == 0
 
 
-def test_a_run_diverging_while_playing_stops_and_says_so(browser_page):
-    page, base_url, _ = browser_page
-    page.goto(base_url + "/playground?dataset=plane&loss=mse&hidden=16,16&activation=relu&init=random"
-                         "&init_scale=20&learning_rate=10")
+def _open_and_play(page, url: str) -> None:
+    page.goto(url)
     wait_for_app(page)
     page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
     _click(page, "btn_play")
+
+
+def _wait_until_paused(page) -> None:
+    """Until the button offers Play again (the page paused, or was paused) and the run has finished."""
     page.locator(".st-key-btn_play button", has_text="Play").first.wait_for(timeout=20_000)
     wait_for_app(page)
+
+
+def test_a_run_diverging_while_playing_stops_and_says_so(browser_page):
+    page, base_url, _ = browser_page
+    _open_and_play(page, base_url + "/playground?dataset=plane&loss=mse&hidden=16,16&activation=relu"
+                                    "&init=random&init_scale=20&learning_rate=10")
+    _wait_until_paused(page)
     assert _status(page, "State") == "diverged"
     assert page.get_by_text("diverged at iteration").count() == 1  # said once
     assert _iteration(page) > 0 and page.locator(".js-plotly-plot").count() >= 2  # the history stays
@@ -121,15 +130,11 @@ def test_frames_that_stop_arriving_pause_the_run_with_a_message(browser_page):
     """The route unreachable while playing (network gone, a proxy that does not forward it): after a few
     retries the page pauses and says so, instead of freezing with "playing" on it."""
     page, base_url, _ = browser_page
-    page.goto(base_url + "/playground?seed=4")
-    wait_for_app(page)
-    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
-    _click(page, "btn_play")
+    _open_and_play(page, base_url + "/playground?seed=4")
     page.wait_for_timeout(1000)
     page.route("**/descentlab/frame/**", lambda route: route.abort())
     try:
-        page.locator(".st-key-btn_play button", has_text="Play").first.wait_for(timeout=20_000)
-        wait_for_app(page)
+        _wait_until_paused(page)
         assert page.get_by_text("The live frames stopped").count() == 1
         assert _status(page, "State") == "paused"
     finally:
@@ -140,18 +145,14 @@ def test_frames_that_land_after_pause_do_not_undo_it(browser_page):
     """Frames made before Pause and delivered after the paused page (a slow network, a busy browser)
     must be dropped: the status line stays "paused" at the iteration Pause showed."""
     page, base_url, _ = browser_page
-    page.goto(base_url + "/playground?seed=5")
-    wait_for_app(page)
-    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
-    _click(page, "btn_play")
+    _open_and_play(page, base_url + "/playground?seed=5")
     page.wait_for_timeout(1500)
     held = []  # the pump's requests: sent to the server (frames made while playing), answers held back
     page.route("**/descentlab/frame/**", lambda route: held.append((route, route.fetch())))
     try:
         page.wait_for_timeout(700)
         _click(page, "btn_play")  # Pause
-        page.locator(".st-key-btn_play button", has_text="Play").first.wait_for(timeout=20_000)
-        wait_for_app(page)
+        _wait_until_paused(page)
         paused_at = _iteration(page)
         assert held, "no frame request was held"
         for route, response in held:
