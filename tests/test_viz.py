@@ -625,6 +625,15 @@ def test_iteration_axes_start_at_zero_even_before_the_first_step(runs):
     assert fig.layout.xaxis2.title.text == "iteration" and tuple(fig.layout.xaxis2.range) == (0, 50)
 
 
+def test_a_cost_history_of_one_row_is_drawn_as_points():
+    """A run that diverged in its first frame has recorded one row: a line of one point draws nothing."""
+    tr = build(RunConfig()).trainer
+    assert {t.mode for t in viz.cost_figure(tr.history, "binary").data} == {"lines+markers"}
+    tr.step(5)
+    tr.record()
+    assert {t.mode for t in viz.cost_figure(tr.history, "binary").data} == {"lines"}
+
+
 @pytest.mark.parametrize("x, end", [(1, 1), (2000, 2000), (2001, 2500), (0.81, 1), (0.0009, 0.001), (101, 120),
                                     (7e5, 7e5), (7.1e5, 8e5), (0, 1), (float("nan"), 1)])
 def test_nice_ceiling(x, end):

@@ -137,15 +137,17 @@ def cost_figure(history: pd.DataFrame, task: str, log_y: bool = False,
     score, label = ("r2", "R²") if task == "regression" else ("accuracy", "accuracy")
     axes, (left, right), notes = grid_axes(secondary_y=True)
     lw = s.line_width
+    # one recorded row (a run that diverged in its first frame) is no line at all: show it as a point
+    mode = "lines" if len(h) > 1 else "lines+markers"
     data = []
     for name, color, col in (("train cost", TRAIN_COLOR, "cost_train"), ("test cost", TEST_COLOR, "cost_test")):
         y = _col(h, col)
-        data.append(dict(type="scatter", x=it, y=_positive(y) if log_y else y, name=name, mode="lines",
+        data.append(dict(type="scatter", x=it, y=_positive(y) if log_y else y, name=name, mode=mode,
                          line=dict(color=color, width=lw, dash="solid"),
                          hovertemplate=f"{name}<br>iteration %{{x}}<br>J = %{{y:.4g}}<extra></extra>", **left))
     for name, color, col in ((f"train {label}", TRAIN_COLOR, f"{score}_train"),
                              (f"test {label}", TEST_COLOR, f"{score}_test")):
-        data.append(dict(type="scatter", x=it, y=_col(h, col), name=name, mode="lines",
+        data.append(dict(type="scatter", x=it, y=_col(h, col), name=name, mode=mode,
                          line=dict(color=color, width=lw * 0.7, dash="dot"),
                          hovertemplate=f"{name}<br>iteration %{{x}}<br>%{{y:.3f}}<extra></extra>", **right))
     layout = style_layout(s, title="Cost", legend=True)
