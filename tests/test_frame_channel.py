@@ -231,13 +231,15 @@ def test_without_the_route_the_playground_plays_through_fragments(monkeypatch):
 def test_compare_plays_through_the_route_and_redraws_when_one_variant_diverges(route_on):
     """Compare's live area on the route: frames update its status, cost, boundaries and table; when one
     variant diverges the frames stop so the page can say which, and the others play on after it."""
-    at = _compare({**DIVERGING.to_query(), "vary": "learning_rate", "values": "0.01;10"})
+    at = _compare({**DIVERGING.to_query(), "vary": "learning_rate", "values": "0.01;10"},
+                  state={"dl_presentation": True})
     at.button(key="cmp_btn_play").click().run()
     assert not at.exception, [e.value for e in at.exception]
     stream = at.session_state[frame_channel.STREAM_KEY]
     ok, bad = at.session_state["cmp_group"].trainers
     frame = stream.next_frame()
     assert {"cmp_status", "cmp_live_cost", "cmp_live_boundaries", "cmp_table"} <= set(_frame_parts(frame))
+    assert b"dl-big" in _frame_parts(frame)["cmp_status"]  # presentation size, read at script time
     for _ in range(50):
         if not frame.playing:
             break

@@ -519,14 +519,13 @@ def test_gradient_figure_matches_the_make_subplots_construction(runs):
     for i, t in enumerate(fig.to_plotly_json()["data"]):
         t = {k: v for k, v in t.items() if k not in ("xaxis", "yaxis", "type")}
         ref.add_trace(go.Scatter(**t), row=1 if i < L else 2, col=1)
-    ref.update_yaxes(title_text="‖dW[l]‖", row=1, col=1, **training._log_ticks(h, "grad_norm_"),
-                     range=training.stepped_value_range(training._positive_values(h, "grad_norm_"), log=True))
+    ref.update_yaxes(title_text="‖dW[l]‖", row=1, col=1,
+                     **training._log_axis(training._positive_values(h, "grad_norm_")))
     ref.add_hline(y=1e-3, line=dict(color=viz.style.GREY, width=1.5, dash="dash"), row=2, col=1)
     ref.add_annotation(x=0, xref="x2 domain", y=np.log10(1e-3), yref="y2", xanchor="left", yanchor="bottom",
                        showarrow=False, text="1e-3", font=dict(color=viz.style.GREY))
     ratios = np.r_[training._positive_values(h, "update_ratio_"), 1e-3]
-    ref.update_yaxes(title_text="‖ΔW‖ / ‖W‖", row=2, col=1, range=training.stepped_value_range(ratios, log=True),
-                     **training._log_ticks(h, "update_ratio_"))
+    ref.update_yaxes(title_text="‖ΔW‖ / ‖W‖", row=2, col=1, **training._log_axis(ratios))
     ref.update_xaxes(title_text="iteration", row=2, col=1)
     assert runs["binary"].trainer.iteration >= training.MIN_ITERATION_SPAN
     # stepped iteration axes (training.iteration_axis)

@@ -116,6 +116,11 @@ def test_boundary_grid_height_follows_the_rows(three):
     assert two_rows.layout.height > 2 * 200
     big = _boundaries(three, style=Style(presentation=True))
     assert big.layout.annotations[0].font.size > one_row.layout.annotations[0].font.size
+    # the page sizes the cost chart beside it from boundary_grid_height, without building the figure
+    assert vc.boundary_grid_height(3, 200) == one_row.layout.height
+    assert vc.boundary_grid_height(4, 200) == two_rows.layout.height
+    assert vc.boundary_grid_height(3, 300, Style(presentation=True)) == _boundaries(
+        three, cell=300, style=Style(presentation=True)).layout.height
 
 
 def test_boundary_grid_for_regression_shares_one_colour_axis(diverged_group):

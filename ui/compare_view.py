@@ -309,9 +309,9 @@ PAGE_CSS = STATUS_CSS + vc.SUMMARY_CSS + f"""<style>
 </style>"""
 
 
-def status_html(group: TrainerGroup, playing: bool) -> str:
+def status_html(group: TrainerGroup, playing: bool, big: bool) -> str:
     """One HTML element (cheaper per frame than one st.metric per value); the iteration comes first
-    (the FPS bench reads it). ``playing`` is passed in: live frames have no session state."""
+    (the FPS bench reads it). ``playing`` and ``big`` are passed in: live frames have no session state."""
     n, diverged = len(group.variants), sum(tr.diverged for tr in group.trainers)
     costs = [(v.trainer.last_record["cost_test"], v.label) for v in group.variants
              if not v.trainer.diverged and v.trainer.last_record and math.isfinite(v.trainer.last_record["cost_test"])]
@@ -319,7 +319,7 @@ def status_html(group: TrainerGroup, playing: bool) -> str:
              ("Diverged", f"{diverged} of {n}" if diverged else "none"),
              ("Lowest test cost", html.escape(min(costs)[1]) if costs else "–"),
              ("State", "diverged" if group.diverged else "playing" if playing else "paused")]
-    return status_line_html(cells)
+    return status_line_html(cells, big)
 
 
 _BOUNDARY_CAPTION = {
@@ -339,13 +339,17 @@ def _diverged_at(group: TrainerGroup) -> list[int | None]:
     return [v.trainer.diverged_at if v.trainer.diverged else None for v in group.variants]
 
 
+def _cell(n: int, s) -> int:
+    """px: one boundary square, for n variants side by side in the page's column."""
+    return min(int(s.fig_height * 0.9), BOUNDARY_WIDTH // vc.grid_shape(n)[1] - 12)
+
+
 def _boundaries(group: TrainerGroup, labels, colors, s):
     variants = group.variants
     grids = [v.trainer.decision_grid(GRID_RESOLUTION) for v in variants]
     notes = [f"diverged at {d:,}" if d is not None else None for d in _diverged_at(group)]
-    _, cols = vc.grid_shape(len(variants))
-    cell = min(int(s.fig_height * 0.9), BOUNDARY_WIDTH // cols - 12)
-    return vc.boundary_grid_figure(grids, [v.run.dataset for v in variants], labels, colors, notes, style=s, cell=cell)
+    return vc.boundary_grid_figure(grids, [v.run.dataset for v in variants], labels, colors, notes, style=s,
+                                   cell=_cell(len(variants), s))
 
 
 def frame() -> None:
@@ -362,10 +366,11 @@ def frame() -> None:
     target, big = ss.get(CmpKeys.TARGET), bool(ss.get(Keys.PRESENTATION))
     boundaries = dataset.points_train is not None
     # the cost chart as tall as the boundaries beside it, so the captions below them line up
-    height = max(s.fig_height, _boundaries(group, labels, colors, s).layout.height) if boundaries else None
+    n = len(variants)
+    height = max(s.fig_height, vc.boundary_grid_height(n, _cell(n, s), s)) if boundaries else None
     diverged_at = _diverged_at(group)
     with st.container(key=CmpKeys.LIVE):
-        live_html(lambda: status_html(group, playing), key="cmp_status")
+        live_html(lambda: status_html(group, playing, big), key="cmp_status")
         alert = st.empty()  # always there: an alert appearing must not shift the charts (they would re-mount)
         if group.diverged:
             alert.error(f"Every variant diverged. {group.message}. Press Reset, or compare smaller learning rates.")

@@ -203,13 +203,10 @@ def _stream_area(slot, draw: Callable[[], None], loop: Loop) -> None:
     target, ss = loop.target(), st.session_state
     speed, cost = ss.get(loop.speed_key, loop.default_speed), ss.get(loop.step_cost_key, 1e-4)
 
-    def diverged_count() -> int:
-        return sum(tr.diverged for tr in getattr(target, "trainers", ())) + bool(target.diverged)
-
-    diverged_now = diverged_count()
+    message_now = target.message  # names every divergence so far (a trainer's, a group's variants')
 
     def page_changed() -> bool:
-        return diverged_count() != diverged_now
+        return target.message != message_now
 
     def advance_frame() -> None:  # on the route's thread: no session state; the next run gets the note
         nonlocal cost

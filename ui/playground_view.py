@@ -69,15 +69,13 @@ def status_cells(run, playing: bool) -> list[tuple[str, str]]:
             ("State", state)]
 
 
-def status_html(cells, big: bool | None = None) -> str:
+def status_html(cells, big: bool) -> str:
     """(name, value) pairs as the live status line: one HTML element instead of one st.metric each,
     which is a React subtree the browser redraws every frame (measured: 3.3 -> 4.7 frames/s). Callers
     pass their own labels and numbers (escaped where a label comes from the user). ``big``: the
-    presentation size (read from the session when None, so only at script time)."""
+    presentation size, read by the caller at script time (a live frame has no session state)."""
     html = "".join(f'<div class="dl-cell"><div class="dl-name">{name}</div><div class="dl-value">{value}</div></div>'
                    for name, value in cells)
-    if big is None:
-        big = bool(st.session_state.get(Keys.PRESENTATION))
     return f'<div class="dl-status{" dl-big" if big else ""}">{html}</div>'
 
 

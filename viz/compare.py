@@ -120,8 +120,7 @@ def boundary_grid_figure(grids, datasets, labels, colors=None, notes=None, style
     titles = [f"<b>{html.escape(str(lab))}</b>" + (f" · {html.escape(note)}" if note else "")
               for lab, note in zip(labels, notes)]
     cell = cell or int(s.fig_height * 0.62)
-    title_h = int(s.text * 1.8)  # px above each row for its titles
-    plot_h = rows * cell + (rows - 1) * title_h
+    title_h, plot_h, margin_b = _grid_heights(rows, cell, s)
     axes, refs, annotations = grid_axes(rows, cols, horizontal_spacing=0.03,
                                         vertical_spacing=title_h / plot_h if rows > 1 else None, titles=titles,
                                         title_font=dict(size=int(s.text * 0.95)))
@@ -160,7 +159,6 @@ def boundary_grid_figure(grids, datasets, labels, colors=None, notes=None, style
         shapes.append(dict(type="rect", xref=f"x{k} domain", yref=f"y{k} domain", x0=0, x1=1, y0=0, y1=1,
                            line=dict(color=colors[i], width=s.line_width * 1.5), layer="above"))
     layout = style_layout(s)
-    margin_b = int(s.text * 0.5)
     layout["margin"].update(l=int(s.text * 0.5), r=int(s.text * (6 if coloraxis else 0.5)), t=title_h, b=margin_b)
     if coloraxis:  # regression: one colour axis (the targets are the same data for every variant)
         coloraxis["colorbar"].update(len=0.9, x=1.01)
@@ -170,6 +168,18 @@ def boundary_grid_figure(grids, datasets, labels, colors=None, notes=None, style
         layout["datarevision"] = "|".join(revisions)
     layout["height"] = plot_h + title_h + margin_b
     return figure(data, layout)
+
+
+def _grid_heights(rows: int, cell: int, s: Style) -> tuple[int, int, int]:
+    """px: the titles above each row, the rows with the titles between them, the bottom margin."""
+    title_h = int(s.text * 1.8)
+    return title_h, rows * cell + (rows - 1) * title_h, int(s.text * 0.5)
+
+
+def boundary_grid_height(n: int, cell: int, style: Style | None = None, columns: int = GRID_COLUMNS) -> int:
+    """The height in px of boundary_grid_figure's figure for ``n`` variants, without building it."""
+    title_h, plot_h, margin_b = _grid_heights(grid_shape(n, columns)[0], cell, resolve(style))
+    return plot_h + title_h + margin_b
 
 
 def _value_range(layout: dict) -> tuple[float, float]:

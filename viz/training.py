@@ -54,12 +54,13 @@ def _positive_values(h: pd.DataFrame, prefix: str) -> np.ndarray:
     return v[np.isfinite(v) & (v > 0)]
 
 
-def _log_ticks(h: pd.DataFrame, prefix: str) -> dict:
-    """Label 1, 2, 5 steps when the data spans under two decades (plotly's default then labels every
-    digit, unreadable on a projector); every decade otherwise."""
-    v = _positive_values(h, prefix)
+def _log_axis(v: np.ndarray) -> dict:
+    """A log axis for positive values ``v`` (from _positive_values): a stepped range (stepped_value_range),
+    and labels at 1, 2, 5 steps when the data spans under two decades (plotly's default then labels
+    every digit, unreadable on a projector), every decade otherwise."""
     span = np.log10(v.max()) - np.log10(v.min()) if v.size else 0.0
-    return drop_none(dict(type="log", exponentformat="power", dtick="D2" if span < 2 else None))
+    return drop_none(dict(type="log", exponentformat="power", dtick="D2" if span < 2 else None,
+                          range=stepped_value_range(v, log=True)))
 
 
 MIN_ITERATION_SPAN = 10
@@ -190,8 +191,7 @@ def gradient_figure(history: pd.DataFrame, with_update_ratio: bool = True,
     rows = 2 if with_update_ratio else 1
     axes, refs, notes = grid_axes(rows=rows, shared_xaxes=True, vertical_spacing=0.08)
     data = _layer_lines(h, it, "grad_norm_", range(1, L + 1), refs[0], "‖dW‖", ".3g", s, log=True)
-    axes["yaxis"].update(title=dict(text="‖dW[l]‖"), range=stepped_value_range(_positive_values(h, "grad_norm_"), log=True),
-                         **_log_ticks(h, "grad_norm_"))
+    axes["yaxis"].update(title=dict(text="‖dW[l]‖"), **_log_axis(_positive_values(h, "grad_norm_")))
     layout = style_layout(s, title="Gradient norms per layer", legend=L > 0)
     if with_update_ratio:
         data += _add_update_ratio(layout, axes, notes, h, it, L, 2, s, showlegend=False)
@@ -212,8 +212,7 @@ def _add_update_ratio(layout, axes, notes, h, it, L, row, s, showlegend=True) ->
     notes.append(dict(x=0, xref=f"x{k} domain", y=np.log10(UPDATE_RATIO_REFERENCE), yref=f"y{k}", xanchor="left",
                       yanchor="bottom", showarrow=False, text="1e-3", font=dict(color=GREY)))
     values = np.r_[_positive_values(h, "update_ratio_"), UPDATE_RATIO_REFERENCE]  # the reference always in view
-    axes[f"yaxis{k}"].update(title=dict(text="‖ΔW‖ / ‖W‖"), range=stepped_value_range(values, log=True),
-                             **_log_ticks(h, "update_ratio_"))
+    axes[f"yaxis{k}"].update(title=dict(text="‖ΔW‖ / ‖W‖"), **_log_axis(values))
     return traces
 
 
