@@ -121,22 +121,9 @@ def build_lab_group(base: RunConfig, schemes, dataset=None) -> TrainerGroup:
 
 
 # ---------------------------------------------------------------- symmetry
-SYMMETRY_DECIMALS = 9
 
 
-def distinct_units(W: np.ndarray, b: np.ndarray) -> int:
-    """Number of different units (rows of [W | b]), counting rows equal up to rounding as one.
-
-    metrics.distinct_units compares bits, and a constant start picks up 1e-16 differences between
-    rows from the order of BLAS's sums; here values are first rounded to 9 significant digits of
-    the layer's largest weight, so only a real difference counts."""
-    M = np.hstack([np.asarray(W, float), np.asarray(b, float)])
-    finite = M[np.isfinite(M)]
-    peak = float(np.abs(finite).max()) if finite.size else 0.0
-    if peak == 0.0:
-        return metrics.distinct_units(M[:, :-1], M[:, -1:])
-    R = np.round(M / peak, SYMMETRY_DECIMALS) + 0.0  # + 0.0: -0.0 and 0.0 are one value
-    return metrics.distinct_units(R[:, :-1], R[:, -1:])
+distinct_units = metrics.distinct_units  # rows equal up to rounding are one unit
 
 
 def distinct_per_layer(params, n_hidden: int) -> list[int]:

@@ -62,6 +62,7 @@ def _flat_share(d: np.ndarray) -> float:
     return float(np.count_nonzero(np.abs(d) < SATURATION_THRESHOLD) / d.size)
 
 
+SAME_UNIT_RTOL = 1e-9
 _PROBE = np.random.default_rng(20101).standard_normal(4097)  # fixed: the count must be reproducible
 
 
@@ -69,11 +70,18 @@ def distinct_units(W: np.ndarray, b: np.ndarray) -> int:
     """Number of different units in a layer: distinct rows of [W | b]. Zero init keeps this at 1.
 
     Rows are compared through one random projection [W | b] r: identical rows give identical
-    numbers, different rows differ with probability 1; a 1-D unique is ~10x cheaper than a row-wise one."""
+    numbers, different rows differ with probability 1; a 1-D count is ~10x cheaper than a row-wise
+    unique. Rows equal up to rounding (SAME_UNIT_RTOL of the layer's largest value) are one unit:
+    BLAS may round a product's rows differently (a SIMD block vs its tail), which gives zero-init
+    units differences of ~1e-17 that are not a broken symmetry. NaN, +inf and -inf are a unit each."""
     k = W.shape[1]
     if k + 1 > _PROBE.size:
-        return int(np.unique(np.hstack([W, b]), axis=0).shape[0])
-    v = W @ _PROBE[:k] + b[:, 0] * _PROBE[k]
-    if v.size <= 64 and np.isfinite(v).all():  # a set is ~10x cheaper than np.unique for a few units
-        return len(set(v.tolist()))
-    return int(np.unique(v).size)  # NaNs count as one unit, as in np.unique
+        v = np.hstack([W, b]) @ np.random.default_rng(20101).standard_normal(k + 1)
+    else:
+        v = W @ _PROBE[:k] + b[:, 0] * _PROBE[k]
+    finite = np.isfinite(v)
+    special = int(np.isnan(v).any()) + int((v == np.inf).any()) + int((v == -np.inf).any())
+    if not finite.any():
+        return special
+    s = np.sort(v[finite])
+    return special + 1 + int(np.count_nonzero(np.diff(s) > SAME_UNIT_RTOL * np.abs(s).max()))
