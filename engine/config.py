@@ -156,17 +156,27 @@ class RunConfig:
             raise ConfigError(
                 f"activation lists one name per hidden layer: got {len(self.activation)} "
                 f"for {len(self.hidden)} hidden layer(s)", "activation")
-        if self.work > MAX_WORK:
+        work = self.work
+        if work > MAX_WORK:
+            from .cost import readable_count
+
+            inputs = "the pictures' 768 pixels" if self.dataset == "shapes" else f"{len(self.features)} inputs"
             raise ConfigError(
-                f"network x data too large: {len(self.hidden)} hidden layer(s) of up to {max(self.hidden, default=0)} "
-                f"units on {self.n_samples:,} examples is ~{self.work:.1e} multiply-adds per pass over the data "
-                f"(max {MAX_WORK:.0e}); use fewer or narrower layers, or fewer examples", "hidden")
+                f"network x data too large: {inputs}, {len(self.hidden)} hidden layer(s) of up to "
+                f"{max(self.hidden, default=0)} units on {self.n_samples:,} examples is ~{readable_count(work)} "
+                f"multiply-adds per pass over the data (max {readable_count(MAX_WORK)}); use fewer or narrower layers, or fewer examples",
+                "hidden")
 
     @property
     def work(self) -> int:
-        """Weights (at most 10 inputs and 10 outputs) times examples: the multiply-adds of one pass."""
-        sizes = (len(self.features) + 1, *self.hidden, 10)
-        return sum((a + 1) * b for a, b in zip(sizes, sizes[1:])) * self.n_samples
+        """Multiply-adds of one pass over the data: every layer's [W | b] from the real input size
+        (generated features or the shapes pictures' 768 pixels) times the examples (engine.cost).
+        A 'csv' run's inputs arrive with its upload, which engine.cost prices with the data."""
+        from .cost import data_shape, layer_sizes, weights
+
+        if self.dataset == "csv":
+            return weights([len(self.features), *self.hidden, 1]) * self.n_samples
+        return weights(layer_sizes(self, data_shape(self))) * self.n_samples
 
     # --- convenience
     def replace(self, **changes) -> RunConfig:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 
-def _thin(items: list, keep_recent: int) -> list:
+def thin(items: list, keep_recent: int) -> list:
     """Every other entry of the older part (index 0 kept), all of the most recent ``keep_recent``."""
     cut = len(items) - keep_recent
     return items[:cut][::2] + items[cut:]
@@ -52,7 +52,7 @@ class History:
         self._n += 1
         self._last = dict(row)
         if self._n > self.capacity:
-            keep = np.asarray(_thin(list(range(self._n)), self.capacity // 2))
+            keep = np.asarray(thin(list(range(self._n)), self.capacity // 2))
             self._cols = {k: col[keep] for k, col in self._cols.items()}
             self._n = len(keep)
         self._frame = None
@@ -97,7 +97,7 @@ class Snapshots:
             return
         self._items.append((iteration, theta.copy()))
         if len(self._items) > self.capacity:
-            self._items = _thin(self._items, self.capacity // 2)
+            self._items = thin(self._items, self.capacity // 2)
 
     @property
     def iterations(self) -> list[int]:

@@ -37,10 +37,14 @@ import numpy as np
 import pandas as pd
 
 from . import metrics
+from .history import thin
 from .regularization import PenaltyGradient, penalty
 
 MAX_RUNS = 32
 MAX_LR = 10.0
+# History rows (one per run and record) kept; past it the older half of the records is thinned to every
+# other one, as engine.history does: a sweep left playing for an hour would otherwise hold ~2 GB.
+MAX_HISTORY_ROWS = 64_000
 
 
 def lr_grid(low, high, k) -> np.ndarray:
@@ -287,7 +291,7 @@ class Sweep:
         self._lr_col = self.learning_rates.astype(self._dtype)[:, None]  # 0 for stopped runs
         self._stopped_rows = None  # indices of the stopped runs, once there are any
         self._all_stopped = False
-        self._rows: list[dict] = []
+        self._records: list[list[dict]] = []  # one list of rows (one per running run) per record
         self._frame = None
         self._last_recorded = -1
         self._record()
@@ -384,10 +388,14 @@ class Sweep:
         bad = np.array([not math.isfinite(r["cost_train"]) for r in rows]) & active
         if bad.any():
             self._diverge(bad, self.iteration)
+        record = []
         for k in np.flatnonzero(active & ~bad):
             pen = penalty(self.theta[k], self._mask, self.l1, self.l2) if (self.l1 or self.l2) else 0.0
-            self._rows.append({"iteration": self.iteration, "run": int(k), "learning_rate": float(lr[k]),
-                               **rows[k], "penalty": pen})
+            record.append({"iteration": self.iteration, "run": int(k), "learning_rate": float(lr[k]),
+                           **rows[k], "penalty": pen})
+        self._records.append(record)
+        if len(self._records) > max(4, MAX_HISTORY_ROWS // self.K):
+            self._records = thin(self._records, len(self._records) // 2)
         self._snap[active & ~bad] = self.theta[active & ~bad]
         self._last_recorded = self.iteration
         self._frame = None
@@ -396,7 +404,7 @@ class Sweep:
     def history(self) -> pd.DataFrame:
         """Long format: one row per (recorded iteration, running run)."""
         if self._frame is None:
-            self._frame = pd.DataFrame(self._rows)
+            self._frame = pd.DataFrame([row for record in self._records for row in record])
         return self._frame
 
     def final(self) -> pd.DataFrame:

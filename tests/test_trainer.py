@@ -299,7 +299,7 @@ def test_a_stale_recorded_forward_pass_is_never_reused(circles):
 def test_history_columns_keep_values_types_and_thinning():
     """History stores columns in numpy buffers; what it gives back must be what the rows were, thinned
     the documented way (older half every other row, first row kept)."""
-    from engine.history import History, _thin
+    from engine.history import History, thin
 
     h, rows, kept = History(64), [], []
     for i in range(1000):
@@ -309,7 +309,7 @@ def test_history_columns_keep_values_types_and_thinning():
         rows.append(row)
         kept.append(i)
         if len(kept) > 64:
-            kept = _thin(kept, 32)
+            kept = thin(kept, 32)
         assert h.last == row and type(h.last["iteration"]) is int
     frame = h.frame
     expected = pd.DataFrame([rows[i] for i in kept])
