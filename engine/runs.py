@@ -2,7 +2,10 @@
 and meta.json. Loading runs nothing: no pickle, the strict RunConfig.from_json, numbers-only CSV,
 size caps, no symlinks. Saving is atomic: write and fsync a hidden temp folder, then rename the old run
 aside (.old-<name>-<id>), the new one in, and delete the old. A crash between the renames leaves the old
-run aside: readers use it and the next save puts it back. Run names have no dots, leftovers all do."""
+run aside: readers use it and the next save puts it back. Run names have no dots, leftovers all do.
+A leftover's id starts with its writer's pid: a save's tidy deletes temp folders of ended processes at once
+(others once STALE_SECONDS old), and the server's start (clean_leftovers) clears what killed saves left.
+Messages name runs, never the server's paths."""
 from __future__ import annotations
 
 import io, json, os, re, shutil, stat, time, uuid, zipfile, zlib  # noqa: E401
@@ -21,10 +24,10 @@ RUNS_DIR_ENV = "DESCENTLAB_RUNS_DIR"
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 50 * 2**20  # 16 layers of 512 on 16x16x3 images save 33 MB of parameters
 FILES = ("config.json", "history.csv", "params.npz", "meta.json")
-STALE_SECONDS = 600  # a temp folder this old is a crashed save's, not a running one's
+STALE_SECONDS = 600  # a temp folder this old is a crashed save's, not a running one's (whatever its pid)
 _NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9_-]{0,62}[A-Za-z0-9])?")
 _PARAM = re.compile(r"[Wb][1-9][0-9]{0,2}")
-_LEFTOVER = re.compile(r"\.(tmp|old)-([A-Za-z0-9_-]{1,64})-[0-9a-f]{32}")
+_LEFTOVER = re.compile(r"\.(tmp|old)-([A-Za-z0-9_-]{1,64})-([0-9a-f]{32})")  # id: _stamp()
 # POSIX (reads use O_NOFOLLOW and directory handles): no symlink even if swapped in late; a FIFO can't hang us
 _FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 _META = {"name": str, "saved_at": str, "iteration": int, "epoch": int, "diverged": bool, "message": str,
@@ -98,7 +101,7 @@ def save_run(trainer, config: RunConfig, name: str, directory=None) -> Path:
     if max(map(len, files.values())) > MAX_FILE_BYTES:  # (wide CSV data x big layers) loading would refuse it
         raise RunFileError(f"this run is too large to save: a file would be over {MAX_FILE_BYTES >> 20} MB.")
     root = runs_dir(directory)
-    final, tmp, aside = (root / n for n in (name, *(f".{k}-{name}-{uuid.uuid4().hex}" for k in ("tmp", "old"))))
+    final, tmp, aside = (root / n for n in (name, *(f".{k}-{name}-{_stamp()}" for k in ("tmp", "old"))))
     try:
         root.mkdir(parents=True, exist_ok=True)
         _tidy(root, name)
@@ -114,7 +117,9 @@ def save_run(trainer, config: RunConfig, name: str, directory=None) -> Path:
         os.rename(tmp, final)  # fails if another save of this name got in between: ours is refused
         _fsync_dir(root)
     except OSError as exc:
-        raise RunFileError(f"could not save run {name!r} in {root}: {exc.strerror or exc}.") from None
+        # strerror only: str(exc) names the server's absolute path
+        raise RunFileError(f"could not save run {name!r} in the runs folder: "
+                           f"{exc.strerror or type(exc).__name__}.") from None
     finally:  # rmtree refuses symlinks (never deletes outside); the old run goes only once replaced
         for p in (tmp, aside) if os.path.lexists(final) else (tmp,):
             shutil.rmtree(p, ignore_errors=True)
@@ -129,6 +134,31 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _stamp() -> str:
+    """A leftover's id: 32 hex digits, the writer's pid (8) then random ones (24)."""
+    pid = os.getpid()
+    return f"{pid:08x}{uuid.uuid4().hex[8:]}" if 0 < pid < 2**32 else uuid.uuid4().hex
+
+
+def _writer_running(stamp: str, at_start: bool) -> bool | None:
+    """Whether the process that named a leftover (the pid in its stamp) still runs; None: cannot tell.
+    At start-up our own pid is an ended process's (a restarted container often gets the same pid)."""
+    pid = int(stamp[:8], 16)
+    if pid == os.getpid():
+        return not at_start
+    if os.name != "posix" or pid == 0:  # Windows' os.kill would end the process, not probe it; 0: our group
+        return None
+    try:
+        os.kill(pid, 0)  # signal 0: only checks that the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    except (OSError, OverflowError):  # ids from before pids were stamped in: random digits
+        return None
+    return True  # (a reused pid only makes the folder wait for STALE_SECONDS)
+
+
 def _leftovers(root: Path, name: str, kind: str) -> list[Path]:
     try:
         return sorted(Path(e.path) for e in os.scandir(root)
@@ -137,13 +167,60 @@ def _leftovers(root: Path, name: str, kind: str) -> list[Path]:
         return []
 
 
-def _tidy(root: Path, name: str) -> None:
-    """Undo what crashed saves of `name` left: put a set-aside run back, delete the rest."""
-    olds = _leftovers(root, name, "old")
+def _done_with(p: Path, kind: str, at_start: bool) -> bool:
+    """Whether no save uses leftover `p` any more (and it is a real folder: symlinks are never touched)."""
+    try:
+        st = p.lstat()
+    except OSError:
+        return False
+    if not stat.S_ISDIR(st.st_mode):
+        return False
+    running = _writer_running(p.name[-32:], at_start)
+    if at_start:  # no save of ours has started: only another live process's (sharing the folder) is spared
+        return running is not True or time.time() - st.st_mtime > STALE_SECONDS
+    return kind == "old" or running is False or time.time() - st.st_mtime > STALE_SECONDS
+
+
+def _remove(root: Path, p: Path, name: str) -> bool:
+    """Delete leftover folder `p`: renamed to a fresh name of ours first, as only one rename of it can win:
+    a save still writing it fails cleanly, and a save renaming it into place never has it emptied midway.
+    rmtree deletes links, never what they point to; a deletion cut short leaves a leftover of ours."""
+    mine = root / f".tmp-{name}-{_stamp()}"
+    try:
+        os.rename(p, mine)
+    except OSError:  # gone already, or renamed into place by its save
+        return False
+    shutil.rmtree(mine, ignore_errors=True)
+    return True
+
+
+def _tidy(root: Path, name: str, at_start: bool = False) -> int:
+    """Undo what crashed saves of `name` left: put a set-aside run back, delete the rest (a temp folder once
+    its writer has ended or after STALE_SECONDS). Returns how many leftovers it cleared."""
+    olds = [p for p in _leftovers(root, name, "old") if _done_with(p, "old", at_start)]
+    cleared = 0
     if olds and not os.path.lexists(root / name):
-        os.rename(olds.pop(), root / name)
-    for p in olds + [p for p in _leftovers(root, name, "tmp") if time.time() - p.lstat().st_mtime > STALE_SECONDS]:
-        shutil.rmtree(p, ignore_errors=True)
+        with suppress(OSError):  # lost a race: another save put a run there
+            os.rename(olds[-1], root / name)  # the one readers use
+            cleared += 1
+        olds.pop()
+    for p in olds + [p for p in _leftovers(root, name, "tmp") if _done_with(p, "tmp", at_start)]:
+        cleared += _remove(root, p, name)
+    return cleared
+
+
+def clean_leftovers(directory=None) -> int:
+    """Clear what killed saves left in the runs folder; returns how many leftovers it cleared. For the server's
+    start (ui.sessions.lifespan), when no save of this process has begun: every .tmp-/.old- folder goes, except a
+    set-aside run whose run is missing (put back: it is the only copy) and the ones of another running
+    process (sharing the folder, mid-save). Only real folders named like leftovers, directly in the runs
+    folder, are touched: symlinks are never followed, renamed or deleted. Never raises."""
+    try:
+        root = runs_dir(directory)
+        names = sorted({m[2] for e in os.scandir(root) if (m := _LEFTOVER.fullmatch(e.name))})
+    except OSError:  # no runs folder yet
+        return 0
+    return sum(_tidy(root, name, at_start=True) for name in names)
 
 
 # ---------- loading ----------
@@ -154,9 +231,13 @@ def _read_run(root: Path, name: str, only: str | None = None) -> dict[str, bytes
     if not os.path.lexists(folder):
         olds = _leftovers(root, name, "old")  # a save died between its renames: its old run is complete
         if not olds:
-            raise RunFileError(f"there is no saved run named {name!r} in {root}.")
+            raise RunFileError(f"there is no saved run named {name!r} in the runs folder.")
         folder = olds[-1]
-    if folder.resolve().parent != root.resolve():
+    try:
+        outside = folder.resolve().parent != root.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: RuntimeError naming the absolute path (Python < 3.13)
+        outside = False  # O_NOFOLLOW below refuses it
+    if outside:
         raise RunFileError(f"run {name!r} points outside the runs folder, so it is refused.")
     try:
         dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)

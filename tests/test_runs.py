@@ -1,4 +1,5 @@
-"""Saved runs: exact round trip, one refusal per way a run folder can be wrong, killed saves."""
+"""Saved runs: exact round trip, one refusal per way a run folder can be wrong, killed saves, their leftovers."""
+import asyncio
 import contextlib
 import io
 import json
@@ -278,30 +279,56 @@ for line in sys.stdin:
 """
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL")
-def test_killed_saves_leave_the_old_or_the_new_run(root, tmp_path):
-    config = RunConfig(dataset="circles", n_samples=40, hidden=(512, 512, 512))
-    run = build(config)
-    for p in run.network.params.values():
-        p[...] = 0
-    save_run(run.trainer, config, "crash")
-    history = run.trainer.history
+@contextlib.contextmanager
+def _writer(root, cwd):
+    """A WRITER process saving into `root`: yields start(first) -> the pid of a child now saving "crash" over
+    and over (from iteration `first`), and kill() that SIGKILLs that child. Always stops both."""
     env = {**os.environ, runs.RUNS_DIR_ENV: str(root), "PYTHONPATH": str(REPO), "OPENBLAS_NUM_THREADS": "1",
            "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}  # one BLAS thread: safe to fork
-    writer = subprocess.Popen([sys.executable, "-c", WRITER], env=env, cwd=tmp_path,
+    writer = subprocess.Popen([sys.executable, "-c", WRITER], env=env, cwd=cwd,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    kills, rng, seen, mid_save, child = 10, random.Random(7), set(), 0, None
+    child = None
+
+    def start(first: int) -> int:
+        nonlocal child
+        writer.stdin.write(f"{first}\n".encode())
+        writer.stdin.flush()
+        line = writer.stdout.readline().split()
+        assert line[:1] == [b"saving"], f"the writer failed: {line}"
+        child = int(line[1])
+        return child
+
+    def kill() -> None:
+        nonlocal child
+        os.kill(child, signal.SIGKILL)  # no cleanup of any kind runs
+        assert writer.stdout.readline() == b"reaped\n"
+        child = None
     try:
+        yield start, kill
+    finally:
+        if child is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGKILL)
+        writer.kill()
+        writer.wait()
+
+
+BIG = RunConfig(dataset="circles", n_samples=40, hidden=(512, 512, 512))  # WRITER's config
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL")
+def test_killed_saves_leave_the_old_or_the_new_run(root, tmp_path):
+    run = build(BIG)
+    for p in run.network.params.values():
+        p[...] = 0
+    save_run(run.trainer, BIG, "crash")
+    history = run.trainer.history
+    kills, rng, seen, mid_save = 10, random.Random(7), set(), 0
+    with _writer(root, tmp_path) as (start, kill):
         for k in range(kills):
-            writer.stdin.write(f"{(k + 1) * 10**6}\n".encode())
-            writer.stdin.flush()
-            line = writer.stdout.readline().split()
-            assert line[:1] == [b"saving"], f"the writer failed: {line}"
-            child = int(line[1])
+            start((k + 1) * 10**6)
             time.sleep(rng.uniform(0.005, 0.15))  # a save takes ~70 ms: old and new both win
-            os.kill(child, signal.SIGKILL)  # no cleanup of any kind runs
-            assert writer.stdout.readline() == b"reaped\n"
-            child = None
+            kill()
             mid_save += any(n.startswith(".") for n in os.listdir(root))  # temp / set-aside folders
             assert [r["name"] for r in list_runs()] == ["crash"]
             loaded = load_run("crash")  # a complete run existed before the first kill: never "no such run"
@@ -309,11 +336,142 @@ def test_killed_saves_leave_the_old_or_the_new_run(root, tmp_path):
             assert all(np.all(v == it) for v in loaded.params.values()), f"kill {k}: parameters of two saves"
             pd.testing.assert_frame_equal(loaded.history, history)
             seen.add(it)
-    finally:
-        if child is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(child, signal.SIGKILL)
-        writer.kill()
-        writer.wait()
     assert mid_save >= 1, "no kill landed in the middle of a save: the test proved nothing"
     print(f"{kills} kills, {mid_save} mid-save, iterations seen: {sorted(seen)}")
+
+
+# ---------- leftovers of killed saves ----------
+def _temps(root) -> list[str]:
+    return [n for n in os.listdir(root) if n.startswith(".tmp-")]
+
+
+def _kill_mid_write(root, start, kill, first: int) -> tuple[str, int]:
+    """SIGKILL a saving child while its temp folder is there: the temp folder's name, the child's pid."""
+    for attempt in range(20):
+        child = start(first + attempt)
+        deadline = time.monotonic() + 5
+        while not _temps(root) and time.monotonic() < deadline:
+            pass
+        kill()
+        if temps := _temps(root):
+            assert len(temps) == 1
+            return temps[0], child
+    pytest.fail("no kill landed while a temp folder was there")
+
+
+def _ended_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", ""])
+    proc.wait()
+    return proc.pid  # reaped: no such process any more
+
+
+def _id(pid: int) -> str:
+    return f"{pid:08x}" + "ab" * 12
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL")
+def test_a_killed_save_leaves_a_temp_folder_that_start_up_and_the_next_save_clear(root, tmp_path):
+    run = build(BIG)
+    save_run(run.trainer, BIG, "crash")
+    with _writer(root, tmp_path) as (start, kill):
+        temp, child = _kill_mid_write(root, start, kill, 10**6)
+        assert load_run("crash").meta["name"] == "crash" and (root / temp).is_dir()
+        assert temp[-32:-24] == f"{child:08x}"  # the writer's pid starts the temp folder's id
+        left = [n for n in os.listdir(root) if n.startswith(".")]  # (+ .old-crash-* if killed between renames)
+        assert runs.clean_leftovers() == len(left)  # what the server's start does
+        assert os.listdir(root) == ["crash"] and load_run("crash").meta["name"] == "crash"
+
+        temp, _ = _kill_mid_write(root, start, kill, 2 * 10**6)
+        assert time.time() - (root / temp).stat().st_mtime < runs.STALE_SECONDS
+        save_run(run.trainer, BIG, "crash")  # its writer has ended: no 10-minute wait for this one
+        assert os.listdir(root) == ["crash"] and load_run("crash").meta["iteration"] == 0
+
+
+def test_clean_leftovers_clears_only_leftover_folders_and_follows_no_symlink(root, trained, tmp_path):
+    assert runs.clean_leftovers() == 0 and not root.exists()  # no runs folder: nothing made
+    for name in ("a", "b"):
+        save_run(trained.trainer, CONFIG, name)
+    ended = _ended_pid()
+    cleared = [f".tmp-a-{_id(ended)}", f".tmp-b-{_id(0)}", f".tmp-b-{'f' * 32}", f".old-b-{_id(ended)}",
+               f".tmp-a-{_id(os.getpid())}"]  # at start-up our own pid is an ended process's (same pid)
+    for n in cleared:
+        shutil.copytree(root / "a", root / n)
+    (root / cleared[0] / "params.npz").unlink()  # killed mid-write
+    shutil.copytree(root / "b", root / f".old-c-{_id(ended)}")  # killed between the renames: c's only copy
+    outside = tmp_path / "outside"
+    (outside / "sub").mkdir(parents=True)
+    (outside / "sub" / "keep.txt").write_text("not the runs folder's")
+    os.symlink(outside, root / cleared[0] / "link")  # inside a leftover: the link goes, not its target
+    kept = {"a", "b", "notes.txt", ".hidden", ".tmp-a-123", f".tmp-d-{_id(ended)}",
+            f".tmp-s-{_id(ended)}", f".old-s-{_id(ended)}"}
+    (root / "notes.txt").write_text("not a run")
+    (root / ".hidden").mkdir()
+    (root / ".tmp-a-123").mkdir()  # not a leftover's name
+    (root / f".tmp-d-{_id(ended)}").write_text("a file, not a folder")
+    for n in (f".tmp-s-{_id(ended)}", f".old-s-{_id(ended)}"):  # symlinked leftovers: never followed
+        os.symlink(outside, root / n)
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:  # another process sharing the runs folder, saving right now: its temp folder is spared
+        live = f".tmp-a-{_id(sleeper.pid)}"
+        shutil.copytree(root / "a", root / live)
+        assert runs.clean_leftovers() == len(cleared) + 1  # + c put back
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert sorted(os.listdir(root)) == sorted(kept | {"c", live})
+    assert sorted(p.relative_to(outside).as_posix() for p in outside.rglob("*")) == ["sub", "sub/keep.txt"]
+    for n in (f".tmp-s-{_id(ended)}", f".old-s-{_id(ended)}"):
+        assert os.readlink(root / n) == str(outside)  # still the same link
+    assert load_run("c").meta["name"] == "b" and {r["name"] for r in list_runs()} == {"a", "b", "c"}
+    assert runs.clean_leftovers() == 1 and live not in os.listdir(root)  # its writer has ended now
+
+
+def test_the_servers_start_clears_leftovers(root, trained, tmp_path):
+    """`make run` serves server.py: its st.App's start-up hook (lifespan, once per server process) clears the
+    runs folder's leftovers before the server answers; importing server.py clears nothing."""
+    from tests.browser import start_streamlit
+
+    save_run(trained.trainer, CONFIG, "a")
+    temp = root / f".tmp-a-{_id(_ended_pid())}"
+    shutil.copytree(root / "a", temp)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    subprocess.run([sys.executable, "-c", "import server"], cwd=tmp_path, env=env, check=True)
+    assert temp.exists()  # importing it is no start
+    with start_streamlit(REPO / "server.py"):
+        assert os.listdir(root) == ["a"]  # the server answers only once its start-up is done
+
+
+def test_the_start_up_hook_clears_leftovers(root, trained):
+    save_run(trained.trainer, CONFIG, "a")
+    shutil.copytree(root / "a", root / f".tmp-a-{_id(_ended_pid())}")
+
+    from ui.sessions import lifespan
+
+    async def start_and_stop():
+        async with lifespan(None):
+            return os.listdir(root)
+    assert asyncio.run(start_and_stop()) == ["a"]
+
+
+def test_messages_never_show_the_servers_paths(root, trained, tmp_path, monkeypatch):
+    """The runs folder's absolute path is the server's business: messages name runs, not paths."""
+    errors = []
+
+    def message(call, *args):
+        with pytest.raises(RunFileError) as err:
+            call(*args)
+        errors.append(str(err.value))
+        return str(err.value)
+    assert message(load_run, "nothing") == "there is no saved run named 'nothing' in the runs folder."
+    save_run(trained.trainer, CONFIG, "a")
+    assert "no saved run named 'nothing'" in message(load_run, "nothing")
+    os.symlink("loop", root / "loop")  # a symlink loop named like a run: was a RuntimeError naming its path
+    assert "symlinks are refused" in message(load_run, "loop")
+    assert [r["name"] for r in list_runs()] == ["a"]
+    shutil.rmtree(root)
+    root.write_text("a file where the runs folder should be")
+    assert message(save_run, trained.trainer, CONFIG, "x").startswith("could not save run 'x' in the runs folder")
+    monkeypatch.setenv(runs.RUNS_DIR_ENV, str(root / "runs"))  # under a file
+    assert "could not save run 'x' in the runs folder" in message(save_run, trained.trainer, CONFIG, "x")
+    for text in errors:
+        assert str(tmp_path) not in text and os.sep not in text, text

@@ -20,7 +20,8 @@ Safety: the session's script runs (app.py) and the callbacks that change a train
 (``exclusive``) hold the session's ``Stream.lock``, so a frame never trains or draws while a run
 changes the same objects. A frame made before the page's last run carries an older ``generation``
 and the browser drops it. The route's token is random per session, and the registry holds streams
-weakly: a stream leaves with its session's state.
+weakly: a stream leaves with its session's state, and a session that disconnects has its streams
+closed at once by ui.sessions (its token then answers 404).
 """
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from viz.figure import plain_figures
 
 from . import pacing
+from .sessions import session_id
 
 ROUTE = "/descentlab/frame/{token}"
 HEADER = "X-Descentlab-Frame"      # the frame's description (JSON); the body is its parts' bytes
@@ -93,6 +95,7 @@ class Stream:
         self._next_turn = 0.0   # the earliest start already promised to a waiting request (ui.pacing)
         self._turn_lock = threading.Lock()
         self.error: str | None = None  # why the route stopped the run, for the page to say
+        self.closed = False  # its session disconnected: the token is gone, a new run makes a new stream
         self.notes: dict[str, float] = {}  # session-state values the frames updated (step cost), for the next run
 
     def publish(self, parts, advance: Callable[[], None], page_changed: Callable[[], bool]) -> None:
@@ -101,6 +104,16 @@ class Stream:
         self.generation += 1
         self.parts, self.advance, self.page_changed = list(parts), advance, page_changed
         self.playing, self.error, self.redraw = True, None, False
+
+    def close(self) -> None:
+        """Its session has gone: no more frames, and the token leaves the registry."""
+        with self.lock:
+            self.halt()
+            self.closed = True
+            self.parts, self.advance = [], None  # let go of the trainer now, not when the session ends
+        with _streams_lock:
+            if _streams.get(self.token) is self:
+                del _streams[self.token]
 
     def halt(self) -> None:
         """Not playing any more: frames still in flight come back empty."""
@@ -145,17 +158,25 @@ def session_stream() -> Stream:
     """This session's Stream, made and registered on first use."""
     ss = st.session_state
     stream = ss.get(STREAM_KEY)
-    if stream is None:
+    if stream is None or stream.closed:
         stream = ss[STREAM_KEY] = Stream(session_id())
         with _streams_lock:
             _streams[stream.token] = stream
     return stream
 
 
-def session_id() -> str:
-    """Streamlit's id of the session running this script (for ui.pacing)."""
-    ctx = get_script_run_ctx(suppress_warning=True)
-    return ctx.session_id if ctx is not None else "no-session"
+def stream_sessions() -> set[str]:
+    """The sessions with a live stream (ui.sessions watches them)."""
+    with _streams_lock:
+        return {stream.session_id for stream in _streams.values()}
+
+
+def close_streams(session_id: str) -> None:
+    """Close every stream of a session that has disconnected."""
+    with _streams_lock:
+        streams = [s for s in _streams.values() if s.session_id == session_id]
+    for stream in streams:
+        stream.close()
 
 
 def find(token: str) -> Stream | None:

@@ -26,6 +26,7 @@ from viz.figure import plain_figures
 
 from . import frame_channel, pacing
 from .live_chart import frame_pump
+from .sessions import session_id
 from .state import Keys, current_run, notify
 
 TICK = 0.05          # seconds between frame requests while playing; slower frames merge ticks
@@ -174,7 +175,7 @@ def live_area(render: Callable[[], None], loop: Loop = PLAYGROUND, frames: bool 
                 _stopped_pump(yield_slot, loop)
             draw()
             return
-        sid, pace_key = frame_channel.session_id(), f"{loop.playing_key}_pace"
+        sid, pace_key = session_id(), f"{loop.playing_key}_pace"
         last_start, frame_cpu = st.session_state.get(pace_key, (0.0, 0.0))
         pacing.wait_for_turn(sid, last_start, frame_cpu, yield_slot.empty)
         start, cpu0 = time.monotonic(), time.thread_time()

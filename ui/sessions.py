@@ -1,0 +1,110 @@
+"""Sessions that end, end: a closed tab stops training at once and gives its memory back.
+
+Streamlit keeps a session whose websocket closed for server.disconnectedSessionTTL (two minutes),
+so that a page that reconnects finds its state, and drops it only when its cache is next touched:
+closed tabs held gigabytes for many minutes, and their frame tokens went on training runs nobody
+watched. Here a reaper on the server's event loop (started by ``lifespan``, which server.py hands
+to st.App) looks every CHECK_SECONDS at the sessions that hold something (a budget in ui.budget, a
+live stream in ui.frame_channel):
+
+- the moment a session is no longer connected, its live streams close: frames stop and its frame
+  token answers 404 (a page that reconnects gets a new token on its next run);
+- GRACE_SECONDS later (DESCENTLAB_SESSION_GRACE_S, default 20: a network blip, a reload), if it
+  has not come back, Streamlit closes it for good, its budget is released, and the memory goes
+  back to the system (a full collection, then glibc's malloc_trim for the small blocks numpy's
+  allocator keeps).
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import gc
+import logging
+import os
+import time
+
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+CHECK_SECONDS = 2.0
+
+_log = logging.getLogger(__name__)
+_gone_since: dict[str, float] = {}  # session id -> when it was first seen disconnected (reaper's own)
+
+
+def grace_seconds() -> float:
+    try:
+        return max(0.0, float(os.environ.get("DESCENTLAB_SESSION_GRACE_S", "20")))
+    except ValueError:
+        return 20.0
+
+
+def session_id() -> str:
+    """Streamlit's id of the session running this script ("no-session" outside one)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.session_id if ctx is not None else "no-session"
+
+
+def _watched() -> set[str]:
+    from . import budget, frame_channel
+
+    return set(budget.ledger.sessions()) | frame_channel.stream_sessions()
+
+
+def reap(runtime, now: float | None = None) -> list[str]:
+    """One look: close the streams of disconnected sessions, end those gone past the grace.
+    Returns the ids of the sessions ended. Must run on the runtime's event loop (close_session)."""
+    from . import budget, frame_channel
+
+    now = time.monotonic() if now is None else now
+    ended = []
+    for sid in _watched():
+        if runtime.is_active_session(sid):
+            _gone_since.pop(sid, None)
+            continue
+        frame_channel.close_streams(sid)
+        since = _gone_since.setdefault(sid, now)
+        if now - since >= grace_seconds():
+            runtime.close_session(sid)
+            budget.ledger.release(sid)
+            _gone_since.pop(sid, None)
+            ended.append(sid)
+    for sid in [s for s in _gone_since if s not in _watched()]:
+        del _gone_since[sid]
+    if ended:
+        give_memory_back()
+        _log.info("ended %d closed session(s)", len(ended))
+    return ended
+
+
+def give_memory_back() -> None:
+    """Free what the ended sessions held, and hand glibc's free lists back to the system."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+async def reap_forever() -> None:
+    from streamlit.runtime import Runtime
+
+    while True:
+        await asyncio.sleep(CHECK_SECONDS)
+        if not Runtime.exists():
+            continue
+        try:
+            reap(Runtime.instance())
+        except Exception:  # noqa: BLE001 - the reaper must outlive one bad look
+            _log.exception("session reaper failed")
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app):
+    """st.App's lifespan (server.py): tidy the runs folder, then reap ended sessions while serving."""
+    from engine.runs import clean_leftovers
+
+    clean_leftovers()
+    task = asyncio.create_task(reap_forever())
+    try:
+        yield
+    finally:
+        task.cancel()
