@@ -1,0 +1,125 @@
+"""Budgets: what one session, and the whole server, may hold, priced by engine.cost before anything
+is allocated.
+
+A room shares one server, so a run that does not fit is refused with a sentence that says what to
+reduce, and the session keeps what it had. Three limits, each an environment variable so that a
+department's bigger machine can raise them:
+
+- DESCENTLAB_SESSION_MB (300): the memory one browser tab may hold, over all its pages (the
+  Playground's run, Compare's variants, the sweep...). Every preset and the sidebar's default fit.
+- DESCENTLAB_SERVER_MB (40 % of the machine's memory): what every session together may hold; past
+  it, new heavy work waits for memory to be released (sessions that end give theirs back,
+  ui.sessions), so the kernel's OOM killer is never the one who says no. The estimates are within
+  2x of the measured peaks, so 40 % keeps even a 2x underestimate off the machine's limit.
+- DESCENTLAB_FRAME_WORK (2e9 multiply-adds): the work of the smallest frame (one step and one
+  record), which cannot be cut short: a bound on how long one session holds a core at a time
+  (about a second here). How the sessions' frames share the cores is ui.pacing's job.
+
+The ledger below is module-level state on purpose: it is the server's, not a user's. It holds only
+numbers, by Streamlit's session id and slot (one per page that keeps a trainer), under a lock.
+"""
+from __future__ import annotations
+
+import os
+import threading
+
+from engine.cost import Cost, readable_bytes, readable_count
+
+from .sessions import session_id
+
+MB = 2**20
+
+
+def _env_number(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def _machine_bytes() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 8 * 2**30
+
+
+def session_limit() -> int:
+    return int(_env_number("DESCENTLAB_SESSION_MB", 300) * MB)
+
+
+def server_limit() -> int:
+    return int(_env_number("DESCENTLAB_SERVER_MB", 0.4 * _machine_bytes() / MB) * MB)
+
+
+def frame_work_limit() -> float:
+    return _env_number("DESCENTLAB_FRAME_WORK", 2e9)
+
+
+class Ledger:
+    """Bytes each session holds, by slot; thread-safe."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._held: dict[str, dict[str, int]] = {}
+
+    def reserve(self, sid: str, slot: str, nbytes: int, cost: Cost, what: str, reduce: str) -> str | None:
+        """Hold ``nbytes`` for ``slot`` of session ``sid`` (replacing what the slot held), or say why not."""
+        if cost.work > frame_work_limit():
+            return (f"{what} needs about {readable_count(cost.work)} multiply-adds a frame; one session may "
+                    f"use {readable_count(frame_work_limit())} (about a second of a core, shared by the room). "
+                    f"{reduce}")
+        with self._lock:
+            mine = self._held.get(sid, {})
+            others_here = sum(v for k, v in mine.items() if k != slot)
+            if others_here + nbytes > session_limit():
+                held = (f"; your other pages hold {readable_bytes(others_here)}" if others_here >= MB else "")
+                return (f"{what} needs about {readable_bytes(nbytes)} of memory; one session may hold "
+                        f"{readable_bytes(session_limit())}{held}. {reduce}")
+            server_after = self._total() - mine.get(slot, 0) + nbytes
+            if server_after > server_limit():
+                return (f"The server is full for now: every session together may hold "
+                        f"{readable_bytes(server_limit())}, and {what.lower()} needs about "
+                        f"{readable_bytes(nbytes)} more. Try a smaller run, or again in a minute.")
+            self._held.setdefault(sid, {})[slot] = nbytes
+        return None
+
+    def release(self, sid: str, slot: str | None = None) -> None:
+        with self._lock:
+            if slot is None:
+                self._held.pop(sid, None)
+            elif sid in self._held:
+                self._held[sid].pop(slot, None)
+
+    def sessions(self) -> list[str]:
+        with self._lock:
+            return list(self._held)
+
+    def held(self, sid: str) -> int:
+        with self._lock:
+            return sum(self._held.get(sid, {}).values())
+
+    def total(self) -> int:
+        with self._lock:
+            return self._total()
+
+    def _total(self) -> int:
+        return sum(sum(slots.values()) for slots in self._held.values())
+
+
+ledger = Ledger()
+
+
+def admit(slot: str, cost: Cost, what: str, reduce: str) -> str | None:
+    """Reserve ``cost`` for this session's ``slot`` (e.g. "playground", "compare"); None when it fits,
+    else the sentence to show (the caller keeps what the session had)."""
+    return ledger.reserve(session_id(), slot, cost.bytes, cost, what, reduce)
+
+
+def release(slot: str) -> None:
+    ledger.release(session_id(), slot)
+
+
+OUT_OF_MEMORY = ("The server ran out of memory building this run; nothing changed. Try fewer or narrower "
+                 "layers, or fewer examples.")
