@@ -1,0 +1,94 @@
+"""ui.budget's limits and ledger, and ui.sessions' reaper, without a server (fake runtime)."""
+import pytest
+
+from engine.cost import Cost
+from ui import budget, frame_channel, sessions
+
+MB = 2**20
+
+
+@pytest.fixture
+def limits(monkeypatch):
+    monkeypatch.setenv("DESCENTLAB_SESSION_MB", "300")
+    monkeypatch.setenv("DESCENTLAB_SERVER_MB", "1000")
+    monkeypatch.setenv("DESCENTLAB_FRAME_WORK", "2e9")
+
+
+def _reserve(ledger, sid, slot, mb, work=1e6):
+    return ledger.reserve(sid, slot, mb * MB, Cost(mb * MB, work), "This run", "Use fewer layers.")
+
+
+def test_a_session_holds_at_most_its_budget_over_all_its_pages(limits):
+    ledger = budget.Ledger()
+    assert _reserve(ledger, "a", "playground", 200) is None
+    refusal = _reserve(ledger, "a", "compare", 150)
+    assert "150 MB" in refusal and "300 MB" in refusal and "other pages hold 200 MB" in refusal
+    assert "Use fewer layers." in refusal
+    assert ledger.held("a") == 200 * MB  # refused: nothing changed
+    assert _reserve(ledger, "a", "playground", 280) is None  # a slot's new run replaces its old one
+    assert ledger.held("a") == 280 * MB
+
+
+def test_the_server_refuses_new_work_past_its_total_and_takes_it_back_when_released(limits):
+    ledger = budget.Ledger()
+    for sid in "abc":
+        assert _reserve(ledger, sid, "playground", 290) is None
+    refusal = _reserve(ledger, "d", "playground", 200)
+    assert refusal.startswith("The server is full") and "1,000 MB" in refusal
+    ledger.release("b")
+    assert _reserve(ledger, "d", "playground", 200) is None
+    assert ledger.total() == (290 * 2 + 200) * MB
+
+
+def test_a_frame_that_would_hold_a_core_too_long_is_refused(limits):
+    refusal = budget.Ledger().reserve("a", "lr", MB, Cost(MB, 6e12), "The sweep", "Use fewer learning rates.")
+    assert "6 trillion multiply-adds a frame" in refusal and "2 billion" in refusal
+
+
+def test_limits_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DESCENTLAB_SESSION_MB", "2000")
+    monkeypatch.setenv("DESCENTLAB_SERVER_MB", "not a number")
+    assert budget.session_limit() == 2000 * MB
+    assert 0 < budget.server_limit() <= budget._machine_bytes()  # a bad value falls back to the default
+
+
+class FakeRuntime:
+    def __init__(self, active):
+        self.active, self.closed = set(active), []
+
+    def is_active_session(self, sid):
+        return sid in self.active
+
+    def close_session(self, sid):
+        self.closed.append(sid)
+
+
+def test_the_reaper_closes_streams_at_once_and_ends_sessions_after_the_grace(monkeypatch, limits):
+    monkeypatch.setenv("DESCENTLAB_SESSION_GRACE_S", "20")
+    monkeypatch.setattr(budget, "ledger", budget.Ledger())
+    gone, staying = frame_channel.Stream("gone"), frame_channel.Stream("staying")
+    for stream in (gone, staying):
+        with frame_channel._streams_lock:
+            frame_channel._streams[stream.token] = stream
+        _reserve(budget.ledger, stream.session_id, "playground", 10)
+    runtime = FakeRuntime({"staying"})
+    assert sessions.reap(runtime, now=100.0) == []
+    assert frame_channel.find(gone.token) is None and gone.closed and gone.advance is None  # token dead at once
+    assert frame_channel.find(staying.token) is staying
+    assert budget.ledger.held("gone") == 10 * MB and runtime.closed == []  # still within the grace
+    assert sessions.reap(runtime, now=119.0) == []
+    assert sessions.reap(runtime, now=120.5) == ["gone"]
+    assert runtime.closed == ["gone"] and budget.ledger.held("gone") == 0
+    assert budget.ledger.held("staying") == 10 * MB
+
+
+def test_a_session_that_comes_back_within_the_grace_is_kept(monkeypatch, limits):
+    monkeypatch.setattr(budget, "ledger", budget.Ledger())
+    _reserve(budget.ledger, "blip", "playground", 10)
+    runtime = FakeRuntime(set())
+    sessions.reap(runtime, now=0.0)
+    runtime.active.add("blip")
+    sessions.reap(runtime, now=10.0)
+    runtime.active.clear()
+    assert sessions.reap(runtime, now=25.0) == []  # its grace starts again from its new disconnect
+    assert runtime.closed == [] and budget.ledger.held("blip") == 10 * MB
