@@ -74,8 +74,7 @@ right.markdown("No loop over the examples: one matrix product computes every z a
                "section 1.\n\nThe shapes are the check: dw always has the shape of w, db the shape of b.")
 
 st.header("3 · Train it with gradient descent")
-for kind, text in state.pop_notices():  # e.g. "diverged", from the live loop
-    getattr(st, kind)(text)
+state.show_notices()  # e.g. "diverged", from the live loop
 c = st.columns([3, 2, 2, 2])
 dataset = c[0].selectbox("Data", list(DATASETS), format_func=DATASETS.get, key="neuron_dataset")
 lr = c[1].number_input("Learning rate α", 0.001, 10.0, 0.5, 0.05, format="%g", key="neuron_lr")

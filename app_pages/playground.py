@@ -10,8 +10,7 @@ state.sync_query_params(state.current_config())
 
 st.title("Playground")
 st.html(view.STATUS_CSS)
-for kind, text in state.pop_notices():
-    getattr(st, kind)(text)
+state.show_notices()
 
 live_loop.controls()
 tr = state.current_run().trainer

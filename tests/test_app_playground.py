@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from engine.config import RunConfig
 from engine.presets import PRESETS
+from ui.user_text import md_plain
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60
@@ -72,7 +73,7 @@ def test_query_string_restores_a_config():
 def test_garbage_query_values_warn_and_fall_back_to_defaults():
     at = _playground({"hidden": "999999999", "lr": "nan", "bogus": "1", "activation": "sigmod"})
     assert at.session_state["dl_config"] == RunConfig()
-    text = " ".join(w.value for w in at.warning)
+    text = " ".join(md_plain(w.value) for w in at.warning)  # as read: user text in it is escaped
     for word in ("hidden", "learning_rate", "bogus", "activation"):
         assert word in text
 
@@ -106,7 +107,7 @@ def test_save_and_reload_a_run(tmp_path, monkeypatch):
         at.button(key="btn_step").click().run()
     at.text_input(key="save_name").input("lecture one").run()  # sanitized to a safe folder name
     at.button(key="btn_save_run").click().run()
-    assert not at.exception and any("Saved as lecture_one" in s.value for s in at.success)
+    assert not at.exception and any("Saved as lecture_one" in md_plain(s.value) for s in at.success)
     assert (tmp_path / "lecture_one" / "params.npz").is_file()
     trained = _run(at).network.theta.copy()
     at.button(key="btn_reset").click().run()

@@ -28,6 +28,7 @@ from engine.config import MAX_JSON_CHARS, RunConfig, build
 from engine.datasets import load_csv
 from engine.images import MAX_IMAGE_BYTES, ImageError, read_image
 from ui.state import Keys
+from ui.user_text import md_plain
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -51,7 +52,8 @@ def _no_exception(at: AppTest) -> None:
 
 
 def _shown(at: AppTest, kind: str) -> str:
-    return "\n".join(e.value for e in getattr(at, kind))
+    """The text of the page's boxes of this kind as a reader sees it (user text in them is escaped)."""
+    return "\n".join(md_plain(e.value) for e in getattr(at, kind))
 
 
 def _step(at: AppTest) -> None:

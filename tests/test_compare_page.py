@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from engine.config import RunConfig, build
 from engine.presets import PRESETS, Preset
 from ui.compare_view import DIMENSIONS
+from ui.user_text import md_plain
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60
@@ -117,7 +118,7 @@ def test_the_link_restores_the_same_comparison():
 
 def test_bad_link_values_warn_and_the_page_still_opens():
     at = _compare({"vary": "learning_rate", "values": "0.01;banana;1e9;0.1;0.01"})
-    text = " ".join(w.value for w in at.warning)
+    text = " ".join(md_plain(w.value) for w in at.warning)  # as read: user text in it is escaped
     assert "banana" in text and "learning_rate" in text
     assert [v.config.learning_rate for v in _group(at).variants] == [0.01, 0.1]
     at = _compare({"vary": "colour](http://x)", "values": "red"})

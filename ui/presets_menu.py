@@ -6,7 +6,7 @@ import streamlit as st
 from engine.presets import PRESETS
 
 from .config_panel import load_widgets
-from .state import Keys, init_state, notify, pop_notices, start_run
+from .state import Keys, init_state, notify, show_notices, start_run
 
 PAGE_FILES = {"playground": "app_pages/playground.py", "compare": "app_pages/compare.py",
               "init_lab": "app_pages/init_lab.py", "lr_explorer": "app_pages/lr_explorer.py"}
@@ -39,8 +39,7 @@ def lab_header(title: str, page: str, css: str) -> None:
     link's ignored values), and the presets that open this page."""
     st.title(title)
     st.html(css)
-    for kind, text in pop_notices():
-        getattr(st, kind)(text)
+    show_notices()
     with st.expander("Lecture presets for this page"):
         presets = [p for p in PRESETS.values() if p.page == page]
         if presets:

@@ -18,6 +18,7 @@ from .figure import figure
 from .png import png_uri
 from .style import (BINARY_SCALE, SEQUENTIAL_SCALE, Style, class_color, colorscale, hex_to_rgb, resolve,
                     scale_lut, style_layout)
+from .text import plotly_text
 
 GL_THRESHOLD = 1000
 _PLANE_LABELS = (FEATURES["x1"].label, FEATURES["x2"].label)
@@ -38,16 +39,17 @@ _SEQUENTIAL_LUT = _pale(scale_lut(SEQUENTIAL_SCALE, 256))
 
 def plane_axis_titles(dataset) -> tuple[str, str]:
     """The feature names when they name the plane's two coordinates (x₁/x₂, or a CSV's two columns);
-    otherwise (e.g. x₁², sin x₁ were added) the plane is still the raw x₁, x₂."""
+    otherwise (e.g. x₁², sin x₁ were added) the plane is still the raw x₁, x₂. As Plotly text (a CSV's
+    column names are the user's)."""
     names = tuple(dataset.feature_names)
     if len(names) == 2 and not (set(names) & _EXPANDED_LABELS):
-        return names
+        return tuple(plotly_text(n) for n in names)
     return _PLANE_LABELS
 
 
 def _class_label(dataset, c: int) -> str:
     name = str(dataset.class_names[c]) if c < len(dataset.class_names) else str(c)
-    return f"class {name}" if name.isdigit() else name
+    return plotly_text(f"class {name}" if name.isdigit() else name)  # a CSV's labels are the user's
 
 
 def _grid_geometry(grid) -> dict:

@@ -24,6 +24,7 @@ from .boundary import decision_figure, surface_rgb
 from .figure import figure, grid_axes
 from .png import png_uri
 from .style import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, Style, resolve, style_layout
+from .text import plotly_text
 from .training import (_col, _iterations, _positive, _thin, iteration_axis, last_iteration,
                        stepped_value_range)
 
@@ -63,7 +64,7 @@ def cost_overlay_figure(labels, histories, colors=None, diverged_at=None, log_y:
     for label, h, color, d in zip(labels, histories, colors, diverged_at):
         h_thin = _thin(h, OVERLAY_POINTS)
         it = _iterations(h_thin)
-        name = html.escape(str(label))
+        name = plotly_text(label)
         for col, dash, split, shown in (("cost_train", "solid", "train", True), ("cost_test", "dash", "test", False)):
             y = _col(h_thin, col)
             data.append(dict(type="scatter", x=it, y=_positive(y) if log_y else y, mode="lines", name=name,
@@ -117,7 +118,7 @@ def boundary_grid_figure(grids, datasets, labels, colors=None, notes=None, style
     colors = list(colors or variant_colors(n))
     notes = list(notes or [None] * n)
     rows, cols = grid_shape(n, columns)
-    titles = [f"<b>{html.escape(str(lab))}</b>" + (f" · {html.escape(note)}" if note else "")
+    titles = [f"<b>{plotly_text(lab)}</b>" + (f" · {plotly_text(note)}" if note else "")
               for lab, note in zip(labels, notes)]
     cell = cell or int(s.fig_height * 0.62)
     title_h, plot_h, margin_b = _grid_heights(rows, cell, s)

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from .arrays import f32
 from .figure import figure, grid_axes
 from .style import DIVERGING_SCALE, GREEN, VERMILLION, Style, colorscale, resolve, style_layout
+from .text import plotly_text
 
 
 def _pictures(X: np.ndarray, shape) -> np.ndarray:
@@ -52,13 +53,13 @@ def images_figure(dataset, probabilities, n: int = 12, split: str = "test",
     for i in range(n):
         if P.shape[0] == 1:
             pred, conf = int(P[0, i] > 0.5), float(P[0, i])
-            prob = f"P({dataset.class_names[1]}) = {conf:.2f}"
+            prob = f"P({plotly_text(dataset.class_names[1])}) = {conf:.2f}"
         else:
             pred = int(P[:, i].argmax())
             prob = f"P = {float(P[pred, i]):.2f}"
         ok = pred == labels[i]
         mark = f"<span style='color:{GREEN if ok else VERMILLION}'>{'✓' if ok else '✗'}</span>"
-        titles.append(f"{mark} {dataset.class_names[labels[i]]}<br>{prob}")
+        titles.append(f"{mark} {plotly_text(dataset.class_names[labels[i]])}<br>{prob}")
     rows, cols = _grid(n, s)
     small = int(s.text * 0.75)
     axes, refs, notes = grid_axes(rows, cols, horizontal_spacing=0.02, vertical_spacing=0.12 if s.presentation else 0.1,

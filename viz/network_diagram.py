@@ -22,6 +22,7 @@ from .figure import drop_none, figure
 from .png import png_uri
 from .style import (BINARY_SCALE, CLASS_COLORS, DIVERGING_SCALE, NEGATIVE, NEUTRAL, POSITIVE,
                     SEQUENTIAL_SCALE, Style, class_color, colorscale, hex_to_rgb, resolve, scale_lut, style_layout)
+from .text import plotly_text
 
 MAX_ROWS = 64          # a column taller than this is squeezed to fit
 MAX_PICTURES = 200     # above this many units, pictures are skipped (encoding and payload)
@@ -175,7 +176,7 @@ def _output_names(network, task, class_names) -> list[str]:
         return ["P(y=1)"]
     names = [str(c) for c in (class_names or ())]
     names += [str(j) for j in range(len(names), n)]
-    return [f"class {c}" if c.isdigit() else c for c in names[:n]]
+    return [plotly_text(f"class {c}" if c.isdigit() else c) for c in names[:n]]  # a CSV's labels are the user's
 
 
 def _node_traces(network, ys, rows, feature_names, outs, s: Style, values: bool) -> list[dict]:
@@ -183,7 +184,7 @@ def _node_traces(network, ys, rows, feature_names, outs, s: Style, values: bool)
     bias), output labels."""
     sizes, L = list(network.layer_sizes), network.L
     node = s.marker_size * 2.2
-    names = [str(n) for n in feature_names] if feature_names is not None else []
+    names = [plotly_text(n) for n in feature_names] if feature_names is not None else []  # a CSV's columns
     names += [f"x{j + 1}" for j in range(len(names), sizes[0])]
     show_names = sizes[0] <= 16
     inputs = drop_none(dict(
