@@ -68,9 +68,11 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def start_streamlit(
-    script_path: str | Path, port: int | None = None, args: Sequence[str] = (), timeout: float = 60
+    script_path: str | Path, port: int | None = None, args: Sequence[str] = (), timeout: float = 60,
+    env: dict | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Run `streamlit run script_path` headless; yield (base_url, process); always stop it."""
+    """Run `streamlit run script_path` headless; yield (base_url, process); always stop it.
+    ``env``: variables added to the server's environment (e.g. ui.budget's limits)."""
     port = port or free_port()
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(script_path),
@@ -79,7 +81,7 @@ def start_streamlit(
         "--server.fileWatcherType", "none", *args,
     ]
     log = tempfile.TemporaryFile()
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}  # as `make run` serves it
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", **(env or {})}  # as `make run` serves it
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     base_url = f"http://127.0.0.1:{port}"
     try:

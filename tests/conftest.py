@@ -5,3 +5,15 @@ from hypothesis import settings
 # 2-core machine can stall any single example past Hypothesis' default 200 ms).
 settings.register_profile("descentlab", deadline=None, derandomize=True)
 settings.load_profile("descentlab")
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fresh_budget_ledger(monkeypatch):
+    """Every AppTest session has the same id ("test session id"): without a ledger of its own, one
+    test's Compare variants would count against the next test's run."""
+    from ui import budget
+
+    monkeypatch.setattr(budget, "ledger", budget.Ledger())

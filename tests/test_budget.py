@@ -92,3 +92,37 @@ def test_a_session_that_comes_back_within_the_grace_is_kept(monkeypatch, limits)
     runtime.active.clear()
     assert sessions.reap(runtime, now=25.0) == []  # its grace starts again from its new disconnect
     assert runtime.closed == [] and budget.ledger.held("blip") == 10 * MB
+
+
+def test_light_work_is_never_refused_for_the_servers_sake(limits):
+    ledger = budget.Ledger()
+    for sid in "abc":
+        assert _reserve(ledger, sid, "playground", 290) is None
+    assert _reserve(ledger, "d", "playground", 125) is None  # 995 of 1,000 MB held
+    assert _reserve(ledger, "late student", "playground", 6) is None  # the default run always opens
+    assert _reserve(ledger, "late student", "compare", 20).startswith("The server is full")
+
+
+def test_every_preset_fits_one_session_with_room_to_spare():
+    """A lecturer's one click must never meet a budget: each preset's page, with the Playground's run of
+    the same config beside it, stays under half the default session budget and frame work."""
+    from engine import cost
+    from engine.init_experiments import parse_schemes
+    from engine.presets import PRESETS
+    from engine.sweep import MAX_RUNS
+    from ui.compare_view import GRID_RESOLUTION
+
+    for preset in PRESETS.values():
+        run = cost.playground(preset.config)
+        if preset.page == "lr_explorer":
+            page = cost.sweep(preset.config, MAX_RUNS)
+        elif preset.page == "init_lab":
+            schemes = parse_schemes(preset.vary[1])[0]
+            page = cost.group([scheme.config(preset.config) for scheme in schemes])
+        elif preset.vary:
+            field, values = preset.vary
+            page = cost.group([preset.config.replace(**{field: v}) for v in values], grid=GRID_RESOLUTION ** 2)
+        else:
+            page = Cost(0, 0.0)
+        assert run.bytes + page.bytes < 150 * MB, preset.key
+        assert max(run.work, page.work) < 1e10 / 2, preset.key

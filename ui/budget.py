@@ -11,9 +11,12 @@ department's bigger machine can raise them:
   it, new heavy work waits for memory to be released (sessions that end give theirs back,
   ui.sessions), so the kernel's OOM killer is never the one who says no. The estimates are within
   2x of the measured peaks, so 40 % keeps even a 2x underestimate off the machine's limit.
-- DESCENTLAB_FRAME_WORK (2e9 multiply-adds): the work of the smallest frame (one step and one
-  record), which cannot be cut short: a bound on how long one session holds a core at a time
-  (about a second here). How the sessions' frames share the cores is ui.pacing's job.
+- DESCENTLAB_FRAME_WORK (1e10 multiply-adds): the work of the smallest frame (one step and one
+  record), which cannot be cut short: a bound on how long one session holds a core at a time. This
+  machine's frames do 18-45 billion multiply-adds a second on one core, so a quarter to half a
+  second. How the sessions' frames share the cores is ui.pacing's job.
+- DESCENTLAB_COMPUTE_WORK (1e12 multiply-adds): a computation the page waits for (the
+  Initialization lab's deep study trains up to 1,000 steps at once), under a minute of a core.
 
 The ledger below is module-level state on purpose: it is the server's, not a user's. It holds only
 numbers, by Streamlit's session id and slot (one per page that keeps a trainer), under a lock.
@@ -25,9 +28,12 @@ import threading
 
 from engine.cost import Cost, readable_bytes, readable_count
 
-from .sessions import session_id
+from .sessions import session_id, track
 
 MB = 2**20
+# Work this light is never refused for the server's sake: a page must always open on its default run
+# (~6 MB), and the server limit is there for the heavy runs, not to lock a late student out.
+LIGHT_BYTES = 16 * MB
 
 
 def _env_number(name: str, default: float) -> float:
@@ -54,7 +60,11 @@ def server_limit() -> int:
 
 
 def frame_work_limit() -> float:
-    return _env_number("DESCENTLAB_FRAME_WORK", 2e9)
+    return _env_number("DESCENTLAB_FRAME_WORK", 1e10)
+
+
+def compute_work_limit() -> float:
+    return _env_number("DESCENTLAB_COMPUTE_WORK", 1e12)
 
 
 class Ledger:
@@ -66,23 +76,32 @@ class Ledger:
 
     def reserve(self, sid: str, slot: str, nbytes: int, cost: Cost, what: str, reduce: str) -> str | None:
         """Hold ``nbytes`` for ``slot`` of session ``sid`` (replacing what the slot held), or say why not."""
+        with self._lock:
+            refusal = self._refusal(sid, slot, nbytes, cost, what, reduce)
+            if refusal is None:
+                self._held.setdefault(sid, {})[slot] = nbytes
+        return refusal
+
+    def check(self, sid: str, cost: Cost, what: str, reduce: str) -> str | None:
+        """Whether a passing computation (held only while it runs) fits now; holds nothing."""
+        with self._lock:
+            return self._refusal(sid, None, cost.bytes, cost, what, reduce)
+
+    def _refusal(self, sid, slot, nbytes, cost, what, reduce) -> str | None:
         if cost.work > frame_work_limit():
             return (f"{what} needs about {readable_count(cost.work)} multiply-adds a frame; one session may "
-                    f"use {readable_count(frame_work_limit())} (about a second of a core, shared by the room). "
+                    f"use {readable_count(frame_work_limit())}, so that a frame stays short on cores the room shares. "
                     f"{reduce}")
-        with self._lock:
-            mine = self._held.get(sid, {})
-            others_here = sum(v for k, v in mine.items() if k != slot)
-            if others_here + nbytes > session_limit():
-                held = (f"; your other pages hold {readable_bytes(others_here)}" if others_here >= MB else "")
-                return (f"{what} needs about {readable_bytes(nbytes)} of memory; one session may hold "
-                        f"{readable_bytes(session_limit())}{held}. {reduce}")
-            server_after = self._total() - mine.get(slot, 0) + nbytes
-            if server_after > server_limit():
-                return (f"The server is full for now: every session together may hold "
-                        f"{readable_bytes(server_limit())}, and {what.lower()} needs about "
-                        f"{readable_bytes(nbytes)} more. Try a smaller run, or again in a minute.")
-            self._held.setdefault(sid, {})[slot] = nbytes
+        mine = self._held.get(sid, {})
+        others_here = sum(v for k, v in mine.items() if k != slot)
+        if others_here + nbytes > session_limit():
+            held = (f"; your other pages hold {readable_bytes(others_here)}" if others_here >= MB else "")
+            return (f"{what} needs about {readable_bytes(nbytes)} of memory; one session may hold "
+                    f"{readable_bytes(session_limit())}{held}. {reduce}")
+        if nbytes > LIGHT_BYTES and self._total() - mine.get(slot, 0) + nbytes > server_limit():
+            return (f"The server is full for now: every session together may hold "
+                    f"{readable_bytes(server_limit())}, and {what[0].lower() + what[1:]} needs about "
+                    f"{readable_bytes(nbytes)} more. Try a smaller run, or again in a minute.")
         return None
 
     def release(self, sid: str, slot: str | None = None) -> None:
@@ -114,11 +133,31 @@ ledger = Ledger()
 def admit(slot: str, cost: Cost, what: str, reduce: str) -> str | None:
     """Reserve ``cost`` for this session's ``slot`` (e.g. "playground", "compare"); None when it fits,
     else the sentence to show (the caller keeps what the session had)."""
+    track()
     return ledger.reserve(session_id(), slot, cost.bytes, cost, what, reduce)
+
+
+def check_computation(cost: Cost, steps: int, what: str, reduce: str) -> str | None:
+    """Whether a computation that trains ``steps`` steps while the page waits (the Initialization
+    lab's deep study) fits this session now: its memory, and its total work (compute_work_limit)."""
+    total = Cost(cost.bytes, cost.work * max(1, steps))
+    if total.work > compute_work_limit():
+        return (f"{what} needs about {readable_count(total.work)} multiply-adds; one computation may use "
+                f"{readable_count(compute_work_limit())} (under a minute of a core). {reduce}")
+    return ledger.check(session_id(), cost, what, reduce)
 
 
 def release(slot: str) -> None:
     ledger.release(session_id(), slot)
+
+
+class Refused(Exception):
+    """A lab's copies did not fit the budget; the message says what to reduce."""
+
+
+def reason(exc: BaseException) -> str:
+    """What to tell the person about a failed build (MemoryError carries no words of its own)."""
+    return OUT_OF_MEMORY if isinstance(exc, MemoryError) else str(exc)
 
 
 OUT_OF_MEMORY = ("The server ran out of memory building this run; nothing changed. Try fewer or narrower "

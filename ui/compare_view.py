@@ -14,6 +14,7 @@ from typing import Callable
 
 import streamlit as st
 
+from engine import cost
 from engine.activations import ACTIVATIONS
 from engine.datasets import DATASETS
 from engine.config import MAX_QUERY_VALUE, ConfigError, RunConfig, format_value, parse_value
@@ -24,14 +25,16 @@ from engine.optimizers import OPTIMIZERS, SCHEDULES
 from engine.presets import Preset
 from viz import compare as vc
 
-from . import live_loop
+from . import budget, live_loop
 from .config_panel import INITS, LEARNING_RATES, PENALTIES, load_widgets
 from .live_chart import live_chart, live_html
 from .playground_view import STATUS_CSS, status_html as status_line_html, style
 from .state import Keys, current_config, keep_widgets, notify, page_link_once, restore_widgets, start_run
+from .user_text import md_text
 
 PAGE = "compare"   # the presets' page name
 GRID_RESOLUTION = 48  # per small multiple: six of them redraw every frame
+REDUCE_VARIANTS = "Compare fewer values, or use fewer or narrower hidden layers, or fewer examples."
 # Width of the boundaries' column on a wide page at 1600 px: squares are sized to fill it; a wider
 # screen centres them, a narrower one shrinks them (they stay under their titles).
 BOUNDARY_WIDTH = 700
@@ -124,8 +127,8 @@ def variant_config(base: RunConfig, field: str, value) -> RunConfig:
     return base.replace(**changes)
 
 
-def build_comparison(base: RunConfig, field: str, values, dataset=None) -> TrainerGroup:
-    """One variant per value, labelled as the picker names it. ConfigError / ValueError if refused."""
+def comparison_configs(base: RunConfig, field: str, values) -> dict[str, RunConfig]:
+    """One config per value, labelled as the picker names it. ConfigError / ValueError if refused."""
     name = DIMENSIONS[field].name
     configs: dict[str, RunConfig] = {}
     for v in dict.fromkeys(values):
@@ -133,6 +136,16 @@ def build_comparison(base: RunConfig, field: str, values, dataset=None) -> Train
         while label in configs:  # two values with one name (e.g. aliases): keep both apart
             label += "′"
         configs[label] = variant_config(base, field, v)
+    return configs
+
+
+def build_comparison(base: RunConfig, field: str, values, dataset=None) -> TrainerGroup:
+    """The variants, priced first (ui.budget): ConfigError / ValueError / BudgetRefusal if refused."""
+    configs = comparison_configs(base, field, values)
+    refusal = budget.admit("compare", cost.group(configs.values(), dataset, GRID_RESOLUTION ** 2),
+                           f"Comparing {len(configs)} variants", REDUCE_VARIANTS)
+    if refusal:
+        raise budget.Refused(refusal)
     return group_from_configs(configs, field, dataset)
 
 
@@ -280,8 +293,8 @@ def current_group(config: RunConfig, field: str, values: list) -> TrainerGroup:
         return ss[CmpKeys.GROUP]
     try:
         group = build_comparison(config, field, values, dataset)
-    except (ConfigError, ValueError) as exc:
-        st.error(f"Cannot compare those values with this base config: {exc}")
+    except (ConfigError, ValueError, budget.Refused, MemoryError) as exc:
+        st.error(f"Cannot compare those values with this base config: {md_text(budget.reason(exc))}")
         if CmpKeys.GROUP in ss:
             return ss[CmpKeys.GROUP]
         group = build_comparison(config, field, [getattr(config, field)], dataset)  # the base alone builds

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from engine import cost
 from engine.config import ConfigError, RunConfig
 from engine.datasets import DatasetError, load_csv
 from engine.runs import (RunFileError, list_runs, load_run, params_to_npz_bytes, restore_trainer,
                          safe_run_name, save_run)
 
+from . import budget
 from .config_panel import load_widgets
-from .state import Keys, current_config, current_run, notify, start_run
+from .state import REDUCE_RUN, Keys, current_config, current_run, notify, start_run
+from .user_text import md_text
 
 
 
@@ -46,6 +49,9 @@ def _on_csv_upload() -> None:
     except DatasetError as exc:
         notify("error", f"{upload.name} was not loaded: {exc}")
         return
+    except MemoryError:
+        notify("error", f"{upload.name} was not loaded: {budget.OUT_OF_MEMORY}")
+        return
     previous = st.session_state.get(Keys.UPLOADED)
     st.session_state[Keys.UPLOADED] = dataset  # start_run builds a "csv" run from this slot
     if not _use_config(config.replace(dataset="csv", features=("x1", "x2")), f"your data from {upload.name}"):
@@ -59,9 +65,17 @@ def _on_load_run() -> None:
     choice = st.session_state.get("saved_run_choice")
     try:
         loaded = load_run(choice)
+        refusal = (budget.admit("playground", cost.playground(loaded.config), "This saved run", REDUCE_RUN)
+                   if loaded.config.dataset != "csv" else None)  # a csv run: restore_trainer says why not
+        if refusal:
+            notify("error", f"Could not load {choice}: {refusal}")
+            return
         restored = restore_trainer(loaded)
     except RunFileError as exc:
         notify("error", f"Could not load {choice}: {exc}")
+        return
+    except MemoryError:
+        notify("error", budget.OUT_OF_MEMORY)
         return
     restored.run.trainer.record_every = None  # as start_run: the live loop records once per frame
     st.session_state[Keys.CONFIG], st.session_state[Keys.RUN] = loaded.config, restored.run
@@ -100,9 +114,9 @@ def _saved_runs(run, config) -> None:
     if st.button("Save run", key="btn_save_run"):
         try:
             path = save_run(run.trainer, config, safe_run_name(name))
-            st.success(f"Saved as {path.name}.")
+            st.success(f"Saved as {md_text(path.name)}.")
         except (RunFileError, OSError) as exc:
-            st.error(f"Not saved: {exc}")
+            st.error(f"Not saved: {md_text(exc)}")
     runs = list_runs()
     if runs:
         st.selectbox("Saved runs", [r["name"] for r in runs], key="saved_run_choice")

@@ -16,15 +16,16 @@ from engine.config import ConfigError, RunConfig
 from engine.init_experiments import (CLASSIC_CONFIG, CLASSIC_SCHEMES, DEFAULT_CONSTANT, DEFAULT_LARGE_SCALE,
                                      DEFAULT_SCHEMES, KINDS, Scheme, activation_study, build_lab_group,
                                      classic_experiment, distinct_per_layer, parse_schemes)
-from engine import init_experiments
+from engine import cost, init_experiments
 from viz import init_lab as figs
 
-from . import live_loop
+from . import budget, live_loop
 from .config_panel import SPEEDS, load_widgets
 from .live_chart import live_chart
 from .playground_view import STATUS_CSS, follow_latest, style
 from .state import (Keys, changed_fields, current_config, keep_widgets, notify, page_link_once, restore_widgets,
                     start_run)
+from .user_text import md_text
 
 PAGE = "init_lab"
 PREFIX = "init"
@@ -57,6 +58,7 @@ DEEP_ACTIVATIONS = ("tanh", "sigmoid", "relu")
 DEEP_UNITS = (8, 16, 32, 64)
 DEEP_STEPS = (10, 100, 300, 1000)
 MAX_LINK_CHARS = 200
+REDUCE_SCHEMES = "Pick fewer schemes, or use fewer or narrower hidden layers, or fewer examples."
 
 PAGE_CSS = STATUS_CSS + """<style>
 .dl-status .dl-sub {font-size: 0.875rem; opacity: 0.8;}
@@ -184,9 +186,13 @@ def current_group(schemes, loop: live_loop.Loop) -> bool:
         return True
     dataset = ss.get(Keys.UPLOADED) if base.dataset == "csv" else None
     try:
+        refusal = budget.admit("init_lab", cost.group([s.config(base) for s in schemes], dataset),
+                               f"Training {len(schemes)} schemes", REDUCE_SCHEMES)
+        if refusal:
+            raise budget.Refused(refusal)
         ss[K.GROUP] = build_lab_group(base, schemes, dataset)
-    except (ConfigError, ValueError) as exc:
-        st.error(f"Could not build the runs: {exc}")
+    except (ConfigError, ValueError, budget.Refused, MemoryError) as exc:
+        st.error(f"Could not build the runs: {md_text(budget.reason(exc))}")  # may quote CSV columns
         return False
     ss[K.BUILT_FROM] = built_from
     loop.stop()
@@ -303,10 +309,15 @@ def activation_section(schemes) -> None:
     deep = config.replace(hidden=(units,) * layers, activation=act)
     dataset = ss.get(Keys.UPLOADED) if deep.dataset == "csv" else None
     try:
+        refusal = budget.check_computation(cost.group([s.config(deep) for s in schemes], dataset), steps,
+                                           f"Training {len(schemes)} networks of {layers} layers for {steps:,} steps",
+                                           "Use fewer steps, layers or units, or fewer examples.")
+        if refusal:
+            raise budget.Refused(refusal)
         with st.spinner(f"Training {len(schemes)} networks of {layers} layers for {steps:,} steps…"):
             studies = _study(deep.to_json(), tuple(s.token for s in schemes), steps, _fingerprint(dataset), dataset)
-    except (ConfigError, ValueError) as exc:
-        st.error(f"Could not run this experiment: {exc}")
+    except (ConfigError, ValueError, budget.Refused, MemoryError) as exc:
+        st.error(f"Could not run this experiment: {md_text(budget.reason(exc))}")
         return
     st.plotly_chart(figs.activation_histograms_figure(studies, _colors(schemes), steps, style=style()),
                     key="init_hist_chart", config={"displaylogo": False})

@@ -5,15 +5,17 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from engine import cost
 from engine.config import ConfigError
 from engine.group import group_from_configs
 from engine.optimizers import make_schedule
 from viz import lr_explorer as figs
 
-from . import live_loop, state
+from . import budget, live_loop, state
 from .live_chart import live_chart
 from .lr_view import SCHEDULE_LABELS, K, sched_loop
 from .playground_view import show_status, style
+from .user_text import md_text
 
 
 # ---------------------------------------------------------------- schedules
@@ -22,11 +24,15 @@ def _ensure_schedules(base, decay_rate: float, decay_steps: int):
     base = base.replace(decay_rate=decay_rate, decay_steps=decay_steps)
     if ss.get(K.SCHED_SIG) != base or K.SCHED not in ss:
         configs = {label: base.replace(schedule=name) for name, label in SCHEDULE_LABELS.items()}
+        data = state.current_run().dataset if base.dataset == "csv" else None  # the uploaded CSV
         try:
-            ss[K.SCHED] = group_from_configs(configs, "schedule", dataset=state.current_run().dataset
-                                             if base.dataset == "csv" else None)
-        except (ConfigError, ValueError) as exc:
-            st.error(f"Cannot build the schedules on this configuration: {exc}")
+            refusal = budget.admit("lr_schedules", cost.group(configs.values(), data),
+                                   f"Training {len(configs)} schedules", state.REDUCE_RUN)
+            if refusal:
+                raise budget.Refused(refusal)
+            ss[K.SCHED] = group_from_configs(configs, "schedule", dataset=data)
+        except (ConfigError, ValueError, budget.Refused, MemoryError) as exc:
+            st.error(f"Cannot build the schedules on this configuration: {md_text(budget.reason(exc))}")
             return None
         ss[K.SCHED_SIG] = base
         sched_loop().stop()

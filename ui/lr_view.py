@@ -11,15 +11,17 @@ import math
 import numpy as np
 import streamlit as st
 
+from engine import cost
 from engine.config import ConfigError
 from engine.history import History
 from engine.sweep import MAX_LR, MAX_RUNS, lr_grid, sweep_from_config
 from viz import lr_explorer as figs
 
-from . import live_loop, state
+from . import budget, live_loop, state
 from .config_panel import LEARNING_RATES, load_widgets
 from .live_chart import live_chart
 from .playground_view import show_status, style
+from .user_text import md_text
 
 PAGE = "lr_explorer"
 SECTIONS = ("Sweep", "Loss surface", "Schedules")
@@ -28,6 +30,7 @@ RANGE_OPTIONS = tuple(sorted({1e-5, 1e-4, *LEARNING_RATES}))
 SCHEDULE_LABELS = {"constant": "constant", "step": "step decay", "exponential": "exponential decay",
                    "inverse_time": "1/t decay"}
 GRID = 81  # surface resolution: 81 x 81 points, cached per problem
+REDUCE_RATES = "Use fewer learning rates, or fewer or narrower hidden layers, or fewer examples."
 MAX_PATH_RATE = 1e6  # separable data's flat logistic surface suggests rates in the 100,000s
 
 
@@ -235,9 +238,13 @@ def _ensure_sweep(config, rates) -> SweepTarget | None:
     if ss.get(K.SWEEP_SIG) != sig or K.SWEEP not in ss:
         try:
             data = state.current_run().dataset if config.dataset == "csv" else None  # the uploaded CSV
+            refusal = budget.admit("lr_sweep", cost.sweep(config, len(rates), data),
+                                   f"Sweeping {len(rates)} learning rates", REDUCE_RATES)
+            if refusal:
+                raise budget.Refused(refusal)
             sweep = sweep_from_config(config, rates, dataset=data)
-        except (ConfigError, ValueError) as exc:
-            st.error(f"Cannot run the sweep on this configuration: {exc}")
+        except (ConfigError, ValueError, budget.Refused, MemoryError) as exc:
+            st.error(f"Cannot run the sweep on this configuration: {md_text(budget.reason(exc))}")  # may quote CSV columns
             return None
         ss[K.SWEEP], ss[K.SWEEP_SIG] = SweepTarget(sweep, config), sig
         sweep_loop().stop()

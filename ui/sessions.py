@@ -10,8 +10,8 @@ live stream in ui.frame_channel):
 - the moment a session is no longer connected, its live streams close: frames stop and its frame
   token answers 404 (a page that reconnects gets a new token on its next run);
 - GRACE_SECONDS later (DESCENTLAB_SESSION_GRACE_S, default 20: a network blip, a reload), if it
-  has not come back, Streamlit closes it for good, its budget is released, and the memory goes
-  back to the system (a full collection, then glibc's malloc_trim for the small blocks numpy's
+  has not come back, Streamlit closes it for good, its state is emptied, its budget is released,
+  and the memory goes back to the system (a full collection, then glibc's malloc_trim for the small blocks numpy's
   allocator keeps).
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ import gc
 import logging
 import os
 import time
+import weakref
 
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
@@ -30,6 +31,7 @@ CHECK_SECONDS = 2.0
 
 _log = logging.getLogger(__name__)
 _gone_since: dict[str, float] = {}  # session id -> when it was first seen disconnected (reaper's own)
+_apps: dict[str, weakref.ref] = {}  # session id -> its AppSession, weakly (see track)
 
 
 def grace_seconds() -> float:
@@ -43,6 +45,31 @@ def session_id() -> str:
     """Streamlit's id of the session running this script ("no-session" outside one)."""
     ctx = get_script_run_ctx(suppress_warning=True)
     return ctx.session_id if ctx is not None else "no-session"
+
+
+def track() -> None:
+    """Note this script run's session, so that its state can be emptied when it ends: Streamlit may
+    keep a closed AppSession referenced for a while (its runtime loop's last local variable held the
+    last session it served), and with it every trainer in its state."""
+    sid = session_id()
+    if sid in _apps:
+        return
+    from streamlit.runtime import Runtime
+
+    app = Runtime.instance().get_app_session(sid) if Runtime.exists() else None
+    if app is not None:
+        _apps[sid] = weakref.ref(app)
+
+
+def _empty_state(sid: str) -> None:
+    """Drop what a closed session's AppSession still holds: its state, and its fragments, whose
+    closures hold the page script's variables (Streamlit has no public call for the second)."""
+    app = _apps.pop(sid, lambda: None)()
+    if app is not None:
+        app.session_state.clear()
+        fragments = getattr(app, "_fragment_storage", None)
+        with contextlib.suppress(Exception):
+            fragments.clear()
 
 
 def _watched() -> set[str]:
@@ -66,6 +93,7 @@ def reap(runtime, now: float | None = None) -> list[str]:
         since = _gone_since.setdefault(sid, now)
         if now - since >= grace_seconds():
             runtime.close_session(sid)
+            _empty_state(sid)
             budget.ledger.release(sid)
             _gone_since.pop(sid, None)
             ended.append(sid)

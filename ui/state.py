@@ -9,8 +9,12 @@ import dataclasses
 
 import streamlit as st
 
+from engine import cost
 from engine.config import ConfigError, RunConfig, build
 from engine.optimizers import make_optimizer, make_schedule
+
+from . import budget
+from .user_text import notice_boxes
 
 # Changing these continues the run (same weights, same history); anything else rebuilds it.
 OPTIMIZER_FIELDS = frozenset({"optimizer", "learning_rate", "momentum", "beta1", "beta2", "rho", "epsilon",
@@ -31,6 +35,8 @@ class Keys:
     LAST_SYNCED_QUERY = "dl_last_query"
     PRESET = "dl_preset"          # engine.presets.Preset just opened: its page reads `vary`, then pops it
 
+
+REDUCE_RUN = "Use fewer or narrower hidden layers, or fewer examples."
 
 # Query keys that belong to a page (e.g. Compare's varied field), not to the RunConfig.
 PAGE_QUERY_KEYS = frozenset({"vary", "values"})
@@ -54,16 +60,26 @@ def init_state(default: RunConfig | None = None) -> None:
             config, warnings = RunConfig.from_query(query)
             for w in warnings:
                 notify("warning", f"Ignored from the link: {w}")
-    start_run(config)
+    if not start_run(config) and config != RunConfig():
+        start_run(RunConfig())  # the link's run did not fit (start_run said why): the page still opens
 
 
 def notify(kind: str, text: str) -> None:
+    """Say ``text`` (plain text, user text included as is: show_notices escapes it) at the top of
+    the page's next run. ``kind``: "info", "success", "warning" or "error"."""
     st.session_state.setdefault(Keys.NOTICES, []).append((kind, text))
 
 
 def pop_notices() -> list:
     notices, st.session_state[Keys.NOTICES] = st.session_state.get(Keys.NOTICES, []), []
     return notices
+
+
+def show_notices() -> None:
+    """Show the waiting notices and forget them: one box per run of notices of the same kind, every
+    text escaped (it quotes links, file names and columns: see ui.user_text)."""
+    for kind, body in notice_boxes(pop_notices()):
+        getattr(st, kind)(body)
 
 
 def current_config() -> RunConfig:
@@ -81,10 +97,17 @@ def start_run(config: RunConfig) -> bool:
     if config.dataset == "csv" and dataset is None:
         notify("warning", "No CSV uploaded yet: upload one under Data, or pick another data set.")
         return False
+    refusal = budget.admit("playground", cost.playground(config, dataset), "This run", REDUCE_RUN)
+    if refusal:
+        notify("error", f"Could not start that run: {refusal}")
+        return False
     try:
         run = build(config, dataset=dataset)
     except (ConfigError, ValueError) as exc:
         notify("error", f"Could not start that run: {exc}")
+        return False
+    except MemoryError:
+        notify("error", budget.OUT_OF_MEMORY)
         return False
     # The live loop records one history row per frame (Trainer.record), whatever the frame's size;
     # recording every iteration would evaluate the whole data set 50 times a frame.
