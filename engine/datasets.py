@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-from .csv_data import parse_csv
+from .csv_data import listing, parse_csv
 from .features import (DEFAULT_FEATURES, FEATURES, NORMALIZATIONS, DatasetError, Feature,
                        apply_normalization, check_features, check_normalization, check_points,
                        expand, fit_normalization)
@@ -375,6 +375,9 @@ def load_csv(data: bytes | str, label_column: str | None = None, test_fraction: 
              max_bytes: int = 5_000_000, max_rows: int = 100_000) -> Dataset:
     """Build a Dataset from an uploaded CSV file (bytes or text); see engine.csv_data for checks.
 
+    Besides max_bytes and max_rows, engine.csv_data bounds the work: at most MAX_COLUMNS columns
+    (refused before the body is parsed) and MAX_CELLS rows x columns (later rows cut, with a note).
+
     The label column is ``label_column``, else a column named label / y / class / target (any
     case), else the last column. Integer or text labels with 2 values -> binary (sorted values
     map to 0/1), 3..20 values -> multiclass; other numeric labels -> regression. With exactly 2
@@ -393,7 +396,7 @@ def load_csv(data: bytes | str, label_column: str | None = None, test_fraction: 
     if n_cols != 2:
         if keys not in (None, DEFAULT_FEATURES):
             raise DatasetError(f"feature expansion needs exactly 2 feature columns, but the file "
-                               f"has {n_cols} ({', '.join(parsed.feature_columns)}); leave "
+                               f"has {n_cols} ({listing(parsed.feature_columns)}); leave "
                                f"features unset.")
         return _assemble(**common, feature_names=parsed.feature_columns, X_raw=parsed.X,
                          notes=notes)
