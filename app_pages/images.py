@@ -3,7 +3,6 @@ one column x, and the course's binary classifier reads that column: is it a circ
 
 Uploads are untrusted: the uploader's callback only stashes the bytes; the page decodes them once
 with engine.images.read_image (size, format and pixel-count checks) and shows its reason on refusal."""
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +12,7 @@ import viz
 from engine.image_classifier import MODELS, TrainedClassifier, train_classifier
 from engine.images import IMAGE_SHAPE, MAX_IMAGE_BYTES, ImageError, LoadedImage, read_image, resize_rgb
 from ui.playground_view import style
+from ui.user_text import md_text
 from viz import image_channels as vc
 
 
@@ -29,8 +29,7 @@ UPLOADED = "your upload"
 def _on_upload() -> None:
     f = st.session_state.get("img_uploader")
     if f is not None:  # the server already refused anything over maxUploadSize
-        # the name is shown in Markdown: keep letters, digits and a few marks, nothing that formats
-        name = re.sub(r"[^\w .()-]", "-", f.name)[:60] or "upload"
+        name = f.name[:60] or "upload"  # shown through md_text: escaped where it meets Markdown
         st.session_state[K.PENDING] = (name, f.getvalue())
 
 
@@ -41,7 +40,7 @@ def _take_pending_upload() -> None:
         ss[K.UPLOAD] = (name, read_image(data))
         ss["img_source"] = UPLOADED
     except ImageError as exc:
-        ss[K.ERROR] = f"{name} could not be used: {exc}"
+        ss[K.ERROR] = f"{md_text(name)} could not be used: {md_text(exc)}"
 
 
 @st.cache_resource(max_entries=len(EXAMPLES) + 1, show_spinner=False)
@@ -71,6 +70,7 @@ st.file_uploader(f"…or upload your own (PNG or JPEG, up to {MAX_IMAGE_BYTES //
 if error := st.session_state.pop(K.ERROR, None):
     st.error(error, icon=":material/block:")
 name, picture = st.session_state[K.UPLOAD] if source == UPLOADED else (source, _example(source))
+name = md_text(name)  # an uploaded file's name: every use below renders Markdown
 for note in picture.notes:
     st.info(note, icon=":material/info:")
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
+from ui.user_text import md_plain
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 300  # the first images run trains the classifier (once per process: st.cache_resource)
@@ -129,7 +130,7 @@ def test_images_page_refuses_a_bad_upload_and_stays_usable(data, words):
     at.session_state["img_pending"] = ("upload.png", data)
     at.run()
     _ok(at)
-    assert any(words in e.value and "upload.png" in e.value for e in at.error)
+    assert any(words in md_plain(e.value) and "upload.png" in md_plain(e.value) for e in at.error)
     assert at.radio(key="img_source").value == "ball" and UPLOADED not in at.radio(key="img_source").options
     assert len(at.dataframe[0].value) == 12 * 12 * 3  # the page still shows the example
 
@@ -147,4 +148,4 @@ def test_images_page_uses_a_good_upload_and_says_what_it_changed():
     assert at.radio(key="img_source").value == UPLOADED
     assert any("transparent parts" in i.value for i in at.info)
     assert any("20 × 30 × 3 = 1,800" in m.value.replace("**", "") for m in at.markdown)
-    assert "P(circle) for mine.png" in {m.label for m in at.metric}
+    assert "P(circle) for mine.png" in {md_plain(m.label) for m in at.metric}

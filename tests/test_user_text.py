@@ -223,3 +223,28 @@ def test_the_browser_draws_a_hostile_link_as_text():
         finally:
             browser.close()
 
+
+
+def test_a_pictures_file_name_is_text_on_the_images_page():
+    """The Images page shows an uploaded picture's name in an error, a caption and a metric's label,
+    all Markdown: `_x_` made italics and `www.` a link until it was escaped."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (20, 20), (200, 30, 30)).save(buf, "PNG")
+    name = "_big_ www.evil.example [x](http://evil.example).png"
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("app_pages/images.py")
+    at.run()
+    at.session_state["img_pending"] = (name, buf.getvalue())
+    at.run()
+    assert not at.exception
+    labels = [m.label for m in at.metric if m.label.startswith("P(circle)")]
+    assert labels and md_plain(labels[0]) == f"P(circle) for {name}"
+    for text in [*labels, *(c.value for c in at.caption)]:
+        assert "_big_" not in text and "](" not in text  # each mark escaped
+    at.session_state["img_pending"] = (name, b"not a picture")
+    at.run()
+    assert any(name in md_plain(e.value) and "](" not in e.value for e in at.error)

@@ -115,8 +115,10 @@ def _saved_runs(run, config) -> None:
         try:
             path = save_run(run.trainer, config, safe_run_name(name))
             st.success(f"Saved as {md_text(path.name)}.")
-        except (RunFileError, OSError) as exc:
+        except RunFileError as exc:
             st.error(f"Not saved: {md_text(exc)}")
+        except OSError as exc:  # its text would name the server's paths: say only why
+            st.error(f"Not saved: {md_text(exc.strerror or type(exc).__name__)}.")
     runs = list_runs()
     if runs:
         st.selectbox("Saved runs", [r["name"] for r in runs], key="saved_run_choice")
