@@ -14,21 +14,12 @@ from ui import budget
 from ui.state import Keys
 from ui.user_text import md_plain
 
-from .test_bad_input import APP, TIMEOUT, _assert_kept, _assert_usable, _before, _no_exception
+from .pages import open_page as _open
+from .test_bad_input import _assert_kept, _assert_usable, _before
 
 # the review's link: 768 inputs, 512 units, 20,000 examples, 32 copies (~7 GB)
 RATES = ",".join(f"{r:.4g}" for r in np.geomspace(0.001, 3, 32))
 LR_LINK = {"dataset": "shapes", "hidden": "512", "n_samples": "20000", "vary": "learning_rate", "values": RATES}
-
-
-def _open(page: str, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    at.run()
-    _no_exception(at)
-    return at
 
 
 def _said(at: AppTest) -> str:

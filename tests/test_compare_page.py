@@ -2,7 +2,6 @@
 
 AppTest runs fragments inline and never ticks run_every, so training is driven with the Step button."""
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,22 +12,13 @@ from engine.presets import PRESETS, Preset
 from ui.compare_view import DIMENSIONS
 from ui.user_text import md_plain
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TIMEOUT = 60
+from .pages import APP, TIMEOUT, open_page
 PAGE = "app_pages/compare.py"
 DIVERGING = RunConfig(dataset="plane", activation="linear", hidden=(8, 8))
 
 
 def _compare(query: dict | None = None, state: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    for k, v in (state or {}).items():
-        at.session_state[k] = v
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(PAGE, query, state)
 
 
 def _group(at):

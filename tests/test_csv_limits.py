@@ -107,16 +107,20 @@ def test_a_megabyte_cell_is_cut_short_in_the_message():
     assert "(1,000,000 characters) is text, not a number" in message
 
 
+def _traced(call):
+    """call()'s result and the peak bytes tracemalloc saw while it ran."""
+    tracemalloc.start()
+    try:
+        return call(), tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_a_long_text_label_costs_no_fixed_width_copy():
     # np.unique on a str array copied rows x the longest label x 4 bytes: here 400 x 100,000 x 4.
     long_label = "x" * 100_000
     text = csv_text([(1, 2, "c"), (3, 4, long_label)] + [(i, i, "c") for i in range(400)])
-    tracemalloc.start()
-    try:
-        ds = load_csv(text, test_fraction=0)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    ds, peak = _traced(lambda: load_csv(text, test_fraction=0))
     assert ds.task == "binary" and ds.class_names == ("c", long_label)
     assert np.count_nonzero(ds.Y_train) == 1
     assert peak < 40_000_000  # the fixed-width copy alone was 160 MB
@@ -125,12 +129,7 @@ def test_a_long_text_label_costs_no_fixed_width_copy():
 def test_blank_lines_before_the_header_cost_no_memory_per_line():
     # Skipping them with a repeated regex group kept state per line: 730 MB for 5 MB of blank lines.
     text = "\n \t" * 1_500_000 + csv_text([(i, i, i % 2) for i in range(8)])
-    tracemalloc.start()
-    try:
-        ds = load_csv(text, test_fraction=0)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    ds, peak = _traced(lambda: load_csv(text, test_fraction=0))
     assert ds.m_train == 8 and ds.feature_names == ("a", "b")
     assert peak < 100_000_000
 

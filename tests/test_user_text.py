@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -22,8 +21,8 @@ from engine import runs
 from ui.user_text import MARKDOWN_SPECIAL, WORD_JOINER, md_plain, md_text
 from viz.text import plotly_text
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TIMEOUT = 90
+from .pages import APP, TIMEOUT, open_page
+
 EVIL_LINK = "[CLICKME](http://evil.example/login)"
 EVIL_IMAGE = "![t](http://evil.example/p.png)"
 BIG = '<b style="font-size:90px">big</b>'
@@ -91,14 +90,7 @@ def test_plotly_text_has_no_markup_and_is_drawn_as_the_text(text):
 
 
 # ---------------------------------------------------------------- the pages (AppTest)
-def _open(page: str, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+_open = open_page
 
 
 def _boxes(at: AppTest, kind: str) -> list[str]:

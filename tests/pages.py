@@ -1,0 +1,23 @@
+"""Opening the real app's pages under AppTest, as a person would by following a link."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+TIMEOUT = 90  # a shared 2-core CI machine; AppTest fails the run past this
+
+
+def open_page(page: str, query: dict | None = None, state: dict | None = None) -> AppTest:
+    """``page`` (e.g. "app_pages/compare.py") opened through a link with ``query``, the session
+    holding ``state`` already; no exception."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
