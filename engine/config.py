@@ -245,10 +245,12 @@ class RunConfig:
         for i, (key, raw) in enumerate(items):
             if i >= MAX_QUERY_KEYS:
                 warn(f"too many query parameters; ignored the last {len(items) - i}")
+                warnings.insert(0, warnings.pop())  # the summary first: a long list is shown cut short
                 break
             name = _QUERY_NAMES.get(key) if isinstance(key, str) else None
             if name is None:
-                warn(f"ignored unknown parameter {_show(key, 40)} = {_show(raw, 40)}")
+                value = raw[-1] if isinstance(raw, (list, tuple)) and raw else raw  # as a known key's
+                warn(f"ignored unknown parameter {_show(key, 40)} = {_show(value, 40)}")
                 continue
             if isinstance(raw, (list, tuple)):
                 if not raw:

@@ -45,6 +45,9 @@ def md_plain(markdown: str) -> str:
     return _ESCAPED.sub(r"\1", markdown).replace(WORD_JOINER, "")
 
 
+MAX_LISTED = 6  # a box lists this many of one kind; a link of 100 bad keys must not push the page away
+
+
 def notice_boxes(notices) -> list[tuple[str, str]]:
     """(kind, text) notices -> (kind, Markdown body) boxes: consecutive notices of the same kind share
     one box, and within it consecutive ones with the same lead ("Ignored from the link: ...") are one
@@ -58,8 +61,11 @@ def notice_boxes(notices) -> list[tuple[str, str]]:
             if lead is None or len(group) == 1:
                 parts += [md_text(t) for t in group]
             else:
-                parts.append(md_text(lead + ":") + "\n"
-                             + "\n".join("- " + md_text(t[len(lead) + 1:].strip()) for t in group))
+                shown = group[:MAX_LISTED] if len(group) > MAX_LISTED + 1 else group
+                items = ["- " + md_text(t[len(lead) + 1:].strip()) for t in shown]
+                if len(shown) < len(group):
+                    items.append(f"- … and {len(group) - len(shown):,} more")
+                parts.append(md_text(lead + ":") + "\n" + "\n".join(items))
         boxes.append((kind, "\n\n".join(parts)))
     return boxes
 
