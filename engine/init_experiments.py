@@ -121,8 +121,6 @@ def build_lab_group(base: RunConfig, schemes, dataset=None) -> TrainerGroup:
 
 
 # ---------------------------------------------------------------- symmetry
-
-
 distinct_units = metrics.distinct_units  # rows equal up to rounding are one unit
 
 

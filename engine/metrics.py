@@ -71,7 +71,7 @@ def distinct_units(W: np.ndarray, b: np.ndarray) -> int:
 
     Rows are compared through one random projection [W | b] r: identical rows give identical
     numbers, different rows differ with probability 1; a 1-D count is ~10x cheaper than a row-wise
-    unique. Rows equal up to rounding (SAME_UNIT_RTOL of the layer's largest value) are one unit:
+    unique. Rows whose projections differ by at most SAME_UNIT_RTOL of the largest projection are one unit:
     BLAS may round a product's rows differently (a SIMD block vs its tail), which gives zero-init
     units differences of ~1e-17 that are not a broken symmetry. NaN, +inf and -inf are a unit each."""
     k = W.shape[1]

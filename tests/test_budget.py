@@ -1,4 +1,7 @@
 """ui.budget's limits and ledger, and ui.sessions' reaper, without a server (fake runtime)."""
+import threading
+import time
+
 import pytest
 
 from engine.cost import Cost
@@ -15,7 +18,15 @@ def limits(monkeypatch):
 
 
 def _reserve(ledger, sid, slot, mb, work=1e6):
-    return ledger.reserve(sid, slot, mb * MB, Cost(mb * MB, work), "This run", "Use fewer layers.")
+    return ledger.reserve(sid, slot, Cost(mb * MB, work), "This run", "Use fewer layers.")
+
+
+@pytest.fixture
+def fresh(monkeypatch):
+    """The reaper's and the route's registries, empty for this test (AppTest sessions leave streams)."""
+    monkeypatch.setattr(budget, "ledger", budget.Ledger())
+    monkeypatch.setattr(sessions, "_gone_since", {})
+    monkeypatch.setattr(frame_channel, "_streams", frame_channel.weakref.WeakValueDictionary())
 
 
 def test_a_session_holds_at_most_its_budget_over_all_its_pages(limits):
@@ -41,7 +52,7 @@ def test_the_server_refuses_new_work_past_its_total_and_takes_it_back_when_relea
 
 
 def test_a_frame_that_would_hold_a_core_too_long_is_refused(limits):
-    refusal = budget.Ledger().reserve("a", "lr", MB, Cost(MB, 6e12), "The sweep", "Use fewer learning rates.")
+    refusal = budget.Ledger().reserve("a", "lr", Cost(MB, 6e12), "The sweep", "Use fewer learning rates.")
     assert "6 trillion multiply-adds a frame" in refusal and "2 billion" in refusal
 
 
@@ -63,27 +74,56 @@ class FakeRuntime:
         self.closed.append(sid)
 
 
-def test_the_reaper_closes_streams_at_once_and_ends_sessions_after_the_grace(monkeypatch, limits):
+def _registered(sid):
+    stream = frame_channel.Stream(sid)
+    with frame_channel._streams_lock:
+        frame_channel._streams[stream.token] = stream
+    stream.publish([], advance=lambda: None, page_changed=lambda: False)  # playing
+    return stream
+
+
+def test_the_reaper_stops_frames_at_once_and_ends_sessions_after_the_grace(monkeypatch, limits, fresh):
     monkeypatch.setenv("DESCENTLAB_SESSION_GRACE_S", "20")
-    monkeypatch.setattr(budget, "ledger", budget.Ledger())
-    gone, staying = frame_channel.Stream("gone"), frame_channel.Stream("staying")
+    gone, staying = _registered("gone"), _registered("staying")
     for stream in (gone, staying):
-        with frame_channel._streams_lock:
-            frame_channel._streams[stream.token] = stream
         _reserve(budget.ledger, stream.session_id, "playground", 10)
     runtime = FakeRuntime({"staying"})
     assert sessions.reap(runtime, now=100.0) == []
-    assert frame_channel.find(gone.token) is None and gone.closed and gone.advance is None  # token dead at once
-    assert frame_channel.find(staying.token) is staying
+    assert not gone.next_frame().playing and "connection to the server dropped" in gone.error  # no more training
+    assert staying.next_frame().playing
     assert budget.ledger.held("gone") == 10 * MB and runtime.closed == []  # still within the grace
     assert sessions.reap(runtime, now=119.0) == []
+    assert frame_channel.find(gone.token) is gone
     assert sessions.reap(runtime, now=120.5) == ["gone"]
+    assert frame_channel.find(gone.token) is None and gone.closed  # its token: 404
     assert runtime.closed == ["gone"] and budget.ledger.held("gone") == 0
-    assert budget.ledger.held("staying") == 10 * MB
+    assert budget.ledger.held("staying") == 10 * MB and frame_channel.find(staying.token) is staying
 
 
-def test_a_session_that_comes_back_within_the_grace_is_kept(monkeypatch, limits):
-    monkeypatch.setattr(budget, "ledger", budget.Ledger())
+def test_the_reaper_never_waits_for_a_session_busy_in_a_page_run(monkeypatch, limits, fresh):
+    """It runs on the server's event loop: waiting there for a page run's lock would freeze every session."""
+    monkeypatch.setenv("DESCENTLAB_SESSION_GRACE_S", "0")
+    busy = _registered("busy")
+    held, release = threading.Event(), threading.Event()
+
+    def page_run():
+        with busy.lock:
+            held.set()
+            release.wait(30)
+    thread = threading.Thread(target=page_run)
+    thread.start()
+    try:
+        assert held.wait(30)
+        t0 = time.monotonic()
+        assert sessions.reap(FakeRuntime(set()), now=0.0) == ["busy"]
+        assert time.monotonic() - t0 < 5  # a blocking reaper would wait for the 30 s run
+        assert busy.closed and frame_channel.find(busy.token) is None
+    finally:
+        release.set()
+        thread.join()
+
+
+def test_a_session_that_comes_back_within_the_grace_is_kept(monkeypatch, limits, fresh):
     _reserve(budget.ledger, "blip", "playground", 10)
     runtime = FakeRuntime(set())
     sessions.reap(runtime, now=0.0)
@@ -126,3 +166,20 @@ def test_every_preset_fits_one_session_with_room_to_spare():
             page = Cost(0, 0.0)
         assert run.bytes + page.bytes < 150 * MB, preset.key
         assert max(run.work, page.work) < 1e10 / 2, preset.key
+
+
+def test_a_build_that_fails_gives_its_slot_back_what_it_held(limits, fresh):
+    sid = sessions.session_id()  # outside a script run: "no-session"
+    with budget.admitted("playground", Cost(50 * MB, 1e6), "This run", "Use fewer layers."):
+        pass
+    assert budget.ledger.held(sid) == 50 * MB
+    with pytest.raises(MemoryError):
+        with budget.admitted("playground", Cost(250 * MB, 1e6), "This run", "Use fewer layers."):
+            raise MemoryError  # the build failed: the session still holds its old run, and only it
+    assert budget.ledger.held(sid) == 50 * MB
+    with pytest.raises(budget.Refused, match="one computation may use"):
+        with budget.computing(Cost(MB, 1e10), 1000, "The study", "Use fewer steps."):
+            pass
+    with budget.computing(Cost(20 * MB, 1e6), 10, "The study", "Use fewer steps."):
+        assert budget.ledger.held(sid) == 70 * MB  # counted while it runs...
+    assert budget.ledger.held(sid) == 50 * MB  # ...and not after

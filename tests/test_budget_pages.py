@@ -109,3 +109,12 @@ def test_limits_are_read_when_used(monkeypatch):
     # a department's bigger machine raises them without a code change
     monkeypatch.setenv("DESCENTLAB_SESSION_MB", "4000")
     assert budget.session_limit() == 4000 * 2**20
+
+
+def test_compare_says_so_when_not_even_the_base_alone_fits(spied, monkeypatch):
+    monkeypatch.setenv("DESCENTLAB_SESSION_MB", "200")  # the Playground's run (169 MB) fits; one more copy does not
+    base = RunConfig(hidden=(64,) * 8, n_samples=2000)
+    at = _open("app_pages/compare.py", {**base.to_query(), "vary": "learning_rate", "values": "0.01;0.1"})
+    said = _said(at)
+    assert "Comparing 2 variants needs about" in said and "The base config alone needs about" in said
+    assert "cmp_group" not in at.session_state

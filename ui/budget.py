@@ -8,8 +8,9 @@ department's bigger machine can raise them:
 - DESCENTLAB_SESSION_MB (300): the memory one browser tab may hold, over all its pages (the
   Playground's run, Compare's variants, the sweep...). Every preset and the sidebar's default fit.
 - DESCENTLAB_SERVER_MB (40 % of the machine's memory): what every session together may hold; past
-  it, new heavy work waits for memory to be released (sessions that end give theirs back,
-  ui.sessions), so the kernel's OOM killer is never the one who says no. The estimates are within
+  it, new work is refused with a message until memory is released (sessions that end give theirs
+  back, ui.sessions), so that the kernel's OOM killer is not the one who says no. Only a newcomer's
+  first small run (16 MB or less: the default run needs 6) is let in regardless. The estimates are within
   2x of the measured peaks, so 40 % keeps even a 2x underestimate off the machine's limit.
 - DESCENTLAB_FRAME_WORK (1e10 multiply-adds): the work of the smallest frame (one step and one
   record), which cannot be cut short: a bound on how long one session holds a core at a time. This
@@ -23,6 +24,7 @@ numbers, by Streamlit's session id and slot (one per page that keeps a trainer),
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 
@@ -74,42 +76,48 @@ class Ledger:
         self._lock = threading.Lock()
         self._held: dict[str, dict[str, int]] = {}
 
-    def reserve(self, sid: str, slot: str, nbytes: int, cost: Cost, what: str, reduce: str) -> str | None:
-        """Hold ``nbytes`` for ``slot`` of session ``sid`` (replacing what the slot held), or say why not."""
+    def reserve(self, sid: str, slot: str, cost: Cost, what: str, reduce: str) -> str | None:
+        """Hold ``cost.bytes`` for ``slot`` of session ``sid`` (replacing what the slot held), or say why not."""
         with self._lock:
-            refusal = self._refusal(sid, slot, nbytes, cost, what, reduce)
+            refusal = self._refusal(sid, slot, cost, what, reduce)
             if refusal is None:
-                self._held.setdefault(sid, {})[slot] = nbytes
+                self._held.setdefault(sid, {})[slot] = cost.bytes
         return refusal
 
-    def check(self, sid: str, cost: Cost, what: str, reduce: str) -> str | None:
-        """Whether a passing computation (held only while it runs) fits now; holds nothing."""
-        with self._lock:
-            return self._refusal(sid, None, cost.bytes, cost, what, reduce)
-
-    def _refusal(self, sid, slot, nbytes, cost, what, reduce) -> str | None:
+    def _refusal(self, sid, slot, cost, what, reduce) -> str | None:
         if cost.work > frame_work_limit():
             return (f"{what} needs about {readable_count(cost.work)} multiply-adds a frame; one session may "
-                    f"use {readable_count(frame_work_limit())}, so that a frame stays short on cores the room shares. "
-                    f"{reduce}")
-        mine = self._held.get(sid, {})
+                    f"use {readable_count(frame_work_limit())}, so that a frame stays short on cores the room "
+                    f"shares. {reduce}")
+        nbytes, mine = cost.bytes, self._held.get(sid, {})
         others_here = sum(v for k, v in mine.items() if k != slot)
         if others_here + nbytes > session_limit():
             held = (f"; your other pages hold {readable_bytes(others_here)}" if others_here >= MB else "")
             return (f"{what} needs about {readable_bytes(nbytes)} of memory; one session may hold "
                     f"{readable_bytes(session_limit())}{held}. {reduce}")
-        if nbytes > LIGHT_BYTES and self._total() - mine.get(slot, 0) + nbytes > server_limit():
+        light = others_here == 0 and nbytes <= LIGHT_BYTES  # a newcomer's first, small run
+        if not light and self._total() - mine.get(slot, 0) + nbytes > server_limit():
             return (f"The server is full for now: every session together may hold "
                     f"{readable_bytes(server_limit())}, and {what[0].lower() + what[1:]} needs about "
                     f"{readable_bytes(nbytes)} more. Try a smaller run, or again in a minute.")
         return None
 
-    def release(self, sid: str, slot: str | None = None) -> None:
+    def slot(self, sid: str, slot: str) -> int | None:
         with self._lock:
-            if slot is None:
-                self._held.pop(sid, None)
-            elif sid in self._held:
-                self._held[sid].pop(slot, None)
+            return self._held.get(sid, {}).get(slot)
+
+    def put_back(self, sid: str, slot: str, nbytes: int | None) -> None:
+        """Give ``slot`` the amount it held before a reservation whose build failed (None: nothing)."""
+        with self._lock:
+            if nbytes is None:
+                self._held.get(sid, {}).pop(slot, None)
+            else:
+                self._held.setdefault(sid, {})[slot] = nbytes
+
+    def release(self, sid: str) -> None:
+        """Everything the session held (it has ended)."""
+        with self._lock:
+            self._held.pop(sid, None)
 
     def sessions(self) -> list[str]:
         with self._lock:
@@ -130,29 +138,42 @@ class Ledger:
 ledger = Ledger()
 
 
-def admit(slot: str, cost: Cost, what: str, reduce: str) -> str | None:
-    """Reserve ``cost`` for this session's ``slot`` (e.g. "playground", "compare"); None when it fits,
-    else the sentence to show (the caller keeps what the session had)."""
-    track()
-    return ledger.reserve(session_id(), slot, cost.bytes, cost, what, reduce)
-
-
-def check_computation(cost: Cost, steps: int, what: str, reduce: str) -> str | None:
-    """Whether a computation that trains ``steps`` steps while the page waits (the Initialization
-    lab's deep study) fits this session now: its memory, and its total work (compute_work_limit)."""
-    total = Cost(cost.bytes, cost.work * max(1, steps))
-    if total.work > compute_work_limit():
-        return (f"{what} needs about {readable_count(total.work)} multiply-adds; one computation may use "
-                f"{readable_count(compute_work_limit())} (under a minute of a core). {reduce}")
-    return ledger.check(session_id(), cost, what, reduce)
-
-
-def release(slot: str) -> None:
-    ledger.release(session_id(), slot)
-
-
 class Refused(Exception):
-    """A lab's copies did not fit the budget; the message says what to reduce."""
+    """What was asked for does not fit the budget; the message says what to reduce."""
+
+
+@contextlib.contextmanager
+def admitted(slot: str, cost: Cost, what: str, reduce: str):
+    """Reserve ``cost`` for this session's ``slot`` (e.g. "playground", "compare") around the block that
+    builds it: Refused (the caller keeps what the session had) if it does not fit; if the block fails,
+    the slot is given back what it held before."""
+    track()
+    sid = session_id()
+    before = ledger.slot(sid, slot)
+    refusal = ledger.reserve(sid, slot, cost, what, reduce)
+    if refusal:
+        raise Refused(refusal)
+    try:
+        yield
+    except BaseException:
+        ledger.put_back(sid, slot, before)
+        raise
+
+
+@contextlib.contextmanager
+def computing(cost: Cost, steps: int, what: str, reduce: str):
+    """Hold ``cost`` while a computation the page waits for trains ``steps`` steps (the Initialization
+    lab's deep study, the loss slice): its memory counts while it runs, and its total work may not pass
+    compute_work_limit()."""
+    total = cost.work * max(1, steps)
+    if total > compute_work_limit():
+        raise Refused(f"{what} needs about {readable_count(total)} multiply-adds; one computation may use "
+                      f"{readable_count(compute_work_limit())} (under a minute of a core). {reduce}")
+    with admitted("computation", Cost(cost.bytes, 0.0), what, reduce):
+        try:
+            yield
+        finally:
+            ledger.put_back(session_id(), "computation", None)
 
 
 def reason(exc: BaseException) -> str:

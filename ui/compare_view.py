@@ -140,13 +140,12 @@ def comparison_configs(base: RunConfig, field: str, values) -> dict[str, RunConf
 
 
 def build_comparison(base: RunConfig, field: str, values, dataset=None) -> TrainerGroup:
-    """The variants, priced first (ui.budget): ConfigError / ValueError / BudgetRefusal if refused."""
+    """The variants, priced first (ui.budget): ConfigError / ValueError / budget.Refused if refused."""
     configs = comparison_configs(base, field, values)
-    refusal = budget.admit("compare", cost.group(configs.values(), dataset, GRID_RESOLUTION ** 2),
-                           f"Comparing {len(configs)} variants", REDUCE_VARIANTS)
-    if refusal:
-        raise budget.Refused(refusal)
-    return group_from_configs(configs, field, dataset)
+    what = f"Comparing {len(configs)} variants" if len(configs) > 1 else "The base config alone"
+    with budget.admitted("compare", cost.group(configs.values(), dataset, GRID_RESOLUTION ** 2), what,
+                         REDUCE_VARIANTS):
+        return group_from_configs(configs, field, dataset)
 
 
 # ---- the link, presets and pickers ---------------------------------------------------------------
@@ -297,7 +296,11 @@ def current_group(config: RunConfig, field: str, values: list) -> TrainerGroup:
         st.error(f"Cannot compare those values with this base config: {md_text(budget.reason(exc))}")
         if CmpKeys.GROUP in ss:
             return ss[CmpKeys.GROUP]
-        group = build_comparison(config, field, [getattr(config, field)], dataset)  # the base alone builds
+        try:  # the base alone: the Playground's run, which was admitted, unless the room's memory is gone
+            group = build_comparison(config, field, [getattr(config, field)], dataset)
+        except (budget.Refused, MemoryError) as exc:
+            st.error(md_text(budget.reason(exc)))
+            st.stop()
         spec = None
     ss[CmpKeys.GROUP], ss[CmpKeys.SPEC] = group, spec
     ss[CmpKeys.PLAYING] = False  # a new comparison starts paused at iteration 0

@@ -65,17 +65,13 @@ def _on_load_run() -> None:
     choice = st.session_state.get("saved_run_choice")
     try:
         loaded = load_run(choice)
-        refusal = (budget.admit("playground", cost.playground(loaded.config), "This saved run", REDUCE_RUN)
-                   if loaded.config.dataset != "csv" else None)  # a csv run: restore_trainer says why not
-        if refusal:
-            notify("error", f"Could not load {choice}: {refusal}")
-            return
-        restored = restore_trainer(loaded)
-    except RunFileError as exc:
-        notify("error", f"Could not load {choice}: {exc}")
-        return
-    except MemoryError:
-        notify("error", budget.OUT_OF_MEMORY)
+        if loaded.config.dataset == "csv":  # its data is not saved: restore_trainer says why not
+            restored = restore_trainer(loaded)
+        else:
+            with budget.admitted("playground", cost.playground(loaded.config), "This saved run", REDUCE_RUN):
+                restored = restore_trainer(loaded)
+    except (RunFileError, budget.Refused, MemoryError) as exc:
+        notify("error", f"Could not load {choice}: {budget.reason(exc)}")
         return
     restored.run.trainer.record_every = None  # as start_run: the live loop records once per frame
     st.session_state[Keys.CONFIG], st.session_state[Keys.RUN] = loaded.config, restored.run

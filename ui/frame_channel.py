@@ -20,8 +20,8 @@ Safety: the session's script runs (app.py) and the callbacks that change a train
 (``exclusive``) hold the session's ``Stream.lock``, so a frame never trains or draws while a run
 changes the same objects. A frame made before the page's last run carries an older ``generation``
 and the browser drops it. The route's token is random per session, and the registry holds streams
-weakly: a stream leaves with its session's state, and a session that disconnects has its streams
-closed at once by ui.sessions (its token then answers 404).
+weakly: a stream leaves with its session's state. ui.sessions suspends the streams of a session
+whose websocket closed (no more training) and closes them when the session ends (404).
 """
 from __future__ import annotations
 
@@ -39,7 +39,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from viz.figure import plain_figures
 
@@ -95,7 +94,8 @@ class Stream:
         self._next_turn = 0.0   # the earliest start already promised to a waiting request (ui.pacing)
         self._turn_lock = threading.Lock()
         self.error: str | None = None  # why the route stopped the run, for the page to say
-        self.closed = False  # its session disconnected: the token is gone, a new run makes a new stream
+        self.suspended = False  # its session disconnected: frames stop (ui.sessions)
+        self.closed = False     # its session ended: the token is gone, a new run makes a new stream
         self.notes: dict[str, float] = {}  # session-state values the frames updated (step cost), for the next run
 
     def publish(self, parts, advance: Callable[[], None], page_changed: Callable[[], bool]) -> None:
@@ -103,14 +103,20 @@ class Stream:
         be drawn again (a divergence: its message, its buttons). Call under ``lock``."""
         self.generation += 1
         self.parts, self.advance, self.page_changed = list(parts), advance, page_changed
-        self.playing, self.error, self.redraw = True, None, False
+        self.playing, self.error, self.redraw, self.suspended = True, None, False, False
+
+    def suspend(self) -> None:
+        """Its session's websocket closed: frames stop training (a page that comes back within the
+        grace finds the run paused and says why). Takes no lock: ui.sessions calls it on the server's
+        event loop, which must never wait for a page run or a frame."""
+        self.suspended = True
+        self.error = "The connection to the server dropped, so the run paused. Press Play to continue."
 
     def close(self) -> None:
-        """Its session has gone: no more frames, and the token leaves the registry."""
-        with self.lock:
-            self.halt()
-            self.closed = True
-            self.parts, self.advance = [], None  # let go of the trainer now, not when the session ends
+        """Its session has ended: no more frames, and the token leaves the registry (404). No lock,
+        as suspend."""
+        self.suspend()
+        self.closed = True
         with _streams_lock:
             if _streams.get(self.token) is self:
                 del _streams[self.token]
@@ -124,7 +130,7 @@ class Stream:
     def next_frame(self) -> Frame:
         """Train one frame and make every live element's data; empty and not playing once stopped."""
         with self.lock:
-            if not self.playing or self.advance is None:
+            if not self.playing or self.advance is None or self.suspended:
                 return Frame(self.generation, playing=False)
             start, cpu0 = time.monotonic(), time.thread_time()
             try:
@@ -171,12 +177,9 @@ def stream_sessions() -> set[str]:
         return {stream.session_id for stream in _streams.values()}
 
 
-def close_streams(session_id: str) -> None:
-    """Close every stream of a session that has disconnected."""
+def streams_of(session_id: str) -> list[Stream]:
     with _streams_lock:
-        streams = [s for s in _streams.values() if s.session_id == session_id]
-    for stream in streams:
-        stream.close()
+        return [s for s in _streams.values() if s.session_id == session_id]
 
 
 def find(token: str) -> Stream | None:

@@ -186,11 +186,9 @@ def current_group(schemes, loop: live_loop.Loop) -> bool:
         return True
     dataset = ss.get(Keys.UPLOADED) if base.dataset == "csv" else None
     try:
-        refusal = budget.admit("init_lab", cost.group([s.config(base) for s in schemes], dataset),
-                               f"Training {len(schemes)} schemes", REDUCE_SCHEMES)
-        if refusal:
-            raise budget.Refused(refusal)
-        ss[K.GROUP] = build_lab_group(base, schemes, dataset)
+        with budget.admitted("init_lab", cost.group([s.config(base) for s in schemes], dataset),
+                             f"Training {len(schemes)} schemes", REDUCE_SCHEMES):
+            ss[K.GROUP] = build_lab_group(base, schemes, dataset)
     except (ConfigError, ValueError, budget.Refused, MemoryError) as exc:
         st.error(f"Could not build the runs: {md_text(budget.reason(exc))}")  # may quote CSV columns
         return False
@@ -309,12 +307,9 @@ def activation_section(schemes) -> None:
     deep = config.replace(hidden=(units,) * layers, activation=act)
     dataset = ss.get(Keys.UPLOADED) if deep.dataset == "csv" else None
     try:
-        refusal = budget.check_computation(cost.group([s.config(deep) for s in schemes], dataset), steps,
-                                           f"Training {len(schemes)} networks of {layers} layers for {steps:,} steps",
-                                           "Use fewer steps, layers or units, or fewer examples.")
-        if refusal:
-            raise budget.Refused(refusal)
-        with st.spinner(f"Training {len(schemes)} networks of {layers} layers for {steps:,} steps…"):
+        what = f"Training {len(schemes)} networks of {layers} layers for {steps:,} steps"
+        with budget.computing(cost.group([s.config(deep) for s in schemes], dataset), steps, what,
+                              "Use fewer steps, layers or units, or fewer examples."), st.spinner(what + "…"):
             studies = _study(deep.to_json(), tuple(s.token for s in schemes), steps, _fingerprint(dataset), dataset)
     except (ConfigError, ValueError, budget.Refused, MemoryError) as exc:
         st.error(f"Could not run this experiment: {md_text(budget.reason(exc))}")

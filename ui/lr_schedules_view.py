@@ -26,11 +26,9 @@ def _ensure_schedules(base, decay_rate: float, decay_steps: int):
         configs = {label: base.replace(schedule=name) for name, label in SCHEDULE_LABELS.items()}
         data = state.current_run().dataset if base.dataset == "csv" else None  # the uploaded CSV
         try:
-            refusal = budget.admit("lr_schedules", cost.group(configs.values(), data),
-                                   f"Training {len(configs)} schedules", state.REDUCE_RUN)
-            if refusal:
-                raise budget.Refused(refusal)
-            ss[K.SCHED] = group_from_configs(configs, "schedule", dataset=data)
+            with budget.admitted("lr_schedules", cost.group(configs.values(), data),
+                                 f"Training {len(configs)} schedules", state.REDUCE_RUN):
+                ss[K.SCHED] = group_from_configs(configs, "schedule", dataset=data)
         except (ConfigError, ValueError, budget.Refused, MemoryError) as exc:
             st.error(f"Cannot build the schedules on this configuration: {md_text(budget.reason(exc))}")
             return None

@@ -7,15 +7,20 @@ import math
 import numpy as np
 import streamlit as st
 
+from engine import cost
 from engine.loss_surface import (MINIMUM_CAP, NEURON_LABELS, SURFACE_DATASETS, PathSet, cost_grid, default_view,
                                  gradient_slice, minimum, neuron_problem, suggested_rates)
 from viz import lr_explorer as figs
 
-from . import live_loop, state
+from . import budget, live_loop, state
 from .config_panel import LEARNING_RATES
 from .live_chart import live_chart
 from .lr_view import GRID, MAX_PATH_RATE, SPEEDS, K, path_loop
 from .playground_view import style
+from .user_text import md_text
+
+SLICE_POINTS = 161  # along -g, for a smooth curve at the chart's width
+SLICE_PASSES = SLICE_POINTS + 1 + 32  # forward passes: the points, here, and each marked α (at most 32)
 
 
 # ---------------------------------------------------------------- one neuron's surface
@@ -139,7 +144,14 @@ def slice_section() -> None:
     sig = (run.trainer.iteration, float(run.network.theta.sum()), config.learning_rate, tuple(chosen))  # θ: loaded weights
     cached = ss.get(K.SLICE_CACHE)
     if cached is None or cached[0] is not run.trainer or cached[1] != sig:
-        cached = ss[K.SLICE_CACHE] = (run.trainer, sig, _slice(run, chosen, config.learning_rate))
+        one_pass = cost.Cost(cost.trainer(config, cost.data_shape(config, run.dataset)).parts["workspaces"],
+                             float(run.network.n_params * run.dataset.m_train))
+        try:
+            with budget.computing(one_pass, SLICE_PASSES, "The slice", state.REDUCE_RUN):
+                cached = ss[K.SLICE_CACHE] = (run.trainer, sig, _slice(run, chosen, config.learning_rate))
+        except budget.Refused as exc:
+            st.error(md_text(exc))
+            return
     sl, landings = cached[2]
     if sl is None:
         st.info("The gradient is zero (or not a number) here: there is no direction to slice along.")
@@ -161,7 +173,7 @@ def _slice(run, chosen, learning_rate):
         return None, []
     steps = [here.landing(r) for r in chosen]  # sampled exactly, so each marker sits on the curve
     reach = 1.3 * max(steps or [here.landing(learning_rate)])
-    sl = gradient_slice(run.network, X, Y, np.union1d(np.linspace(-0.15 * reach, reach, 161), steps))
+    sl = gradient_slice(run.network, X, Y, np.union1d(np.linspace(-0.15 * reach, reach, SLICE_POINTS), steps))
     landings = [(f"one step of α = {r:g}", t, float(sl.cost[np.searchsorted(sl.t, t)]), color)
                 for r, t, color in zip(chosen, steps, figs.rate_colors(chosen) if chosen else [])]
     return sl, landings

@@ -238,11 +238,9 @@ def _ensure_sweep(config, rates) -> SweepTarget | None:
     if ss.get(K.SWEEP_SIG) != sig or K.SWEEP not in ss:
         try:
             data = state.current_run().dataset if config.dataset == "csv" else None  # the uploaded CSV
-            refusal = budget.admit("lr_sweep", cost.sweep(config, len(rates), data),
-                                   f"Sweeping {len(rates)} learning rates", REDUCE_RATES)
-            if refusal:
-                raise budget.Refused(refusal)
-            sweep = sweep_from_config(config, rates, dataset=data)
+            with budget.admitted("lr_sweep", cost.sweep(config, len(rates), data),
+                                 f"Sweeping {len(rates)} learning rates", REDUCE_RATES):
+                sweep = sweep_from_config(config, rates, dataset=data)
         except (ConfigError, ValueError, budget.Refused, MemoryError) as exc:
             st.error(f"Cannot run the sweep on this configuration: {md_text(budget.reason(exc))}")  # may quote CSV columns
             return None

@@ -7,11 +7,11 @@ watched. Here a reaper on the server's event loop (started by ``lifespan``, whic
 to st.App) looks every CHECK_SECONDS at the sessions that hold something (a budget in ui.budget, a
 live stream in ui.frame_channel):
 
-- the moment a session is no longer connected, its live streams close: frames stop and its frame
-  token answers 404 (a page that reconnects gets a new token on its next run);
-- GRACE_SECONDS later (DESCENTLAB_SESSION_GRACE_S, default 20: a network blip, a reload), if it
-  has not come back, Streamlit closes it for good, its state is emptied, its budget is released,
-  and the memory goes back to the system (a full collection, then glibc's malloc_trim for the small blocks numpy's
+- the moment a session is no longer connected, its live streams are suspended: frames stop
+  training (a page that reconnects finds its run paused, and says why);
+- grace_seconds() later (DESCENTLAB_SESSION_GRACE_S, default 20: a network blip, a reload), if it
+  has not come back, its streams close (the token answers 404), Streamlit closes it for good, its
+  state is emptied, its budget is released, and the memory goes back to the system (a full collection, then glibc's malloc_trim for the small blocks numpy's
   allocator keeps).
 """
 from __future__ import annotations
@@ -79,8 +79,9 @@ def _watched() -> set[str]:
 
 
 def reap(runtime, now: float | None = None) -> list[str]:
-    """One look: close the streams of disconnected sessions, end those gone past the grace.
-    Returns the ids of the sessions ended. Must run on the runtime's event loop (close_session)."""
+    """One look: suspend the streams of disconnected sessions, end those gone past the grace.
+    Returns the ids of the sessions ended. Runs on the runtime's event loop (close_session must), so
+    nothing here waits: no session lock, no collection."""
     from . import budget, frame_channel
 
     now = time.monotonic() if now is None else now
@@ -89,9 +90,12 @@ def reap(runtime, now: float | None = None) -> list[str]:
         if runtime.is_active_session(sid):
             _gone_since.pop(sid, None)
             continue
-        frame_channel.close_streams(sid)
+        for stream in frame_channel.streams_of(sid):
+            stream.suspend()
         since = _gone_since.setdefault(sid, now)
         if now - since >= grace_seconds():
+            for stream in frame_channel.streams_of(sid):
+                stream.close()
             runtime.close_session(sid)
             _empty_state(sid)
             budget.ledger.release(sid)
@@ -100,7 +104,6 @@ def reap(runtime, now: float | None = None) -> list[str]:
     for sid in [s for s in _gone_since if s not in _watched()]:
         del _gone_since[sid]
     if ended:
-        give_memory_back()
         _log.info("ended %d closed session(s)", len(ended))
     return ended
 
@@ -120,7 +123,8 @@ async def reap_forever() -> None:
         if not Runtime.exists():
             continue
         try:
-            reap(Runtime.instance())
+            if reap(Runtime.instance()):
+                await asyncio.to_thread(give_memory_back)  # a full collection: not on the event loop
         except Exception:  # noqa: BLE001 - the reaper must outlive one bad look
             _log.exception("session reaper failed")
 

@@ -60,8 +60,9 @@ def init_state(default: RunConfig | None = None) -> None:
             config, warnings = RunConfig.from_query(query)
             for w in warnings:
                 notify("warning", f"Ignored from the link: {w}")
-    if not start_run(config) and config != RunConfig():
-        start_run(RunConfig())  # the link's run did not fit (start_run said why): the page still opens
+    fallback = default or RunConfig()
+    if not start_run(config) and config != fallback:
+        start_run(fallback)  # the link's run did not fit (start_run said why): the page still opens
 
 
 def notify(kind: str, text: str) -> None:
@@ -97,17 +98,11 @@ def start_run(config: RunConfig) -> bool:
     if config.dataset == "csv" and dataset is None:
         notify("warning", "No CSV uploaded yet: upload one under Data, or pick another data set.")
         return False
-    refusal = budget.admit("playground", cost.playground(config, dataset), "This run", REDUCE_RUN)
-    if refusal:
-        notify("error", f"Could not start that run: {refusal}")
-        return False
     try:
-        run = build(config, dataset=dataset)
-    except (ConfigError, ValueError) as exc:
-        notify("error", f"Could not start that run: {exc}")
-        return False
-    except MemoryError:
-        notify("error", budget.OUT_OF_MEMORY)
+        with budget.admitted("playground", cost.playground(config, dataset), "This run", REDUCE_RUN):
+            run = build(config, dataset=dataset)
+    except (ConfigError, ValueError, budget.Refused, MemoryError) as exc:
+        notify("error", f"Could not start that run: {budget.reason(exc)}")
         return False
     # The live loop records one history row per frame (Trainer.record), whatever the frame's size;
     # recording every iteration would evaluate the whole data set 50 times a frame.
