@@ -5,10 +5,15 @@ aside (.old-<name>-<id>), the new one in, and delete the old. A crash between th
 run aside: readers use it and the next save puts it back. Run names have no dots, leftovers all do.
 A leftover's id starts with its writer's pid: a save's tidy deletes temp folders of ended processes at once
 (others once STALE_SECONDS old), and the server's start (clean_leftovers) clears what killed saves left.
-Messages name runs, never the server's paths."""
+Messages name runs, never the server's paths.
+
+A server shared by a room keeps each browser's runs apart: `owner_space(key)` is <runs dir>/owners/
+<sha-256 of the browser's key, 32 hex>, so the key itself is never written down, and a run is reached
+only through the key that saved it. `library_space()` is the class library, which everyone reads and
+the UI lets only the lecturer write (ui.run_spaces). A save never replaces a run unless asked to."""
 from __future__ import annotations
 
-import io, json, os, re, shutil, stat, time, uuid, zipfile, zlib  # noqa: E401
+import hashlib, io, json, os, re, shutil, stat, time, uuid, zipfile, zlib  # noqa: E401
 from contextlib import suppress
 from datetime import datetime, timezone
 from importlib import metadata
@@ -56,6 +61,22 @@ def runs_dir(directory=None) -> Path:
     return Path(directory if directory is not None else os.environ.get(RUNS_DIR_ENV) or "runs").absolute()
 
 
+OWNERS, LIBRARY = "owners", "library"
+_OWNER_KEY = re.compile(r"[0-9a-f]{32,128}")
+
+
+def owner_space(owner_key: str, directory=None) -> Path:
+    """The runs folder of the browser holding ``owner_key`` (hex, at least 128 bits, made in the browser)."""
+    if not isinstance(owner_key, str) or not _OWNER_KEY.fullmatch(owner_key):
+        raise RunFileError("this browser has no valid key for its saved runs yet.")
+    return runs_dir(directory) / OWNERS / hashlib.sha256(owner_key.encode()).hexdigest()[:32]
+
+
+def library_space(directory=None) -> Path:
+    """The class library: runs everyone may open."""
+    return runs_dir(directory) / LIBRARY
+
+
 def safe_run_name(name: str) -> str:
     """A folder-safe version of any text: letters, digits, - and _, at most 64 characters."""
     if not isinstance(name, str):
@@ -82,7 +103,8 @@ def params_to_npz_bytes(params, iteration: int | None = None) -> bytes:
     return buf.getvalue()
 
 
-def save_run(trainer, config: RunConfig, name: str, directory=None) -> Path:
+def save_run(trainer, config: RunConfig, name: str, directory=None, replace: bool = False) -> Path:
+    """Save under ``name`` in ``directory``; a run of that name is replaced only with ``replace``."""
     name = _check_name(name)
     net, history = trainer.network, trainer.history
     sizes = [int(n) for n in net.layer_sizes]
@@ -105,6 +127,8 @@ def save_run(trainer, config: RunConfig, name: str, directory=None) -> Path:
     try:
         root.mkdir(parents=True, exist_ok=True)
         _tidy(root, name)
+        if not replace and os.path.lexists(final):
+            raise RunFileError(f"a run named {name!r} is already saved; choose another name, or replace it.")
         tmp.mkdir()
         for fname, data in files.items():
             with open(tmp / fname, "xb") as f:
@@ -112,7 +136,7 @@ def save_run(trainer, config: RunConfig, name: str, directory=None) -> Path:
                 f.flush()
                 os.fsync(f.fileno())
         _fsync_dir(tmp)
-        if os.path.lexists(final):
+        if replace and os.path.lexists(final):
             os.rename(final, aside)
         os.rename(tmp, final)  # fails if another save of this name got in between: ours is refused
         _fsync_dir(root)
@@ -215,12 +239,18 @@ def clean_leftovers(directory=None) -> int:
     set-aside run whose run is missing (put back: it is the only copy) and the ones of another running
     process (sharing the folder, mid-save). Only real folders named like leftovers, directly in the runs
     folder, are touched: symlinks are never followed, renamed or deleted. Never raises."""
-    try:
-        root = runs_dir(directory)
-        names = sorted({m[2] for e in os.scandir(root) if (m := _LEFTOVER.fullmatch(e.name))})
-    except OSError:  # no runs folder yet
-        return 0
-    return sum(_tidy(root, name, at_start=True) for name in names)
+    top = runs_dir(directory)
+    folders = [top, top / LIBRARY]
+    with suppress(OSError):
+        folders += [Path(e.path) for e in os.scandir(top / OWNERS) if e.is_dir(follow_symlinks=False)]
+    cleared = 0
+    for root in folders:
+        try:
+            names = sorted({m[2] for e in os.scandir(root) if (m := _LEFTOVER.fullmatch(e.name))})
+        except OSError:  # no such folder yet
+            continue
+        cleared += sum(_tidy(root, name, at_start=True) for name in names)
+    return cleared
 
 
 # ---------- loading ----------

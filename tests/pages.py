@@ -7,6 +7,8 @@ from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 90  # a shared 2-core CI machine; AppTest fails the run past this
+# What the browser's hidden element (ui/assets/owner_key.js) would report; AppTest runs no JavaScript.
+OWNER_KEY = "0123456789abcdef" * 4
 
 
 def open_page(page: str, query: dict | None = None, state: dict | None = None) -> AppTest:

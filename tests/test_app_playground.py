@@ -8,7 +8,11 @@ from streamlit.testing.v1 import AppTest
 
 from engine.config import RunConfig
 from engine.presets import PRESETS
+from engine.runs import owner_space
+from ui import run_spaces
 from ui.user_text import md_plain
+
+from .pages import OWNER_KEY, open_page
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60
@@ -102,13 +106,13 @@ def test_linked_values_outside_the_panel_ranges_are_kept():
 
 def test_save_and_reload_a_run(tmp_path, monkeypatch):
     monkeypatch.setenv("DESCENTLAB_RUNS_DIR", str(tmp_path))
-    at = _playground()
+    at = open_page("app_pages/playground.py", state={run_spaces.OWNER: OWNER_KEY})
     for _ in range(3):
         at.button(key="btn_step").click().run()
     at.text_input(key="save_name").input("lecture one").run()  # sanitized to a safe folder name
     at.button(key="btn_save_run").click().run()
     assert not at.exception and any("Saved as lecture_one" in md_plain(s.value) for s in at.success)
-    assert (tmp_path / "lecture_one" / "params.npz").is_file()
+    assert (owner_space(OWNER_KEY) / "lecture_one" / "params.npz").is_file()
     trained = _run(at).network.theta.copy()
     at.button(key="btn_reset").click().run()
     at.button(key="btn_load_run").click().run()

@@ -27,8 +27,11 @@ from engine import cli, runs
 from engine.config import MAX_JSON_CHARS, RunConfig, build
 from engine.datasets import load_csv
 from engine.images import MAX_IMAGE_BYTES, ImageError, read_image
+from ui import run_spaces
 from ui.state import Keys
 from ui.user_text import md_plain
+
+from .pages import OWNER_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -41,6 +44,7 @@ def _open(query: dict | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    at.session_state[run_spaces.OWNER] = OWNER_KEY  # what the page's hidden element reports
     at.switch_page("app_pages/playground.py")
     at.run()
     _no_exception(at)
@@ -307,19 +311,20 @@ def runs_root(tmp_path, monkeypatch):
 def test_saved_run_files(runs_root, damage, words):
     run = build(SAVED)
     run.trainer.step(20)
+    space = runs.owner_space(OWNER_KEY)
     for name in ("good", "bad"):
-        runs.save_run(run.trainer, SAVED, name)
-    damage(runs_root / "bad")
+        runs.save_run(run.trainer, SAVED, name, space)
+    damage(space / "bad")
     at = _open({"seed": "5"})
     before = _before(at)
     options = at.selectbox(key="saved_run_choice").options
-    assert "good" in options
-    if words is None:  # unreadable meta.json or not a plain folder inside runs/: never offered
+    assert "good" in options  # as shown: ui.run_spaces.label
+    if words is None:  # unreadable meta.json or not a plain folder inside the space: never offered
         assert "bad" not in options
         with pytest.raises(runs.RunFileError):
-            runs.load_run("bad")
+            runs.load_run("bad", space)
     else:
-        at.selectbox(key="saved_run_choice").set_value("bad").run()
+        at.selectbox(key="saved_run_choice").set_value("mine/bad").run()
         at.button(key="btn_load_run").click().run()
         shown = _shown(at, "error")
         assert shown.startswith("Could not load bad: ")
@@ -335,7 +340,7 @@ def test_a_run_name_naming_a_path_outside_is_saved_inside(runs_root):
     at.button(key="btn_save_run").click().run()
     _no_exception(at)
     assert "Saved as outside_evil" in _shown(at, "success")
-    assert sorted(os.listdir(runs_root)) == ["outside_evil"]
+    assert sorted(os.listdir(runs.owner_space(OWNER_KEY))) == ["outside_evil"]
     assert sorted(os.listdir(runs_root.parent)) == ["runs"]  # nothing written beside or above it
     at.text_input(key="save_name").input("../..").run()
     at.button(key="btn_save_run").click().run()

@@ -74,7 +74,7 @@ def test_round_trip_is_exact(root, config):
 def test_list_runs_newest_first_and_only_runs(root, trained):
     assert list_runs() == []  # the folder does not exist yet
     for name in ("a", "b", "c", "a"):  # saving "a" again moves it to the front
-        save_run(trained.trainer, CONFIG, name)
+        save_run(trained.trainer, CONFIG, name, replace=True)
         time.sleep(0.002)
     (root / "empty").mkdir()
     (root / "notes.txt").write_text("not a run")
@@ -244,12 +244,12 @@ def test_death_between_the_two_renames_keeps_the_old_run(root, trained, monkeypa
         rename(src, dst)
     with monkeypatch.context() as patch, pytest.raises(KeyboardInterrupt):
         patch.setattr(os, "rename", dies_before_moving_the_new_run_in)
-        save_run(trained.trainer, CONFIG, "r")
+        save_run(trained.trainer, CONFIG, "r", replace=True)
     assert not (root / "r").exists() and any(n.startswith(".old-r-") for n in os.listdir(root))
     assert [r["name"] for r in list_runs()] == ["r"] and load_run("r").meta["iteration"] == 50
     run = build(CONFIG)
     run.trainer.step(60)
-    save_run(run.trainer, CONFIG, "r")
+    save_run(run.trainer, CONFIG, "r", replace=True)
     assert os.listdir(root) == ["r"] and load_run("r").meta["iteration"] == 60
 
 
@@ -269,7 +269,7 @@ for line in sys.stdin:
                 run.trainer.iteration = i
                 for p in run.network.params.values():
                     p[...] = i
-                save_run(run.trainer, config, "crash")
+                save_run(run.trainer, config, "crash", replace=True)
                 if i == int(line):  # warmed up: from now on a kill lands anywhere in a save
                     print("saving", os.getpid(), flush=True)
         finally:
@@ -383,7 +383,7 @@ def test_a_killed_save_leaves_a_temp_folder_that_start_up_and_the_next_save_clea
 
         temp, _ = _kill_mid_write(root, start, kill, 2 * 10**6)
         assert time.time() - (root / temp).stat().st_mtime < runs.STALE_SECONDS
-        save_run(run.trainer, BIG, "crash")  # its writer has ended: no 10-minute wait for this one
+        save_run(run.trainer, BIG, "crash", replace=True)  # its writer has ended: no 10-minute wait for this one
         assert os.listdir(root) == ["crash"] and load_run("crash").meta["iteration"] == 0
 
 
@@ -475,3 +475,41 @@ def test_messages_never_show_the_servers_paths(root, trained, tmp_path, monkeypa
     assert "could not save run 'x' in the runs folder" in message(save_run, trained.trainer, CONFIG, "x")
     for text in errors:
         assert str(tmp_path) not in text and os.sep not in text, text
+
+
+# ---------- runs that belong to their owner ----------
+A_KEY, B_KEY = "a" * 64, "b1" * 32
+
+
+def test_each_browser_key_has_its_own_space_and_the_key_is_never_written(root, trained):
+    a, b = runs.owner_space(A_KEY), runs.owner_space(B_KEY)
+    assert a != b and a.parent == b.parent == root / "owners"
+    save_run(trained.trainer, CONFIG, "my-run", a)
+    save_run(trained.trainer, CONFIG, "my-run", b)  # the same name in another space: no clash
+    assert [r["name"] for r in list_runs(a)] == ["my-run"] == [r["name"] for r in list_runs(b)]
+    assert list_runs() == [] and list_runs(runs.library_space()) == []  # nothing at the top or in the library
+    for path in root.rglob("*"):
+        assert A_KEY not in str(path) and B_KEY not in str(path)
+    for bad in ("", "../../etc", "A" * 64, "a" * 31, None, 5):
+        with pytest.raises(RunFileError, match="no valid key"):
+            runs.owner_space(bad)
+
+
+def test_a_saved_run_is_replaced_only_when_asked(root, trained):
+    save_run(trained.trainer, CONFIG, "lecture")
+    run = build(CONFIG)
+    run.trainer.step(7)
+    with pytest.raises(RunFileError, match="already saved"):
+        save_run(run.trainer, CONFIG, "lecture")
+    assert load_run("lecture").meta["iteration"] == 50 and os.listdir(root) == ["lecture"]
+    save_run(run.trainer, CONFIG, "lecture", replace=True)
+    assert load_run("lecture").meta["iteration"] == 7
+
+
+def test_start_up_clears_leftovers_in_every_space(root, trained):
+    spaces = [root, runs.library_space(), runs.owner_space(A_KEY)]
+    for space in spaces:
+        save_run(trained.trainer, CONFIG, "a", space)
+        shutil.copytree(space / "a", space / f".tmp-a-{_id(_ended_pid())}")
+    assert runs.clean_leftovers() == 3
+    assert all(os.listdir(space) == ["a"] for space in spaces[1:])

@@ -18,10 +18,11 @@ from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
 from engine import runs
+from ui import run_spaces
 from ui.user_text import MARKDOWN_SPECIAL, MAX_LISTED, WORD_JOINER, md_plain, md_text
 from viz.text import plotly_text
 
-from .pages import APP, TIMEOUT, open_page
+from .pages import APP, OWNER_KEY, TIMEOUT, open_page
 
 EVIL_LINK = "[CLICKME](http://evil.example/login)"
 EVIL_IMAGE = "![t](http://evil.example/p.png)"
@@ -177,12 +178,12 @@ def test_an_uploaded_file_name_is_echoed_as_text():
 
 def test_a_saved_runs_name_is_echoed_as_text(tmp_path, monkeypatch):
     monkeypatch.setenv(runs.RUNS_DIR_ENV, str(tmp_path / "runs"))
-    at = _open("app_pages/playground.py")
+    at = open_page("app_pages/playground.py", state={run_spaces.OWNER: OWNER_KEY})
     at.text_input(key="save_name").input("a-__b__-c").run()  # kept as is: a-**b**-c in Markdown
     at.button(key="btn_save_run").click().run()
     (box,) = _boxes(at, "success")
     assert _honoured(box) == [] and md_plain(box) == "Saved as a-__b__-c."
-    at.selectbox(key="saved_run_choice").set_value("a-__b__-c").run()
+    at.selectbox(key="saved_run_choice").set_value("mine/a-__b__-c").run()
     at.button(key="btn_load_run").click().run()
     (box,) = _boxes(at, "success")
     assert _honoured(box) == [] and md_plain(box).startswith("Loaded saved run a-__b__-c: ")

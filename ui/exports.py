@@ -8,10 +8,10 @@ import streamlit as st
 from engine import cost
 from engine.config import ConfigError, RunConfig
 from engine.datasets import DatasetError, load_csv
-from engine.runs import (RunFileError, list_runs, load_run, params_to_npz_bytes, restore_trainer,
+from engine.runs import (RunFileError, load_run, params_to_npz_bytes, restore_trainer,
                          safe_run_name, save_run)
 
-from . import budget
+from . import budget, run_spaces
 from .config_panel import load_widgets
 from .state import REDUCE_RUN, Keys, current_config, current_run, notify, start_run
 from .user_text import md_text
@@ -64,7 +64,8 @@ def _on_csv_upload() -> None:
 def _on_load_run() -> None:
     choice = st.session_state.get("saved_run_choice")
     try:
-        loaded = load_run(choice)
+        space, choice = run_spaces.resolve(choice)
+        loaded = load_run(choice, space)
         if loaded.config.dataset == "csv":  # its data is not saved: restore_trainer says why not
             restored = restore_trainer(loaded)
         else:
@@ -106,16 +107,31 @@ def _uploads() -> None:
 
 
 def _saved_runs(run, config) -> None:
+    """Save into this browser's own space (or, with the lecturer's key, the class library); open one of
+    its own runs or the library's (ui.run_spaces)."""
+    mine = run_spaces.my_space() if run_spaces.browser_key() else None
     name = st.text_input("Run name", value="my-run", key="save_name", max_chars=64)
-    if st.button("Save run", key="btn_save_run"):
-        try:
-            path = save_run(run.trainer, config, safe_run_name(name))
-            st.success(f"Saved as {md_text(path.name)}.")
-        except RunFileError as exc:
-            st.error(f"Not saved: {md_text(exc)}")
-        except OSError as exc:  # its text would name the server's paths: say only why
-            st.error(f"Not saved: {md_text(exc.strerror or type(exc).__name__)}.")
-    runs = list_runs()
-    if runs:
-        st.selectbox("Saved runs", [r["name"] for r in runs], key="saved_run_choice")
+    to_library = run_spaces.is_lecturer() and st.checkbox("Save to the class library", key="save_library")
+    replace = st.checkbox("Replace a saved run of that name", key="save_replace")
+    if st.button("Save run", key="btn_save_run", disabled=mine is None and not to_library,
+                 help=None if mine or to_library else "Your browser's key for its runs is on its way: a moment."):
+        _save(run, config, name, run_spaces.library_space() if to_library else mine, replace)
+    if run_spaces.library_writable():
+        st.text_input("Lecturer key (to save to the class library)", type="password", key=run_spaces.LECTURER_INPUT)
+    options = run_spaces.choices()
+    if options:
+        st.selectbox("Saved runs (yours, and the class library)", options, key="saved_run_choice",
+                     format_func=run_spaces.label)
         st.button("Load saved run", key="btn_load_run", on_click=_on_load_run)
+    st.caption("Your runs are kept for this browser only: another browser, on this server or in this room, "
+               "cannot see or change them.")
+
+
+def _save(run, config, name: str, space, replace: bool) -> None:
+    try:
+        path = save_run(run.trainer, config, safe_run_name(name), space, replace=replace)
+        st.success(f"Saved as {md_text(path.name)}.")
+    except RunFileError as exc:
+        st.error(f"Not saved: {md_text(exc)}")
+    except OSError as exc:  # its text would name the server's paths: say only why
+        st.error(f"Not saved: {md_text(exc.strerror or type(exc).__name__)}.")

@@ -48,7 +48,7 @@ _LOADER_KEY = "descentlab_plotly_loader"
 _PLOTLY_JS = Path(plotly.__file__).with_name("package_data") / "plotly.min.js"
 
 
-def _read_js(name: str) -> str:
+def read_asset_js(name: str) -> str:
     """An asset without its full-line comments: the chart's JS is re-sent with every update."""
     lines = (_ASSETS / name).read_text(encoding="utf-8").splitlines()
     return "\n".join(line for line in lines if not line.lstrip().startswith("//"))
@@ -56,14 +56,14 @@ def _read_js(name: str) -> str:
 
 _loader = st.components.v2.component(
     "descentlab.plotly_loader",
-    js=_read_js("plotly_loader.js"),
+    js=read_asset_js("plotly_loader.js"),
     # Hide the loader's element container so it adds no gap to the layout.
     css=f".st-key-{_LOADER_KEY} {{ display: none; }}",
     isolate_styles=False,
 )
 _chart = st.components.v2.component(
     "descentlab.live_chart",
-    js=_read_js("live_chart.js"),
+    js=read_asset_js("live_chart.js"),
     # the caption looks like st.caption's (which would be one more element to redraw every frame)
     css=".descentlab-live-chart { width: 100%; }"
         " .descentlab-caption { font-size: 0.875rem; opacity: 0.7; line-height: 1.4; margin: 0.25rem 0 0.5rem; }",
@@ -72,9 +72,9 @@ _chart = st.components.v2.component(
 )
 
 
-_html = st.components.v2.component("descentlab.live_html", js=_read_js("live_html.js"), isolate_styles=False)
+_html = st.components.v2.component("descentlab.live_html", js=read_asset_js("live_html.js"), isolate_styles=False)
 _PUMP_KEY = "descentlab_frame_pump"
-_pump = st.components.v2.component("descentlab.frame_pump", js=_read_js("frame_pump.js"),
+_pump = st.components.v2.component("descentlab.frame_pump", js=read_asset_js("frame_pump.js"),
                                    css=f".st-key-{_PUMP_KEY} {{ display: none; }}", isolate_styles=False)
 
 

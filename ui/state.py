@@ -27,6 +27,8 @@ class Keys:
     RUN = "dl_run"                # engine.config.Run: network, dataset, trainer
     PLAYING = "dl_playing"        # bool
     NOTICES = "dl_notices"        # list of (kind, text) shown once at the top of the page
+    SHOWN_NOTICES = "dl_shown_notices"  # the last ones shown (a quiet rerun shows them again)
+    QUIET_RERUN = "dl_quiet_rerun"
     QUERY_DONE = "dl_query_done"  # the URL has been read into the config for this session
     SPEED = "dl_speed"            # most iterations per frame
     PRESENTATION = "dl_presentation"
@@ -78,9 +80,20 @@ def pop_notices() -> list:
 
 def show_notices() -> None:
     """Show the waiting notices and forget them: one box per run of notices of the same kind, every
-    text escaped (it quotes links, file names and columns: see ui.user_text)."""
-    for kind, body in notice_boxes(pop_notices()):
+    text escaped (it quotes links, file names and columns: see ui.user_text). A run the page made by
+    itself (quiet_rerun: no one clicked) shows the last ones again instead of wiping them."""
+    ss = st.session_state
+    notices = pop_notices()
+    if ss.pop(Keys.QUIET_RERUN, False):
+        notices = ss.get(Keys.SHOWN_NOTICES, []) + notices
+    ss[Keys.SHOWN_NOTICES] = notices
+    for kind, body in notice_boxes(notices):
         getattr(st, kind)(body)
+
+
+def quiet_rerun() -> None:
+    """A widget callback for a rerun nobody asked for (a hidden element reporting): the notices stay."""
+    st.session_state[Keys.QUIET_RERUN] = True
 
 
 def current_config() -> RunConfig:
