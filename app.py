@@ -10,10 +10,18 @@ import streamlit as st
 
 from ui.frame_channel import exclusive
 from ui.live_chart import ensure_plotly_loaded
+from ui.sessions import max_sessions, seated
 
 ASSETS = Path(__file__).parent / "assets"
 
 st.set_page_config(page_title="Descent Lab", page_icon=str(ASSETS / "icon.png"), layout="wide")
+if not seated():
+    n = max_sessions()
+    st.error(f"This server is full: it serves {n:,} {'person' if n == 1 else 'people'} at once, and every place is taken. "
+             "A place frees up a minute after someone closes their tab: try again then, or ask for another "
+             "server's link.")
+    st.button("Try again", key="btn_seat_retry")
+    st.stop()
 ensure_plotly_loaded()
 page = st.navigation({
     "": [st.Page("app_pages/home.py", title="Descent Lab", icon=":material/home:", default=True)],

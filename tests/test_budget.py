@@ -3,6 +3,7 @@ import threading
 import time
 
 import pytest
+from streamlit.runtime import Runtime
 
 from engine.cost import Cost
 from ui import budget, frame_channel, sessions
@@ -183,3 +184,15 @@ def test_a_build_that_fails_gives_its_slot_back_what_it_held(limits, fresh):
     with budget.computing(Cost(20 * MB, 1e6), 10, "The study", "Use fewer steps."):
         assert budget.ledger.held(sid) == 70 * MB  # counted while it runs...
     assert budget.ledger.held(sid) == 50 * MB  # ...and not after
+
+
+def test_past_its_places_the_server_says_it_is_full_and_a_place_frees_when_a_session_ends(monkeypatch, fresh):
+    monkeypatch.setenv("DESCENTLAB_MAX_SESSIONS", "2")
+    monkeypatch.setenv("DESCENTLAB_SESSION_GRACE_S", "0")
+    monkeypatch.setattr(sessions, "_seated", set())
+    monkeypatch.setattr(Runtime, "exists", classmethod(lambda cls: True))  # as in a served session
+    assert sessions.seated("a") and sessions.seated("b")
+    assert not sessions.seated("c")  # the third is told the server is full
+    assert sessions.seated("a")      # those seated keep their place on every run
+    assert sessions.reap(FakeRuntime({"b"}), now=0.0) == ["a"]  # a's tab closed: its place frees up
+    assert sessions.seated("c") and not sessions.seated("d")

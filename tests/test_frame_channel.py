@@ -123,8 +123,9 @@ def test_two_requests_in_flight_reserve_two_turns(monkeypatch):
 
 
 class _Request:
-    def __init__(self, token: str):
+    def __init__(self, token: str, **headers):
         self.path_params = {"token": token}
+        self.headers = {"host": "lab.example:8501", **{k.replace("_", "-"): v for k, v in headers.items()}}
 
 
 def test_the_route_serves_a_registered_stream_and_refuses_an_unknown_token():
@@ -137,6 +138,24 @@ def test_the_route_serves_a_registered_stream_and_refuses_an_unknown_token():
     assert json.loads(res.headers[frame_channel.HEADER])["parts"] == [["count", 1], ["double", 1]]
     assert res.headers["content-encoding"] == "identity"
     assert asyncio.run(frame_channel.serve_frame(_Request("not-a-token"))).status_code == 404
+
+
+@pytest.mark.parametrize("headers, status", [
+    ({"origin": "http://evil.example"}, 403),                 # another site's page
+    ({"origin": "http://lab.example:9999"}, 403),             # another port is another origin
+    ({"content_length": str(50 * 2**20)}, 413),              # a huge body (never read)
+    ({"content_length": "12x"}, 413),                         # a malformed one
+    ({"transfer_encoding": "chunked"}, 413),                  # a body of unknown size
+])
+def test_the_route_refuses_crafted_requests_without_training(headers, status):
+    c = Counter()
+    s = _stream(c)
+    with frame_channel._streams_lock:
+        frame_channel._streams[s.token] = s
+    res = asyncio.run(frame_channel.serve_frame(_Request(s.token, **headers)))
+    assert res.status_code == status and c.n == 0  # refused before the run trained a step
+    ours = asyncio.run(frame_channel.serve_frame(_Request(s.token, origin="http://lab.example:8501")))
+    assert ours.status_code == 200 and c.n == 1  # the page's own request still gets its frame
 
 
 def test_a_stream_leaves_the_registry_with_its_session():

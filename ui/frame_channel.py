@@ -37,6 +37,7 @@ import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -232,11 +233,27 @@ def url(stream: Stream) -> str:
     return ROUTE.format(token=stream.token)
 
 
+def refusal(request) -> tuple[int, str] | None:
+    """Why a request is not one of this app's own pages asking for a frame: another site's page (its
+    browser says where it comes from in Origin; a page of ours sends its own host), or a body (the
+    pump sends none; a body is never read, whatever its size)."""
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
+        return 403, "Frames are served to this app's own pages only."
+    length = request.headers.get("content-length", "0")
+    if request.headers.get("transfer-encoding") or not length.isdigit() or int(length) > 0:
+        return 413, "A frame request carries no body."
+    return None
+
+
 async def serve_frame(request):
     """POST ROUTE: the next frame of the session whose token is in the path (404 if none)."""
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import Response
 
+    refused = refusal(request)
+    if refused is not None:
+        return Response(refused[1], status_code=refused[0])
     stream = find(request.path_params["token"])
     if stream is None:
         return Response("No live run under this token (the session has ended).", status_code=404)

@@ -22,6 +22,7 @@ import ctypes
 import gc
 import logging
 import os
+import threading
 import time
 import weakref
 
@@ -32,6 +33,37 @@ CHECK_SECONDS = 2.0
 _log = logging.getLogger(__name__)
 _gone_since: dict[str, float] = {}  # session id -> when it was first seen disconnected (reaper's own)
 _apps: dict[str, weakref.ref] = {}  # session id -> its AppSession, weakly (see track)
+
+
+_seated: set[str] = set()  # the sessions this server serves now (at most max_sessions())
+_seats_lock = threading.Lock()
+
+
+def max_sessions() -> int:
+    """DESCENTLAB_MAX_SESSIONS (default 60): beyond it a newcomer is told the server is full, rather than
+    every session slowing down (ten playing sessions share 0.6 of a core: ui.pacing; run more replicas
+    for a bigger class)."""
+    try:
+        return max(1, int(os.environ.get("DESCENTLAB_MAX_SESSIONS", "60")))
+    except ValueError:
+        return 60
+
+
+def seated(sid: str | None = None) -> bool:
+    """Whether this session has (or now gets) one of the server's places. Outside a served session
+    (AppTest, bare mode) always."""
+    from streamlit.runtime import Runtime
+
+    sid = sid or session_id()
+    if not Runtime.exists():
+        return True
+    with _seats_lock:
+        if sid in _seated:
+            return True
+        if len(_seated) >= max_sessions():
+            return False
+        _seated.add(sid)
+        return True
 
 
 def grace_seconds() -> float:
@@ -75,7 +107,9 @@ def _empty_state(sid: str) -> None:
 def _watched() -> set[str]:
     from . import budget, frame_channel
 
-    return set(budget.ledger.sessions()) | frame_channel.stream_sessions()
+    with _seats_lock:
+        seated_now = set(_seated)
+    return set(budget.ledger.sessions()) | frame_channel.stream_sessions() | seated_now
 
 
 def reap(runtime, now: float | None = None) -> list[str]:
@@ -98,6 +132,8 @@ def reap(runtime, now: float | None = None) -> list[str]:
                 stream.close()
             runtime.close_session(sid)
             _empty_state(sid)
+            with _seats_lock:
+                _seated.discard(sid)
             budget.ledger.release(sid)
             _gone_since.pop(sid, None)
             ended.append(sid)
