@@ -9,6 +9,7 @@ from ui.live_chart import live_chart
 from ui.playground_view import style
 from viz import cost_figure
 from viz import neuron_figures as nf
+from viz.text import number
 
 
 class K:  # this page's session-state keys
@@ -92,7 +93,7 @@ def _frame() -> None:
     row = tr.last_record
     w_now, b_now = run.params()
     st.markdown(("#### " if s.presentation else "")  # a projector needs the numbers big
-                + f"**Iteration {tr.iteration:,}** · cost J = {row['cost_train']:.4f} · training accuracy "
+                + f"**Iteration {tr.iteration:,}** · cost J = {number(row['cost_train'])} · training accuracy "
                 f"{row['accuracy_train']:.1%} · w = ({w_now[0, 0]:.3f}, {w_now[1, 0]:.3f}), b = {b_now:.3f}")
     # side by side on a laptop; stacked on a projector, where the legends need the full width
     left, right = st.columns(2) if not s.presentation else (st.container(), st.container())

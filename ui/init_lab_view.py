@@ -18,6 +18,7 @@ from engine.init_experiments import (CLASSIC_CONFIG, CLASSIC_SCHEMES, DEFAULT_CO
                                      classic_experiment, distinct_per_layer, parse_schemes)
 from engine import cost, init_experiments
 from viz import init_lab as figs
+from viz.text import number
 
 from . import budget, live_loop
 from .config_panel import SPEEDS, load_widgets
@@ -239,7 +240,7 @@ def status_line(schemes) -> None:
         swatch = f'<span class="dl-swatch" style="background:{figs.scheme_color(s.kind)}"></span>'
         # our own labels and numbers: nothing user-typed reaches this HTML
         cells.append(f'<div><div class="dl-name">{swatch}{html.escape(v.label)}</div>'
-                     f'<div class="dl-value">J {row["cost_train"]:.3f}</div><div class="dl-sub">{state}</div></div>')
+                     f'<div class="dl-value">J {number(row["cost_train"], 3)}</div><div class="dl-sub">{state}</div></div>')
     big = " dl-big" if st.session_state.get(Keys.PRESENTATION) else ""
     st.markdown(f'<div class="dl-status{big}">{"".join(cells)}</div>', unsafe_allow_html=True)
 

@@ -10,6 +10,7 @@ from engine.config import ConfigError
 from engine.group import group_from_configs
 from engine.optimizers import make_schedule
 from viz import lr_explorer as figs
+from viz.text import number
 
 from . import budget, live_loop, state
 from .live_chart import live_chart
@@ -74,6 +75,6 @@ def _schedules_frame() -> None:
         return figs.schedules_figure(rates, histories, style=s)
 
     show_status(lambda: [("Iteration", f"{group.iteration:,}")] + [
-        (v.label, "diverged" if v.trainer.diverged else f"J = {v.trainer.last_record['cost_train']:.4f}")
+        (v.label, "diverged" if v.trainer.diverged else f"J = {number(v.trainer.last_record['cost_train'])}")
         for v in group.variants], key="lr_schedule_status")
     live_chart(figure, key="lr_live_schedules")

@@ -16,6 +16,7 @@ from engine.config import ConfigError
 from engine.history import History
 from engine.sweep import MAX_LR, MAX_RUNS, lr_grid, sweep_from_config
 from viz import lr_explorer as figs
+from viz.text import number
 
 from . import budget, live_loop, state
 from .config_panel import LEARNING_RATES, load_widgets
@@ -309,7 +310,7 @@ def _sweep_frame() -> None:
         best, stopped = target.best(), target.stopped
         return [("Iteration", f"{target.iteration:,}"),
                 ("Best α now", "–" if best is None else f"{target.rates[best]:.3g}"),
-                ("Its cost", "–" if best is None else f"{target.table['cost_train'].iloc[best]:.4f}"),
+                ("Its cost", "–" if best is None else number(target.table["cost_train"].iloc[best])),
                 ("Diverged", f"{int(stopped.sum())} of {len(target.rates)}")]
 
     show_status(cells, key="lr_status")

@@ -9,6 +9,7 @@ import streamlit as st
 
 import viz
 from viz.style import Style
+from viz.text import number
 
 from .live_chart import live_chart, live_html
 from .state import Keys, current_config, current_run
@@ -59,11 +60,11 @@ def status_cells(run, playing: bool) -> list[tuple[str, str]]:
     """The Playground's status line for ``run`` as it is now: (name, value) pairs."""
     tr, row = run.trainer, run.trainer.last_record
     score = "accuracy" if run.dataset.task != "regression" else "r2"
-    fmt = (lambda x: f"{x:.1%}") if score == "accuracy" else (lambda x: f"{x:.3f}")
+    fmt = (lambda x: f"{x:.1%}") if score == "accuracy" else (lambda x: number(x, 3))
     state = "diverged" if tr.diverged else "playing" if playing else "paused"
     label = "acc." if score == "accuracy" else "R²"
     return [("Iteration", f"{tr.iteration:,}"), ("Epoch", f"{tr.epoch:,}"),
-            ("Train cost", f"{row['cost_train']:.4f}"), ("Test cost", _num(row["cost_test"], "{:.4f}")),
+            ("Train cost", number(row["cost_train"])), ("Test cost", number(row["cost_test"])),
             (f"Train {label}", fmt(row[f"{score}_train"])),
             (f"Test {label}", "–" if np.isnan(row[f"{score}_test"]) else fmt(row[f"{score}_test"])),
             ("State", state)]
@@ -84,10 +85,6 @@ def show_status(cells, key: str = "live_status") -> None:
     big = bool(st.session_state.get(Keys.PRESENTATION))
     make = cells if callable(cells) else (lambda: cells)
     live_html(lambda: status_html(make(), big), key=key)
-
-
-def _num(x: float, pattern: str) -> str:
-    return "–" if np.isnan(x) else pattern.format(x)
 
 
 def main_charts(rewind: int | None) -> None:

@@ -136,7 +136,7 @@ def _point_traces(dataset, which: str, s: Style, gl: bool) -> list[dict]:
         y = f32(dataset.Y_train if which == "train" else dataset.Y_test)[0]
         return [dict(type=kind, x=xy[0], y=xy[1], mode="markers", name=f"{which} data",
                      marker=dict(marker, line=line, color=y, coloraxis="coloraxis"),
-                     hovertemplate=f"{which}<br>{where}<br>y = %{{marker.color:.3f}}<extra></extra>")]
+                     hovertemplate=f"{which}<br>{where}<br>y = %{{marker.color:.4~g}}<extra></extra>")]
     labels = dataset.labels_train if which == "train" else dataset.labels_test
     traces = []
     for c in range(len(dataset.class_names)):

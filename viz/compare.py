@@ -24,7 +24,7 @@ from .boundary import decision_figure, surface_rgb
 from .figure import figure, grid_axes
 from .png import png_uri
 from .style import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, Style, resolve, style_layout
-from .text import plotly_text
+from .text import number, plotly_text
 from .training import (_col, _iterations, _positive, _thin, iteration_axis, last_iteration,
                        stepped_value_range)
 
@@ -218,10 +218,6 @@ def _pct(x) -> str:
     return "–" if x is None or not np.isfinite(x) else f"{x:.0%}"
 
 
-def _fixed(x, digits: int = 4) -> str:
-    return "–" if x is None or not np.isfinite(x) else f"{x:.{digits}g}" if abs(x) >= 1e4 else f"{x:.{digits}f}"
-
-
 def _score_name(task: str) -> str:
     return "R²" if task == "regression" else "acc."
 
@@ -234,14 +230,14 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 def _display_rows(summary: pd.DataFrame, task: str) -> list[dict]:
     score = _score_name(task)
-    score_fmt = (lambda x: _fixed(x, 3)) if task == "regression" else _pct
+    score_fmt = (lambda x: number(x, 3)) if task == "regression" else _pct
     rows = []
     for r in _records(summary):
         reached, d = r.get("iterations_to_target"), r.get("diverged_at")
         diverged = d is not None and not (isinstance(d, float) and math.isnan(d))
         rows.append({
             "Variant": str(r["variant"]),
-            "Train cost": _fixed(r["cost_train"]), "Test cost": _fixed(r["cost_test"]),
+            "Train cost": number(r["cost_train"]), "Test cost": number(r["cost_test"]),
             f"Train {score}": score_fmt(r["score_train"]), f"Test {score}": score_fmt(r["score_test"]),
             "Iterations to target": "not yet" if reached is None or pd.isna(reached) else f"{int(reached):,}",
             "Wall time": f"{r['wall_time_s']:.2f} s",

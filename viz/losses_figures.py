@@ -78,19 +78,19 @@ def landscape_figure(ws, costs: dict[str, np.ndarray], paths: dict[str, DescentP
         steps = np.arange(len(p.w))
         data.append(dict(type="scatter", x=x, y=f32(costs[name]), name="J(w)", mode="lines", showlegend=first,
                          legendgroup="curve", line=dict(color=color, width=s.line_width),
-                         hovertemplate="w = %{x:.2f}<br>J = %{y:.4f}<extra></extra>", **refs[panel]))
+                         hovertemplate="w = %{x:.2f}<br>J = %{y:.4~g}<extra></extra>", **refs[panel]))
         data.append(dict(type="scatter", x=f32(p.w), y=f32(p.cost), name="gradient descent", mode="lines+markers",
                          showlegend=first, legendgroup="path", customdata=np.stack([steps, f32(p.slope)], axis=1),
                          line=dict(color=ink, width=max(1.0, s.line_width / 2)),
                          marker=dict(color=ink, size=s.marker_size, line=dict(color=s.outline, width=1)),
-                         hovertemplate="step %{customdata[0]}<br>w = %{x:.3f}<br>J = %{y:.4f}"
+                         hovertemplate="step %{customdata[0]}<br>w = %{x:.3f}<br>J = %{y:.4~g}"
                                        "<br>dJ/dw = %{customdata[1]:.2e}<extra></extra>", **refs[panel]))
         for label, i, symbol, size in (("start", 0, "diamond", 3.0), ("end", -1, "star", 2.2)):
             data.append(dict(type="scatter", x=[float(p.w[i])], y=[float(p.cost[i])], name=label, mode="markers",
                              showlegend=first, legendgroup=label,
                              marker=dict(color=GREEN if label == "start" else ORANGE, size=s.marker_size * size,
                                          symbol=symbol, line=dict(color=s.outline, width=2)),
-                             hovertemplate=f"{label}: w = %{{x:.3f}}, J = %{{y:.4f}}<extra></extra>", **refs[panel]))
+                             hovertemplate=f"{label}: w = %{{x:.3f}}, J = %{{y:.4~g}}<extra></extra>", **refs[panel]))
     layout = style_layout(s, legend=True)
     _legend_below(layout, s)
     for i in range(len(names)):

@@ -5,6 +5,7 @@ name that comes from the user (CSV columns and classes, variant labels) goes thr
 from __future__ import annotations
 
 import html
+import math
 
 
 def plotly_text(text) -> str:
@@ -12,3 +13,18 @@ def plotly_text(text) -> str:
     Plotly turns back into the characters, and ``%`` as ``&#37;`` so that in a hovertemplate a name
     such as ``%{y}`` is not filled in with a value."""
     return html.escape(str(text), quote=False).replace("%", "&#37;")
+
+
+def number(x, digits: int = 4) -> str:
+    """A number as a person reads it: ``digits`` decimals in everyday sizes, ``digits`` significant
+    digits with an exponent beyond them (a diverged run's cost is 1.235e+230, not 231 digits), "–" for
+    none or NaN, "∞" for an infinity. (Hover labels that a run can blow up use d3's ".4~g".)"""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    x = float(x)
+    if math.isnan(x):
+        return "–"
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    return f"{x:.{digits}g}" if abs(x) >= 1e4 else f"{x:.{digits}f}"
+

@@ -150,7 +150,7 @@ def cost_figure(history: pd.DataFrame, task: str, log_y: bool = False,
                              (f"test {label}", TEST_COLOR, f"{score}_test")):
         data.append(dict(type="scatter", x=it, y=_col(h, col), name=name, mode=mode,
                          line=dict(color=color, width=lw * 0.7, dash="dot"),
-                         hovertemplate=f"{name}<br>iteration %{{x}}<br>%{{y:.3f}}<extra></extra>", **right))
+                         hovertemplate=f"{name}<br>iteration %{{x}}<br>%{{y:.4~g}}<extra></extra>", **right))
     layout = style_layout(s, title="Cost", legend=True)
     # Ranges that move in steps: while training plays, most frames then change only the lines.
     iteration_axis(axes["xaxis"], it, stepped=True)

@@ -1,0 +1,44 @@
+"""Every number the app shows is formatted for a person: a run that diverges on `plane` at learning
+rate 1 (costs near 1e303) printed 300-digit integers that ran off the page."""
+import math
+
+from engine.config import RunConfig
+from ui.playground_view import status_cells
+from viz.compare import summary_rows
+from viz.text import number
+
+from .pages import open_page
+
+BLOWN_UP = RunConfig(dataset="plane", learning_rate=1.0)
+
+
+def test_number_reads_at_every_size():
+    assert number(0.693147) == "0.6931" and number(0.5, 3) == "0.500"
+    assert number(4.5351004675705504e303) == "4.535e+303" and number(-2.8e304, 3) == "-2.8e+304"
+    assert number(float("nan")) == number(None) == "–"
+    assert number(math.inf) == "∞" and number(-math.inf) == "−∞"
+    assert number(12_345.678) == "1.235e+04" and number(9_999.5) == "9999.5000"
+
+
+def test_a_blown_up_run_is_shown_in_short_numbers_and_said_once():
+    at = open_page("app_pages/playground.py", BLOWN_UP.to_query())
+    run = at.session_state["dl_run"]
+    run.trainer.step(129)  # just before it diverges (at iteration 131)
+    for _ in range(3):
+        at.button(key="btn_step").click().run()
+    assert not at.exception and run.trainer.diverged
+    cells = dict(status_cells(run, playing=False))
+    assert all(len(value) <= 12 for value in cells.values()), cells
+    assert "e+" in cells["Train cost"] and "e+" in cells["Train R²"]
+    summary = summary_rows(_one_variant_summary(run), task="regression")
+    assert all(len(str(v)) <= 24 for v in summary.iloc[0].tolist()), summary.iloc[0].tolist()
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1, errors  # the divergence, said once
+
+
+def _one_variant_summary(run):
+    from engine.group import TrainerGroup, Variant
+
+    group = TrainerGroup("learning_rate")
+    group.variants.append(Variant("α = 1", BLOWN_UP, run))
+    return group.summary()
