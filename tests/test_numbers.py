@@ -42,3 +42,25 @@ def _one_variant_summary(run):
     group = TrainerGroup("learning_rate")
     group.variants.append(Variant("α = 1", BLOWN_UP, run))
     return group.summary()
+
+
+def _status(at, key):
+    import json
+    for el in at.get("bidi_component"):
+        if el.proto.component_name == "descentlab.live_html" and el.proto.json:
+            data = json.loads(el.proto.json)
+            if data.get("key") == key:
+                return data["html"]
+    raise AssertionError(f"no status line {key!r}")
+
+
+def test_a_best_run_is_named_only_once_runs_have_trained():
+    """At iteration 0 every rate (every variant) stands where it started: "best" would be a coin toss."""
+    lr = open_page("app_pages/lr_explorer.py")
+    assert 'Best α now</div><div class="dl-value">–' in _status(lr, "lr_status")
+    lr.button(key="lr_btn_step").click().run()
+    assert 'Best α now</div><div class="dl-value">–' not in _status(lr, "lr_status")
+    cmp = open_page("app_pages/compare.py")
+    assert 'Lowest test cost</div><div class="dl-value">–' in _status(cmp, "cmp_status")
+    cmp.button(key="cmp_btn_step").click().run()
+    assert 'Lowest test cost</div><div class="dl-value">–' not in _status(cmp, "cmp_status")

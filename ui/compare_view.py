@@ -333,7 +333,8 @@ def status_html(group: TrainerGroup, playing: bool, big: bool) -> str:
              if not v.trainer.diverged and v.trainer.last_record and math.isfinite(v.trainer.last_record["cost_test"])]
     cells = [("Iteration", f"{group.iteration:,}"), ("Variants", str(n)),
              ("Diverged", f"{diverged} of {n}" if diverged else "none"),
-             ("Lowest test cost", html.escape(min(costs)[1]) if costs else "–"),
+             # at iteration 0 every variant is where it started: no variant is ahead yet
+             ("Lowest test cost", html.escape(min(costs)[1]) if costs and group.iteration > 0 else "–"),
              ("State", "diverged" if group.diverged else "playing" if playing else "paused")]
     return status_line_html(cells, big)
 

@@ -307,7 +307,8 @@ def _sweep_frame() -> None:
     s, log_y, marks, playing = style(), ss[K.LOG], ss[K.MARKS], sweep_loop().playing
 
     def cells():
-        best, stopped = target.best(), target.stopped
+        # at iteration 0 every rate has the same cost: naming a best one would be a coin toss
+        best, stopped = (target.best() if target.iteration > 0 else None), target.stopped
         return [("Iteration", f"{target.iteration:,}"),
                 ("Best α now", "–" if best is None else f"{target.rates[best]:.3g}"),
                 ("Its cost", "–" if best is None else number(target.table["cost_train"].iloc[best])),
