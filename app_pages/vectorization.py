@@ -3,6 +3,7 @@
 Bounded: every loop stops at engine.vectorization.LOOP_LIMIT inner iterations (larger sizes run on a
 prefix and are extrapolated, and say so), and results are cached per (operation, size)."""
 import inspect
+import time
 
 import streamlit as st
 
@@ -13,19 +14,21 @@ from viz import vectorization_figures as vf
 
 class K:  # this page's session-state keys
     MEASURED = "vec_measured"  # sizes timed in this session, for the speed-up-by-size chart
+    FRESH = "vec_fresh"        # this visitor's own measurement (Measure again), else the shared one
 
 
 LABELS = {name: op.label for name, op in OPERATIONS.items()}
 
 
-@st.cache_data(max_entries=len(SIZES) * len(OPERATIONS), show_spinner=False)
-def _timed(op: str, n: int) -> Timing:
-    """One timing per (operation, size) for the whole server: the seeded inputs are made inside."""
+@st.cache_data(max_entries=4 * len(SIZES) * len(OPERATIONS), show_spinner=False)
+def _timed(op: str, n: int, fresh: int = 0) -> Timing:
+    """One timing per (operation, size), shared by every visitor (each says when it was measured and
+    under what load); ``fresh``, a visitor's own "Measure again", makes one of their own."""
     return time_operation(op, n)
 
 
 def _measure_again() -> None:
-    _timed.clear()
+    st.session_state[K.FRESH] = time.monotonic_ns()  # a key of this visitor's own: measured anew
     st.session_state[K.MEASURED] = []
 
 
@@ -48,13 +51,14 @@ bar = st.progress(0.0, text="Timing…")
 timings = []
 for i, op in enumerate(OPERATIONS):
     bar.progress(i / len(OPERATIONS), text=f"Timing {LABELS[op].lower()} at n = {n:,}…")
-    timings.append(_timed(op, n))
+    timings.append(_timed(op, n, st.session_state.get(K.FRESH, 0)))
 bar.empty()
 measured = st.session_state.setdefault(K.MEASURED, [])
 if n not in measured:
     measured.append(n)
 
 st.plotly_chart(vf.timings_figure(timings, LABELS, s), key="vec_bars")
+st.caption(vf.measured_caption(timings))
 st.caption(f"Each loop stops after {LOOP_LIMIT:,} inner steps, so a page load stays within a few "
            "seconds: above that the loop runs on a prefix of the work and its time is multiplied up "
            "(hatched bars, marked * in the table). Times are the best of a few runs; the server may "
@@ -64,7 +68,8 @@ if not all(t.agree for t in timings):
     st.error("A loop and numpy disagreed on the numbers: that is a bug, please report it.")
 
 if len(measured) > 1:
-    history = [_timed(op, size) for size in sorted(measured) for op in OPERATIONS]  # cached: instant
+    history = [_timed(op, size, st.session_state.get(K.FRESH, 0)) for size in sorted(measured)
+               for op in OPERATIONS]  # cached: instant
     st.plotly_chart(vf.speedup_figure(history, LABELS, s), key="vec_speedup")
     st.caption("Small arrays: numpy's fixed cost per call (checking types, allocating the result) "
                "dominates and the gain is small. Large arrays: the loop pays per number, numpy does not.")

@@ -14,6 +14,7 @@ loop computed on that prefix, so the two can always be compared.
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -210,6 +211,8 @@ class Timing:
     loop_fraction: float       # share of the work the loop really did (1.0 = all of it)
     loop_iterations: int       # inner iterations executed over every repeat (bounded by the limit)
     agree: bool                # the loop's numbers equal numpy's on the part the loop did
+    measured_at: float = 0.0   # time.time() when it was measured (timings are shared: say when)
+    load: float = 0.0          # the machine's 1-minute load average then (a busy server slows both)
 
     @property
     def extrapolated(self) -> bool:
@@ -251,4 +254,11 @@ def time_operation(op: str, n: int, seed: int = 0, limit: int = LOOP_LIMIT) -> T
     t_loop, runs = _best_time(loop_once, max(1, limit // (done * per_unit)))
     t_vec, _ = _best_time(o.vectorized_call(args), 1000)
     return Timing(op, int(n), o.shapes(int(n)), t_loop * units / done, t_vec, done / units,
-                  runs * done * per_unit, _same(out["loop"], o.reference(*args, done)))
+                  runs * done * per_unit, _same(out["loop"], o.reference(*args, done)), time.time(), _load())
+
+
+def _load() -> float:
+    try:
+        return os.getloadavg()[0]
+    except OSError:  # not available on this system
+        return float("nan")

@@ -1,5 +1,7 @@
 """engine.vectorization: every for-loop computes the same numbers as its numpy version, the loop cap
 bounds the work (counted in element reads and iterations, never in seconds), and the figures build."""
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -111,3 +113,25 @@ def test_figures_carry_the_speedup_and_mark_extrapolation():
 @pytest.mark.parametrize("t, text", [(1.5, "1.5 s"), (0.00456, "4.56 ms"), (2.5e-6, "2.5 µs"), (3e-9, "3 ns")])
 def test_format_seconds(t, text):
     assert vf.format_seconds(t) == text
+
+
+def test_shared_timings_say_when_and_under_what_load_and_a_visitor_can_measure_afresh():
+    from streamlit.testing.v1 import AppTest
+
+    from viz.vectorization_figures import measured_caption
+
+    from .pages import APP, TIMEOUT
+
+    t = time_operation("dot", 1_000)
+    assert t.measured_at > 0 and t.load >= 0
+    busy = dataclasses.replace(t, measured_at=1000.0, load=3.0)
+    text = measured_caption([busy], now=1000.0 + 600, cores=2)
+    assert "10 minutes ago" in text and "load was 3.0 on 2 cores" in text and "busy" in text
+    assert "busy" not in measured_caption([dataclasses.replace(busy, load=0.4)], now=1030.0, cores=2)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("app_pages/vectorization.py")
+    at.run()
+    assert any("Measured just now" in c.value for c in at.caption) and not at.exception
+    at.button(key="vec_btn_again").click().run()
+    assert at.session_state["vec_fresh"] > 0 and not at.exception  # this visitor's own timings now
+    assert any("Measured just now" in c.value for c in at.caption)

@@ -96,3 +96,26 @@ def timings_table(timings, labels: dict[str, str]) -> pd.DataFrame:
         "numpy": format_seconds(t.vector_seconds), "speed-up": format_speedup(t.speedup),
         "loop ran on": f"{t.loop_fraction:.0%} of the work" if t.extrapolated else "all of it",
         "same numbers": "✓" if t.agree else "✗"} for t in timings])
+
+
+def measured_caption(timings, now: float | None = None, cores: int | None = None) -> str:
+    """When these (shared) timings were measured and how busy the server was: a loop and numpy slow
+    down differently under load, so a ratio measured on a busy server is not the one the course quotes."""
+    import math
+    import os
+    import time
+
+    if not timings:
+        return ""
+    now = time.time() if now is None else now
+    cores = cores or os.cpu_count() or 1
+    oldest = min(t.measured_at for t in timings)
+    seconds = max(0.0, now - oldest)
+    ago = ("just now" if seconds < 60 else f"{seconds / 60:.0f} minute{'s' if seconds >= 90 else ''} ago"
+           if seconds < 3600 else f"{seconds / 3600:.1f} hours ago")
+    load = max((t.load for t in timings if not math.isnan(t.load)), default=math.nan)
+    busy = "" if math.isnan(load) else (
+        f", while the server's load was {load:.1f} on {cores} core{'s' if cores > 1 else ''}"
+        + (" (busy: both sides ran slower, and not by the same factor)" if load > 0.75 * cores else ""))
+    return (f"Measured {ago}{busy}. Each time is the best of several runs; press Measure again for a "
+            "fresh measurement of your own.")
