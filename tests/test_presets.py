@@ -71,3 +71,25 @@ def test_every_preset_page_has_a_file():
     from ui.presets_menu import PAGE_FILES
 
     assert set(PAGE_FILES) == set(PAGES)
+
+
+def test_learning_rate_preset_shows_too_small_right_and_too_large_on_its_own_data():
+    """The preset's own sweep (16 rates over its range), trained as the page trains it for ~10 s of Play
+    (5,000 iterations): the smallest crawls, the marked middle converges, the largest blows up."""
+    from engine.sweep import lr_grid, sweep_from_config
+
+    preset = PRESETS["learning_rates"]
+    small, right, large = preset.vary[1]
+    rates = lr_grid(small, large, 16)
+    sweep = sweep_from_config(preset.config.replace(record_every=10**6), list(rates) + [right])
+    start = sweep.final().cost_train.iloc[0]
+    sweep.step(5000)
+    final = sweep.final()
+    costs, accuracy, diverged = final.cost_train.to_numpy(), final.accuracy.to_numpy(), final.diverged.to_numpy()
+    best = costs[~diverged].min()
+    assert costs[0] > 10 * best and accuracy[0] < 0.9      # too small: still far from the best
+    assert costs[-1] < 0.05 and accuracy[-1] >= 0.95        # right: converged
+    assert diverged[15] and 0 <= final.diverged_at.iloc[15] < 500  # too large: blown up, early
+    assert costs[0] < start                                 # (too small does move, slowly)
+    best_k = int(np.argmin(np.where(diverged, np.inf, costs)[:16]))
+    assert 4 <= best_k <= 12, rates[best_k]                 # the best rate is in the middle, not an end
