@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from engine.config import RunConfig, build
+from engine.diagnosis import chance_accuracy, diagnose
 
 # Fields that change the data: varying one of them gives each variant its own data set.
 DATA_FIELDS = frozenset({"dataset", "n_samples", "noise", "test_fraction", "data_seed", "features",
@@ -90,8 +91,14 @@ class TrainerGroup:
                 "wall_time_s": v.wall_time,
                 "dead": _worst(last, "dead_"), "saturated": _worst(last, "saturated_"),
                 "diverged_at": tr.diverged_at if tr.diverged else None,
+                "not_learning": None if tr.diverged else _not_learning(h, v.run.dataset),
             })
         return pd.DataFrame(rows)
+
+
+def _not_learning(history, dataset) -> str | None:
+    found = diagnose(history, chance_accuracy(dataset))
+    return found.short if found else None
 
 
 def _score(row, split: str) -> float:

@@ -27,6 +27,8 @@ def fresh(monkeypatch):
     """The reaper's and the route's registries, empty for this test (AppTest sessions leave streams)."""
     monkeypatch.setattr(budget, "ledger", budget.Ledger())
     monkeypatch.setattr(sessions, "_gone_since", {})
+    monkeypatch.setattr(sessions, "_seated", set())
+    monkeypatch.setattr(sessions, "_apps", {})
     monkeypatch.setattr(frame_channel, "_streams", frame_channel.weakref.WeakValueDictionary())
 
 
@@ -189,7 +191,6 @@ def test_a_build_that_fails_gives_its_slot_back_what_it_held(limits, fresh):
 def test_past_its_places_the_server_says_it_is_full_and_a_place_frees_when_a_session_ends(monkeypatch, fresh):
     monkeypatch.setenv("DESCENTLAB_MAX_SESSIONS", "2")
     monkeypatch.setenv("DESCENTLAB_SESSION_GRACE_S", "0")
-    monkeypatch.setattr(sessions, "_seated", set())
     monkeypatch.setattr(Runtime, "exists", classmethod(lambda cls: True))  # as in a served session
     assert sessions.seated("a") and sessions.seated("b")
     assert not sessions.seated("c")  # the third is told the server is full

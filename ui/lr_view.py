@@ -9,10 +9,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
-from engine import cost
+from engine import cost, diagnosis
 from engine.config import ConfigError
+from engine.diagnosis import chance_accuracy
 from engine.history import History
 from engine.sweep import MAX_LR, MAX_RUNS, lr_grid, sweep_from_config
 from viz import lr_explorer as figs
@@ -218,6 +220,24 @@ class SweepTarget:
         f = self._log.frame
         return f["iteration"].to_numpy(), f[[f"c{k}" for k in range(len(self.rates))]].to_numpy(float)
 
+    def not_learning(self) -> list[str | None]:
+        """engine.diagnosis of every rate still running, from its cost over the last frames and its
+        accuracy now (None: learning as far as one can tell, or stopped)."""
+        frame = self._log.frame.tail(diagnosis.WINDOW)
+        chance = chance_accuracy(self.sweep.dataset)
+        accuracy = self.table["accuracy"].to_numpy(float) if "accuracy" in self.table else None
+        out = []
+        for k in range(len(self.rates)):
+            if self.stopped[k]:
+                out.append(None)
+                continue
+            history = pd.DataFrame({"iteration": frame["iteration"], "cost_train": frame[f"c{k}"]})
+            if accuracy is not None:
+                history["accuracy_train"] = accuracy[k]  # now: only the newest value is read
+            found = diagnosis.diagnose(history, chance)
+            out.append(found.short if found else None)
+        return out
+
     def best(self) -> int | None:
         """The rate with the lowest training cost now, among those still running."""
         cost = np.where(self.stopped, np.inf, self.table["cost_train"].to_numpy(float))
@@ -296,7 +316,14 @@ def sweep_section() -> None:
                "lowest, dotted lines mark the rates a preset or link named.")
     if not sweep_loop().playing:
         with st.expander("Table: every rate now"):
-            st.dataframe(ss[K.SWEEP].table, hide_index=True)
+            target = ss[K.SWEEP]
+            st.dataframe(target.table.assign(not_learning=[flag or "" for flag in target.not_learning()]),
+                         hide_index=True)
+
+
+def _count(flags, total: int) -> str:
+    n = sum(flag is not None for flag in flags)
+    return f"{n} of {total}" if n else "none"
 
 
 def _sweep_frame() -> None:
@@ -312,7 +339,8 @@ def _sweep_frame() -> None:
         return [("Iteration", f"{target.iteration:,}"),
                 ("Best α now", "–" if best is None else f"{target.rates[best]:.3g}"),
                 ("Its cost", "–" if best is None else number(target.table["cost_train"].iloc[best])),
-                ("Diverged", f"{int(stopped.sum())} of {len(target.rates)}")]
+                ("Diverged", f"{int(stopped.sum())} of {len(target.rates)}"),
+                ("Not learning", _count(target.not_learning(), len(target.rates)))]
 
     show_status(cells, key="lr_status")
     left, right = st.columns(2)

@@ -4,10 +4,13 @@ Figures come from viz/; here we only pick them, size them and place them. Live c
 ui.live_chart (updated in place with Plotly.react); tables and formulas are plain Streamlit."""
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
 import streamlit as st
 
 import viz
+from engine.diagnosis import chance_accuracy, diagnose
 from viz.style import Style
 from viz.text import number
 
@@ -34,6 +37,8 @@ STATUS_CSS = """<style>
 .dl-value {font-size: 1.9rem; line-height: 1.2; font-variant-numeric: tabular-nums;}
 .dl-status.dl-big .dl-name {font-size: 1.25rem;}
 .dl-status.dl-big .dl-value {font-size: 2.8rem;}
+.dl-note {flex-basis: 100%; font-size: 1rem; font-weight: 600; color: #b45309;}
+.dl-status.dl-big .dl-note {font-size: 1.4rem;}
 </style>"""
 
 
@@ -51,9 +56,16 @@ def follow_latest(key: str, iterations: list[int]) -> None:
 
 def status_line() -> None:
     run, playing = current_run(), bool(st.session_state[Keys.PLAYING])
-    show_status(lambda: status_cells(run, playing))
+    chance = chance_accuracy(run.dataset)
+    show_status(lambda: status_cells(run, playing), note=lambda: learning_note(run.trainer, chance))
     if run.trainer.diverged:
         st.error(run.trainer.message)
+
+
+def learning_note(trainer, chance: float | None) -> str:
+    """What engine.diagnosis sees in a run that has not diverged: a sentence, or ""."""
+    found = None if trainer.diverged else diagnose(trainer.history, chance)
+    return found.text if found else ""
 
 
 def status_cells(run, playing: bool) -> list[tuple[str, str]]:
@@ -70,21 +82,24 @@ def status_cells(run, playing: bool) -> list[tuple[str, str]]:
             ("State", state)]
 
 
-def status_html(cells, big: bool) -> str:
+def status_html(cells, big: bool, note: str = "") -> str:
     """(name, value) pairs as the live status line: one HTML element instead of one st.metric each,
     which is a React subtree the browser redraws every frame (measured: 3.3 -> 4.7 frames/s). Callers
     pass their own labels and numbers (escaped where a label comes from the user). ``big``: the
     presentation size, read by the caller at script time (a live frame has no session state)."""
     html = "".join(f'<div class="dl-cell"><div class="dl-name">{name}</div><div class="dl-value">{value}</div></div>'
                    for name, value in cells)
+    if note:  # a diagnosis (engine.diagnosis): our own sentence, a full-width line under the numbers
+        html += f'<div class="dl-note">{escape(note)}</div>'
     return f'<div class="dl-status{" dl-big" if big else ""}">{html}</div>'
 
 
-def show_status(cells, key: str = "live_status") -> None:
-    """The status line; ``cells`` is the list, or a function that makes it (for live frames)."""
+def show_status(cells, key: str = "live_status", note=None) -> None:
+    """The status line; ``cells`` is the list, or a function that makes it (for live frames); ``note``,
+    a function that gives a sentence to show under it (or "")."""
     big = bool(st.session_state.get(Keys.PRESENTATION))
     make = cells if callable(cells) else (lambda: cells)
-    live_html(lambda: status_html(make(), big), key=key)
+    live_html(lambda: status_html(make(), big, note() if note else ""), key=key)
 
 
 def main_charts(rewind: int | None) -> None:

@@ -243,6 +243,7 @@ def _display_rows(summary: pd.DataFrame, task: str) -> list[dict]:
             "Wall time": f"{r['wall_time_s']:.2f} s",
             "Dead units": _pct(r["dead"]), "Saturated": _pct(r["saturated"]),
             "Diverged": f"diverged at {int(d):,}" if diverged else "no",
+            "Not learning": r["not_learning"] if isinstance(r.get("not_learning"), str) else "–",
         })
     return rows
 
@@ -302,7 +303,8 @@ def summary_html(summary: pd.DataFrame, colors=None, task: str = "binary", prese
             text = html.escape(value)
             if c == "Variant":
                 text = f'<span class="cmp-swatch" style="background:{colors[i]}"></span>{text}'
-            cls = ("cmp-diverged" if c == "Diverged" and value != "no"
+            cls = ("cmp-diverged" if (c, value) not in (("Diverged", "no"), ("Not learning", "–"))
+                   and c in ("Diverged", "Not learning")
                    else "cmp-best" if (c, i) in bold else "")
             cells.append(f'<td class="{cls}">{text}</td>' if cls else f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
