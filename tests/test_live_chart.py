@@ -310,7 +310,9 @@ def test_pictures_and_canvas_lines_update_without_plotly(tmp_path):
     lines are painted on a canvas over the plot. The legend stays, a zoom does not bring back stale
     lines, and the PNG export gets the real points. Paused, Plotly draws the lines again (with hover)."""
     with _app_page(tmp_path, PICTURES_AND_LINES_APP, COUNT_DRAWS) as page:
-        page.wait_for_function("window.__drawn && __drawn.react >= 1", polling=100, timeout=60_000)
+        # the chart drawn once, and the tick counter it is read beside on the page (slow under load)
+        page.wait_for_function("window.__drawn && __drawn.react >= 1 && document.querySelector('#tick')",
+                               polling=100, timeout=60_000)
         first = page.evaluate(CHART_STATE)
         page.wait_for_function(f"__drawn.pictures >= {first['drawn']['pictures'] + 5}", polling=100, timeout=30_000)
         live = page.evaluate(CHART_STATE)

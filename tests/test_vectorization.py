@@ -131,7 +131,7 @@ def test_shared_timings_say_when_and_under_what_load_and_a_visitor_can_measure_a
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.switch_page("app_pages/vectorization.py")
     at.run()
-    assert any("Measured just now" in c.value for c in at.caption) and not at.exception
+    assert any("Measured" in c.value for c in at.caption) and not at.exception  # shared: maybe minutes ago
     at.button(key="vec_btn_again").click().run()
     assert at.session_state["vec_fresh"] > 0 and not at.exception  # this visitor's own timings now
     assert any("Measured just now" in c.value for c in at.caption)
