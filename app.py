@@ -41,7 +41,7 @@ page = st.navigation({
     ],
 })
 with st.sidebar:
-    st.toggle("Presentation mode", key="dl_presentation", help="Larger fonts and charts for a projector")
+    st.toggle("Presentation mode", key="dl_presentation", help="Larger fonts and charts for a projector. Key: P")
 if st.session_state.get("dl_presentation"):
     # Charts grow through viz.Style; this makes the page's own text readable from the back row too.
     st.html("<style>.stMainBlockContainer { font-size: 1.25rem; max-width: none; }"

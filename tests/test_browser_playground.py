@@ -190,3 +190,33 @@ _ITERATION_JS = """() => {
     .find((c) => c.querySelector('.dl-name').textContent.trim() === 'Iteration');
   return cell ? Number(cell.querySelector('.dl-value').textContent.replace(/[^0-9]/g, '')) : -1;
 }"""
+
+
+def test_a_presenters_keys_drive_the_run(browser_page):
+    """Space / PageUp play and pause, → / N / PageDown step, R resets, P is presentation mode; keys
+    typed into a field do nothing."""
+    page, base_url, _ = browser_page
+    page.goto(base_url + "/playground?seed=6")
+    wait_for_app(page)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    page.locator("h1").first.click()  # the focus on the page, not on a button
+    for key, expected in (("n", 1), ("ArrowRight", 2), ("PageDown", 3)):
+        page.keyboard.press(key)
+        page.wait_for_function(f"() => ({_ITERATION_JS})() === {expected}", timeout=30_000)
+    page.keyboard.press("r")
+    page.wait_for_function(f"() => ({_ITERATION_JS})() === 0", timeout=30_000)
+    page.keyboard.press(" ")
+    page.wait_for_function(f"() => ({_ITERATION_JS})() > 10", timeout=30_000)  # playing
+    page.keyboard.press("PageUp")
+    _wait_until_paused(page)
+    wait_for_app(page)
+    page.keyboard.press("p")
+    page.wait_for_selector(".dl-status.dl-big", timeout=30_000)
+    page.keyboard.press("p")
+    page.wait_for_selector(".dl-status:not(.dl-big)", timeout=30_000)
+    field = page.locator(".st-key-save_name input")
+    before = _iteration(page)
+    field.click()
+    field.type("nr ")
+    wait_for_app(page)
+    assert _iteration(page) == before and field.input_value().endswith("nr ")

@@ -40,7 +40,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 from .frame_channel import produce
 
-__all__ = ["ensure_plotly_loaded", "live_chart", "live_html", "frame_pump", "DEFAULT_HEIGHT"]
+__all__ = ["ensure_plotly_loaded", "live_chart", "live_html", "frame_pump", "presenter_keys", "DEFAULT_HEIGHT"]
 
 DEFAULT_HEIGHT = 420  # px, when neither the figure nor the caller gives one
 _ASSETS = Path(__file__).with_name("assets")
@@ -73,6 +73,9 @@ _chart = st.components.v2.component(
 
 
 _html = st.components.v2.component("descentlab.live_html", js=read_asset_js("live_html.js"), isolate_styles=False)
+_KEYS_KEY = "descentlab_keys"
+_keys = st.components.v2.component("descentlab.keys", js=read_asset_js("keyboard.js"),
+                                   css=f".st-key-{_KEYS_KEY} {{ display: none; }}", isolate_styles=False)
 _PUMP_KEY = "descentlab_frame_pump"
 _pump = st.components.v2.component("descentlab.frame_pump", js=read_asset_js("frame_pump.js"),
                                    css=f".st-key-{_PUMP_KEY} {{ display: none; }}", isolate_styles=False)
@@ -212,6 +215,12 @@ def live_html(html, *, key: str) -> None:
     build = html if callable(html) else (lambda: html)
     html = produce(key, lambda: build().encode("utf-8")).decode("utf-8")
     _html(key=key, data={"key": key, "html": html}, height="content")
+
+
+def presenter_keys(prefix: str) -> None:
+    """The hidden element that turns a presenter's keys into clicks on this page's transport buttons
+    (``<prefix>_play``, ``_step``, ``_reset``; assets/keyboard.js)."""
+    _keys(key=_KEYS_KEY, data={"prefix": prefix})
 
 
 def frame_pump(url: str, generation: int, playing: bool, on_end) -> None:

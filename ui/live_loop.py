@@ -25,7 +25,7 @@ import streamlit as st
 from viz.figure import plain_figures
 
 from . import frame_channel, pacing
-from .live_chart import frame_pump
+from .live_chart import frame_pump, presenter_keys
 from .sessions import session_id
 from .state import Keys, current_run, notify
 
@@ -144,9 +144,11 @@ def controls(loop: Loop = PLAYGROUND, reset_help: str = "Back to iteration 0 wit
               type="primary",
               icon=":material/pause:" if playing else ":material/play_arrow:", width="stretch")
     c2.button("Step", key=f"{p}_step", on_click=_step, args=(loop,), icon=":material/skip_next:",
-              width="stretch", help="One iteration (one mini-batch update)")
+              width="stretch", help="One iteration (one mini-batch update). Keys: →, N or PageDown step; "
+                                    "Space or PageUp play / pause; R reset; P presentation mode")
     c3.button("Reset", key=f"{p}_reset", on_click=_reset, args=(loop,), icon=":material/replay:",
-              width="stretch", help=reset_help)
+              width="stretch", help=f"{reset_help}. Key: R")
+    presenter_keys(p)
 
 
 def live_area(render: Callable[[], None], loop: Loop = PLAYGROUND, frames: bool = False) -> None:
