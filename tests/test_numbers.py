@@ -64,3 +64,17 @@ def test_a_best_run_is_named_only_once_runs_have_trained():
     assert 'Lowest test cost</div><div class="dl-value">–' in _status(cmp, "cmp_status")
     cmp.button(key="cmp_btn_step").click().run()
     assert 'Lowest test cost</div><div class="dl-value">–' not in _status(cmp, "cmp_status")
+
+
+def test_log_axes_write_their_numbers_out():
+    """Plotly labels a log axis under two decades "10⁻¹, 2, 5": the 5 meant 0.5. Ours read as written."""
+    from viz.text import log_ticks
+    from viz.training import cost_axis
+
+    ticks = log_ticks(0.08, 0.7)
+    assert ticks["ticktext"] == ["0.1", "0.2", "0.5"] and ticks["tickvals"] == [0.1, 0.2, 0.5]
+    # across two decades or more, the decades only; below 0.001, as powers of ten
+    assert log_ticks(1e-6, 10)["ticktext"] == ["10⁻⁶", "10⁻⁵", "10⁻⁴", "0.001", "0.01", "0.1", "1", "10"]
+    assert log_ticks(0.3, 0.45) == {}  # fewer than two labels fit: plotly's own
+    axis = cost_axis([0.05, 0.3, 0.69], log_y=True)
+    assert axis["type"] == "log" and all(t[0] in "0123456789" for t in axis["ticktext"])

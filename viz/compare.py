@@ -25,8 +25,7 @@ from .figure import figure, grid_axes
 from .png import png_uri
 from .style import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, Style, resolve, style_layout
 from .text import number, plotly_text
-from .training import (_col, _iterations, _positive, _thin, iteration_axis, last_iteration,
-                       stepped_value_range)
+from .training import _col, _iterations, _positive, _thin, cost_axis, iteration_axis, last_iteration
 
 # Okabe-Ito without yellow (unreadable on white): mid-lightness hues that read on light and dark
 # pages. The first three (the usual comparison) are the most distinct: blue, vermillion, green.
@@ -91,8 +90,7 @@ def cost_overlay_figure(labels, histories, colors=None, diverged_at=None, log_y:
     # stepped axes: while the group plays, most frames only grow the lines (ui.live_chart canvas_lines)
     iteration_axis(layout["xaxis"], [last_iteration(histories)], stepped=True)
     costs = [t["y"] for t in data if t["mode"] == "lines"]
-    layout["yaxis"] = dict(title=dict(text="cost J"), type="log" if log_y else "linear",
-                           range=stepped_value_range(np.concatenate(costs) if costs else [], log=log_y))
+    layout["yaxis"] = cost_axis(np.concatenate(costs) if costs else [], log_y)
     if height:
         layout["height"] = height
     return figure(data, layout)

@@ -14,13 +14,13 @@ import plotly.graph_objects as go
 from .arrays import f32
 from .figure import drop_none, figure, grid_axes
 from .style import GREY, PURPLE, Style, class_color, colorscale, resolve, scale_lut, style_layout
+from .text import log_ticks, power_label
 from .training import iteration_axis, last_iteration, nice_ceiling, stepped_value_range
 
 RATE_SCALE = [[0.0, "#0072B2"], [0.35, "#009E73"], [0.7, "#E69F00"], [1.0, "#D55E00"]]
 DIVERGED_COLOR = "#C4151C"  # a deeper red than the scale's end, with an x: never read as a rate
 SURFACE_SCALE = [[0.0, "#F7FBFF"], [0.35, "#C6DBEF"], [0.7, "#6BAED6"], [1.0, "#2171B5"]]
 MAX_POINTS = 250  # per curve: a live payload grows with it, and 250 still follow every visible bend
-_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def _hex(rgb) -> str:
@@ -50,28 +50,19 @@ def rank_colors(n: int) -> list[str]:
     return [_hex(lut[i]) for i in idx]
 
 
-def power_label(x: float) -> str:
-    """10⁻³ for 0.001, 3·10⁻² for 0.03: compact tick labels for a log axis."""
-    e = int(np.floor(np.log10(x) + 1e-9))
-    m = x / 10.0**e
-    base = "10" + str(e).translate(_SUPERSCRIPTS)
-    return base if abs(m - 1) < 1e-6 else f"{m:.2g}·{base}"
-
-
 def _decades(low: float, high: float) -> list[float]:
     lo, hi = int(np.floor(np.log10(low) + 1e-9)), int(np.ceil(np.log10(high) - 1e-9))
     return [10.0**e for e in range(lo, hi + 1)]
 
 
 def _log_axis(values, title: str) -> dict:
-    """A log y axis labelled at 1, 2, 5 when the data spans one or two decades and at every decade
-    above that (plotly would label every digit in a tall chart, unreadable on a projector); plotly's
-    own ticks below a decade, where 1, 2, 5 may not even occur."""
+    """A log y axis labelled as viz.text.log_ticks says: 0.1, 0.2, 0.5 written out under two decades,
+    the decades above (plotly's own labels read "2, 1, 5" for 0.2, 1, 0.5, and every digit in a tall
+    chart)."""
     v = np.asarray(values, float)
     v = v[np.isfinite(v) & (v > 0)]
-    span = np.log10(v.max() / v.min()) if v.size else 0.0
-    dtick = None if span < 1 else "D2" if span < 2 else 1
-    return dict(title=dict(text=title), type="log", exponentformat="power", **({"dtick": dtick} if dtick else {}))
+    ticks = log_ticks(v.min() / 1.5, v.max() * 1.5) if v.size else {}  # plotly pads the data's range
+    return dict(title=dict(text=title), type="log", exponentformat="power", **ticks)
 
 
 def _cost_range(costs, keep, log_y: bool) -> list | None:

@@ -28,3 +28,28 @@ def number(x, digits: int = 4) -> str:
         return "∞" if x > 0 else "−∞"
     return f"{x:.{digits}g}" if abs(x) >= 1e4 else f"{x:.{digits}f}"
 
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_label(x: float) -> str:
+    """10⁻³ for 0.001, 3·10⁻² for 0.03: compact tick labels for a log axis."""
+    e = math.floor(math.log10(x) + 1e-9)
+    m = x / 10.0**e
+    base = "10" + str(e).translate(_SUPERSCRIPTS)
+    return base if abs(m - 1) < 1e-6 else f"{m:.2g}·{base}"
+
+
+def log_ticks(low: float, high: float) -> dict:
+    """tickvals and ticktext for a log axis showing ``low`` to ``high`` that read without guessing:
+    1, 2 and 5 of each decade written out (0.5, not plotly's bare "5" under a "10⁻¹") while the axis
+    spans under two decades, only the decades above that; {} (plotly's own) when fewer than two fit."""
+    if not (math.isfinite(low) and math.isfinite(high) and 0 < low < high):
+        return {}
+    steps = (1,) if math.log10(high / low) >= 2 else (1, 2, 5)
+    values = [m * 10.0**e for e in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+              for m in steps if low <= m * 10.0**e <= high]
+    if len(values) < 2:
+        return {}
+    return dict(tickvals=values, ticktext=[f"{v:g}" if 1e-3 <= v < 1e4 else power_label(v) for v in values])

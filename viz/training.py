@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from .arrays import f32
 from .figure import drop_none, figure, grid_axes
 from .style import GREY, TEST_COLOR, TRAIN_COLOR, Style, layer_colors, resolve, style_layout
+from .text import log_ticks
 
 MAX_POINTS = 2000
 UPDATE_RATIO_REFERENCE = 1e-3  # the rule of thumb: updates about 1/1000 of the weights
@@ -56,11 +57,10 @@ def _positive_values(h: pd.DataFrame, prefix: str) -> np.ndarray:
 
 def _log_axis(v: np.ndarray) -> dict:
     """A log axis for positive values ``v`` (from _positive_values): a stepped range (stepped_value_range),
-    and labels at 1, 2, 5 steps when the data spans under two decades (plotly's default then labels
-    every digit, unreadable on a projector), every decade otherwise."""
-    span = np.log10(v.max()) - np.log10(v.min()) if v.size else 0.0
-    return drop_none(dict(type="log", exponentformat="power", dtick="D2" if span < 2 else None,
-                          range=stepped_value_range(v, log=True)))
+    labelled by viz.text.log_ticks (0.1, 0.2, 0.5 written out, or the decades)."""
+    shown = stepped_value_range(v, log=True)
+    ticks = log_ticks(10.0 ** shown[0], 10.0 ** shown[1]) if shown else {}
+    return drop_none(dict(type="log", exponentformat="power", range=shown, **ticks))
 
 
 MIN_ITERATION_SPAN = 10
@@ -103,6 +103,13 @@ def nice_ceiling(x: float) -> float:
         if step * decade >= x * (1 - 1e-12):  # 2000 stays 2000 despite rounding in 10**k
             return float(step * decade)
     return float(10 * decade)
+
+
+def cost_axis(costs, log_y: bool) -> dict:
+    """The cost axis of a live chart: a stepped range, and on a log axis viz.text.log_ticks' labels."""
+    shown = stepped_value_range(costs, log=log_y)
+    ticks = log_ticks(10.0 ** shown[0], 10.0 ** shown[1]) if log_y else {}
+    return dict(title=dict(text="cost J"), type="log" if log_y else "linear", range=shown, **ticks)
 
 
 def stepped_value_range(values, log: bool = False, room: float = 0.05) -> list[float]:
@@ -155,8 +162,7 @@ def cost_figure(history: pd.DataFrame, task: str, log_y: bool = False,
     # Ranges that move in steps: while training plays, most frames then change only the lines.
     iteration_axis(axes["xaxis"], it, stepped=True)
     costs = np.concatenate([data[0]["y"], data[1]["y"]])
-    axes["yaxis"].update(title=dict(text="cost J"), type="log" if log_y else "linear",
-                         range=stepped_value_range(costs, log=log_y))
+    axes["yaxis"].update(cost_axis(costs, log_y))
     axes["yaxis2"].update(title=dict(text=f"{label} (dotted)"), range=[0, 1.02], showgrid=False, tickmode="array",
                           tickvals=[0, 0.25, 0.5, 0.75, 1])
     layout.update(axes, annotations=notes)
