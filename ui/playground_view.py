@@ -182,7 +182,7 @@ def _shapes_and_equations() -> None:
     with a:
         st.markdown("**Shapes for this network and m = "
                     f"{run.dataset.m_train} training examples** (learned parameters per layer on the right)")
-        st.dataframe(viz.shapes_table(run.network, run.dataset.m_train), hide_index=True)
+        st.dataframe(viz.shapes_table_text(viz.shapes_table(run.network, run.dataset.m_train)), hide_index=True)
         st.markdown("**Hyperparameters** (what you set; the parameters W, b are what training learns)")
         st.dataframe(viz.hyperparameters_table(current_config()), hide_index=True)
     with b:
