@@ -732,3 +732,11 @@ def _edge_args(net):
     ys, rows = network_diagram._positions(sizes)
     e, _ = network_diagram._edges(net.params, sizes, ys)
     return e, (-0.9, net.L + 0.9), (-rows / 2, rows / 2), 300
+
+
+def test_the_shapes_table_shows_no_none_and_readable_counts(runs):
+    net = runs["binary"].network
+    shown = viz.shapes_table_text(viz.shapes_table(net, 300))
+    cells = [str(v) for v in shown.to_numpy().ravel()]
+    assert not any(c in ("None", "<NA>", "nan") for c in cells)
+    assert shown["parameters"].iloc[-1] == f"{net.n_params:,}" and shown["layer"].iloc[-1] == ""

@@ -32,11 +32,12 @@ CAPTIONS = {
 
 
 STATUS_CSS = """<style>
-.dl-status {display: flex; flex-wrap: wrap; gap: 0.4rem 2.2rem; margin: 0.2rem 0 0.6rem 0;}
+.dl-status {display: flex; flex-wrap: wrap; gap: 0.4rem clamp(0.8rem, 1.8cqi, 2.2rem); margin: 0.2rem 0 0.6rem 0;
+  container-type: inline-size;}
 .dl-name {font-size: 0.875rem; opacity: 0.75;}
-.dl-value {font-size: 1.9rem; line-height: 1.2; font-variant-numeric: tabular-nums;}
-.dl-status.dl-big .dl-name {font-size: 1.25rem;}
-.dl-status.dl-big .dl-value {font-size: 2.8rem;}
+.dl-value {font-size: clamp(1.2rem, 2.8cqi, 1.9rem); line-height: 1.2; font-variant-numeric: tabular-nums;}
+.dl-status.dl-big .dl-name {font-size: clamp(0.95rem, 1.9cqi, 1.25rem);}
+.dl-status.dl-big .dl-value {font-size: clamp(1.5rem, 3.4cqi, 2.8rem);}
 .dl-note {flex-basis: 100%; font-size: 1rem; font-weight: 600; color: #b45309;}
 .dl-status.dl-big .dl-note {font-size: 1.4rem;}
 </style>"""
@@ -182,7 +183,7 @@ def _shapes_and_equations() -> None:
     with a:
         st.markdown("**Shapes for this network and m = "
                     f"{run.dataset.m_train} training examples** (learned parameters per layer on the right)")
-        st.dataframe(viz.shapes_table(run.network, run.dataset.m_train), hide_index=True)
+        st.dataframe(viz.shapes_table_text(viz.shapes_table(run.network, run.dataset.m_train)), hide_index=True)
         st.markdown("**Hyperparameters** (what you set; the parameters W, b are what training learns)")
         st.dataframe(viz.hyperparameters_table(current_config()), hide_index=True)
     with b:

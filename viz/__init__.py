@@ -8,7 +8,7 @@ from .activations import activation_figure
 from .boundary import decision_figure
 from .images import first_layer_weights_figure, images_figure
 from .network_diagram import network_figure
-from .shapes import backward_equations, forward_equations, hyperparameters_table, shapes_table
+from .shapes import backward_equations, forward_equations, hyperparameters_table, shapes_table, shapes_table_text
 from .style import (BINARY_SCALE, CLASS_COLORS, DIVERGING_SCALE, SEQUENTIAL_SCALE, Style, apply_style,
                     class_color)
 from .training import cost_figure, gradient_figure, unit_health_figure, update_ratio_figure
@@ -20,5 +20,5 @@ __all__ = [
     "decision_figure", "images_figure", "first_layer_weights_figure",
     "network_figure", "activation_figure",
     "weights_over_time_figure", "weight_histogram_figure", "weight_matrix_figure",
-    "shapes_table", "forward_equations", "backward_equations", "hyperparameters_table",
+    "shapes_table", "shapes_table_text", "forward_equations", "backward_equations", "hyperparameters_table",
 ]

@@ -38,6 +38,16 @@ def shapes_table(network, m: int) -> pd.DataFrame:
     return df
 
 
+def shapes_table_text(table: pd.DataFrame) -> pd.DataFrame:
+    """``shapes_table`` as a person reads it: empty cells where there is nothing (a table shows pandas'
+    missing values as "None"), parameter counts with thousands separators."""
+    return pd.DataFrame({
+        "layer": ["" if pd.isna(v) else str(v) for v in table["layer"]],
+        "array": table["array"], "shape": table["shape"],
+        "parameters": ["" if pd.isna(v) else f"{int(v):,}" for v in table["parameters"]],
+    })
+
+
 def _g(name: str, arg: str) -> str:
     if name == "linear":
         return arg
