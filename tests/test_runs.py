@@ -410,13 +410,14 @@ def test_clean_leftovers_clears_only_leftover_folders_and_follows_no_symlink(roo
     (root / f".tmp-d-{_id(ended)}").write_text("a file, not a folder")
     for n in (f".tmp-s-{_id(ended)}", f".old-s-{_id(ended)}"):  # symlinked leftovers: never followed
         os.symlink(outside, root / n)
-    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    # alive until we close its stdin: no fixed time to outlast
+    sleeper = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
     try:  # another process sharing the runs folder, saving right now: its temp folder is spared
         live = f".tmp-a-{_id(sleeper.pid)}"
         shutil.copytree(root / "a", root / live)
         assert runs.clean_leftovers() == len(cleared) + 1  # + c put back
     finally:
-        sleeper.kill()
+        sleeper.stdin.close()
         sleeper.wait()
     assert sorted(os.listdir(root)) == sorted(kept | {"c", live})
     assert sorted(p.relative_to(outside).as_posix() for p in outside.rglob("*")) == ["sub", "sub/keep.txt"]

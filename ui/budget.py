@@ -2,7 +2,7 @@
 is allocated.
 
 A room shares one server, so a run that does not fit is refused with a sentence that says what to
-reduce, and the session keeps what it had. Three limits, each an environment variable so that a
+reduce, and the session keeps what it had. Four limits, each an environment variable so that a
 department's bigger machine can raise them:
 
 - DESCENTLAB_SESSION_MB (300): the memory one browser tab may hold, over all its pages (the
@@ -28,11 +28,9 @@ import contextlib
 import os
 import threading
 
-from engine.cost import Cost, readable_bytes, readable_count
+from engine.cost import MB, Cost, readable_bytes, readable_count
 
-from .sessions import session_id, track
-
-MB = 2**20
+from .sessions import session_id
 # Work this light is never refused for the server's sake: a page must always open on its default run
 # (~6 MB), and the server limit is there for the heavy runs, not to lock a late student out.
 LIGHT_BYTES = 16 * MB
@@ -147,7 +145,6 @@ def admitted(slot: str, cost: Cost, what: str, reduce: str):
     """Reserve ``cost`` for this session's ``slot`` (e.g. "playground", "compare") around the block that
     builds it: Refused (the caller keeps what the session had) if it does not fit; if the block fails,
     the slot is given back what it held before."""
-    track()
     sid = session_id()
     before = ledger.slot(sid, slot)
     refusal = ledger.reserve(sid, slot, cost, what, reduce)

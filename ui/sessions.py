@@ -33,8 +33,6 @@ CHECK_SECONDS = 2.0
 _log = logging.getLogger(__name__)
 _gone_since: dict[str, float] = {}  # session id -> when it was first seen disconnected (reaper's own)
 _apps: dict[str, weakref.ref] = {}  # session id -> its AppSession, weakly (see track)
-
-
 _seated: set[str] = set()  # the sessions this server serves now (at most max_sessions())
 _seats_lock = threading.Lock()
 
@@ -57,6 +55,7 @@ def seated(sid: str | None = None) -> bool:
     sid = sid or session_id()
     if not Runtime.exists():
         return True
+    track(sid)
     with _seats_lock:
         if sid in _seated:
             return True
@@ -79,11 +78,10 @@ def session_id() -> str:
     return ctx.session_id if ctx is not None else "no-session"
 
 
-def track() -> None:
-    """Note this script run's session, so that its state can be emptied when it ends: Streamlit may
-    keep a closed AppSession referenced for a while (its runtime loop's last local variable held the
-    last session it served), and with it every trainer in its state."""
-    sid = session_id()
+def track(sid: str) -> None:
+    """Note a session (app.py, through ``seated``, on every run), so that its state can be emptied when
+    it ends: Streamlit may keep a closed AppSession referenced for a while (its runtime loop's last
+    local variable held the last session it served), and with it every trainer in its state."""
     if sid in _apps:
         return
     from streamlit.runtime import Runtime
@@ -137,7 +135,8 @@ def reap(runtime, now: float | None = None) -> list[str]:
             budget.ledger.release(sid)
             _gone_since.pop(sid, None)
             ended.append(sid)
-    for sid in [s for s in _gone_since if s not in _watched()]:
+    watched = _watched()
+    for sid in [s for s in _gone_since if s not in watched]:
         del _gone_since[sid]
     if ended:
         _log.info("ended %d closed session(s)", len(ended))
