@@ -86,7 +86,10 @@ def track(sid: str) -> None:
         return
     from streamlit.runtime import Runtime
 
-    app = Runtime.instance().get_app_session(sid) if Runtime.exists() else None
+    try:
+        app = Runtime.instance().get_app_session(sid)
+    except RuntimeError:  # no runtime (bare mode, a test): nothing to empty later
+        return
     if app is not None:
         _apps[sid] = weakref.ref(app)
 
