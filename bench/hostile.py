@@ -38,7 +38,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.live_chart_fps import rss_mb  # noqa: E402
-from bench.load_test import BROWSER_ARGS, STATUS, _click, _server_log  # noqa: E402
+from bench.load_test import BROWSER_ARGS, STATUS, _server_log, _start_playing  # noqa: E402
 from bench.ws_load import Client  # noqa: E402
 from tests.browser import chromium_path, start_streamlit, wait_for_app  # noqa: E402
 
@@ -258,7 +258,7 @@ class _BrowserVictims:
             page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
             page.on("pageerror", lambda exc: errors.append(f"victim page: JavaScript error {exc}"))
             _visit(page, f"{base}/playground?seed={seed}")
-            _click(page, "btn_play")
+            _start_playing(page)
             self.pages.append(page)
 
     def mark(self, name: str) -> None:

@@ -165,6 +165,25 @@ def _click(page, key: str, timeout_s: float = 180) -> None:
     page.wait_for_function(CLICK, arg=key, timeout=timeout_s * 1000)
 
 
+PLAYING = """() => !!document.querySelector('.st-key-btn_play button')?.textContent.includes('Pause')"""
+
+
+def _start_playing(page, timeout_s: float = 180, retry_s: float = 15) -> None:
+    """Click Play until the button shows Pause. A click that lands while a rerun replaces the button is
+    lost; clicking again only after ``retry_s`` without effect cannot undo a click that was merely slow."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        _click(page, "btn_play", max(1.0, deadline - time.monotonic()))
+        try:
+            page.wait_for_function(PLAYING, timeout=min(retry_s, max(1.0, deadline - time.monotonic())) * 1000)
+            return
+        except PlaywrightTimeout:
+            if time.monotonic() >= deadline:
+                raise
+
+
 def _request_pause(s: Session, timeout_s: float = 180) -> float:
     """Click Pause once Play has taken effect (the button shows Pause); returns the click's time."""
     s.page.locator(".st-key-btn_play button").filter(has_text="Pause").first.wait_for(timeout=timeout_s * 1000)
@@ -241,7 +260,7 @@ def run_load(sessions: int = 10, seconds: float = 60, draw: bool = True, log=pri
             rss_opened = rss_mb(proc.pid)
             log(f"{sessions} sessions open after {max(s.loaded_s for s in group):.1f} s; pressing Play")
             for s in group:
-                _click(s.page, "btn_play")
+                _start_playing(s.page)
             cpu0, start = cpu_seconds(proc.pid), time.monotonic()
             turn, problems = 0, []
             while time.monotonic() - start < seconds or turn < sessions:  # every session gets a turn
