@@ -10,6 +10,7 @@ import streamlit as st
 
 from ui.frame_channel import exclusive
 from ui.live_chart import ensure_plotly_loaded
+from ui.server_watch import restart_notice
 from ui.sessions import max_sessions, seated
 
 ASSETS = Path(__file__).parent / "assets"
@@ -23,6 +24,7 @@ if not seated():
     st.button("Try again", key="btn_seat_retry")
     st.stop()
 ensure_plotly_loaded()
+restart_notice()
 page = st.navigation({
     "": [st.Page("app_pages/home.py", title="Descent Lab", icon=":material/home:", default=True)],
     "Foundations": [

@@ -48,6 +48,7 @@ KEYS = ("btn_play", "btn_step")
 STATUS = re.compile(r'dl-name">([^<]+)</div><div class="dl-value">([^<]*)<')
 PUMP = "descentlab_frame_pump"  # ui.live_chart.frame_pump's element key
 FULL_RUN_DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
+REPLICA_HEADER = "X-Descentlab-Replica"  # set by the class's proxy (deploy/haproxy.cfg.in)
 TIMEOUT = 60.0  # s: anything slower than this is reported as an error
 
 
@@ -71,6 +72,8 @@ class Client:
     charts: collections.Counter = field(default_factory=collections.Counter)  # live chart deliveries by key
     first_cost: str = ""
     steps: list = field(default_factory=list)  # (iteration before, after, seconds)
+    cookie: str = ""                          # sent with every request, as a browser sends a proxy's cookies
+    replicas: collections.Counter = field(default_factory=collections.Counter)  # X-Descentlab-Replica seen
     _full_done: asyncio.Event = field(default_factory=asyncio.Event)
     _frame_done: asyncio.Event = field(default_factory=asyncio.Event)
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -85,7 +88,10 @@ class Client:
         return None if text is None else int(text.replace(",", ""))
 
     async def connect(self) -> None:
-        self.ws = await websockets.connect(self.url, max_size=None, subprotocols=["streamlit"])
+        headers = {"Cookie": self.cookie} if self.cookie else None
+        self.ws = await websockets.connect(self.url, max_size=None, subprotocols=["streamlit"],
+                                           additional_headers=headers)
+        self._saw(self.ws.response.headers)
         asyncio.get_running_loop().create_task(self._read())
 
     async def rerun(self, trigger: str | None = None, fragment: str = "") -> None:
@@ -184,7 +190,8 @@ class Client:
         pump = self.pump
         http = self.url.replace("ws", "http", 1).rsplit("/_stcore/", 1)[0]
         loop = asyncio.get_running_loop()
-        head, body = await loop.run_in_executor(_HTTP_POOL, _post_frame, http + pump["url"])
+        head, body = await loop.run_in_executor(_HTTP_POOL, _post_frame, http + pump["url"], self.cookie,
+                                                self._saw)
         if head["generation"] == pump["generation"]:  # else made before the page's last run: dropped
             self.frames += 1
             offset = 0
@@ -194,6 +201,11 @@ class Client:
                 offset += length
         if not head["playing"] and self.pump is pump:
             self.pump = None  # as the page's pump stops; the next run's element starts it again
+
+    def _saw(self, headers) -> None:
+        replica = headers.get(REPLICA_HEADER)
+        if replica:
+            self.replicas[replica] += 1
 
     async def step(self) -> None:
         before = self.iteration
@@ -213,9 +225,24 @@ class Client:
 _HTTP_POOL = concurrent.futures.ThreadPoolExecutor(max_workers=64, thread_name_prefix="ws_load_http")
 
 
-def _post_frame(url: str) -> tuple[dict, bytes]:
-    with urllib.request.urlopen(urllib.request.Request(url, method="POST"), timeout=TIMEOUT) as r:
+def _post_frame(url: str, cookie: str = "", saw=lambda headers: None) -> tuple[dict, bytes]:
+    request = urllib.request.Request(url, method="POST", headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as r:
+        saw(r.headers)
         return json.loads(r.headers["X-Descentlab-Frame"]), r.read()
+
+
+def arrive(http_base: str, path: str = "/playground", cookie: str = "") -> tuple[str, str | None]:
+    """A browser's first request, for its cookies: through a class's proxy they pin it to a replica
+    (DLREPLICA) and name it (DLCLIENT). Returns the Cookie header to send from then on, and the
+    replica that answered (None without a proxy)."""
+    request = urllib.request.Request(http_base + path, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as r:
+        jar = dict(c.split(";", 1)[0].split("=", 1) for c in r.headers.get_all("Set-Cookie") or [])
+        replica = r.headers.get(REPLICA_HEADER)
+    if cookie:
+        jar = {**dict(c.split("=", 1) for c in cookie.split("; ")), **jar}
+    return "; ".join(f"{k}={v}" for k, v in jar.items()), replica
 
 
 async def _until(condition, timeout: float = TIMEOUT) -> None:

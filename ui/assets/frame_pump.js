@@ -28,7 +28,8 @@ async function fetchOnce(url) {
 // no live run under this token, e.g. the server restarted).
 async function fetchFrame(pump) {
   for (let attempt = 0; ; attempt++) {
-    const got = await fetchOnce(pump.url);
+    const url = pump.url;
+    const got = { ...(await fetchOnce(url)), url };
     if (got.head || got.status === 404 || attempt >= RETRIES || !pump.active) return got;
     await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE));
   }
@@ -54,6 +55,14 @@ async function run(pump) {
     while (pump.active) {
       const frame = await pending.shift();
       if (!pump.active) break;
+      if (frame.status === 404 && frame.url === pump.url) {
+        // This page's session is gone: the server restarted, or the proxy moved this tab to another
+        // replica. Streamlit reconnects without a rerun, so the page would show "playing" forever.
+        // Reloading opens the run the link describes, and the page says what happened
+        // (server_watch.js).
+        window.location.reload();
+        break;
+      }
       if (!frame.head) { // the route failed: the page pauses and says so
         pump.end();
         break;

@@ -1,0 +1,196 @@
+"""A class behind the proxy, for real: two replicas and HAProxy on loopback, as `make serve-class`
+starts them with the configuration compose uses. Twelve users (ten websocket clients speaking
+Streamlit's protocol, two Chromium pages) play and step their own seeds; a run saved through one
+replica opens through the other; then a replica dies mid-run.
+
+Marked ``cluster`` (`pytest -m "not cluster"` skips it locally); CI installs HAProxy and runs it.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import threading
+
+import pytest
+
+from bench.load_test import STATUS, _start_playing, engine_cost
+from bench.ws_load import Client, arrive
+from deploy.proxy_config import replica_name
+from deploy.serve_class import INSTALL_HINT, Class
+from tests.browser import launch_browser, require_chromium, wait_for_app
+from tests.pages import OWNER_KEY
+
+pytestmark = pytest.mark.cluster
+WS_USERS, DEADLINE_S = 10, 120
+A, B = replica_name(1), replica_name(2)
+RESTARTED = "The server restarted"
+
+
+def require_haproxy() -> None:
+    if shutil.which("haproxy") is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(INSTALL_HINT + " (CI must run the class test)")
+        pytest.skip(INSTALL_HINT)
+
+
+async def _until(condition, what: str, timeout: float = DEADLINE_S) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, f"waited {timeout:.0f} s for {what}"
+        await asyncio.sleep(0.05)
+
+
+async def _open_and_play(c: Client) -> None:
+    await c.connect()
+    await c.rerun()
+    c.first_cost = c.status.get("Train cost", "")
+    await c.rerun("btn_play")
+    for _ in range(8):  # a few frames, each through the proxy
+        if c.pump is None:
+            break
+        await c.fetch_frame()
+    await c.rerun("btn_play")  # Pause
+    await _until(lambda: c.status.get("State") == "paused", f"seed {c.seed} to pause")
+    for _ in range(2):
+        await c.step()
+
+
+async def _play_on(c: Client) -> int:
+    """Play a few frames after the other replica died; the frames it got."""
+    frames = c.frames
+    await c.rerun("btn_play")
+    for _ in range(5):
+        if c.pump is None:
+            break
+        await c.fetch_frame()
+    await c.rerun("btn_play")
+    return c.frames - frames
+
+
+class Loop:
+    """The websocket users' event loop, in a thread of its own: Playwright's sync API holds this one's."""
+
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+
+    def run(self, *coroutines) -> list:
+        return asyncio.run_coroutine_threadsafe(_all(*coroutines), self.loop).result(3 * DEADLINE_S)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+async def _all(*coroutines) -> list:
+    return await asyncio.gather(*coroutines)
+
+
+def _own_costs(c: Client) -> bool:
+    return (c.first_cost == engine_cost(c.seed, 0) and c.iteration is not None
+            and c.status.get("Train cost") == engine_cost(c.seed, c.iteration))
+
+
+class Browser:
+    """A Chromium page pinned to a replica by its cookie, as a returning student's browser is; it
+    records which replica answered each of its requests."""
+
+    def __init__(self, browser, base: str, replica: str, seed: int):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 720})
+        self.context.add_cookies([{"name": "DLREPLICA", "value": replica, "url": base}])
+        self.context.add_init_script(f"localStorage.setItem('descentlab-owner-key', '{OWNER_KEY}')")
+        self.page, self.seed, self.replicas, self.errors = self.context.new_page(), seed, set(), []
+        self.page.on("response", lambda r: self._saw(r.headers.get("x-descentlab-replica")))
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.goto(f"{base}/playground?seed={seed}")
+        wait_for_app(self.page, DEADLINE_S * 1000)
+
+    def _saw(self, replica):
+        if replica and replica != "<CACHE>":  # assets the proxy serves itself
+            self.replicas.add(replica)
+
+    def status(self, name: str):
+        return self.page.evaluate(f"(name) => ({STATUS})(name)", name)
+
+    def play_pause_check(self) -> None:
+        _start_playing(self.page)
+        self.page.wait_for_function(f"() => Number((({STATUS})('Iteration') || '0').replace(/,/g, '')) > 0",
+                                    timeout=DEADLINE_S * 1000)
+        self.page.locator(".st-key-btn_play button").click()
+        self.page.wait_for_function(f"() => ({STATUS})('State') === 'paused'", timeout=DEADLINE_S * 1000)
+        wait_for_app(self.page, DEADLINE_S * 1000)
+        iteration = int(self.status("Iteration").replace(",", ""))
+        assert self.status("Train cost") == engine_cost(self.seed, iteration), f"page {self.seed}: not its run"
+
+
+    def iteration(self) -> int:
+        return int((self.status("Iteration") or "0").replace(",", ""))
+
+    def plays_on(self) -> None:
+        before = self.iteration()
+        _start_playing(self.page)
+        self.page.wait_for_function(f"(n) => Number((({STATUS})('Iteration') || '0').replace(/,/g, '')) > n",
+                                    arg=before, timeout=DEADLINE_S * 1000)
+
+
+def _save_then_open_elsewhere(a: Browser, b: Browser) -> None:
+    a.page.locator(".st-key-btn_save_run button").click()
+    a.page.get_by_text("Saved as my-run").wait_for(timeout=DEADLINE_S * 1000)
+    b.page.reload()
+    wait_for_app(b.page, DEADLINE_S * 1000)
+    b.page.wait_for_function("""() => {
+      const box = document.querySelector('.st-key-saved_run_choice');
+      return !!box && [box, ...box.querySelectorAll('input')].some(e => (e.value || e.textContent).includes('my-run'));
+    }""", timeout=DEADLINE_S * 1000)
+    b.page.locator(".st-key-btn_load_run button").click()
+    b.page.get_by_text("Loaded saved run").wait_for(timeout=DEADLINE_S * 1000)
+
+
+def test_a_class_of_twelve_on_two_replicas_survives_one_dying():
+    require_haproxy()
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    loop = Loop()
+    with Class(replicas=2, env={"DESCENTLAB_SESSION_GRACE_S": "5"}) as cls, sync_playwright() as pw:
+        browser = launch_browser(pw)
+        pages = [Browser(browser, cls.url, A, 11), Browser(browser, cls.url, B, 12)]
+        ws_url = cls.url.replace("http", "ws", 1) + "/_stcore/stream"
+        clients = []
+        for seed in range(1, WS_USERS + 1):
+            cookie, _ = arrive(cls.url, f"/playground?seed={seed}")
+            clients.append(Client(seed, ws_url, cookie=cookie))
+        loop.run(*(_open_and_play(c) for c in clients))
+        for p in pages:
+            p.play_pause_check()
+
+        errors = [f"seed {c.seed}: {e}" for c in clients for e in c.errors]
+        errors += [f"seed {c.seed}: not its own run's costs" for c in clients if not _own_costs(c)]
+        assert errors == []
+        for user in [*clients, *pages]:  # page, websocket and every frame: one replica per user
+            seen = set(user.replicas)
+            assert len(seen) == 1, f"seed {user.seed} reached {seen}"
+        home = {c.seed: next(iter(c.replicas)) for c in clients}
+        assert set(home.values()) == {A, B}, f"the proxy balanced nobody: {home}"
+        assert [next(iter(p.replicas)) for p in pages] == [A, B]
+
+        _save_then_open_elsewhere(pages[0], pages[1])  # one runs folder behind both replicas
+
+        _start_playing(pages[0].page)  # as in a lecture: the replica dies under a playing run
+        cls.kill(A)
+        survivors = [c for c in clients if home[c.seed] == B]
+        got = loop.run(*(_play_on(c) for c in survivors))
+        assert all(n > 0 for n in got), f"frames after {A} died, per user of {B}: {got}"
+        assert all(not c.errors for c in survivors), [c.errors for c in survivors]
+        pages[0].page.get_by_text(RESTARTED).wait_for(timeout=DEADLINE_S * 1000)  # its frames stop, it reruns on B, and says why
+        assert pages[1].page.get_by_text(RESTARTED).count() == 0
+        pages[1].plays_on()  # B's browser, now on the run it loaded, plays on untouched
+        newcomers = [arrive(cls.url, f"/playground?seed={s}")[1] for s in (21, 22, 23)]
+        assert newcomers == [B] * 3
+
+        assert [p.errors for p in pages] == [[], []]
+        log = cls.logs()[B]
+        assert "Traceback" not in log, log[-3000:]
+        browser.close()
+    loop.close()
