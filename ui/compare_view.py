@@ -24,6 +24,7 @@ from engine.initializers import INITIALIZER_LABELS, SCALE_IS_ABSOLUTE
 from engine.optimizers import OPTIMIZERS, SCHEDULES
 from engine.presets import Preset
 from viz import compare as vc
+from viz.variants import coincide_caption
 
 from . import budget, live_loop
 from .config_panel import INITS, LEARNING_RATES, PENALTIES, load_widgets
@@ -399,7 +400,8 @@ def frame() -> None:
             live_chart(lambda: vc.cost_overlay_figure(labels, [v.trainer.history for v in variants], colors,
                                                       _diverged_at(group), log_y=log_y, style=s, height=height,
                                                       legend=False),
-                       key=CmpKeys.LIVE + "_cost", canvas_lines=playing, caption=_COST_CAPTION)
+                       key=CmpKeys.LIVE + "_cost", canvas_lines=playing,
+                       caption=coincide_caption(labels, [v.trainer.history for v in variants], _COST_CAPTION))
         if right is not None:
             with right:
                 live_chart(lambda: _boundaries(group, labels, colors, s), key=CmpKeys.LIVE + "_boundaries",
