@@ -108,6 +108,15 @@ def link_maker() -> None:
         st.code(current_link(names), language=None, wrap_lines=True)  # st.code shows text as is
 
 
+def share_section() -> None:
+    """The end of a live page without exports (Compare, Initialization lab): the QR code in
+    presentation mode, else the link maker."""
+    if st.session_state.get(Keys.PRESENTATION):
+        room_qr()
+    else:
+        link_maker()
+
+
 QR_CSS = """<style>
 .dl-room {display: flex; align-items: center; gap: 1.5rem; margin: 0.5rem 0;}
 .dl-room img {width: 18rem; height: 18rem; image-rendering: pixelated; flex: none;}
@@ -126,4 +135,4 @@ def room_qr() -> None:
 
 
 __all__ = ["HIDEABLE", "HIDE_KEY", "parse_hide", "read_link", "hidden", "link_value", "sidebar_state_from_link",
-           "current_link", "link_maker", "room_qr"]
+           "current_link", "link_maker", "room_qr", "share_section"]
