@@ -323,14 +323,15 @@ def make_loop() -> live_loop.Loop:
 # for its next version; in a live view that only makes a slow frame flicker grey, so not here.
 # Streamlit's multiselect keeps its tags on one row that scrolls sideways: at 1280 px five values did
 # not fit, and the first or last was out of view. The value picker wraps its tags onto more rows; its
-# search box may shrink to a sliver beside the last tag (it grows as one types), not take a row alone.
+# search box may shrink to a sliver beside the last tag, not take a row alone (focused, it has room to type).
 _PICKER = f'[class*="st-key-{CmpKeys.VALUES}"]'
 PAGE_CSS = STATUS_CSS + vc.SUMMARY_CSS + f"""<style>
 .st-key-{CmpKeys.LIVE} [data-stale="true"] {{opacity: 1 !important; transition: none !important;}}
 {_PICKER} .react-aria-ComboBox > div {{max-height: none; height: auto;}}
 {_PICKER} [data-testid="stMultiSelectTagsContainer"] {{flex-wrap: wrap; overflow: visible; row-gap: 0.25rem;
   mask-image: none; -webkit-mask-image: none;}}
-{_PICKER} [data-testid="stMultiSelectTagsContainer"] input {{min-width: 0.5rem; width: 0.5rem; flex: 1 1 0.5rem;}}
+{_PICKER} [data-testid="stMultiSelectTagsContainer"] input {{min-width: 1px; width: 1px; flex: 1 1 1px; padding-inline: 0;}}
+{_PICKER} [data-testid="stMultiSelectTagsContainer"] input:focus {{min-width: 4rem;}}
 </style>"""
 
 
