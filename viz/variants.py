@@ -96,13 +96,13 @@ def significant(values, digits: int) -> np.ndarray:
 
 def coincide_note(labels, histories, digits: int = PLOTTED_DIGITS) -> str:
     """Plain text (labels as given: escape for Markdown or HTML where it goes) that names the runs
-    whose curves coincide, e.g. "ReLU and Leaky ReLU coincide to 4 digits: one line on the chart,
+    whose curves coincide, e.g. "ReLU and Leaky ReLU coincide to 4 digits in cost: one line on the chart,
     their markers take turns on it."; "" when none do."""
     sentences = []
     for group in coinciding_groups(histories, digits):
         names = [str(labels[i]) for i in group]
         joined = ", ".join(names[:-1]) + " and " + names[-1]
-        sentences.append(f"{joined} coincide to {digits} digits")
+        sentences.append(f"{joined} coincide to {digits} digits in cost")  # not in accuracy, maybe
     if not sentences:
         return ""
     return "; ".join(sentences) + ": one line on the chart, their markers take turns on it."
