@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.classroom import sidebar_state_from_link
 from ui.frame_channel import exclusive
 from ui.live_chart import ensure_plotly_loaded
 from ui.server_watch import restart_notice
@@ -15,7 +16,8 @@ from ui.sessions import max_sessions, seated
 
 ASSETS = Path(__file__).parent / "assets"
 
-st.set_page_config(page_title="Descent Lab", page_icon=str(ASSETS / "icon.png"), layout="wide")
+st.set_page_config(page_title="Descent Lab", page_icon=str(ASSETS / "icon.png"), layout="wide",
+                   initial_sidebar_state=sidebar_state_from_link())  # a classroom link opens it collapsed
 if not seated():
     n = max_sessions()
     st.error(f"This server is full: it serves {n:,} {'person' if n == 1 else 'people'} at once, and every place is taken. "

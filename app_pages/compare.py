@@ -1,7 +1,7 @@
 """Compare: the sidebar's run with 2–6 values of one setting, trained side by side in lockstep."""
 import streamlit as st
 
-from ui import config_panel, live_loop, presets_menu, state
+from ui import classroom, config_panel, live_loop, presets_menu, state
 from ui import compare_view as view
 
 state.init_state()
@@ -21,3 +21,4 @@ state.sync_query_params(config, page_query=view.link_values(field, values))
 loop = view.make_loop()
 live_loop.controls(loop, reset_help="Every variant back to iteration 0 with its initial weights")
 live_loop.live_area(view.frame, loop, frames=True)
+classroom.share_section()

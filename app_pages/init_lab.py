@@ -2,7 +2,7 @@
 weights, trained side by side; symmetry, activations per layer and the classic result table."""
 import streamlit as st
 
-from ui import config_panel, live_loop, presets_menu, state
+from ui import classroom, config_panel, live_loop, presets_menu, state
 from ui import init_lab_view as view
 
 state.init_state()
@@ -26,6 +26,7 @@ state.sync_query_params(state.current_config(), page_query=view.link_values(sche
 view.controls_row(loop)
 rewind = view.rewind_slider(loop)
 live_loop.live_area(lambda: view.frame(schemes, rewind), loop)
+classroom.share_section()
 st.caption("**Cost**: zeros stays on the ln 2 line — the output is 0.5 for everyone. **Gradient norm**: "
            "a line falling towards layer 1 is a vanishing gradient; open markers on the ≈ 0 line are "
            "gradients that are zero, or too small to matter. **Weights**: one row per unit. With zeros "

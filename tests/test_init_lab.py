@@ -13,6 +13,7 @@ from engine.config import RunConfig, build
 from engine.init_experiments import HE, LARGE, SMALL, XAVIER, ZEROS, Scheme
 from engine.presets import PRESETS, Preset
 from viz import init_lab as figs
+from viz.variants import variant_symbol
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 120
@@ -182,7 +183,7 @@ def test_training_figure_draws_exact_zeros_on_a_floor():
     assert list(zeros_line.marker.symbol) == ["circle-open"] * 3  # every zeros gradient is exactly 0
     assert fig.layout.yaxis2.ticktext[0] == "≈ 0" and fig.layout.yaxis2.tickvals[0] == zeros_line.y[0]
     assert list(zeros_line.text) == ["exactly 0"] * 3
-    assert all(s == "circle" for s in fig.data[8].marker.symbol)
+    assert all(s == variant_symbol(2) for s in fig.data[8].marker.symbol)  # He's shape, as on its cost curve
     assert [t.showlegend for t in fig.data].count(True) == 3  # one legend entry per scheme
 
 
@@ -192,7 +193,7 @@ def test_rounding_dust_is_drawn_as_zero_not_as_a_pattern():
     dust, real = fig.data
     assert list(dust.marker.symbol) == ["circle-open"] * 2 and dust.y[0] == dust.y[1] == fig.layout.yaxis2.tickvals[0]
     assert fig.layout.yaxis2.tickvals[0] >= 1e-3 * 10.0 ** -figs.LOG_DECADES  # the axis is not 48 decades tall
-    assert list(real.marker.symbol) == ["circle"] * 2
+    assert list(real.marker.symbol) == [variant_symbol(1)] * 2
     W = np.array([[1e-50, -2e-50], [1e-50, -2e-50]])
     sym = figs.symmetry_figure([[W]], [[1]], ["zeros"], ["#000000"], [2])
     assert np.nanmax(np.abs(np.asarray(sym.data[0].z, float))) < 1e-30  # neutral, not full colour

@@ -178,6 +178,7 @@ def test_without_its_legend_the_overlay_leaves_the_key_to_the_page(three):
     assert len(fig.data) == 3 * 3 and not fig.layout.showlegend
     key = vc.legend_html(["a<b", "tanh", "ReLU"], vc.variant_colors(3))
     assert "a&lt;b" in key and "a<b" not in key
-    assert [f"background:{c}" in key for c in vc.variant_colors(3)] == [True] * 3
+    # each variant's key is its line in its colour (with its marker shape: see test_variants.py)
+    assert [f'stroke="{c}"' in key for c in vc.variant_colors(3)] == [True] * 3
     assert "train" in key and "cmp-dashed" in key
     assert "cmp-big" in vc.legend_html(["a"], presentation=True)

@@ -24,6 +24,7 @@ from engine.initializers import INITIALIZER_LABELS, SCALE_IS_ABSOLUTE
 from engine.optimizers import OPTIMIZERS, SCHEDULES
 from engine.presets import Preset
 from viz import compare as vc
+from viz.variants import coincide_caption
 
 from . import budget, live_loop
 from .config_panel import INITS, LEARNING_RATES, PENALTIES, load_widgets
@@ -320,8 +321,17 @@ def make_loop() -> live_loop.Loop:
 
 # Once per page, outside the live fragment. Streamlit dims an element that waits more than 0.5 s
 # for its next version; in a live view that only makes a slow frame flicker grey, so not here.
+# Streamlit's multiselect keeps its tags on one row that scrolls sideways: at 1280 px five values did
+# not fit, and the first or last was out of view. The value picker wraps its tags onto more rows; its
+# search box may shrink to a sliver beside the last tag, not take a row alone (focused, it has room to type).
+_PICKER = f'[class*="st-key-{CmpKeys.VALUES}"]'
 PAGE_CSS = STATUS_CSS + vc.SUMMARY_CSS + f"""<style>
 .st-key-{CmpKeys.LIVE} [data-stale="true"] {{opacity: 1 !important; transition: none !important;}}
+{_PICKER} .react-aria-ComboBox > div {{max-height: none; height: auto;}}
+{_PICKER} [data-testid="stMultiSelectTagsContainer"] {{flex-wrap: wrap; overflow: visible; row-gap: 0.25rem;
+  mask-image: none; -webkit-mask-image: none;}}
+{_PICKER} [data-testid="stMultiSelectTagsContainer"] input {{min-width: 1px; width: 1px; flex: 1 1 1px; padding-inline: 0;}}
+{_PICKER} [data-testid="stMultiSelectTagsContainer"] input:focus {{min-width: 4rem;}}
 </style>"""
 
 
@@ -399,7 +409,8 @@ def frame() -> None:
             live_chart(lambda: vc.cost_overlay_figure(labels, [v.trainer.history for v in variants], colors,
                                                       _diverged_at(group), log_y=log_y, style=s, height=height,
                                                       legend=False),
-                       key=CmpKeys.LIVE + "_cost", canvas_lines=playing, caption=_COST_CAPTION)
+                       key=CmpKeys.LIVE + "_cost", canvas_lines=playing,
+                       caption=coincide_caption(labels, [v.trainer.history for v in variants], _COST_CAPTION))
         if right is not None:
             with right:
                 live_chart(lambda: _boundaries(group, labels, colors, s), key=CmpKeys.LIVE + "_boundaries",

@@ -15,6 +15,7 @@ from engine.initializers import INITIALIZER_LABELS, SCALE_IS_ABSOLUTE, get_initi
 from engine.losses import TASK_LOSSES
 from engine.optimizers import OPTIMIZERS, SCHEDULES
 
+from . import classroom
 from .state import Keys, apply_config, current_config, current_run, start_run
 
 LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -90,16 +91,17 @@ def config_panel() -> None:
     for key in [k for k in st.session_state if str(k).startswith("cfg_")]:
         st.session_state[key] = st.session_state[key]
     task = current_run().dataset.task
+    sections = (("Data", True, lambda: _data_controls(config)),
+                ("Network", True, lambda: _network_controls(config, task)),
+                ("Initialization", False, lambda: _init_controls(config)),
+                ("Training", True, lambda: _training_controls(config)))
     with st.sidebar:
         values = {}
-        with st.expander("Data", expanded=True):
-            values.update(_data_controls(config))
-        with st.expander("Network", expanded=True):
-            values.update(_network_controls(config, task))
-        with st.expander("Initialization"):
-            values.update(_init_controls(config))
-        with st.expander("Training", expanded=True):
-            values.update(_training_controls(config))
+        for title, expanded, draw in sections:
+            if classroom.hidden(title.lower()):
+                continue  # a classroom link hides it: the link's values stand
+            with st.expander(title, expanded=expanded):
+                values.update(draw())
     try:
         new = config.replace(**values)
     except ConfigError as exc:

@@ -18,6 +18,7 @@ from engine.init_experiments import (CLASSIC_CONFIG, CLASSIC_SCHEMES, DEFAULT_CO
                                      classic_experiment, distinct_per_layer, parse_schemes)
 from engine import cost, init_experiments
 from viz import init_lab as figs
+from viz.variants import coincide_caption
 from viz.text import number
 
 from . import budget, live_loop
@@ -265,8 +266,9 @@ def frame(schemes, rewind: int | None) -> None:
     params = [v.trainer.network.params if rewind is None else v.trainer.params_at(rewind) for v in g.variants]
     distinct = [distinct_per_layer(p, len(hidden)) for p in params]
     shown = range(1, min(L, 2) + 1)
-    live_chart(figs.training_figure([v.trainer.history for v in g.variants], norms, labels, colors, style=s),
-               key="init_live_training")
+    histories = [v.trainer.history for v in g.variants]
+    live_chart(figs.training_figure(histories, norms, labels, colors, style=s), key="init_live_training",
+               caption=coincide_caption(labels, histories))
     left, right = st.columns([2, 1])
     with left:
         live_chart(figs.symmetry_figure([[p[f"W{l}"] for l in shown] for p in params], distinct, labels, colors,

@@ -36,12 +36,14 @@ class Keys:
     STEP_COST = "dl_step_cost"    # running estimate of seconds per iteration, to size frames
     LAST_SYNCED_QUERY = "dl_last_query"
     PRESET = "dl_preset"          # engine.presets.Preset just opened: its page reads `vary`, then pops it
+    HIDDEN = "dl_hidden"          # frozenset of the controls a classroom link hides (ui.classroom)
 
 
 REDUCE_RUN = "Use fewer or narrower hidden layers, or fewer examples."
 
 # Query keys that belong to a page (e.g. Compare's varied field), not to the RunConfig.
 PAGE_QUERY_KEYS = frozenset({"vary", "values"})
+HIDE_KEY = "hide"  # the classroom link's hidden controls (ui.classroom): not the RunConfig's either
 
 
 def init_state(default: RunConfig | None = None) -> None:
@@ -57,7 +59,9 @@ def init_state(default: RunConfig | None = None) -> None:
     config = default or RunConfig()
     if not ss.get(Keys.QUERY_DONE):
         ss[Keys.QUERY_DONE] = True
-        query = {k: st.query_params.get_all(k) for k in st.query_params if k not in PAGE_QUERY_KEYS}
+        query = {k: st.query_params.get_all(k) for k in st.query_params if k not in PAGE_QUERY_KEYS | {HIDE_KEY}}
+        from . import classroom  # here, not at the top: classroom builds on this module
+        classroom.read_link({HIDE_KEY: st.query_params.get_all(HIDE_KEY)})
         if query:
             config, warnings = RunConfig.from_query(query)
             for w in warnings:
@@ -159,6 +163,10 @@ def sync_query_params(config: RunConfig, page_query: dict[str, str] | None = Non
     address bar is always a link to this exact run."""
     assert not page_query or set(page_query) <= PAGE_QUERY_KEYS, "add the key to PAGE_QUERY_KEYS"
     query = {**config.to_query(), **(page_query or {})}
+    hidden = st.session_state.get(Keys.HIDDEN)
+    if hidden:  # a classroom link stays one through reruns (ui.classroom.link_value's order)
+        from . import classroom
+        query[HIDE_KEY] = classroom.link_value(hidden)
     if st.session_state.get(Keys.LAST_SYNCED_QUERY) != query:
         st.query_params.from_dict(query)
         st.session_state[Keys.LAST_SYNCED_QUERY] = query

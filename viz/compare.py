@@ -25,7 +25,8 @@ from .figure import figure, grid_axes
 from .png import png_uri
 from .style import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, Style, resolve, style_layout
 from .text import number, plotly_text
-from .training import _col, _iterations, _positive, _thin, cost_axis, iteration_axis, last_iteration
+from .training import _col, _iterations, _positive, _thin, cost_axis, iteration_axis, last_iteration, nice_ceiling
+from .variants import key_svg, marker_sizes, marker_style
 
 # Okabe-Ito without yellow (unreadable on white): mid-lightness hues that read on light and dark
 # pages. The first three (the usual comparison) are the most distinct: blue, vermillion, green.
@@ -48,7 +49,9 @@ def _diverged_point(history: pd.DataFrame, diverged_at) -> tuple[list, list]:
 
 def cost_overlay_figure(labels, histories, colors=None, diverged_at=None, log_y: bool = False,
                         style: Style | None = None, height: int | None = None, legend: bool = True) -> go.Figure:
-    """Cost J vs iteration for every variant: train solid, test dashed, same colour.
+    """Cost J vs iteration for every variant: train solid, test dashed, same colour; the train line
+    carries the variant's own marker shape (viz.variants), so curves that coincide still show every
+    variant.
 
     Traces: 3 per variant, (train, test, divergence cross) in order; with ``legend``, then an empty
     "train" (solid grey) and "test" (dashed grey) entry that explains the dashes. ``diverged_at``: one
@@ -59,17 +62,22 @@ def cost_overlay_figure(labels, histories, colors=None, diverged_at=None, log_y:
     colors = list(colors or variant_colors(n))
     diverged_at = list(diverged_at or [None] * n)
     lw = s.line_width
+    axis_top = nice_ceiling(last_iteration(histories))  # where iteration_axis ends the axis
     data = []
-    for label, h, color, d in zip(labels, histories, colors, diverged_at):
+    for i, (label, h, color, d) in enumerate(zip(labels, histories, colors, diverged_at)):
         h_thin = _thin(h, OVERLAY_POINTS)
         it = _iterations(h_thin)
         name = plotly_text(label)
         for col, dash, split, shown in (("cost_train", "solid", "train", True), ("cost_test", "dash", "test", False)):
             y = _col(h_thin, col)
-            data.append(dict(type="scatter", x=it, y=_positive(y) if log_y else y, mode="lines", name=name,
-                             legendgroup=name, showlegend=shown,
-                             line=dict(color=color, width=lw if split == "train" else lw * 0.8, dash=dash),
-                             hovertemplate=f"{name} ({split})<br>iteration %{{x}}<br>J = %{{y:.4g}}<extra></extra>"))
+            line = dict(type="scatter", x=it, y=_positive(y) if log_y else y, mode="lines", name=name,
+                        legendgroup=name, showlegend=shown,
+                        line=dict(color=color, width=lw if split == "train" else lw * 0.8, dash=dash),
+                        hovertemplate=f"{name} ({split})<br>iteration %{{x}}<br>J = %{{y:.4g}}<extra></extra>")
+            if split == "train":
+                sizes = marker_sizes(it, i, n, axis_top, s.marker_size * 1.5)
+                line.update(mode="lines+markers", marker=marker_style(i, color, sizes, s.outline, lw))
+            data.append(line)
         x, y = _diverged_point(h, d)
         data.append(dict(type="scatter", x=x, y=y, mode="markers+text", name=f"{name} diverged", legendgroup=name,
                          showlegend=False, text=["diverged"] * len(x), textposition="top right",
@@ -202,8 +210,9 @@ def legend_html(labels, colors=None, presentation: bool = False) -> str:
     """One colour key for the whole page (curves, frames and table rows share the colours), plus the
     line styles: a single HTML element that only changes when the variants do."""
     colors = list(colors or variant_colors(len(labels)))
-    items = "".join(f'<span class="cmp-key"><span class="cmp-swatch" style="background:{c}"></span>'
-                    f"{html.escape(str(lab))}</span>" for lab, c in zip(labels, colors))
+    # each variant's line with its marker shape: the key for curves that coincide (viz.variants)
+    items = "".join(f'<span class="cmp-key">{key_svg(i, c)}{html.escape(str(lab))}</span>'
+                    for i, (lab, c) in enumerate(zip(labels, colors)))
     styles = ('<span class="cmp-key"><span class="cmp-line"></span>train</span>'
               '<span class="cmp-key"><span class="cmp-line cmp-dashed"></span>test</span>')
     big = " cmp-big" if presentation else ""
@@ -262,6 +271,7 @@ SUMMARY_CSS = """<style>
   vertical-align: 0.3em;}
 .cmp-legend .cmp-dashed {border-top-style: dashed;}
 .cmp-legend .cmp-gap {width: 1rem;}
+.cmp-legend .variant-key {margin-right: 0.4em; vertical-align: -0.1em; overflow: visible;}
 .cmp-legend.cmp-big {font-size: 1.35rem;}
 .cmp-table {border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; font-size: 0.95rem;}
 .cmp-table th {text-align: right; font-weight: 600; opacity: 0.8; padding: 0.3rem 0.6rem;

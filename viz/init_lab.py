@@ -15,7 +15,8 @@ from .arrays import f32
 from .figure import drop_none, figure, grid_axes
 from .style import (BLUE, DIVERGING_SCALE, GREEN, GREY, PURPLE, SKY, VERMILLION, YELLOW, Style,
                     colorscale, resolve, style_layout)
-from .training import _col, _iterations, _positive, _thin, iteration_axis, last_iteration
+from .training import _col, _iterations, _positive, _thin, iteration_axis, last_iteration, nice_ceiling
+from .variants import marker_sizes, marker_style, variant_symbol
 
 # Okabe-Ito hues chosen by meaning: grey for the dead start, sky for "small", vermillion for "large".
 SCHEME_COLORS = {"zeros": GREY, "small": SKY, "scaled": VERMILLION, "xavier": GREEN, "he": BLUE,
@@ -72,7 +73,8 @@ def training_figure(histories, norms, labels, colors, style: Style | None = None
     layout["margin"]["t"] += int(s.text * 1.7) + int(s.text * 1.9) * (_legend_rows(labels, s) - 1)
     layout["legend"].update(yref="container", y=1.0, yanchor="top")
     layout.update(axes, annotations=notes, shapes=[dict(type="line", x0=0, x1=1, xref="x domain", y0=LN2, y1=LN2,
-                                                        yref="y", line=dict(color=GREY, width=1.5, dash="dash"))])
+                                                        yref="y", layer="below",  # under the curves: zeros lies on it
+                                                        line=dict(color=GREY, width=1.5, dash="dash"))])
     return figure(data, layout)
 
 
@@ -90,17 +92,24 @@ def _legend_rows(labels, s: Style, width_px: int = 760) -> int:
 
 
 def _cost_traces(histories, labels, colors, ref: dict, s: Style) -> list[dict]:
+    """Train and test cost per scheme; the train line carries the scheme's marker shape (viz.variants):
+    zeros and random × 0.01 both sit on the ln 2 line, and only their shapes tell them apart."""
     data = []
-    for h, label, color in zip(histories, labels, colors):
+    axis_top = nice_ceiling(last_iteration(histories))
+    for i, (h, label, color) in enumerate(zip(histories, labels, colors)):
         h = _thin(h, MAX_POINTS)  # a dozen curves: fewer points each than the Playground's two
         it = _iterations(h)
         for col, dash, width, show in (("cost_train", "solid", s.line_width, True),
                                        ("cost_test", "dot", s.line_width * 0.7, False)):
             split = "train" if col == "cost_train" else "test"
-            data.append(dict(type="scatter", x=it, y=_positive(_col(h, col)), name=label, mode="lines",
-                             legendgroup=label, showlegend=show, line=dict(color=color, width=width, dash=dash),
-                             hovertemplate=f"{label} ({split})<br>iteration %{{x}}<br>J = %{{y:.4g}}<extra></extra>",
-                             **ref))
+            line = dict(type="scatter", x=it, y=_positive(_col(h, col)), name=label, mode="lines",
+                        legendgroup=label, showlegend=show, line=dict(color=color, width=width, dash=dash),
+                        hovertemplate=f"{label} ({split})<br>iteration %{{x}}<br>J = %{{y:.4g}}<extra></extra>",
+                        **ref)
+            if split == "train":
+                sizes = marker_sizes(it, i, len(labels), axis_top, s.marker_size * 1.5)
+                line.update(mode="lines+markers", marker=marker_style(i, color, sizes, s.outline, s.line_width))
+            data.append(line)
     return data
 
 
@@ -137,7 +146,8 @@ def _gradient_traces(norms, labels, colors, ref: dict, s: Style, axes: dict, not
     flat = [x for row in norms for x in row]
     floor, top = _log_floor(flat)
     data = []
-    for row, label, color in zip(norms, labels, colors):
+    for i, (row, label, color) in enumerate(zip(norms, labels, colors)):
+        symbol = variant_symbol(i)  # the scheme's shape on its cost curve too
         y = np.asarray(row, float)
         low = (y == 0) | (np.isfinite(y) & (y < floor))
         shown = np.where(low, floor, np.where(np.isfinite(y) & (y > 0), y, np.nan))
@@ -145,7 +155,7 @@ def _gradient_traces(norms, labels, colors, ref: dict, s: Style, axes: dict, not
                          mode="lines+markers", legendgroup=label, showlegend=False,
                          line=dict(color=color, width=s.line_width),
                          marker=dict(color=color, size=s.marker_size * 1.6,
-                                     symbol=["circle-open" if z else "circle" for z in low]),
+                                     symbol=[f"{symbol}-open" if z else symbol for z in low]),
                          text=[("exactly 0" if v == 0 else f"{v:.1e}: ≈ 0") if z else f"{v:.3g}"
                                for v, z in zip(y, low)],
                          hovertemplate=f"{label}<br>layer %{{x}}<br>‖dW‖ = %{{text}}<extra></extra>", **ref))

@@ -198,10 +198,12 @@ function takeLines(msg) {
   if (!msg.canvasLines) return [];
   const lines = [];
   (msg.figure.data || []).forEach((trace, index) => {
-    if ((trace.type || "scatter") !== "scatter" || trace.mode !== "lines") return;
-    lines.push({ index, x: trace.x, y: trace.y });
+    const markers = trace.mode === "lines+markers"; // a variant's shape at a few points (viz/variants.py)
+    if ((trace.type || "scatter") !== "scatter" || (trace.mode !== "lines" && !markers)) return;
+    lines.push({ index, x: trace.x, y: trace.y, sizes: markers ? trace.marker.size : null });
     trace.x = null; // placeholders until the draw: the message's text must not depend on them
     trace.y = null;
+    if (markers) trace.marker.size = null;
   });
   return lines;
 }
@@ -219,6 +221,39 @@ function dashPattern(dash, width) {
                   dashdot: [3 * d, d, d, d], longdashdot: [5 * d, 2 * d, d, 2 * d] };
   if (named[dash]) return named[dash];
   return String(dash || "").split(/[\s,]+/).map(parseFloat).filter((n) => n >= 0);
+}
+
+// The marker shapes of viz/variants.py VARIANT_SYMBOLS, as Plotly draws them, radius r around (x, y).
+function markerPath(ctx, symbol, x, y, r) {
+  const poly = (pts) => { ctx.moveTo(x + pts[0][0] * r, y + pts[0][1] * r);
+    pts.slice(1).forEach(([a, b]) => ctx.lineTo(x + a * r, y + b * r)); ctx.closePath(); };
+  if (symbol === "square") poly([[-0.9, -0.9], [0.9, -0.9], [0.9, 0.9], [-0.9, 0.9]]);
+  else if (symbol === "diamond") poly([[0, -1.2], [1.2, 0], [0, 1.2], [-1.2, 0]]);
+  else if (symbol === "triangle-up") poly([[0, -1.15], [1.15, 0.85], [-1.15, 0.85]]);
+  else if (symbol === "triangle-down") poly([[0, 1.15], [1.15, -0.85], [-1.15, -0.85]]);
+  else if (symbol === "x") {
+    const t = 0.3;
+    poly([[-1, -1 + t], [-t, 0], [-1, 1 - t], [-1 + t, 1], [0, t], [1 - t, 1], [1, 1 - t], [t, 0],
+          [1, -1 + t], [1 - t, -1], [0, -t], [-1 + t, -1]]);
+  } else ctx.arc(x, y, r, 0, 2 * Math.PI);
+}
+
+function drawMarkers(ctx, trace, line, xa, ya, box) {
+  const m = trace.marker || {};
+  ctx.setLineDash([]);
+  ctx.fillStyle = m.color || trace.line.color;
+  ctx.strokeStyle = (m.line && m.line.color) || "#FFFFFF";
+  ctx.lineWidth = (m.line && m.line.width) || 1;
+  for (let i = 0; i < line.sizes.length && i < line.x.length; i++) {
+    if (!(line.sizes[i] > 0)) continue;
+    const px = xa.c2p(line.x[i]) + xa._offset - box.l;
+    const py = ya.c2p(line.y[i]) + ya._offset - box.t;
+    if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
+    ctx.beginPath();
+    markerPath(ctx, m.symbol, px, py, line.sizes[i] / 2);
+    ctx.fill();
+    ctx.stroke();
+  }
 }
 
 function axisOf(full, ref, letter) {
@@ -280,6 +315,7 @@ function drawLines(state, lines) {
       open = true;
     }
     ctx.stroke();
+    if (line.sizes) drawMarkers(ctx, trace, line, xa, ya, box);
   }
   state.lines = lines; // for the PNG export (withRealPoints)
 }
@@ -290,9 +326,17 @@ function drawLines(state, lines) {
 // canvas. Called from the export button's capture listener, before Plotly copies the data.
 function withRealPoints(state) {
   const lines = (state.canvas && state.lines) || [];
-  const traces = lines.map((line) => state.div.data[line.index]).filter(Boolean);
-  lines.forEach((line, i) => traces[i] && Object.assign(traces[i], { x: line.x, y: line.y }));
-  setTimeout(() => traces.forEach((trace) => Object.assign(trace, { x: NO_POINTS, y: NO_POINTS })), 0);
+  const traces = lines.map((line) => state.div.data[line.index]); // in step with lines (one may be gone)
+  lines.forEach((line, i) => {
+    if (!traces[i]) return;
+    Object.assign(traces[i], { x: line.x, y: line.y });
+    if (line.sizes) traces[i].marker = { ...traces[i].marker, size: line.sizes };
+  });
+  setTimeout(() => traces.forEach((trace, i) => {
+    if (!trace) return;
+    Object.assign(trace, { x: NO_POINTS, y: NO_POINTS });
+    if (lines[i] && lines[i].sizes) trace.marker = { ...trace.marker, size: null };
+  }), 0);
 }
 
 // The message with its layout images' sources, its axis ranges (and its caption) left out, as text.
@@ -382,7 +426,10 @@ async function drawMessage(state, msg, text) {
     state.name = msg.name;
     live.targets.set(msg.name, state.take);
   }
-  for (const line of lines) Object.assign(line, { x: asArray(line.x), y: asArray(line.y) });
+  for (const line of lines) {
+    Object.assign(line, { x: asArray(line.x), y: asArray(line.y) });
+    if (line.sizes) line.sizes = asArray(line.sizes);
+  }
   if (state.drawnKey === key && state.drawnTheme === theme) {
     // An axis that stepped on: Plotly.relayout redraws only the axes (~3x cheaper than a react)
     const moved = rangeUpdate(state, ranges);
