@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench demo clean
+.PHONY: run test bench demo clean serve-class
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,9 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis artifacts
+
+# A class on this machine, without containers: REPLICAS servers behind HAProxy (apt-get install
+# haproxy) on port 8500, with the proxy configuration compose uses. See README, "Serving a class".
+REPLICAS ?= 2
+serve-class: $(STAMP)
+	$(BIN)/python -m deploy.serve_class --replicas $(REPLICAS) --port 8500

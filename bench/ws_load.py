@@ -124,6 +124,12 @@ class Client:
         self._frame_done.set()
 
     async def _read(self) -> None:
+        try:
+            await self._read_all()
+        except websockets.ConnectionClosedError:  # the server went away (a replica killed in a test)
+            self.errors.append("the connection was lost")
+
+    async def _read_all(self) -> None:
         async for raw in self.ws:
             fm = ForwardMsg()
             fm.ParseFromString(raw)

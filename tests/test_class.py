@@ -194,3 +194,37 @@ def test_a_class_of_twelve_on_two_replicas_survives_one_dying():
         assert "Traceback" not in log, log[-3000:]
         browser.close()
     loop.close()
+
+
+def test_the_proxy_limits_one_browser_not_the_room():
+    """One browser flooding the class (here 1,200 requests at once) gets 429s; another browser on the
+    same address (a lecture hall behind one NAT) is served as usual; assets come from the proxy's cache,
+    so a flood of them never reaches a replica."""
+    require_haproxy()
+    import concurrent.futures
+    import urllib.error
+    import urllib.request
+
+    def get(path: str, cookie: str) -> int:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(cls.url + path, headers={"Cookie": cookie}),
+                                        timeout=DEADLINE_S) as r:
+                return r.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    with Class(replicas=1) as cls:
+        flooder, bystander = arrive(cls.url)[0], arrive(cls.url)[0]
+        assert flooder != bystander  # each browser gets a name of its own
+        with concurrent.futures.ThreadPoolExecutor(32) as pool:
+            codes = list(pool.map(lambda _: get("/_stcore/health", flooder), range(1200)))
+        assert codes.count(429) > 0 and codes.count(200) >= 900, {c: codes.count(c) for c in set(codes)}
+        assert get("/_stcore/health", bystander) == 200
+        html = urllib.request.urlopen(cls.url + "/").read().decode()
+        asset = "/" + html.split('src="./', 1)[1].split('"', 1)[0]
+        answered_by = set()
+        for _ in range(3):
+            with urllib.request.urlopen(urllib.request.Request(cls.url + asset, headers={"Cookie": bystander})) as r:
+                r.read()  # the proxy keeps only what it passed on whole
+                answered_by.add(r.headers["X-Descentlab-Replica"])
+        assert "<CACHE>" in answered_by  # after the first, from the proxy
