@@ -283,16 +283,26 @@ async def _session(c: Client, stop: asyncio.Event, turn: asyncio.Queue) -> None:
     await c.rerun("btn_play")  # Pause at the end, to read a settled status line
 
 
-async def _run(url: str, sessions: int, seconds: float, proc, log) -> dict:
+def _cpu(pids) -> float:
+    return sum(cpu_seconds(pid) for pid in pids)
+
+
+def _rss(pids) -> float:
+    return sum(rss_mb(pid) for pid in pids)
+
+
+async def _run(url: str, sessions: int, seconds: float, pids: list, log, make_client=Client) -> dict:
+    """``pids``: the server processes whose CPU and memory are measured (a class has several);
+    ``make_client(seed, url)``: one user (through a proxy, with its cookies)."""
     stop = asyncio.Event()
-    clients = [Client(seed, url) for seed in range(sessions)]
+    clients = [make_client(seed, url) for seed in range(sessions)]
     turns = [asyncio.Queue() for _ in clients]
     t0 = time.perf_counter()
     tasks = [asyncio.create_task(_session(c, stop, q)) for c, q in zip(clients, turns)]
     while not all(c.playing for c in clients) and time.perf_counter() - t0 < 120:
         await asyncio.sleep(0.1)
     opened = time.perf_counter() - t0
-    rss_open, cpu0, frames0, t1 = rss_mb(proc.pid), cpu_seconds(proc.pid), sum(c.frames for c in clients), time.perf_counter()
+    rss_open, cpu0, frames0, t1 = _rss(pids), _cpu(pids), sum(c.frames for c in clients), time.perf_counter()
     log(f"{sessions} sessions playing after {opened:.1f} s")
     k = 0
     while time.perf_counter() - t1 < seconds:
@@ -301,13 +311,13 @@ async def _run(url: str, sessions: int, seconds: float, proc, log) -> dict:
         await asyncio.wait_for(done.wait(), 3 * TIMEOUT)
         k += 1
     window = time.perf_counter() - t1
-    cpu, frames = (cpu_seconds(proc.pid) - cpu0) / window, sum(c.frames for c in clients) - frames0
+    cpu, frames = (_cpu(pids) - cpu0) / window, sum(c.frames for c in clients) - frames0
     stop.set()
     await asyncio.gather(*tasks)
     for c in clients:
         await c.ws.close()
     return dict(clients=clients, opened=opened, window=window, cpu=cpu, frames=frames, rss_open=rss_open,
-                rss_end=rss_mb(proc.pid))
+                rss_end=_rss(pids))
 
 
 def run(sessions: int = 10, seconds: float = 60.0, log=print, script: str = "server.py") -> dict:
@@ -315,8 +325,8 @@ def run(sessions: int = 10, seconds: float = 60.0, log=print, script: str = "ser
     with start_streamlit(ROOT / script) as (base, proc):
         url = base.replace("http", "ws", 1) + "/_stcore/stream"
         rss_idle = rss_mb(proc.pid)
-        warm = asyncio.run(_run(url, 1, 0.0, proc, lambda *_: None))  # imports, caches, plotly.js
-        result = asyncio.run(_run(url, sessions, seconds, proc, log))
+        warm = asyncio.run(_run(url, 1, 0.0, [proc.pid], lambda *_: None))  # imports, caches, plotly.js
+        result = asyncio.run(_run(url, sessions, seconds, [proc.pid], log))
         log_text = _server_log(proc)
     result.update(rss_idle=rss_idle, rss_warm=warm["rss_end"], sessions=sessions,
                   server_errors=[line for line in log_text.splitlines() if "Traceback" in line or "Error" in line])

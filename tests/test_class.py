@@ -228,3 +228,33 @@ def test_the_proxy_limits_one_browser_not_the_room():
                 r.read()  # the proxy keeps only what it passed on whole
                 answered_by.add(r.headers["X-Descentlab-Replica"])
         assert "<CACHE>" in answered_by  # after the first, from the proxy
+
+
+def test_a_page_playing_through_a_server_restart_says_so():
+    """No proxy: the one server stops and starts again on its port under a playing page. Its frames
+    fail while the server is down and answer 404 once it is back (the session is gone): the page
+    reloads its link and says the server restarted, instead of showing "playing" at a stale iteration."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import free_port, start_streamlit
+
+    port = free_port()
+    with sync_playwright() as pw:
+        browser = launch_browser(pw)
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        with start_streamlit("server.py", port=port) as (base, _proc):
+            page.goto(f"{base}/playground?seed=5")
+            wait_for_app(page, DEADLINE_S * 1000)
+            _start_playing(page)
+            page.wait_for_function(f"() => Number((({STATUS})('Iteration') || '0').replace(/,/g, '')) > 0",
+                                   timeout=DEADLINE_S * 1000)
+        # down for longer than the page's retries: its frames have stopped before the server is back
+        page.wait_for_function("() => [...document.querySelectorAll('*')].some((e) => e.__descentlabPump"
+                               " && !e.__descentlabPump.active)", timeout=DEADLINE_S * 1000)
+        with start_streamlit("server.py", port=port):
+            page.get_by_text(RESTARTED).wait_for(timeout=DEADLINE_S * 1000)
+            wait_for_app(page, DEADLINE_S * 1000)
+            assert page.evaluate(f"() => ({STATUS})('Iteration')") == "0"
+            assert "seed=5" in page.url
+        browser.close()

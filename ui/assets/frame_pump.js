@@ -35,6 +35,28 @@ async function fetchFrame(pump) {
   }
 }
 
+// This page's session is gone: the server restarted, or the proxy moved this tab to another replica.
+// Streamlit reconnects without a rerun, so the page would show "playing" forever. Reloading opens the
+// run the link describes, and the page says what happened (server_watch.js).
+function sessionGone() {
+  window.location.reload();
+}
+
+// The route stopped answering (a server restarting, the network gone): the page was told to pause,
+// but while the server is down that message is lost with the connection. Ask now and then until the
+// server answers: 404 means this session did not survive.
+const WATCH_EVERY = 2000;
+const WATCH_FOR = 120000;
+
+async function watchForRestart(url) {
+  for (let waited = 0; waited < WATCH_FOR; waited += WATCH_EVERY) {
+    await new Promise((resolve) => setTimeout(resolve, WATCH_EVERY));
+    const got = await fetchOnce(url);
+    if (got.status === 404) return sessionGone();
+    if (got.head) return; // the same server, the same session: the pause went through
+  }
+}
+
 // Every part to its element; resolves when all of them have drawn it.
 function deliver(head, body) {
   const drawn = [];
@@ -56,15 +78,12 @@ async function run(pump) {
       const frame = await pending.shift();
       if (!pump.active) break;
       if (frame.status === 404 && frame.url === pump.url) {
-        // This page's session is gone: the server restarted, or the proxy moved this tab to another
-        // replica. Streamlit reconnects without a rerun, so the page would show "playing" forever.
-        // Reloading opens the run the link describes, and the page says what happened
-        // (server_watch.js).
-        window.location.reload();
+        sessionGone();
         break;
       }
       if (!frame.head) { // the route failed: the page pauses and says so
         pump.end();
+        watchForRestart(frame.url);
         break;
       }
       const current = frame.head.generation === pump.generation; // else: made before the page's last run
