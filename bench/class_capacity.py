@@ -16,7 +16,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import statistics
+import threading
+import urllib.error
+import urllib.request
 import sys
 import time
 from pathlib import Path
@@ -71,6 +75,71 @@ def capacity(replicas: int, seconds: float, log=print) -> dict:
                 mb_per_user=(best["rss"] - rss0) / best["users"], rss0=rss0)
 
 
+def _bystander_fps(http_base: str, cookie: str, seconds: float, during=None) -> float:
+    """One user playing for ``seconds`` (while ``during`` runs in a thread): its frames per second."""
+    url = http_base.replace("http", "ws", 1) + "/_stcore/stream"
+
+    async def play() -> float:
+        c = Client(7, url, cookie=cookie)
+        await c.connect()
+        await c.rerun()
+        await c.rerun("btn_play")
+        await c.fetch_frame()  # started
+        t0, frames = time.monotonic(), c.frames
+        worker = threading.Thread(target=during, daemon=True) if during else None
+        if worker:
+            worker.start()
+        while time.monotonic() - t0 < seconds and c.pump is not None:
+            await c.fetch_frame()
+        fps = (c.frames - frames) / (time.monotonic() - t0)
+        await c.ws.close()
+        if worker:
+            worker.join(120)
+        return fps
+
+    return asyncio.run(play())
+
+
+def _flood(base: str, asset: str, cookie: str, requests: int = 500, parallel: int = 100) -> dict:
+    def get(_):
+        try:
+            with urllib.request.urlopen(urllib.request.Request(base + asset, headers={"Cookie": cookie}), timeout=60) as r:
+                r.read()
+                return r.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+        except OSError:
+            return 0
+    with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
+        codes = list(pool.map(get, range(requests)))
+    return {code: codes.count(code) for code in set(codes)}
+
+
+def asset_flood(seconds: float = 6.0, log=print) -> dict:
+    """A bystander's frames/s, quiet and while one client fetches the biggest asset 500 times, 100 at
+    once: straight at a replica (as `make run` serves), then through the proxy."""
+    out = {}
+    with Class(replicas=1) as cls:
+        replica = cls.members[0].url
+        html = urllib.request.urlopen(replica + "/").read().decode()
+        asset = "/" + html.split('src="./', 1)[1].split('"', 1)[0]
+        plotly = [a for a in urllib.request.urlopen(replica + asset).read().decode(errors="replace").split('"')
+                  if a.startswith("./") and "PlotlyChart" in a]
+        asset = "/static/js/" + plotly[0][2:] if plotly else asset
+        for where, base in (("straight to the server", replica), ("through the proxy", cls.url)):
+            cookie = arrive(base)[0]
+            quiet = _bystander_fps(base, cookie, seconds)
+            codes: dict = {}
+            flooder = arrive(base)[0]
+            # the flood from another process: its 100 threads would otherwise share this one's GIL
+            with concurrent.futures.ProcessPoolExecutor(1) as other:
+                flooded = _bystander_fps(base, cookie, seconds,
+                                         during=lambda: codes.update(other.submit(_flood, base, asset, flooder).result()))
+            out[where] = dict(quiet=quiet, flooded=flooded, codes=codes)
+            log(f"{where}: {quiet:.1f} frames/s quiet, {flooded:.1f} during the flood of {asset} ({codes})")
+    return out
+
+
 def table(results: list[dict]) -> str:
     rows = ["| replicas | users at >= 5 frames/s, Step p95 < 500 ms | replicas' CPU there | users per core | "
             "user-frames/s per core | MB per user | replicas' RSS idle |", "|---|---|---|---|---|---|---|"]
@@ -87,8 +156,13 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--replicas", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--flood", action="store_true", help="also: a bystander during an asset flood")
     args = ap.parse_args(argv)
     print(table([capacity(n, args.seconds) for n in args.replicas]))
+    if args.flood:
+        for where, r in asset_flood().items():
+            print(f"- bystander {where}: {r['quiet']:.1f} frames/s quiet, {r['flooded']:.1f} during the flood "
+                  f"(answers {r['codes']})")
     return 0
 
 
