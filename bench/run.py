@@ -1,4 +1,4 @@
-"""Descent Lab benchmarks: `python -m bench.run`, `python -m engine bench`, `make bench`.
+"""Descent Lab benchmarks: `python -m bench` (or `bench.run`), `make bench`.
 
 Prints Markdown tables; --json FILE also writes every figure (with per-repeat samples);
 --quick is a smoke run with fewer, shorter repeats (figures are noisier, not smaller).

@@ -1,4 +1,4 @@
-"""Command line: ``python -m engine train|gradcheck|bench|demo``.
+"""Command line: ``python -m engine train|gradcheck|demo``.
 
 The train/gradcheck flags are generated from RunConfig's field table, so every knob of the app is
 also a flag. Usage mistakes end with exit status 2 and one ``error: ...`` line on stderr.
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import json
 import math
 import os
@@ -93,9 +92,6 @@ def _make_parser() -> argparse.ArgumentParser:
     p.add_argument("--tolerance", type=_positive_float, default=1e-6,
                    help="largest relative error that passes (default 1e-6)")
     p.set_defaults(func=_cmd_gradcheck)
-
-    sub.add_parser("bench", help="run the benchmarks (bench/run.py; arguments are passed on)",
-                   add_help=False)  # main() hands `bench ...` over before argparse sees it
 
     p = sub.add_parser("demo", help="a short demo: train the default config, draw the result", **kw)
     p.add_argument("--iterations", type=_bounded_int(1, 10**6), default=3000, metavar="N",
@@ -282,19 +278,6 @@ def _cmd_gradcheck(args) -> int:
     return 0 if ok else 1
 
 
-def _cmd_bench(argv: list[str]) -> int:
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    if root not in sys.path:
-        sys.path.append(root)  # lets `python -m engine bench` work from any folder of a checkout
-    try:
-        bench = importlib.import_module("bench.run")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("bench", "bench.run"):
-            raise
-        raise UsageError("cannot import bench/run.py; run this from the repository root") from None
-    return int(bench.main(argv) or 0)
-
-
 _REGION = " .:+*=~-"  # background character per predicted class
 _RAMP = " .:-=+*#%@"  # regression: low to high
 
@@ -356,8 +339,6 @@ def _cmd_demo(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv[:1] == ["bench"]:
-            return _cmd_bench(argv[1:])
         args = _make_parser().parse_args(argv)
         status = args.func(args)
         sys.stdout.flush()  # surface a closed pipe here, not at interpreter exit
