@@ -43,8 +43,29 @@ STATUS_CSS = """<style>
 </style>"""
 
 
+# TensorFlow Playground's one screen: at 1280x720 the transport row, the panel tabs, the status line
+# and a row of three charts (network, boundary, cost) fit without scrolling. The charts' height is
+# what is left of 720 px under the rows above them (measured in tests/test_layout.py's screenshots).
+CHART_HEIGHT = {False: 370, True: 420}
+PAGE_CSS = """<style>
+.stMainBlockContainer {padding-top: 3.6rem; padding-left: 1.5rem; padding-right: 1.5rem;}
+.st-key-pg_title h1 {padding: 0; font-size: 2rem;}
+</style>"""
+
+
+def presenting() -> bool:
+    return bool(st.session_state.get(Keys.PRESENTATION, False))
+
+
 def style() -> Style:
-    return Style(presentation=st.session_state.get(Keys.PRESENTATION, False))
+    big = presenting()
+    return Style(presentation=big, fit_height=CHART_HEIGHT[big])
+
+
+def chart_caption(name: str) -> str | None:
+    """A chart's caption; none in presentation mode, where the lecturer says it (and the room needs
+    the height for the charts)."""
+    return None if presenting() else CAPTIONS.get(name)
 
 
 def follow_latest(key: str, iterations: list[int]) -> None:
@@ -53,6 +74,14 @@ def follow_latest(key: str, iterations: list[int]) -> None:
     if ss.get(key) is None or ss.get(key) == ss.get(mark) or ss.get(key) not in iterations:
         ss[key] = iterations[-1]
     ss[mark] = iterations[-1]
+
+
+def rewind_iteration(key: str, iterations: list[int]) -> int | None:
+    """The iteration the rewind slider under ``key`` shows, None for "now" (read before the slider is
+    drawn: it sits under the charts it rewinds)."""
+    follow_latest(key, iterations)
+    at = st.session_state[key]
+    return None if at == iterations[-1] else at
 
 
 def status_line() -> None:
@@ -103,25 +132,37 @@ def show_status(cells, key: str = "live_status", note=None) -> None:
     live_html(lambda: status_html(make(), big, note() if note else ""), key=key)
 
 
-def main_charts(rewind: int | None) -> None:
-    """Decision boundary (or image samples) beside the cost curve. The figures are passed as functions
-    of the trainer, so live frames can make them again (ui.frame_channel); what the widgets say is
-    read here, once."""
+def charts_row(live_panel: str | None, rewind: int | None) -> None:
+    """One row, as in TensorFlow Playground: the detail panel (the network, by default), the decision
+    boundary and the cost curve side by side. A static panel (drawn outside the frame loop, under
+    this row) leaves the row to the two main charts."""
+    if live_panel:
+        detail, left, right = st.columns([1.5, 1, 1])
+        with detail:
+            detail_panel(live_panel, rewind)
+    else:
+        left, right = st.columns(2)
+    main_charts(rewind, left, right)
+
+
+def main_charts(rewind: int | None, left, right) -> None:
+    """Decision boundary (or image samples) in ``left``, the cost curve in ``right``. The figures are
+    passed as functions of the trainer, so live frames can make them again (ui.frame_channel); what
+    the widgets say is read here, once."""
     run, s, ss = current_run(), style(), st.session_state
     tr, data = run.trainer, run.dataset
-    left, right = st.columns(2)
     with left:
         if data.points_train is not None:
             show_test, discretize = ss.get("view_show_test", True), ss.get("view_discretize", False)
             live_chart(lambda: viz.decision_figure(tr.decision_grid(100, iteration=rewind), data, show_test=show_test,
                                                    discretize=discretize, style=s),
-                       key="live_boundary", caption=CAPTIONS["boundary"])
+                       key="live_boundary", caption=chart_caption("boundary"))
         elif data.image_shape is not None:
             def images():
                 net = run.network if rewind is None else tr.network_at(rewind)
                 probs = net.forward(data.X_test[:, :12] if data.m_test else data.X_train[:, :12])
                 return viz.images_figure(data, probs, style=s)
-            live_chart(images, key="live_images", caption=CAPTIONS["boundary"])
+            live_chart(images, key="live_images", caption=chart_caption("boundary"))
         else:  # e.g. a CSV with 1 or 3+ feature columns: no input plane to draw on
             st.info(f"This data has {data.n_x} input feature(s), so there is no plane of two inputs to "
                     "draw the decision boundary on. Everything else works: the cost, the network, the "
@@ -129,7 +170,7 @@ def main_charts(rewind: int | None) -> None:
     with right:
         log_y = ss.get("view_log_cost", False)
         live_chart(lambda: viz.cost_figure(tr.history, data.task, log_y=log_y, style=s), key="live_cost",
-                   caption=CAPTIONS["cost"],
+                   caption=chart_caption("cost"),
                    canvas_lines=bool(ss[Keys.PLAYING]))  # paused: Plotly's lines, with hover
 
 
@@ -138,7 +179,7 @@ def detail_panel(panel: str, rewind: int | None) -> None:
     are passed as functions of the trainer, as in main_charts."""
     run, s = current_run(), style()
     tr, net = run.trainer, run.network
-    caption = CAPTIONS.get(panel)
+    caption = chart_caption(panel)
     if panel == "Network":
         has_plane = run.dataset.points_train is not None
         # while playing, hover values would change under the pointer 10 times a second; leaving them

@@ -169,8 +169,10 @@ def decision_figure(grid: dict, dataset, show_test: bool = True, discretize: boo
     data = []
     for w in which:
         data += _point_traces(dataset, w, s, gl=n_points > GL_THRESHOLD)
+    # Presentation mode leaves the points' legend out: in a projector's type it takes as much room
+    # as the plot (the colour bar still says which colour is which class; the lecturer says the rest).
     layout = style_layout(s, title="Prediction" if regression else "Decision boundary",
-                          legend=not regression and points != "none")
+                          legend=not regression and points != "none" and not s.presentation)
     value_range = (0.0, 1.0)
     if regression:
         y = np.asarray(dataset.Y_train, float)
