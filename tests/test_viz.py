@@ -158,9 +158,11 @@ def test_decision_binary_surface_image_points_and_payload(runs):
     run = runs["binary"]
     grid = run.trainer.decision_grid(100)
     fig = viz.decision_figure(grid, run.dataset)
-    assert [t.type for t in fig.data] == ["scatter"] * 5
-    assert [t.name for t in fig.data[:4]] == ["class 0", "class 1", "class 0 (test)", "class 1 (test)"]
-    assert fig.data[4].marker.showscale and fig.data[4].showlegend is False  # the P(y=1) colour bar
+    assert [t.type for t in fig.data] == ["scatter"] * 6
+    assert [t.name for t in fig.data[:5]] == ["class 0", "class 1", "class 0 (test)", "class 1 (test)", "test"]
+    # the legend: one entry per class, one for the test points' shape (a narrow chart keeps one row)
+    assert [t.showlegend is not False for t in fig.data[:5]] == [True, True, False, False, True]
+    assert fig.data[5].marker.showscale and fig.data[5].showlegend is False  # the P(y=1) colour bar
     assert fig.data[0].marker.symbol != fig.data[2].marker.symbol  # test points look different
     assert sum(len(t.x) for t in fig.data[:2]) == run.dataset.m_train
     np.testing.assert_array_equal(_surface_png(fig), viz.boundary.surface_rgb(grid, "binary"))
@@ -212,7 +214,7 @@ def test_decision_multiclass_is_an_rgb_image(runs):
     run = runs["multiclass"]
     grid = run.trainer.decision_grid(60)
     fig = viz.decision_figure(grid, run.dataset)
-    assert [t.type for t in fig.data] == ["scatter"] * 6
+    assert [t.type for t in fig.data] == ["scatter"] * 7  # 3 classes, train and test, the test legend entry
     z = _surface_png(fig)
     assert z.shape == (60, 60, 3)
     np.testing.assert_array_equal(z, viz.boundary._pale(viz.boundary.class_mix_image(grid["output"])))

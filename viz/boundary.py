@@ -143,8 +143,11 @@ def _point_traces(dataset, which: str, s: Style, gl: bool) -> list[dict]:
         m = labels == c
         name = _class_label(dataset, c) + (" (test)" if test else "")
         traces.append(dict(type=kind, x=xy[0, m], y=xy[1, m], mode="markers", name=name,
-                           marker=dict(marker, line=dict(line), color=class_color(c)),
+                           marker=dict(marker, line=dict(line), color=class_color(c)), showlegend=not test,
                            hovertemplate=f"{name}<br>{where}<extra></extra>"))
+    if test:  # one legend entry for the shape, not one per class: a narrow chart's legend stays one row
+        traces.append(dict(type=kind, x=[None], y=[None], mode="markers", name="test", hoverinfo="skip",
+                           marker=dict(marker, line=dict(line), color="rgba(0,0,0,0)")))
     return traces
 
 

@@ -162,6 +162,15 @@ async function draw(state) {
   state.busy = true;
   try {
     const text = decoder.decode(raw); // only the newest message is ever parsed
+    if (state.resized) {
+      // Drawn again from scratch: Plotly's own resize keeps the margins a wrapped legend pushed
+      // at the old width, so after a window resize (or the sidebar closing) the legend sat on the
+      // plot. Only on a resize: frames keep their cheap paths.
+      state.resized = false;
+      window.Plotly.purge(state.div);
+      Object.assign(state, { drawnKey: null, drawnText: null, clickBound: false, canvas: null });
+    }
+    state.lastRaw = raw;
     await drawMessage(state, JSON.parse(text), text);
   } catch (err) {
     console.error("descentlab live_chart: draw failed", err);
@@ -170,6 +179,25 @@ async function draw(state) {
     schedule(state);
     settle(state);
   }
+}
+
+// A new width (the window, the sidebar opening or closing) draws the newest figure again from
+// scratch, once the width has stopped changing for a moment.
+const RESIZE_SETTLE_MS = 150;
+function watchWidth(state) {
+  let width = null, timer = 0;
+  new ResizeObserver(([entry]) => {
+    const now = Math.round(entry.contentRect.width);
+    if (width === null || now === width || now === 0) { width = width ?? now; return; }
+    width = now;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (!state.lastRaw || !window.Plotly) return;
+      state.resized = true;
+      state.next = state.next || state.lastRaw;
+      schedule(state);
+    }, RESIZE_SETTLE_MS);
+  }).observe(state.div);
 }
 
 // Resolves once nothing is waiting to be drawn (for the frame pump's pace).
@@ -467,6 +495,7 @@ export default function (component) {
     parentElement.appendChild(div);
     state = { div, next: null, frame: 0, busy: false, click: false, clickBound: false, idle: [] };
     parentElement.__descentlabChart = state;
+    watchWidth(state);
     state.take = (bytes) => {
       state.next = bytes;
       schedule(state);
