@@ -86,6 +86,17 @@
       t.rects.some((x) => hit(shrink(x), P)));
     if (over) out.overlaps.push(`a chart covers "${over.node.textContent.trim().slice(0, 30)}"`);
   }
+  // Text a chart draws past its own edges is cut by the SVG (a long title, an output's name)
+  for (const plot of document.querySelectorAll(".js-plotly-plot")) {
+    if (!shown(plot)) continue;
+    const svg = plot.querySelector(".main-svg")?.getBoundingClientRect();
+    if (!svg) continue;
+    for (const text of plot.querySelectorAll(".main-svg text")) {
+      const r = text.getBoundingClientRect();
+      if (r.width < 1 || !text.textContent.trim()) continue;
+      if (r.right > svg.right + TOL || r.left < svg.left - TOL) out.clipped.push(`chart text "${text.textContent.trim().slice(0, 30)}"`);
+    }
+  }
   // 3. Plotly: a legend must not cover its chart's title, nor the plot area
   for (const plot of document.querySelectorAll(".js-plotly-plot")) {
     if (!shown(plot)) continue;

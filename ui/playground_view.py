@@ -46,9 +46,9 @@ STATUS_CSS = """<style>
 # TensorFlow Playground's one screen: at 1280x720 the transport row, the panel tabs, the status line
 # and a row of three charts (network, boundary, cost) fit without scrolling. The charts' height is
 # what is left of 720 px under the rows above them (measured in tests/test_layout.py's screenshots).
-CHART_HEIGHT = {False: 370, True: 420}
+CHART_HEIGHT = {False: 370, True: 440}
 PAGE_CSS = """<style>
-.stMainBlockContainer {padding-top: 3.6rem; padding-left: 1.5rem; padding-right: 1.5rem;}
+.stMainBlockContainer {padding-top: 4.25rem; padding-left: 1.5rem; padding-right: 1.5rem;}
 .st-key-pg_title h1 {padding: 0; font-size: 2rem;}
 </style>"""
 
@@ -137,7 +137,7 @@ def charts_row(live_panel: str | None, rewind: int | None) -> None:
     boundary and the cost curve side by side. A static panel (drawn outside the frame loop, under
     this row) leaves the row to the two main charts."""
     if live_panel:
-        detail, left, right = st.columns([1.5, 1, 1])
+        detail, left, right = st.columns([1.3, 1.2, 1])
         with detail:
             detail_panel(live_panel, rewind)
     else:

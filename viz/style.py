@@ -158,7 +158,8 @@ def style_layout(style: Style | None = None, title: str | None = None, legend: b
         height=s.fig_height,
         font=dict(size=f, family="Source Sans Pro, Helvetica, Arial, sans-serif",
                   **({} if s.dark is None else {"color": s.ink})),
-        margin=dict(l=int(f * 4), r=int(f * 1.5), t=title_h + legend_h + int(f * 0.6), b=int(f * 3.6),
+        # the left margin fits tick labels; Plotly widens it for an axis title (automargin)
+        margin=dict(l=int(f * 2.5), r=int(f * 1.5), t=title_h + legend_h + int(f * 0.6), b=int(f * 3.6),
                     pad=2),
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
         showlegend=bool(legend),
@@ -170,8 +171,9 @@ def style_layout(style: Style | None = None, title: str | None = None, legend: b
     if title and legend:
         layout["legend"]["title"] = dict(text=title, side="top left", font=dict(size=int(f * 1.15)))
     elif title:
-        layout["title"] = dict(text=title, x=0.0, xref="paper", xanchor="left", y=1.0, yref="container",
-                               yanchor="top", pad=dict(t=int(f * 0.4)), font=dict(size=int(f * 1.15)))
+        # from the figure's left edge, not the plot's: a narrow chart's title had a y axis' width less
+        layout["title"] = dict(text=title, x=0.0, xref="container", xanchor="left", y=1.0, yref="container",
+                               yanchor="top", pad=dict(t=int(f * 0.4), l=int(f * 0.5)), font=dict(size=int(f * 1.15)))
     return layout
 
 
