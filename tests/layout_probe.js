@@ -76,15 +76,15 @@
       }
     }
   }
-  // A chart drawn over text outside it (the Images page's picture over its text column)
-  for (const plot of document.querySelectorAll(".js-plotly-plot")) {
-    if (!shown(plot)) continue;
-    const r = plot.querySelector(".main-svg")?.getBoundingClientRect();
-    if (!r) continue;
+  // A chart or picture drawn over text outside its own element (the Images page's picture over its
+  // text column)
+  for (const pic of main.querySelectorAll(".js-plotly-plot .main-svg:first-of-type, [data-testid='stImage'] img")) {
+    if (!shown(pic)) continue;
+    const own = pic.closest(".stElementContainer") || pic.parentElement;
+    const r = pic.getBoundingClientRect();
     const P = { l: r.left + 2, r: r.right - 2, t: r.top + 2, b: r.bottom - 2 };
-    const over = texts.find((t) => !plot.contains(t.el) && !plot.parentElement.contains(t.el) &&
-      t.rects.some((x) => hit(shrink(x), P)));
-    if (over) out.overlaps.push(`a chart covers "${over.node.textContent.trim().slice(0, 30)}"`);
+    const over = texts.find((t) => !own.contains(t.el) && t.rects.some((x) => hit(shrink(x), P)));
+    if (over) out.overlaps.push(`a picture covers "${over.node.textContent.trim().slice(0, 30)}"`);
   }
   // Text a chart draws past its own edges is cut by the SVG (a long title, an output's name)
   for (const plot of document.querySelectorAll(".js-plotly-plot")) {

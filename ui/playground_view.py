@@ -14,6 +14,7 @@ from engine.diagnosis import chance_accuracy, diagnose
 from viz.style import Style
 from viz.text import number
 
+from .formulas import fit_formulas
 from .live_chart import live_chart, live_html
 from .state import Keys, current_config, current_run
 
@@ -58,6 +59,12 @@ def presenting() -> bool:
 
 
 def style() -> Style:
+    """Every page's chart style: the presentation mode's sizes when it is on."""
+    return Style(presentation=presenting())
+
+
+def playground_style() -> Style:
+    """The Playground's charts: one height that keeps the row of three on a 1280x720 screen."""
     big = presenting()
     return Style(presentation=big, fit_height=CHART_HEIGHT[big])
 
@@ -149,7 +156,7 @@ def main_charts(rewind: int | None, left, right) -> None:
     """Decision boundary (or image samples) in ``left``, the cost curve in ``right``. The figures are
     passed as functions of the trainer, so live frames can make them again (ui.frame_channel); what
     the widgets say is read here, once."""
-    run, s, ss = current_run(), style(), st.session_state
+    run, s, ss = current_run(), playground_style(), st.session_state
     tr, data = run.trainer, run.dataset
     with left:
         if data.points_train is not None:
@@ -177,7 +184,7 @@ def main_charts(rewind: int | None, left, right) -> None:
 def detail_panel(panel: str, rewind: int | None) -> None:
     """One panel's charts; its caption is drawn by the chart it describes (see live_chart). Figures
     are passed as functions of the trainer, as in main_charts."""
-    run, s = current_run(), style()
+    run, s = current_run(), playground_style()
     tr, net = run.trainer, run.network
     caption = chart_caption(panel)
     if panel == "Network":
@@ -220,6 +227,7 @@ def detail_panel(panel: str, rewind: int | None) -> None:
 
 def _shapes_and_equations() -> None:
     run = current_run()
+    fit_formulas()  # a deep network's equations are long: they shrink to their column
     a, b = st.columns(2)
     with a:
         st.markdown("**Shapes for this network and m = "

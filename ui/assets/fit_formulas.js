@@ -1,0 +1,39 @@
+// Display formulas wider than their column shrink to fit it. KaTeX draws a display formula on one
+// line, and Streamlit's container cuts (or scrolls) what runs past the column: at a projector's
+// 1280 px "L = −log(0.690) =" lost its result. Each formula is measured at its natural size and,
+// when too wide, drawn smaller (never below MIN_SCALE: a longer formula is split where it is written).
+// Checked when the page changes (throttled: a live chart's frames change the page too) and when
+// the window is resized; the observer is removed with the element (the page that mounted it).
+const MIN_SCALE = 0.55;
+const THROTTLE_MS = 250;
+
+function fit(display) {
+  const katex = display.querySelector(":scope > .katex");
+  if (!katex) return;
+  const room = display.clientWidth;
+  if (!room) return;
+  katex.style.fontSize = "";
+  const natural = katex.scrollWidth;
+  if (natural <= room) return;
+  katex.style.fontSize = `${Math.max(MIN_SCALE, (room - 2) / natural).toFixed(3)}em`;
+}
+
+export default function ({ parentElement }) {
+  const main = parentElement.ownerDocument.querySelector("[data-testid='stMain']");
+  if (!main) return undefined;
+  let timer = 0;
+  const scan = () => {
+    timer = 0;
+    main.querySelectorAll(".katex-display").forEach(fit);
+  };
+  const later = () => { if (!timer) timer = setTimeout(scan, THROTTLE_MS); };
+  const observer = new MutationObserver(later);
+  observer.observe(main, { childList: true, subtree: true });
+  window.addEventListener("resize", later);
+  scan();
+  return () => {
+    observer.disconnect();
+    window.removeEventListener("resize", later);
+    clearTimeout(timer);
+  };
+}
