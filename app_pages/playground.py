@@ -3,7 +3,7 @@ transport and view switches, the panel tabs, the status line, then network, boun
 row (ui.playground_view); the rewind slider and the exports below it."""
 import streamlit as st
 
-from ui import config_panel, exports, live_loop, state
+from ui import config_panel, exports, live_loop, screen_fit, state
 from ui import playground_view as view
 
 state.init_state()
@@ -11,7 +11,7 @@ config_panel.config_panel()
 state.sync_query_params(state.current_config())
 
 presenting = st.session_state[state.Keys.PRESENTATION]
-st.html(view.STATUS_CSS + view.PAGE_CSS)
+st.html(view.STATUS_CSS + screen_fit.COMPACT_TOP_CSS)
 if not presenting:  # the room knows which page it is looking at; the height goes to the charts
     st.title("Playground", anchor=False)
 state.show_notices()

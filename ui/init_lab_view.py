@@ -24,6 +24,7 @@ from . import budget, live_loop
 from .config_panel import SPEEDS, load_widgets
 from .live_chart import live_chart
 from .playground_view import STATUS_CSS, follow_latest, style
+from .screen_fit import fitted
 from .state import (Keys, changed_fields, current_config, keep_widgets, notify, page_link_once, restore_widgets,
                     start_run)
 from .user_text import md_text
@@ -202,8 +203,8 @@ def controls_row(loop: live_loop.Loop) -> None:
     left, right = st.columns([3, 1])
     with left:
         live_loop.controls(loop, reset_help="Every scheme back to iteration 0 with its initial weights")
-    right.select_slider("Speed (most iterations per frame)", SPEEDS, key=K.SPEED, label_visibility="collapsed",
-                        format_func=lambda n: f"≤ {n} iterations / frame")
+    # a short value under a visible name: "≤ 50 iterations / frame" as the value ran into the sliders above
+    right.select_slider("Most iterations per frame", SPEEDS, key=K.SPEED, format_func=lambda n: f"≤ {n}")
     _keep(K.SPEED)
 
 
@@ -265,7 +266,9 @@ def frame(schemes, rewind: int | None) -> None:
     params = [v.trainer.network.params if rewind is None else v.trainer.params_at(rewind) for v in g.variants]
     distinct = [distinct_per_layer(p, len(hidden)) for p in params]
     shown = range(1, min(L, 2) + 1)
-    live_chart(figs.training_figure([v.trainer.history for v in g.variants], norms, labels, colors, style=s),
+    # the main chart under the controls and status on a 1280x720 screen (ui.screen_fit)
+    live_chart(figs.training_figure([v.trainer.history for v in g.variants], norms, labels, colors,
+                                    style=fitted(s, 330, 330)),
                key="init_live_training")
     left, right = st.columns([2, 1])
     with left:

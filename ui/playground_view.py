@@ -16,6 +16,7 @@ from viz.text import number
 
 from .formulas import fit_formulas
 from .live_chart import live_chart, live_html
+from .screen_fit import fitted, presenting
 from .state import Keys, current_config, current_run
 
 PANELS = ("Network", "Activations", "Weights", "Gradients", "Shapes & equations")
@@ -45,17 +46,8 @@ STATUS_CSS = """<style>
 
 
 # TensorFlow Playground's one screen: at 1280x720 the transport row, the panel tabs, the status line
-# and a row of three charts (network, boundary, cost) fit without scrolling. The charts' height is
-# what is left of 720 px under the rows above them (measured in tests/test_layout.py's screenshots).
+# and a row of three charts (network, boundary, cost) fit without scrolling (ui.screen_fit).
 CHART_HEIGHT = {False: 370, True: 440}
-PAGE_CSS = """<style>
-.stMainBlockContainer {padding-top: 4.25rem; padding-left: 1.5rem; padding-right: 1.5rem;}
-.st-key-pg_title h1 {padding: 0; font-size: 2rem;}
-</style>"""
-
-
-def presenting() -> bool:
-    return bool(st.session_state.get(Keys.PRESENTATION, False))
 
 
 def style() -> Style:
@@ -65,8 +57,7 @@ def style() -> Style:
 
 def playground_style() -> Style:
     """The Playground's charts: one height that keeps the row of three on a 1280x720 screen."""
-    big = presenting()
-    return Style(presentation=big, fit_height=CHART_HEIGHT[big])
+    return fitted(style(), CHART_HEIGHT[False], CHART_HEIGHT[True])
 
 
 def chart_caption(name: str) -> str | None:
