@@ -47,7 +47,7 @@ STATUS_CSS = """<style>
 
 # TensorFlow Playground's one screen: at 1280x720 the transport row, the panel tabs, the status line
 # and a row of three charts (network, boundary, cost) fit without scrolling (ui.screen_fit).
-CHART_HEIGHT = {False: 370, True: 440}
+CHART_HEIGHT = {False: 370, True: 425}
 
 
 def style() -> Style:
