@@ -169,7 +169,7 @@ def style_layout(style: Style | None = None, title: str | None = None, legend: b
         uirevision=uirevision,
     )
     if title and legend:
-        layout["legend"]["title"] = dict(text=title, side="top left", font=dict(size=int(f * 1.15)))
+        layout["legend"]["title"] = dict(text=title, side="top", font=dict(size=int(f * 1.15)))
     elif title:
         # from the figure's left edge, not the plot's: a narrow chart's title had a y axis' width less
         layout["title"] = dict(text=title, x=0.0, xref="container", xanchor="left", y=1.0, yref="container",

@@ -3,14 +3,15 @@
 // 1280 px "L = −log(0.690) =" lost its result. Each formula is measured at its natural size and,
 // when too wide, drawn smaller (never below MIN_SCALE: a longer formula is split where it is written).
 // Checked when the page changes (throttled: a live chart's frames change the page too) and when
-// the window is resized; the observer is removed with the element (the page that mounted it).
+// the page's width does; the observer is removed with the element (the page that mounted it).
 const MIN_SCALE = 0.55;
 const THROTTLE_MS = 250;
 
 function fit(display) {
   const katex = display.querySelector(":scope > .katex");
   if (!katex) return;
-  const room = display.clientWidth;
+  // the column's width: the display itself shrinks to its formula
+  const room = (display.closest(".stElementContainer") || display.parentElement).clientWidth;
   if (!room) return;
   katex.style.fontSize = "";
   const natural = katex.scrollWidth;
@@ -29,11 +30,12 @@ export default function ({ parentElement }) {
   const later = () => { if (!timer) timer = setTimeout(scan, THROTTLE_MS); };
   const observer = new MutationObserver(later);
   observer.observe(main, { childList: true, subtree: true });
-  window.addEventListener("resize", later);
+  const resized = new ResizeObserver(later); // the window, or the sidebar opening or closing
+  resized.observe(main);
   scan();
   return () => {
     observer.disconnect();
-    window.removeEventListener("resize", later);
+    resized.disconnect();
     clearTimeout(timer);
   };
 }
