@@ -124,3 +124,33 @@ def test_every_page_fits_the_screen_without_clipped_or_covered_text(browser, wid
     finally:
         page.close()
     assert not found, "\n".join(found)
+
+
+# The boundary's and the cost's plot widths match their elements again after a resize
+REDRAWN = """() => ['live_boundary', 'live_cost'].every((key) => {
+  const box = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+  const svg = box && box.querySelector('.main-svg');
+  return svg && Math.abs(svg.getBoundingClientRect().width - box.getBoundingClientRect().width) < 2; })"""
+ITERATION = "() => +(document.querySelector('.st-key-live_status .dl-value')?.textContent || '0').replace(/,/g, '')"
+
+
+def test_legends_stay_off_the_plots_after_a_window_resize_while_playing(browser):
+    """Issue 14: after a resize while playing, the boundary's legend sat on the heatmap."""
+    chromium, base_url = browser
+    page = chromium.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(f"{base_url}/playground")
+        settle(page, 3)
+        page.locator(".st-key-btn_play button").click()
+        page.wait_for_function(f"() => ({ITERATION})() > 0", timeout=30_000)
+        for width, height in ((1920, 1080), (1000, 720)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_function(REDRAWN, timeout=15_000)
+            start = page.evaluate(ITERATION)
+            page.wait_for_function(f"() => ({ITERATION})() > {start}", timeout=15_000)  # still playing
+            found = page.evaluate(PROBE, [])["legends"]
+            assert not found, (width, found)
+        page.screenshot(path=str(SHOTS / "playground_resized_while_playing.png"))
+        page.locator(".st-key-btn_play button").click()  # pause
+    finally:
+        page.close()
