@@ -354,6 +354,8 @@ def _sweep_frame() -> None:
                    key="lr_live_curves", canvas_lines=playing)  # paused: Plotly's lines, with hover
     with right:
         live_chart(lambda: figs.final_cost_figure(target.rates, target.table["cost_train"], target.stopped,
-                                                  target.start_cost, target.best(), marks=marks, log_y=log_y,
+                                                  # no "best" ring before anything trained, as in the status
+                                                  target.start_cost, target.best() if target.iteration > 0 else None,
+                                                  marks=marks, log_y=log_y,
                                                   style=s),
                    key="lr_live_final")
