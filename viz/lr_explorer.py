@@ -184,6 +184,7 @@ def final_cost_figure(rates, final_cost, diverged, start_cost: float, best: int 
     bx, by = ([rates[best]], [cost[best]]) if best is not None and ok[best] else ([], [])
     data.append(dict(type="scatter", x=bx, y=by, mode="markers", name=f"best α = {rates[best]:.3g}" if bx else "best",
                      marker=dict(symbol="circle-open", size=s.marker_size * 4, color=s.ink, line=dict(width=3)),
+                     cliponaxis=False,  # the ring is wider than the point: whole, at the plot's edge too
                      hovertemplate="best: α = %{x:.3g}<br>J = %{y:.4g}<extra></extra>", showlegend=bool(bx)))
     layout = style_layout(s, title="Cost now vs learning rate", legend=True)
     layout["xaxis"] = _log_x(rates)

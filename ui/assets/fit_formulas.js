@@ -7,12 +7,20 @@
 const MIN_SCALE = 0.55;
 const THROTTLE_MS = 250;
 
+// What each formula was last fitted to: a formula measures again only when its text or its column's
+// width changed (a live frame elsewhere on the page changes neither).
+const fittedTo = new WeakMap();
+
 function fit(display) {
   const katex = display.querySelector(":scope > .katex");
   if (!katex) return;
   // the column's width: the display itself shrinks to its formula
   const room = (display.closest(".stElementContainer") || display.parentElement).clientWidth;
   if (!room) return;
+  const text = katex.textContent;
+  const last = fittedTo.get(display);
+  if (last && last.room === room && last.text === text) return;
+  fittedTo.set(display, { room, text });
   katex.style.fontSize = "";
   const natural = katex.scrollWidth;
   if (natural <= room) return;
