@@ -41,23 +41,23 @@
   // Clipped: an element that hides overflow and has more text than room (the toggles' "Test …"), or a
   // text that runs past an ancestor that hides or scrolls its overflow (a formula cut at the column).
   const clippers = new Map();
-  const clipBoxOf = (el) => {
+  // Every ancestor that hides or scrolls what runs past it sideways: a button cut by its row is
+  // whole inside its own box (the Initialization lab's "relu" segment)
+  const clipBoxesOf = (el) => {
     if (clippers.has(el)) return clippers.get(el);
-    let box = null;
+    const boxes = [];
     for (let a = el; a && a !== main; a = a.parentElement) {
-      const ox = getComputedStyle(a).overflowX;
-      if (ox !== "visible") { box = { el: a, r: a.getBoundingClientRect() }; break; }
+      if (getComputedStyle(a).overflowX !== "visible") boxes.push(a.getBoundingClientRect());
     }
-    clippers.set(el, box);
-    return box;
+    clippers.set(el, boxes);
+    return boxes;
   };
   const seen = new Set();
   for (const t of texts) {
     const el = t.el;
     const ox = getComputedStyle(el).overflowX;
     let cut = ox !== "visible" && el.scrollWidth > el.clientWidth + 1;
-    const box = clipBoxOf(el);
-    if (!cut && box) cut = t.rects.some((r) => r.right > box.r.right + TOL || r.left < box.r.left - TOL);
+    if (!cut) cut = clipBoxesOf(el).some((box) => t.rects.some((r) => r.right > box.right + TOL || r.left < box.left - TOL));
     if (!cut) cut = t.rects.some((r) => r.right > vw + TOL);
     // one report per formula or paragraph, not per glyph
     const whole = el.closest(".katex-display, .katex, p, label, button, li, h1, h2, h3, h4") || el;

@@ -300,7 +300,7 @@ def activation_section(schemes) -> None:
     ss.setdefault(K.DEEP_LAYERS, 6)
     ss.setdefault(K.DEEP_UNITS, 32)
     ss.setdefault(K.DEEP_STEPS, 100)
-    c = st.columns(4)
+    c = st.columns([1.4, 1, 1, 1])  # room for all three activations' buttons ("relu" was cut at 1280 px)
     act = c[0].segmented_control("Activation", DEEP_ACTIVATIONS, key=K.DEEP_ACT) or "tanh"
     layers = c[1].slider("Hidden layers", 3, 10, key=K.DEEP_LAYERS)
     units = c[2].select_slider("Units per layer", DEEP_UNITS, key=K.DEEP_UNITS)
