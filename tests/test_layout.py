@@ -154,3 +154,17 @@ def test_legends_stay_off_the_plots_after_a_window_resize_while_playing(browser)
         page.locator(".st-key-btn_play button").click()  # pause
     finally:
         page.close()
+
+
+def test_home_page_descriptions_wrap_on_a_phone(browser):
+    """Issue 14: the page descriptions were cut mid-word, without an ellipsis, on a phone too."""
+    chromium, base_url = browser
+    page = chromium.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    try:
+        page.goto(base_url)
+        settle(page, 0)
+        found = page.evaluate(PROBE, [])
+        page.screenshot(path=str(SHOTS / "home_phone.png"))
+        assert not found["clipped"] and not found["overlaps"], found
+    finally:
+        page.close()

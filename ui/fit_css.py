@@ -6,6 +6,7 @@ HOME_PAGE_LINKS = """<style>
 .st-key-home_pages [data-testid='stPageLink'] a {height: auto; align-items: flex-start;}
 .st-key-home_pages [data-testid='stPageLink'] a *,
 .st-key-home_pages [data-testid='stPageLink'] a {white-space: normal; overflow: visible; text-overflow: clip;}
+.st-key-home_pages [data-testid='stPageLink'] a p {line-height: 1.45;}
 </style>"""
 
 # st.image draws a picture at the width it is given even when its column is narrower, over the
