@@ -28,9 +28,6 @@ playing = st.session_state[state.Keys.PLAYING]
 
 panel = st.segmented_control("Detail", view.PANELS, default="Network", key="view_panel",
                              label_visibility="collapsed") or "Network"
-if panel == "Weights":
-    st.select_slider("Layer", list(range(1, tr.network.L + 1)), key="view_weight_layer")
-
 # The rewind slider sits under the charts (a timeline), so the charts keep their place on the first
 # screen; its value is read here from the session, before the slider is drawn.
 its = tr.snapshots.iterations
@@ -39,6 +36,8 @@ rewind = view.rewind_iteration("view_rewind", its) if rewindable else None
 
 live_panel = panel if panel in view.LIVE_PANELS else None  # static panels stay out of the frame loop
 live_loop.live_area(lambda: (view.status_line(), view.charts_row(live_panel, rewind)), frames=True)
+if panel == "Weights":  # under the charts, as the rewind slider: the row above them stays one screen
+    st.select_slider("Layer", list(range(1, tr.network.L + 1)), key="view_weight_layer")
 if rewindable:
     st.select_slider("Rewind: show the run as it was at iteration", its, key="view_rewind")
     if rewind is not None:

@@ -202,13 +202,11 @@ def detail_panel(panel: str, rewind: int | None) -> None:
 
         def shown():  # the snapshots' iterations up to the one shown
             return [it for it in tr.snapshots.iterations if rewind is None or it <= rewind]
-        a, b = st.columns(2)
-        with a:
-            live_chart(lambda: viz.weights_over_time_figure([(it, tr.params_at(it)) for it in shown()], layer, style=s),
-                       key="live_w_time", caption=caption)
-        with b:
-            live_chart(lambda: viz.weight_histogram_figure(tr.params_at(shown()[-1]), layer, style=s),
-                       key="live_w_hist")
+        # one above the other: the panel shares its row with the boundary and the cost
+        live_chart(lambda: viz.weights_over_time_figure([(it, tr.params_at(it)) for it in shown()], layer, style=s),
+                   key="live_w_time", caption=caption)
+        live_chart(lambda: viz.weight_histogram_figure(tr.params_at(shown()[-1]), layer, style=s),
+                   key="live_w_hist")
     elif panel == "Gradients":
         live_chart(lambda: viz.gradient_figure(tr.history, style=s), key="live_grads", caption=caption,
                    canvas_lines=bool(st.session_state[Keys.PLAYING]))  # paused: Plotly's lines, with hover
