@@ -16,7 +16,7 @@ from viz.text import number
 
 from .formulas import fit_formulas
 from .live_chart import live_chart, live_html
-from .screen_fit import fitted, presenting
+from .screen_fit import ROW_GROW, fitted, presenting
 from .state import Keys, current_config, current_run
 
 PANELS = ("Network", "Activations", "Weights", "Gradients", "Shapes & equations")
@@ -154,13 +154,13 @@ def main_charts(rewind: int | None, left, right) -> None:
             show_test, discretize = ss.get("view_show_test", True), ss.get("view_discretize", False)
             live_chart(lambda: viz.decision_figure(tr.decision_grid(100, iteration=rewind), data, show_test=show_test,
                                                    discretize=discretize, style=s),
-                       key="live_boundary", caption=chart_caption("boundary"))
+                       key="live_boundary", caption=chart_caption("boundary"), grow=ROW_GROW)
         elif data.image_shape is not None:
             def images():
                 net = run.network if rewind is None else tr.network_at(rewind)
                 probs = net.forward(data.X_test[:, :12] if data.m_test else data.X_train[:, :12])
                 return viz.images_figure(data, probs, style=s)
-            live_chart(images, key="live_images", caption=chart_caption("boundary"))
+            live_chart(images, key="live_images", caption=chart_caption("boundary"), grow=ROW_GROW)
         else:  # e.g. a CSV with 1 or 3+ feature columns: no input plane to draw on
             st.info(f"This data has {data.n_x} input feature(s), so there is no plane of two inputs to "
                     "draw the decision boundary on. Everything else works: the cost, the network, the "
@@ -168,7 +168,7 @@ def main_charts(rewind: int | None, left, right) -> None:
     with right:
         log_y = ss.get("view_log_cost", False)
         live_chart(lambda: viz.cost_figure(tr.history, data.task, log_y=log_y, style=s), key="live_cost",
-                   caption=chart_caption("cost"),
+                   caption=chart_caption("cost"), grow=ROW_GROW,
                    canvas_lines=bool(ss[Keys.PLAYING]))  # paused: Plotly's lines, with hover
 
 
@@ -186,7 +186,7 @@ def detail_panel(panel: str, rewind: int | None) -> None:
         live_chart(lambda: viz.network_figure(net if rewind is None else tr.network_at(rewind),
                                               tr.unit_grids(24, iteration=rewind) if has_plane else None,
                                               dataset=run.dataset, style=s, values=values),
-                   key="live_network", caption=caption)
+                   key="live_network", caption=caption, grow=ROW_GROW)
         if run.dataset.image_shape is not None:
             live_chart(lambda: viz.first_layer_weights_figure(
                 (tr.params_at(rewind) if rewind is not None else net.params)["W1"], run.dataset.image_shape, style=s),

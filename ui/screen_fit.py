@@ -26,3 +26,8 @@ def presenting() -> bool:
 def fitted(style: Style, normal: int, presentation: int) -> Style:
     """``style`` with the height (px) that keeps a page's main charts on the first screen."""
     return dataclasses.replace(style, fit_height=presentation if style.presentation else normal)
+
+
+# A one-screen row's share of a window's height beyond 720 px (ui.live_chart's ``grow``): at
+# 1920x1080 the Playground's charts take the screen's extra height instead of leaving it empty.
+ROW_GROW = 0.9

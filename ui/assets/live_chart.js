@@ -13,6 +13,7 @@ const CONFIG = {
   showSendToCloud: false,
   modeBarButtonsToRemove: ["zoomIn2d", "zoomOut2d", "autoScale2d", "select2d", "lasso2d"],
 };
+const GROW_FROM = 720; // px of window height a page's chart heights are chosen for (ui/screen_fit.py)
 const TITLED_TOP = 64; // px: the title sits under the modebar instead of behind it
 const UNTITLED_TOP = 36;
 const decoder = new TextDecoder();
@@ -441,7 +442,11 @@ async function drawMessage(state, msg, text) {
   if (!title && (!layout.margin || layout.margin.t === undefined)) {
     layout.margin = { ...layout.margin, t: UNTITLED_TOP };
   }
-  state.div.style.height = `${msg.height}px`;
+  // A page sized for a 720 px projector (msg.grow > 0) gives a taller window's extra height to its
+  // charts; a resize that changes the width draws again (watchWidth), with the new height.
+  const height = msg.height + Math.round(Math.max(0, window.innerHeight - GROW_FROM) * (msg.grow || 0));
+  if (height !== msg.height) layout.height = height;
+  state.div.style.height = `${height}px`;
   showCaption(state, msg.caption);
   if (!state.config || state.config.toImageButtonOptions.filename !== msg.name) {
     // Kept between draws: a new config object could make Plotly.react start over.
