@@ -29,7 +29,7 @@ from . import budget, live_loop
 from .config_panel import INITS, LEARNING_RATES, PENALTIES, load_widgets
 from .live_chart import live_chart, live_html
 from .playground_view import STATUS_CSS, status_html as status_line_html, style
-from .screen_fit import fitted
+from .screen_fit import ROW_GROW, fitted
 from .state import Keys, current_config, keep_widgets, notify, page_link_once, restore_widgets, start_run
 from .user_text import md_text
 
@@ -400,7 +400,7 @@ def frame() -> None:
             live_chart(lambda: vc.cost_overlay_figure(labels, [v.trainer.history for v in variants], colors,
                                                       _diverged_at(group), log_y=log_y, style=s, height=height,
                                                       legend=False),
-                       key=CmpKeys.LIVE + "_cost", canvas_lines=playing, caption=_COST_CAPTION)
+                       key=CmpKeys.LIVE + "_cost", canvas_lines=playing, caption=_COST_CAPTION, grow=ROW_GROW)
         if right is not None:
             with right:
                 live_chart(lambda: _boundaries(group, labels, colors, s), key=CmpKeys.LIVE + "_boundaries",

@@ -24,7 +24,7 @@ from . import budget, live_loop
 from .config_panel import SPEEDS, load_widgets
 from .live_chart import live_chart
 from .playground_view import STATUS_CSS, follow_latest, style
-from .screen_fit import fitted
+from .screen_fit import ROW_GROW, fitted
 from .state import (Keys, changed_fields, current_config, keep_widgets, notify, page_link_once, restore_widgets,
                     start_run)
 from .user_text import md_text
@@ -269,7 +269,7 @@ def frame(schemes, rewind: int | None) -> None:
     # the main chart under the controls and status on a 1280x720 screen (ui.screen_fit)
     live_chart(figs.training_figure([v.trainer.history for v in g.variants], norms, labels, colors,
                                     style=fitted(s, 330, 330)),
-               key="init_live_training")
+               key="init_live_training", grow=ROW_GROW)
     left, right = st.columns([2, 1])
     with left:
         live_chart(figs.symmetry_figure([[p[f"W{l}"] for l in shown] for p in params], distinct, labels, colors,

@@ -24,7 +24,7 @@ from . import budget, live_loop, state
 from .config_panel import LEARNING_RATES, load_widgets
 from .live_chart import live_chart
 from .playground_view import show_status, style
-from .screen_fit import fitted
+from .screen_fit import ROW_GROW, fitted
 from .user_text import md_text
 
 PAGE = "lr_explorer"
@@ -351,11 +351,11 @@ def _sweep_frame() -> None:
     with left:
         live_chart(lambda: figs.sweep_curves_figure(*target.curves(), target.rates, target.stopped_at, log_y=log_y,
                                                     style=s),
-                   key="lr_live_curves", canvas_lines=playing)  # paused: Plotly's lines, with hover
+                   key="lr_live_curves", canvas_lines=playing, grow=ROW_GROW)  # paused: Plotly's lines, with hover
     with right:
         live_chart(lambda: figs.final_cost_figure(target.rates, target.table["cost_train"], target.stopped,
                                                   # no "best" ring before anything trained, as in the status
                                                   target.start_cost, target.best() if target.iteration > 0 else None,
                                                   marks=marks, log_y=log_y,
                                                   style=s),
-                   key="lr_live_final")
+                   key="lr_live_final", grow=ROW_GROW)

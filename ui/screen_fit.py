@@ -28,6 +28,6 @@ def fitted(style: Style, normal: int, presentation: int) -> Style:
     return dataclasses.replace(style, fit_height=presentation if style.presentation else normal)
 
 
-# A one-screen row's share of a window's height beyond 720 px (ui.live_chart's ``grow``): at
-# 1920x1080 the Playground's charts take the screen's extra height instead of leaving it empty.
+# A main chart's share of a window's height beyond 720 px (ui.live_chart's ``grow``): at 1920x1080
+# the live pages' main charts take the screen's extra height instead of leaving it empty.
 ROW_GROW = 0.9
