@@ -317,9 +317,12 @@ def test_network_weights_are_one_picture_by_sign_and_size(runs):
     np.testing.assert_array_equal(_edge_picture(viz.network_figure(net, values=False)), pic)
     net.set_params({k: v / 10 for k, v in net.params.items()} | {"W1": 10 * w1})
     louder = _edge_picture(viz.network_figure(net, values=False))
-    span = net.L + 1.8  # the x axis runs from -0.9 to L + 0.9; column l sits at x = l
-    first = slice(int(1.0 / span * pic.shape[1]), int(1.8 / span * pic.shape[1]))   # between x = 0.1 and 0.9
-    rest = slice(int(2.0 / span * pic.shape[1]), int((net.L + 0.8) / span * pic.shape[1]))
+    x0, x1 = viz.network_figure(net, values=False).layout.xaxis.range  # column l sits at x = l
+
+    def col(x):  # the picture's column at x
+        return int((x - x0) / (x1 - x0) * pic.shape[1])
+    first = slice(col(0.1), col(0.9))   # between the inputs and layer 1
+    rest = slice(col(1.1), col(net.L - 0.1))
     assert _coverage(louder[:, first], style.POSITIVE) > 1.2 * _coverage(pic[:, first], style.POSITIVE)
     assert _coverage(louder[:, rest], style.POSITIVE) < _coverage(pic[:, rest], style.POSITIVE)
     np.testing.assert_allclose(network_diagram.edge_widths(np.array([0.0, 0.5, -1.0])),
