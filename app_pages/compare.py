@@ -14,7 +14,8 @@ presets_menu.lab_header("Compare", view.PAGE, view.PAGE_CSS)
 
 config = state.current_config()
 field, values = view.pickers(config)
-st.caption(view.what_is_shared(field))
+if not st.session_state[state.Keys.PRESENTATION]:  # the lecturer says it; the room needs the height
+    st.caption(view.what_is_shared(field))
 view.current_group(config, field, values)
 state.sync_query_params(config, page_query=view.link_values(field, values))
 

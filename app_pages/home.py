@@ -2,7 +2,7 @@
 import streamlit as st
 
 from engine.presets import PRESETS
-from ui import presets_menu
+from ui import fit_css, presets_menu
 
 # (page file, label, what it shows), in the order the course takes them
 FOUNDATIONS = (
@@ -26,7 +26,8 @@ st.markdown(
     "initialization, press **Play**, and see the cost, the decision boundary, every unit, the weights "
     "and the gradients change — in the notation of the course."
 )
-left, right = st.columns(2)
+st.html(fit_css.HOME_PAGE_LINKS)
+left, right = st.container(key="home_pages").columns(2)
 for column, title, pages in ((left, "Foundations, in the order of the course", FOUNDATIONS),
                              (right, "Labs", LABS)):
     with column:

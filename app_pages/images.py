@@ -11,6 +11,7 @@ import streamlit as st
 import viz
 from engine.image_classifier import MODELS, TrainedClassifier, train_classifier
 from engine.images import IMAGE_SHAPE, MAX_IMAGE_BYTES, ImageError, LoadedImage, read_image, resize_rgb
+from ui import fit_css
 from ui.playground_view import style
 from ui.user_text import md_text
 from viz import image_channels as vc
@@ -76,8 +77,9 @@ for note in picture.notes:
 
 st.header("1 · The picture and its size")
 h, w = picture.original_size
+st.html(fit_css.IMAGES_PAGE_PICTURE)
 left, right = st.columns([1, 2])
-left.image(picture.pixels, caption=f"{name}: {w:,} × {h:,} pixels", width=min(320, picture.pixels.shape[1] * 4))
+left.container(key="img_picture").image(picture.pixels, caption=f"{name}: {w:,} × {h:,} pixels", width=min(320, picture.pixels.shape[1] * 4))
 right.markdown(
     f"This picture is **{h:,} rows × {w:,} columns × 3 colours**, so as a vector it has\n\n"
     f"### n_x = {h:,} × {w:,} × 3 = {picture.n_x:,}\n\n"
@@ -86,7 +88,7 @@ right.markdown(
     f"{IMAGE_SHAPE[0]} × {IMAGE_SHAPE[1]} × 3 = {IMAGE_SHAPE[0] * IMAGE_SHAPE[1] * 3} numbers.")
 
 st.header("2 · Three matrices: R, G and B")
-left, right = st.columns([1, 5])
+left, right = st.columns([1.3, 4])  # the small picture's chart needs ~150 px, or it runs under the slider
 grid = right.select_slider("Shrink to (pixels per side, so every number stays readable)", (6, 8, 12, 16),
                            value=8 if s.presentation else 12, key="img_grid")
 small = resize_rgb(picture.pixels, grid)

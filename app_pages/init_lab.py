@@ -10,9 +10,6 @@ view.init_page()  # before the sidebar and the pickers are drawn: a preset or a 
 config_panel.config_panel()
 
 presets_menu.lab_header("Initialization lab", view.PAGE, view.PAGE_CSS)
-st.caption("Every scheme trains the sidebar's network on the same data with the same seed; only the "
-           "initial W differs. The course: W must not start at 0, small random numbers break the "
-           "symmetry, and b may start at 0 — it does in every scheme here.")
 
 schemes = view.scheme_pickers()
 if not schemes:
@@ -26,7 +23,10 @@ state.sync_query_params(state.current_config(), page_query=view.link_values(sche
 view.controls_row(loop)
 rewind = view.rewind_slider(loop)
 live_loop.live_area(lambda: view.frame(schemes, rewind), loop)
-classroom.share_section()
+# under the charts, so that they reach a projector's first screen
+st.caption("Every scheme trains the sidebar's network on the same data with the same seed; only the "
+           "initial W differs. The course: W must not start at 0, small random numbers break the "
+           "symmetry, and b may start at 0 — it does in every scheme here.")
 st.caption("**Cost**: zeros stays on the ln 2 line — the output is 0.5 for everyone. **Gradient norm**: "
            "a line falling towards layer 1 is a vanishing gradient; open markers on the ≈ 0 line are "
            "gradients that are zero, or too small to matter. **Weights**: one row per unit. With zeros "
@@ -53,3 +53,4 @@ st.markdown(
     "network: the signal shrinks layer by layer and it has not started learning after 15,000 "
     "iterations. **He** scales W by √(2/n[l−1]) and learns.")
 view.classic_section()
+classroom.share_section()

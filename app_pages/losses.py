@@ -6,6 +6,7 @@ import streamlit as st
 
 from engine import loss_landscape as ll
 from engine.losses import LOSSES
+from ui.formulas import fit_formulas
 from ui.playground_view import style
 from viz.losses_figures import landscape_figure, loss_curves_figure
 
@@ -29,6 +30,7 @@ def expanded_sum(terms) -> str:
 
 
 st.title("Loss functions")
+fit_formulas()
 s = style()
 
 st.subheader("One prediction")
@@ -41,7 +43,8 @@ with left:
         st.markdown(f"**{LOSSES[name].label}**")
         st.latex(LOSSES[name].latex)
     st.markdown(f"**{LOSSES['bce'].label}**, the course's two cases")
-    st.latex(r"\mathcal{L}(\hat y, 1) = -\log \hat y \qquad \mathcal{L}(\hat y, 0) = -\log(1 - \hat y)")
+    st.latex(r"\mathcal{L}(\hat y, 1) = -\log \hat y")  # one a line: the pair ran past the column
+    st.latex(r"\mathcal{L}(\hat y, 0) = -\log(1 - \hat y)")
     yhat = st.slider("ŷ (the dots on the curves)", 0.01, 0.99, 0.7, step=0.01, key=K.YHAT)
 right.plotly_chart(loss_curves_figure(YHAT_GRID, ll.loss_curves(YHAT_GRID), yhat, s), key="loss_curves_chart")
 

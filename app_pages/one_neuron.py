@@ -5,6 +5,7 @@ import streamlit as st
 
 from engine.neuron import NeuronTraining, decision_line, neuron_config, neuron_pass, small_batch
 from ui import live_loop, state
+from ui.formulas import fit_formulas
 from ui.live_chart import live_chart
 from ui.playground_view import style
 from viz import cost_figure
@@ -37,6 +38,7 @@ def _current_run(dataset: str, lr: float, init: str) -> NeuronTraining:
 
 
 st.title("One neuron: logistic regression step by step")
+fit_formulas()  # the worked formulas shrink to their column instead of being cut
 s = style()
 st.markdown("A single sigmoid unit is logistic regression: **z = wᵀx + b**, **a = σ(z)** is the predicted "
             "probability that y = 1, and the loss **L(a, y) = −(y log a + (1 − y) log(1 − a))** says how "

@@ -1,49 +1,54 @@
-"""Playground: choose a network, press Play, watch it learn."""
+"""Playground: choose a network, press Play, watch it learn. One screen, as TensorFlow Playground:
+transport and view switches, the panel tabs, the status line, then network, boundary and cost in one
+row (ui.playground_view); the rewind slider and the exports below it."""
 import streamlit as st
 
-from ui import classroom, config_panel, exports, live_loop, state
+from ui import classroom, config_panel, exports, live_loop, screen_fit, state
 from ui import playground_view as view
 
 state.init_state()
 config_panel.config_panel()
 state.sync_query_params(state.current_config())
 
-st.title("Playground")
-st.html(view.STATUS_CSS)
+presenting = st.session_state[state.Keys.PRESENTATION]
+st.html(view.STATUS_CSS + screen_fit.COMPACT_TOP_CSS)
+if not presenting:  # the room knows which page it is looking at; the height goes to the charts
+    st.title("Playground", anchor=False)
 state.show_notices()
 
-live_loop.controls()
+transport, switches = st.columns([1.1, 1], vertical_alignment="center")
+with transport:
+    live_loop.controls()
+if not classroom.hidden("toggles"):  # hidden by a classroom link: the views use their defaults
+    toggles = switches.columns(3)
+    toggles[0].toggle("Test points", value=True, key="view_show_test")
+    toggles[1].toggle("Discretize", key="view_discretize")
+    toggles[2].toggle("Log cost", key="view_log_cost")
 tr = state.current_run().trainer
 playing = st.session_state[state.Keys.PLAYING]
 
-opts = st.columns([6, 1.3, 1.3, 1.3])  # wide enough for all five panel names at presentation size
 panel = "Network"  # what a classroom link that hides the picker shows
 if not classroom.hidden("detail"):
-    panel = opts[0].segmented_control("Detail", view.PANELS, default="Network", key="view_panel") or "Network"
-if not classroom.hidden("toggles"):  # hidden: the views use their defaults
-    opts[1].toggle("Test points", value=True, key="view_show_test")
-    opts[2].toggle("Discretize", key="view_discretize")
-    opts[3].toggle("Log cost", key="view_log_cost")
-if panel == "Weights":
-    st.select_slider("Layer", list(range(1, tr.network.L + 1)), key="view_weight_layer")
-
-rewind = None
+    panel = st.segmented_control("Detail", view.PANELS, default="Network", key="view_panel",
+                                 label_visibility="collapsed") or "Network"
+# The rewind slider sits under the charts (a timeline), so the charts keep their place on the first
+# screen; its value is read here from the session, before the slider is drawn.
 its = tr.snapshots.iterations
-rewind_box = st.container()  # always there, even empty: the live charts below keep their places (no blink)
-if not playing and len(its) > 1 and not classroom.hidden("rewind"):
-    view.follow_latest("view_rewind", its)
-    at = rewind_box.select_slider("Rewind: show the run as it was at iteration", its, key="view_rewind")
-    rewind = None if at == its[-1] else at
-    if rewind is not None:
-        rewind_box.info(f"Rewound: the boundary, network and weights show iteration {rewind:,} "
-                        f"(training is at {tr.iteration:,}; Play continues from there).", icon=":material/history:")
+rewindable = not playing and len(its) > 1 and not classroom.hidden("rewind")
+rewind = view.rewind_iteration("view_rewind", its) if rewindable else None
 
 live_panel = panel if panel in view.LIVE_PANELS else None  # static panels stay out of the frame loop
-live_loop.live_area(lambda: (view.status_line(), view.main_charts(rewind),
-                             live_panel and view.detail_panel(live_panel, rewind)), frames=True)
+live_loop.live_area(lambda: (view.status_line(), view.charts_row(live_panel, rewind)), frames=True)
+if panel == "Weights":  # under the charts, as the rewind slider: the row above them stays one screen
+    st.select_slider("Layer", list(range(1, tr.network.L + 1)), key="view_weight_layer")
+if rewindable:
+    st.select_slider("Rewind: show the run as it was at iteration", its, key="view_rewind")
+    if rewind is not None:
+        st.info(f"Rewound: the boundary, network and weights show iteration {rewind:,} "
+                f"(training is at {tr.iteration:,}; Play continues from there).", icon=":material/history:")
 if live_panel is None:
     view.detail_panel(panel, rewind)
-if st.session_state[state.Keys.PRESENTATION]:
+if presenting:
     classroom.room_qr()  # a projector shows the lesson and the way to open it, not the file menu
 elif playing:  # its downloads would hold the run as it was at Play; and each element slows every frame
     st.caption("Pause to share, save or export this run.")

@@ -40,7 +40,7 @@ st.markdown(
     "operations. A loop runs one Python step per number; numpy runs one call that loops in compiled "
     "code (and uses the CPU's vector instructions, SIMD).")
 
-c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+c1, c2 = st.columns([3, 1], vertical_alignment="bottom")  # the button's name whole at presentation size
 n = c1.select_slider("Size n (elements of work)", SIZES, value=100_000, format_func=lambda v: f"{v:,}",
                      key="vec_size", help="Vectors of n numbers; for the outer product and the matrix, "
                      "√n × √n; for logistic regression, X is (10, n/10).")

@@ -149,7 +149,9 @@ def test_csv_column_and_class_names_reach_the_charts_as_text():
     figs = _figures(at)
     blob = json.dumps(figs, ensure_ascii=False)
     assert "<b style" not in blob and "<i>" not in blob
-    boundary = next(f for f in figs if f["layout"].get("title", {}).get("text") == "Decision boundary")
+    # a chart with a legend carries its title in the legend (viz.style.style_layout)
+    boundary = next(f for f in figs if "Decision boundary" in (f["layout"].get("title", {}).get("text"),
+                                                               f["layout"].get("legend", {}).get("title", {}).get("text")))
     assert boundary["layout"]["xaxis"]["title"]["text"] == "&lt;b style=\"font-size:90px\"&gt;big&lt;/b&gt;"
     assert boundary["layout"]["yaxis"]["title"]["text"] == "b&#37;{y}"
     names = {t.get("name") for t in boundary["data"]}

@@ -96,7 +96,8 @@ def test_presentation_style_is_bigger_and_dark_style_changes_ink(runs):
 
 def test_apply_style_uses_an_empty_template_to_keep_frames_small():
     fig = viz.apply_style(go.Figure(go.Scatter(x=[1, 2], y=[3, 4])), viz.Style(font_size=17), title="T")
-    assert fig.layout.font.size == 17 and fig.layout.title.text == "T"
+    # with a legend the title is the legend's (viz.style.style_layout says why)
+    assert fig.layout.font.size == 17 and fig.layout.legend.title.text == "T"
     assert len(json.dumps(_payload(fig)["layout"]["template"])) < 600
 
 
@@ -157,9 +158,11 @@ def test_decision_binary_surface_image_points_and_payload(runs):
     run = runs["binary"]
     grid = run.trainer.decision_grid(100)
     fig = viz.decision_figure(grid, run.dataset)
-    assert [t.type for t in fig.data] == ["scatter"] * 5
-    assert [t.name for t in fig.data[:4]] == ["class 0", "class 1", "class 0 (test)", "class 1 (test)"]
-    assert fig.data[4].marker.showscale and fig.data[4].showlegend is False  # the P(y=1) colour bar
+    assert [t.type for t in fig.data] == ["scatter"] * 6
+    assert [t.name for t in fig.data[:5]] == ["class 0", "class 1", "class 0 (test)", "class 1 (test)", "test"]
+    # the legend: one entry per class, one for the test points' shape (a narrow chart keeps one row)
+    assert [t.showlegend is not False for t in fig.data[:5]] == [True, True, False, False, True]
+    assert fig.data[5].marker.showscale and fig.data[5].showlegend is False  # the P(y=1) colour bar
     assert fig.data[0].marker.symbol != fig.data[2].marker.symbol  # test points look different
     assert sum(len(t.x) for t in fig.data[:2]) == run.dataset.m_train
     np.testing.assert_array_equal(_surface_png(fig), viz.boundary.surface_rgb(grid, "binary"))
@@ -211,7 +214,7 @@ def test_decision_multiclass_is_an_rgb_image(runs):
     run = runs["multiclass"]
     grid = run.trainer.decision_grid(60)
     fig = viz.decision_figure(grid, run.dataset)
-    assert [t.type for t in fig.data] == ["scatter"] * 6
+    assert [t.type for t in fig.data] == ["scatter"] * 7  # 3 classes, train and test, the test legend entry
     z = _surface_png(fig)
     assert z.shape == (60, 60, 3)
     np.testing.assert_array_equal(z, viz.boundary._pale(viz.boundary.class_mix_image(grid["output"])))
@@ -314,9 +317,12 @@ def test_network_weights_are_one_picture_by_sign_and_size(runs):
     np.testing.assert_array_equal(_edge_picture(viz.network_figure(net, values=False)), pic)
     net.set_params({k: v / 10 for k, v in net.params.items()} | {"W1": 10 * w1})
     louder = _edge_picture(viz.network_figure(net, values=False))
-    span = net.L + 1.8  # the x axis runs from -0.9 to L + 0.9; column l sits at x = l
-    first = slice(int(1.0 / span * pic.shape[1]), int(1.8 / span * pic.shape[1]))   # between x = 0.1 and 0.9
-    rest = slice(int(2.0 / span * pic.shape[1]), int((net.L + 0.8) / span * pic.shape[1]))
+    x0, x1 = viz.network_figure(net, values=False).layout.xaxis.range  # column l sits at x = l
+
+    def col(x):  # the picture's column at x
+        return int((x - x0) / (x1 - x0) * pic.shape[1])
+    first = slice(col(0.1), col(0.9))   # between the inputs and layer 1
+    rest = slice(col(1.1), col(net.L - 0.1))
     assert _coverage(louder[:, first], style.POSITIVE) > 1.2 * _coverage(pic[:, first], style.POSITIVE)
     assert _coverage(louder[:, rest], style.POSITIVE) < _coverage(pic[:, rest], style.POSITIVE)
     np.testing.assert_allclose(network_diagram.edge_widths(np.array([0.0, 0.5, -1.0])),

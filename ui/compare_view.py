@@ -30,6 +30,7 @@ from . import budget, live_loop
 from .config_panel import INITS, LEARNING_RATES, PENALTIES, load_widgets
 from .live_chart import live_chart, live_html
 from .playground_view import STATUS_CSS, status_html as status_line_html, style
+from .screen_fit import ROW_GROW, fitted
 from .state import Keys, current_config, keep_widgets, notify, page_link_once, restore_widgets, start_run
 from .user_text import md_text
 
@@ -263,7 +264,7 @@ def pickers(config: RunConfig) -> tuple[str, list]:
                            format_func=dim.name, max_selections=MAX_VARIANTS)
     c.number_input("Target cost", min_value=0.0, max_value=1e6, step=0.05, format="%g", key=CmpKeys.TARGET,
                    help="The table counts the iterations each variant needs to reach this training cost.")
-    d.toggle("Log cost axis", key=CmpKeys.LOG_Y)
+    d.toggle("Log cost", key=CmpKeys.LOG_Y)  # as on the other pages; "Log cost axis" was cut at presentation size
     return field, values
 
 
@@ -385,7 +386,7 @@ def frame() -> None:
     the widgets say is read here, once."""
     ss = st.session_state
     group: TrainerGroup = ss[CmpKeys.GROUP]
-    s = style()
+    s = fitted(style(), 300, 300)  # the charts under the controls and status on a 1280x720 screen (ui.screen_fit)
     variants = group.variants
     labels, colors = [v.label for v in variants], vc.variant_colors(len(variants))
     dataset = variants[0].run.dataset
@@ -409,7 +410,7 @@ def frame() -> None:
             live_chart(lambda: vc.cost_overlay_figure(labels, [v.trainer.history for v in variants], colors,
                                                       _diverged_at(group), log_y=log_y, style=s, height=height,
                                                       legend=False),
-                       key=CmpKeys.LIVE + "_cost", canvas_lines=playing,
+                       key=CmpKeys.LIVE + "_cost", canvas_lines=playing, grow=ROW_GROW,
                        caption=coincide_caption(labels, [v.trainer.history for v in variants], _COST_CAPTION))
         if right is not None:
             with right:

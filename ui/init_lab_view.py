@@ -25,6 +25,7 @@ from . import budget, live_loop
 from .config_panel import SPEEDS, load_widgets
 from .live_chart import live_chart
 from .playground_view import STATUS_CSS, follow_latest, style
+from .screen_fit import ROW_GROW, fitted
 from .state import (Keys, changed_fields, current_config, keep_widgets, notify, page_link_once, restore_widgets,
                     start_run)
 from .user_text import md_text
@@ -203,8 +204,8 @@ def controls_row(loop: live_loop.Loop) -> None:
     left, right = st.columns([3, 1])
     with left:
         live_loop.controls(loop, reset_help="Every scheme back to iteration 0 with its initial weights")
-    right.select_slider("Speed (most iterations per frame)", SPEEDS, key=K.SPEED, label_visibility="collapsed",
-                        format_func=lambda n: f"≤ {n} iterations / frame")
+    # a short value under a visible name: "≤ 50 iterations / frame" as the value ran into the sliders above
+    right.select_slider("Most iterations per frame", SPEEDS, key=K.SPEED, format_func=lambda n: f"≤ {n}")
     _keep(K.SPEED)
 
 
@@ -266,9 +267,10 @@ def frame(schemes, rewind: int | None) -> None:
     params = [v.trainer.network.params if rewind is None else v.trainer.params_at(rewind) for v in g.variants]
     distinct = [distinct_per_layer(p, len(hidden)) for p in params]
     shown = range(1, min(L, 2) + 1)
+    # the main chart under the controls and status on a 1280x720 screen (ui.screen_fit)
     histories = [v.trainer.history for v in g.variants]
-    live_chart(figs.training_figure(histories, norms, labels, colors, style=s), key="init_live_training",
-               caption=coincide_caption(labels, histories))
+    live_chart(figs.training_figure(histories, norms, labels, colors, style=fitted(s, 330, 330)),
+               key="init_live_training", grow=ROW_GROW, caption=coincide_caption(labels, histories))
     left, right = st.columns([2, 1])
     with left:
         live_chart(figs.symmetry_figure([[p[f"W{l}"] for l in shown] for p in params], distinct, labels, colors,
@@ -299,7 +301,7 @@ def activation_section(schemes) -> None:
     ss.setdefault(K.DEEP_LAYERS, 6)
     ss.setdefault(K.DEEP_UNITS, 32)
     ss.setdefault(K.DEEP_STEPS, 100)
-    c = st.columns(4)
+    c = st.columns([1.4, 1, 1, 1])  # room for all three activations' buttons ("relu" was cut at 1280 px)
     act = c[0].segmented_control("Activation", DEEP_ACTIVATIONS, key=K.DEEP_ACT) or "tanh"
     layers = c[1].slider("Hidden layers", 3, 10, key=K.DEEP_LAYERS)
     units = c[2].select_slider("Units per layer", DEEP_UNITS, key=K.DEEP_UNITS)

@@ -111,7 +111,7 @@ def ensure_plotly_loaded() -> None:
 
 
 def _message(fig, name: str, height: int | None, on_click: bool, canvas_lines: bool,
-             caption: str | None) -> dict[str, Any]:
+             caption: str | None, grow: float = 0.0) -> dict[str, Any]:
     """One frame for the JS: the figure (go.Figure or viz.figure.PlainFigure) as Plotly JSON, plus
     display options; `name` is the PNG export's file name."""
     fig_json = dict(fig.to_plotly_json())
@@ -123,7 +123,7 @@ def _message(fig, name: str, height: int | None, on_click: bool, canvas_lines: b
         del layout["template"]
     draw_height = layout.get("height") or height or DEFAULT_HEIGHT
     return {"figure": fig_json, "height": draw_height, "click": on_click, "name": name, "canvasLines": canvas_lines,
-            "caption": caption or ""}
+            "caption": caption or "", "grow": grow}
 
 
 # What plotly.py's JSON gives, written for live frames: plotly.io.json.to_json_plotly walks the figure
@@ -184,7 +184,7 @@ def _ignore_click() -> None:
 
 def live_chart(
     fig, *, key: str, height: int | None = None, on_click: bool = False, canvas_lines: bool = False,
-    caption: str | None = None,
+    caption: str | None = None, grow: float = 0.0,
 ) -> dict[str, Any] | None:
     """Draw or update `fig` in place under the stable `key`; ``fig`` is a figure, or a function that
     builds it from the trainer as it is when called (so live frames can build it again, see
@@ -195,10 +195,12 @@ def live_chart(
     traces are drawn on a canvas over the plot, so a frame that changes only them and pictures needs
     no Plotly redraw. Those lines have no hover, and the figure must fix its axis ranges.
     ``caption``: plain text under the chart, drawn by the same element (st.caption would be one more
-    element for the page to redraw on every frame)."""
+    element for the page to redraw on every frame). ``grow``: the share of a window's height beyond
+    GROW_FROM px that the chart adds to its height (only the browser knows the window: a page sized
+    for a 720 px projector uses a 1080 px screen too)."""
     ensure_plotly_loaded()  # a no-op when the page already did it; a safety net when it forgot
     build = fig if callable(fig) else (lambda: fig)
-    data = produce(key, lambda: _payload(_message(build(), key, height, on_click, canvas_lines, caption)))
+    data = produce(key, lambda: _payload(_message(build(), key, height, on_click, canvas_lines, caption, grow)))
     result = _chart(
         key=key,  # the stable key is what keeps the element (and its div) alive across updates
         data=data,

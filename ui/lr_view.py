@@ -24,6 +24,7 @@ from . import budget, live_loop, state
 from .config_panel import LEARNING_RATES, load_widgets
 from .live_chart import live_chart
 from .playground_view import show_status, style
+from .screen_fit import ROW_GROW, fitted
 from .user_text import md_text
 
 PAGE = "lr_explorer"
@@ -288,11 +289,14 @@ def _open_best() -> None:
 def sweep_section() -> None:
     ss = st.session_state
     config, dropped = _sweep_config()
-    a, b, c, d = st.columns([3, 3, 3, 1.5])  # room for "Log cost" at presentation size
+    # one row of settings (the speed too), so the charts reach the first screen; room for "Log cost"
+    a, b, c, e, d = st.columns([3, 3, 3, 3, 2])
     options = tuple(sorted(set(RANGE_OPTIONS) | {ss[K.LOW], ss[K.HIGH]}))
     low = a.select_slider("Smallest α", options, key=K.LOW, format_func=lambda x: f"{x:g}")
     high = b.select_slider("Largest α", options, key=K.HIGH, format_func=lambda x: f"{x:g}")
     count = c.slider("Rates K (log grid)", 2, MAX_RUNS, key=K.COUNT)
+    e.select_slider("Iterations / frame", SPEEDS, key="lr_speed", format_func=lambda n: f"≤ {n}",
+                    help="Most iterations per frame while playing")  # a short name keeps the row one line high
     d.toggle("Log cost", key=K.LOG)
     if dropped:
         st.info("The sweep trains every rate with full-batch plain gradient descent, so it leaves out "
@@ -303,11 +307,10 @@ def sweep_section() -> None:
     rates = lr_grid(low, high, count)
     if _ensure_sweep(config, rates) is None:
         return
-    row = st.columns([4, 2, 2], vertical_alignment="bottom")
+    row = st.columns([5, 2.5], vertical_alignment="bottom")  # the button's name whole at presentation size
     with row[0]:
         live_loop.controls(sweep_loop(), reset_help="Every rate back to iteration 0, same initial weights")
-    row[1].select_slider("Most iterations per frame", SPEEDS, key="lr_speed")
-    row[2].button("Best α in the Playground", key="lr_open_best", on_click=_open_best, icon=":material/open_in_new:",
+    row[1].button("Best α in the Playground", key="lr_open_best", on_click=_open_best, icon=":material/open_in_new:",
                   width="stretch", help="Open the rate with the lowest cost now in the Playground")
     live_loop.live_area(_sweep_frame, sweep_loop(), frames=True)
     st.caption("Every learning rate trains the same network from the same initial weights on the same data, "
@@ -331,7 +334,8 @@ def _sweep_frame() -> None:
     sweep, so live frames can make them again (ui.frame_channel); the widgets are read here, once."""
     ss = st.session_state
     target: SweepTarget = ss[K.SWEEP]
-    s, log_y, marks, playing = style(), ss[K.LOG], ss[K.MARKS], sweep_loop().playing
+    # the two charts under the controls and status on a 1280x720 screen (ui.screen_fit)
+    s, log_y, marks, playing = fitted(style(), 320, 350), ss[K.LOG], ss[K.MARKS], sweep_loop().playing
 
     def cells():
         # at iteration 0 every rate has the same cost: naming a best one would be a coin toss
@@ -347,9 +351,11 @@ def _sweep_frame() -> None:
     with left:
         live_chart(lambda: figs.sweep_curves_figure(*target.curves(), target.rates, target.stopped_at, log_y=log_y,
                                                     style=s),
-                   key="lr_live_curves", canvas_lines=playing)  # paused: Plotly's lines, with hover
+                   key="lr_live_curves", canvas_lines=playing, grow=ROW_GROW)  # paused: Plotly's lines, with hover
     with right:
         live_chart(lambda: figs.final_cost_figure(target.rates, target.table["cost_train"], target.stopped,
-                                                  target.start_cost, target.best(), marks=marks, log_y=log_y,
+                                                  # no "best" ring before anything trained, as in the status
+                                                  target.start_cost, target.best() if target.iteration > 0 else None,
+                                                  marks=marks, log_y=log_y,
                                                   style=s),
-                   key="lr_live_final")
+                   key="lr_live_final", grow=ROW_GROW)

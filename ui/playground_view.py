@@ -14,7 +14,9 @@ from engine.diagnosis import chance_accuracy, diagnose
 from viz.style import Style
 from viz.text import number
 
+from .formulas import fit_formulas
 from .live_chart import live_chart, live_html
+from .screen_fit import ROW_GROW, fitted, presenting
 from .state import Keys, current_config, current_run
 
 PANELS = ("Network", "Activations", "Weights", "Gradients", "Shapes & equations")
@@ -43,8 +45,25 @@ STATUS_CSS = """<style>
 </style>"""
 
 
+# TensorFlow Playground's one screen: at 1280x720 the transport row, the panel tabs, the status line
+# and a row of three charts (network, boundary, cost) fit without scrolling (ui.screen_fit).
+CHART_HEIGHT = {False: 370, True: 425}
+
+
 def style() -> Style:
-    return Style(presentation=st.session_state.get(Keys.PRESENTATION, False))
+    """Every page's chart style: the presentation mode's sizes when it is on."""
+    return Style(presentation=presenting())
+
+
+def playground_style() -> Style:
+    """The Playground's charts: one height that keeps the row of three on a 1280x720 screen."""
+    return fitted(style(), CHART_HEIGHT[False], CHART_HEIGHT[True])
+
+
+def chart_caption(name: str) -> str | None:
+    """A chart's caption; none in presentation mode, where the lecturer says it (and the room needs
+    the height for the charts)."""
+    return None if presenting() else CAPTIONS.get(name)
 
 
 def follow_latest(key: str, iterations: list[int]) -> None:
@@ -53,6 +72,14 @@ def follow_latest(key: str, iterations: list[int]) -> None:
     if ss.get(key) is None or ss.get(key) == ss.get(mark) or ss.get(key) not in iterations:
         ss[key] = iterations[-1]
     ss[mark] = iterations[-1]
+
+
+def rewind_iteration(key: str, iterations: list[int]) -> int | None:
+    """The iteration the rewind slider under ``key`` shows, None for "now" (read before the slider is
+    drawn: it sits under the charts it rewinds)."""
+    follow_latest(key, iterations)
+    at = st.session_state[key]
+    return None if at == iterations[-1] else at
 
 
 def status_line() -> None:
@@ -103,25 +130,37 @@ def show_status(cells, key: str = "live_status", note=None) -> None:
     live_html(lambda: status_html(make(), big, note() if note else ""), key=key)
 
 
-def main_charts(rewind: int | None) -> None:
-    """Decision boundary (or image samples) beside the cost curve. The figures are passed as functions
-    of the trainer, so live frames can make them again (ui.frame_channel); what the widgets say is
-    read here, once."""
-    run, s, ss = current_run(), style(), st.session_state
+def charts_row(live_panel: str | None, rewind: int | None) -> None:
+    """One row, as in TensorFlow Playground: the detail panel (the network, by default), the decision
+    boundary and the cost curve side by side. A static panel (drawn outside the frame loop, under
+    this row) leaves the row to the two main charts."""
+    if live_panel:
+        detail, left, right = st.columns([1.3, 1.2, 1])
+        with detail:
+            detail_panel(live_panel, rewind)
+    else:
+        left, right = st.columns(2)
+    main_charts(rewind, left, right)
+
+
+def main_charts(rewind: int | None, left, right) -> None:
+    """Decision boundary (or image samples) in ``left``, the cost curve in ``right``. The figures are
+    passed as functions of the trainer, so live frames can make them again (ui.frame_channel); what
+    the widgets say is read here, once."""
+    run, s, ss = current_run(), playground_style(), st.session_state
     tr, data = run.trainer, run.dataset
-    left, right = st.columns(2)
     with left:
         if data.points_train is not None:
             show_test, discretize = ss.get("view_show_test", True), ss.get("view_discretize", False)
             live_chart(lambda: viz.decision_figure(tr.decision_grid(100, iteration=rewind), data, show_test=show_test,
                                                    discretize=discretize, style=s),
-                       key="live_boundary", caption=CAPTIONS["boundary"])
+                       key="live_boundary", caption=chart_caption("boundary"), grow=ROW_GROW)
         elif data.image_shape is not None:
             def images():
                 net = run.network if rewind is None else tr.network_at(rewind)
                 probs = net.forward(data.X_test[:, :12] if data.m_test else data.X_train[:, :12])
                 return viz.images_figure(data, probs, style=s)
-            live_chart(images, key="live_images", caption=CAPTIONS["boundary"])
+            live_chart(images, key="live_images", caption=chart_caption("boundary"), grow=ROW_GROW)
         else:  # e.g. a CSV with 1 or 3+ feature columns: no input plane to draw on
             st.info(f"This data has {data.n_x} input feature(s), so there is no plane of two inputs to "
                     "draw the decision boundary on. Everything else works: the cost, the network, the "
@@ -129,16 +168,16 @@ def main_charts(rewind: int | None) -> None:
     with right:
         log_y = ss.get("view_log_cost", False)
         live_chart(lambda: viz.cost_figure(tr.history, data.task, log_y=log_y, style=s), key="live_cost",
-                   caption=CAPTIONS["cost"],
+                   caption=chart_caption("cost"), grow=ROW_GROW,
                    canvas_lines=bool(ss[Keys.PLAYING]))  # paused: Plotly's lines, with hover
 
 
 def detail_panel(panel: str, rewind: int | None) -> None:
     """One panel's charts; its caption is drawn by the chart it describes (see live_chart). Figures
     are passed as functions of the trainer, as in main_charts."""
-    run, s = current_run(), style()
+    run, s = current_run(), playground_style()
     tr, net = run.trainer, run.network
-    caption = CAPTIONS.get(panel)
+    caption = chart_caption(panel)
     if panel == "Network":
         has_plane = run.dataset.points_train is not None
         # while playing, hover values would change under the pointer 10 times a second; leaving them
@@ -147,7 +186,7 @@ def detail_panel(panel: str, rewind: int | None) -> None:
         live_chart(lambda: viz.network_figure(net if rewind is None else tr.network_at(rewind),
                                               tr.unit_grids(24, iteration=rewind) if has_plane else None,
                                               dataset=run.dataset, style=s, values=values),
-                   key="live_network", caption=caption)
+                   key="live_network", caption=caption, grow=ROW_GROW)
         if run.dataset.image_shape is not None:
             live_chart(lambda: viz.first_layer_weights_figure(
                 (tr.params_at(rewind) if rewind is not None else net.params)["W1"], run.dataset.image_shape, style=s),
@@ -163,13 +202,11 @@ def detail_panel(panel: str, rewind: int | None) -> None:
 
         def shown():  # the snapshots' iterations up to the one shown
             return [it for it in tr.snapshots.iterations if rewind is None or it <= rewind]
-        a, b = st.columns(2)
-        with a:
-            live_chart(lambda: viz.weights_over_time_figure([(it, tr.params_at(it)) for it in shown()], layer, style=s),
-                       key="live_w_time", caption=caption)
-        with b:
-            live_chart(lambda: viz.weight_histogram_figure(tr.params_at(shown()[-1]), layer, style=s),
-                       key="live_w_hist")
+        # one above the other: the panel shares its row with the boundary and the cost
+        live_chart(lambda: viz.weights_over_time_figure([(it, tr.params_at(it)) for it in shown()], layer, style=s),
+                   key="live_w_time", caption=caption)
+        live_chart(lambda: viz.weight_histogram_figure(tr.params_at(shown()[-1]), layer, style=s),
+                   key="live_w_hist")
     elif panel == "Gradients":
         live_chart(lambda: viz.gradient_figure(tr.history, style=s), key="live_grads", caption=caption,
                    canvas_lines=bool(st.session_state[Keys.PLAYING]))  # paused: Plotly's lines, with hover
@@ -179,6 +216,7 @@ def detail_panel(panel: str, rewind: int | None) -> None:
 
 def _shapes_and_equations() -> None:
     run = current_run()
+    fit_formulas()  # a deep network's equations are long: they shrink to their column
     a, b = st.columns(2)
     with a:
         st.markdown("**Shapes for this network and m = "

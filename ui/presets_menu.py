@@ -6,6 +6,7 @@ import streamlit as st
 from engine.presets import PRESETS
 
 from .config_panel import load_widgets
+from .screen_fit import COMPACT_TOP_CSS, presenting
 from .state import Keys, init_state, notify, show_notices, start_run
 
 PAGE_FILES = {"playground": "app_pages/playground.py", "compare": "app_pages/compare.py",
@@ -36,13 +37,17 @@ def preset_grid(presets, columns: int = 3) -> None:
 
 def lab_header(title: str, page: str, css: str) -> None:
     """The top of a lab page: its title and CSS, the notices waiting for it (a preset just opened, a
-    link's ignored values), and the presets that open this page."""
-    st.title(title)
-    st.html(css)
+    link's ignored values), and the presets that open this page, beside the title so the page's
+    charts reach the first screen of a projector. Presentation mode shows neither title nor presets:
+    the room needs the lesson, and the lecturer has picked the preset before switching it on."""
+    st.html(css + COMPACT_TOP_CSS)
+    if not presenting():
+        head, menu = st.columns([2, 3], vertical_alignment="center")
+        head.title(title, anchor=False)
+        with menu.expander("Lecture presets for this page"):
+            presets = [p for p in PRESETS.values() if p.page == page]
+            if presets:
+                preset_grid(presets)
+            else:
+                st.caption("No presets open this page yet.")
     show_notices()
-    with st.expander("Lecture presets for this page"):
-        presets = [p for p in PRESETS.values() if p.page == page]
-        if presets:
-            preset_grid(presets)
-        else:
-            st.caption("No presets open this page yet.")

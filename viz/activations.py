@@ -102,9 +102,12 @@ def activation_figure(activation, layer_stats, z_range=None, style: Style | None
         act = _layer_activation(d["activation"], g)
         with np.errstate(all="ignore"):
             sat, dead = metrics.saturated_fraction(act, Z), metrics.dead_fraction(act, Z)
-        notes.append(dict(text=f"<span style='color:{colors[i]}'>■</span> layer {l}: {sat:.0%} saturated, "
-                               f"{dead:.0%} dead", xref="paper", yref="paper", x=0.01, y=0.99 - 0.075 * i,
-                          xanchor="left", yanchor="top", showarrow=False, bgcolor="rgba(128,128,128,0.12)"))
+        # two shorter lines at presentation size: one line ran past a narrow chart's edge
+        sep, step = ("<br>", 0.15) if s.presentation else (" ", 0.075)
+        notes.append(dict(text=f"<span style='color:{colors[i]}'>■</span> layer {l}:{sep}{sat:.0%} saturated, "
+                               f"{dead:.0%} dead", xref="paper", yref="paper", x=0.01, y=0.99 - step * i,
+                          xanchor="left", yanchor="top", showarrow=False, bgcolor="rgba(128,128,128,0.12)",
+                          align="left", **({"font": dict(size=int(s.text * 0.8))} if s.presentation else {})))
     shapes, labels = _shade(g, z)
     layout = style_layout(s, title=f"{g.label}: g and g′", legend=True)
     axes["xaxis"].update(title=dict(text="z (pre-activation)"), range=[lo, hi])

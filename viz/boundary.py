@@ -101,14 +101,18 @@ def _surface_image(grid, rgb: np.ndarray) -> dict:
                 layer="below")
 
 
-def _binary_colorbar() -> dict:
-    """A marker-less trace that only carries the P(y=1) colour bar (the surface is an image)."""
+def _binary_colorbar(presentation: bool = False) -> dict:
+    """A marker-less trace that only carries the P(y=1) colour bar (the surface is an image). At
+    presentation size the bar is thinner, with its name on top (a rotated "P(y=1)" beside it took a
+    third of a narrow chart)."""
+    bar = dict(title=dict(text="P(y=1)", side="right"), thickness=14, len=0.85, tickvals=[0, 0.5, 1])
+    if presentation:
+        bar.update(title=dict(text="P(y=1)", side="top"), thickness=10, len=0.75, tickvals=[0, 0.5, 1])
     return dict(type="scatter", x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
                 name="P(y=1)",
                 marker=dict(color=[0.0], cmin=0, cmax=1, showscale=True,
                             colorscale=[[i / 10, "rgb({},{},{})".format(*_BINARY_LUT[i * 10])] for i in range(11)],
-                            colorbar=dict(title=dict(text="P(y=1)", side="right"), thickness=14, len=0.85,
-                                          tickvals=[0, 0.5, 1])))
+                            colorbar=bar))
 
 
 def points_revision(dataset, which: list[str]) -> str:
@@ -143,8 +147,11 @@ def _point_traces(dataset, which: str, s: Style, gl: bool) -> list[dict]:
         m = labels == c
         name = _class_label(dataset, c) + (" (test)" if test else "")
         traces.append(dict(type=kind, x=xy[0, m], y=xy[1, m], mode="markers", name=name,
-                           marker=dict(marker, line=dict(line), color=class_color(c)),
+                           marker=dict(marker, line=dict(line), color=class_color(c)), showlegend=not test,
                            hovertemplate=f"{name}<br>{where}<extra></extra>"))
+    if test:  # one legend entry for the shape, not one per class: a narrow chart's legend stays one row
+        traces.append(dict(type=kind, x=[None], y=[None], mode="markers", name="test", hoverinfo="skip",
+                           marker=dict(marker, line=dict(line), color="rgba(0,0,0,0)")))
     return traces
 
 
@@ -169,8 +176,9 @@ def decision_figure(grid: dict, dataset, show_test: bool = True, discretize: boo
     data = []
     for w in which:
         data += _point_traces(dataset, w, s, gl=n_points > GL_THRESHOLD)
-    layout = style_layout(s, title="Prediction" if regression else "Decision boundary",
-                          legend=not regression and points != "none")
+    # Presentation mode leaves the points' legend out: in a projector's type it takes as much room
+    # as the plot (the colour bar still says which colour is which class; the lecturer says the rest).
+    layout = style_layout(s, title="Prediction" if regression else "Decision boundary", legend=not regression and points != "none" and not s.presentation)
     value_range = (0.0, 1.0)
     if regression:
         y = np.asarray(dataset.Y_train, float)
@@ -183,7 +191,7 @@ def decision_figure(grid: dict, dataset, show_test: bool = True, discretize: boo
             data.append(dict(type="scatter", x=[None], y=[None], mode="markers", showlegend=False,
                              hoverinfo="skip", marker=dict(color=[0.0], coloraxis="coloraxis")))
     elif task == "binary" and not discretize:
-        data.append(_binary_colorbar())
+        data.append(_binary_colorbar(s.presentation))
     layout["images"] = [_surface_image(grid, surface_rgb(grid, task, discretize, value_range))]
     layout["datarevision"] = points_revision(dataset, which)
     geo = _grid_geometry(grid)

@@ -62,8 +62,9 @@ def training_figure(histories, norms, labels, colors, style: Style | None = None
     data = costs + _gradient_traces(norms, labels, colors, right, s, axes, notes)
     iteration_axis(axes["xaxis"], [last_iteration(histories)])
     ticks = _cost_ticks(np.concatenate([t["y"] for t in costs]) if costs else [])
-    axes["yaxis"].update(drop_none(dict(title=dict(text="cost J (solid train, dotted test)"), type="log",
-                                        tickvals=ticks)))
+    # at presentation size the long name ran past the plot's height (the lecturer says which line is which)
+    name = "cost J" if s.presentation else "cost J (solid train, dotted test)"
+    axes["yaxis"].update(drop_none(dict(title=dict(text=name), type="log", tickvals=ticks)))
     notes.append(dict(x=0.01, xref="x domain", y=math.log10(LN2), yref="y", xanchor="left", yanchor="bottom",
                       showarrow=False, text="ln 2 = 0.693: a coin flip", font=dict(color=GREY),
                       bgcolor="rgba(128,128,128,0.12)", yshift=2))

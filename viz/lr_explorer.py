@@ -175,12 +175,16 @@ def final_cost_figure(rates, final_cost, diverged, start_cost: float, best: int 
     # diverged: on a hidden [0, 1] axis over the plot, so they sit along the top whatever the costs
     data.append(dict(type="scatter", x=rates[bad], y=np.full(int(bad.sum()), 0.94), yaxis="y2", mode="markers+text",
                      name="diverged", text=["diverged"] * int(bad.sum()) if bad.sum() <= 3 else None,
-                     textposition="bottom center", textfont=dict(color=DIVERGED_COLOR, size=int(s.text * 0.8)),
+                     # to the left of its mark and not clipped by the plot: the largest rates sit at the
+                     # right edge, where "diverged" was cut
+                     textposition="bottom left", cliponaxis=False,
+                     textfont=dict(color=DIVERGED_COLOR, size=int(s.text * 0.8)),
                      marker=dict(symbol="x-thin", size=s.marker_size * 2.4, line=dict(width=3, color=DIVERGED_COLOR)),
                      hovertemplate="α = %{x:.3g}: diverged<extra></extra>", showlegend=bool(bad.any())))
     bx, by = ([rates[best]], [cost[best]]) if best is not None and ok[best] else ([], [])
     data.append(dict(type="scatter", x=bx, y=by, mode="markers", name=f"best α = {rates[best]:.3g}" if bx else "best",
                      marker=dict(symbol="circle-open", size=s.marker_size * 4, color=s.ink, line=dict(width=3)),
+                     cliponaxis=False,  # the ring is wider than the point: whole, at the plot's edge too
                      hovertemplate="best: α = %{x:.3g}<br>J = %{y:.4g}<extra></extra>", showlegend=bool(bx)))
     layout = style_layout(s, title="Cost now vs learning rate", legend=True)
     layout["xaxis"] = _log_x(rates)

@@ -251,8 +251,10 @@ def network_figure(network, unit_grids: dict | None = None, iteration_label: str
         notes.append(f"{sizes[0]} inputs")
     names = ["input"] + [f"{'output' if l == L else f'layer {l}'}<br>{network.activations[l].name}"
                          for l in range(1, L + 1)]
-    heads = [dict(x=l, y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False, text=names[l])
-             for l in range(L + 1)]
+    # a little smaller than other notes: the headers of neighbouring layers must not run into each
+    # other when the diagram shares a projector's screen with two other charts
+    heads = [dict(x=l, y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False, text=names[l],
+                  font=dict(size=int(s.text * (0.72 if s.presentation else 0.8)))) for l in range(L + 1)]
     if notes:
         heads.append(dict(x=0, y=-0.02, xref="paper", yref="paper", xanchor="left", yanchor="top",
                           text=" · ".join(notes), showarrow=False))
@@ -260,7 +262,10 @@ def network_figure(network, unit_grids: dict | None = None, iteration_label: str
     # the column headers (two lines) sit in the top margin, above the plot area
     layout["height"] = max(s.fig_height, int(min(rows, 24) * s.text * 2.2))
     layout["margin"]["t"] += int(s.text * 2.2)
-    x_range, y_range = (-0.9, L + 0.9), (-top, top)
+    # no axes to label: the side margins go to the diagram, and the right end of the x range leaves
+    # room for the output's name ("P(y=1)" was cut at presentation size)
+    layout["margin"].update(l=int(s.text * 0.5), r=int(s.text * 0.5))
+    x_range, y_range = (-0.75, L + (1.7 if s.presentation else 1.3)), (-top, top)
     layout.update(annotations=heads, hovermode="closest",
                   xaxis=dict(visible=False, range=list(x_range), fixedrange=True),
                   yaxis=dict(visible=False, range=list(y_range), fixedrange=True))

@@ -123,19 +123,21 @@ def _plus(v: float, digits: int = 3) -> str:
 
 
 def chain_rule_latex(p) -> list[str]:
-    """The first example's backward pass, each derivative from the one after it (the chain rule)."""
+    """The first example's backward pass, each derivative from the one after it (the chain rule).
+    One or two equations a line: a line of three ran past a projector's column."""
     a, y, z = p.A[0, 0], p.Y[0, 0], p.Z[0, 0]
     x1, x2 = p.X[:, 0]
     dz = p.dZ[0, 0]
     return [
         rf"\text{{forward: }} z = {_s(p.w[0, 0], 2)} \cdot {_f(x1, 2)} {_plus(p.w[1, 0], 2)} \cdot {_f(x2, 2)}"
-        rf" {_plus(p.b, 2)} = {_s(z)},\quad a = \sigma(z) = {_s(a)},\quad L = -\log({_s(a if y else 1 - a)})"
-        rf" = {_s(p.losses[0])}",
+        rf" {_plus(p.b, 2)} = {_s(z)}",
+        rf"a = \sigma(z) = {_s(a)},\quad L = -\log({_s(a if y else 1 - a)}) = {_s(p.losses[0])}",
         rf"da = \frac{{\partial L}}{{\partial a}} = -\frac{{y}}{{a}} + \frac{{1-y}}{{1-a}} = {_s(p.dA[0, 0])}",
         rf"dz = da \cdot \sigma'(z) = {_f(p.dA[0, 0])} \cdot {_f(p.sigma_prime[0, 0])} = {_s(dz)}"
         rf"\quad(= a - y = {_s(a)} - {_s(y, 0)})",
         rf"dw_1 = x_1\,dz = {_f(x1, 2)} \cdot {_f(dz)} = {_s(x1 * dz)},\quad "
-        rf"dw_2 = x_2\,dz = {_f(x2, 2)} \cdot {_f(dz)} = {_s(x2 * dz)},\quad db = dz = {_s(dz)}",
+        rf"dw_2 = x_2\,dz = {_f(x2, 2)} \cdot {_f(dz)} = {_s(x2 * dz)}",
+        rf"db = dz = {_s(dz)}",
     ]
 
 

@@ -79,6 +79,9 @@ class Style:
     height: int = 380
     dark: bool | None = None
     presentation: bool = False
+    # A height the page chose so that its charts share one screen (the Playground's three charts at
+    # 1280x720): it wins over both sizes above.
+    fit_height: int | None = None
 
     @property
     def text(self) -> int:
@@ -86,6 +89,8 @@ class Style:
 
     @property
     def fig_height(self) -> int:
+        if self.fit_height:
+            return self.fit_height
         return max(self.height, 560) if self.presentation else self.height
 
     @property
@@ -139,8 +144,11 @@ def style_layout(style: Style | None = None, title: str | None = None, legend: b
     """Fonts, margins, transparent backgrounds, a top horizontal legend and uirevision, as a fresh
     layout dict (builders add their axes to it; nothing here is shared between calls).
 
-    The title sits in the top margin and the legend in a row between it and the plot, so the two
-    never overlap; a constant ``uirevision`` keeps the user's zoom while frames replace the data."""
+    The title sits in the top margin. With a legend, the title is the legend's own title, on top of
+    its entries: a narrow chart or a projector's large type wraps the entries into several rows, and
+    Plotly then grows the top margin for the whole block, so the entries can neither cover the title
+    nor the plot (a separate title stays put while the rows grow up into it). A constant
+    ``uirevision`` keeps the user's zoom while frames replace the data."""
     s = resolve(style)
     f = s.text
     title_h = int(f * 1.9) if title else 0
@@ -150,7 +158,8 @@ def style_layout(style: Style | None = None, title: str | None = None, legend: b
         height=s.fig_height,
         font=dict(size=f, family="Source Sans Pro, Helvetica, Arial, sans-serif",
                   **({} if s.dark is None else {"color": s.ink})),
-        margin=dict(l=int(f * 4), r=int(f * 1.5), t=title_h + legend_h + int(f * 0.6), b=int(f * 3.6),
+        # the left margin fits tick labels; Plotly widens it for an axis title (automargin)
+        margin=dict(l=int(f * 2.5), r=int(f * 1.5), t=title_h + legend_h + int(f * 0.6), b=int(f * 3.6),
                     pad=2),
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
         showlegend=bool(legend),
@@ -159,9 +168,12 @@ def style_layout(style: Style | None = None, title: str | None = None, legend: b
         hoverlabel=dict(font=dict(size=int(f * 0.9))),
         uirevision=uirevision,
     )
-    if title:
-        layout["title"] = dict(text=title, x=0.0, xref="paper", xanchor="left", y=1.0, yref="container",
-                               yanchor="top", pad=dict(t=int(f * 0.4)), font=dict(size=int(f * 1.15)))
+    if title and legend:
+        layout["legend"]["title"] = dict(text=title, side="top", font=dict(size=int(f * 1.15)))
+    elif title:
+        # from the figure's left edge, not the plot's: a narrow chart's title had a y axis' width less
+        layout["title"] = dict(text=title, x=0.0, xref="container", xanchor="left", y=1.0, yref="container",
+                               yanchor="top", pad=dict(t=int(f * 0.4), l=int(f * 0.5)), font=dict(size=int(f * 1.15)))
     return layout
 
 

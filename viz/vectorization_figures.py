@@ -56,14 +56,15 @@ def timings_figure(timings, labels: dict[str, str], style: Style | None = None) 
              customdata=[format_seconds(x) for x in vec],
              hovertemplate="%{x}<br>numpy: %{customdata}<extra></extra>"),
     ]
-    layout = style_layout(s, title=f"Time for one operation at n = {n:,} (lower is faster)", legend=True)
+    # short: a legend's title does not wrap, and at presentation size a longer one ran past the chart
+    layout = style_layout(s, title=f"Time per operation, n = {n:,}", legend=True)
     top = float(np.nanmax(loop)) if len(loop) else 1.0
     bottom = float(np.nanmin(vec)) if len(vec) else 1e-6
     lo, hi = math.floor(math.log10(bottom) - 0.5), math.ceil(math.log10(top) + 0.8)
     decades = [10.0 ** k for k in range(lo, hi + 1)]  # one labelled tick per decade: 1 µs, 10 µs, ...
     layout.update(barmode="group", bargap=0.25,
                   xaxis=dict(tickfont=dict(size=int(s.text * 0.95)), tickangle=0),
-                  yaxis=dict(type="log", title=dict(text="time (log scale)"), tickvals=decades,
+                  yaxis=dict(type="log", title=dict(text="time (log scale; lower is faster)"), tickvals=decades,
                              ticktext=[format_seconds(d) for d in decades],
                              range=[math.log10(bottom) - 0.5, math.log10(top) + 0.8]))
     return figure(data, layout)

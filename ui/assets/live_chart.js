@@ -13,6 +13,7 @@ const CONFIG = {
   showSendToCloud: false,
   modeBarButtonsToRemove: ["zoomIn2d", "zoomOut2d", "autoScale2d", "select2d", "lasso2d"],
 };
+const GROW_FROM = 720; // px of window height a page's chart heights are chosen for (ui/screen_fit.py)
 const TITLED_TOP = 64; // px: the title sits under the modebar instead of behind it
 const UNTITLED_TOP = 36;
 const decoder = new TextDecoder();
@@ -162,6 +163,15 @@ async function draw(state) {
   state.busy = true;
   try {
     const text = decoder.decode(raw); // only the newest message is ever parsed
+    if (state.resized) {
+      // Drawn again from scratch: Plotly's own resize keeps the margins a wrapped legend pushed
+      // at the old width, so after a window resize (or the sidebar closing) the legend sat on the
+      // plot. Only on a resize: frames keep their cheap paths.
+      state.resized = false;
+      window.Plotly.purge(state.div);
+      Object.assign(state, { drawnKey: null, drawnText: null, clickBound: false, canvas: null });
+    }
+    state.lastRaw = raw;
     await drawMessage(state, JSON.parse(text), text);
   } catch (err) {
     console.error("descentlab live_chart: draw failed", err);
@@ -170,6 +180,25 @@ async function draw(state) {
     schedule(state);
     settle(state);
   }
+}
+
+// A new width (the window, the sidebar opening or closing) draws the newest figure again from
+// scratch, once the width has stopped changing for a moment.
+const RESIZE_SETTLE_MS = 150;
+function watchWidth(state) {
+  let width = null, timer = 0;
+  new ResizeObserver(([entry]) => {
+    const now = Math.round(entry.contentRect.width);
+    if (width === null || now === width || now === 0) { width = width ?? now; return; }
+    width = now;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (!state.lastRaw || !window.Plotly) return;
+      state.resized = true;
+      state.next = state.next || state.lastRaw;
+      schedule(state);
+    }, RESIZE_SETTLE_MS);
+  }).observe(state.div);
 }
 
 // Resolves once nothing is waiting to be drawn (for the frame pump's pace).
@@ -460,7 +489,11 @@ async function drawMessage(state, msg, text) {
   if (!title && (!layout.margin || layout.margin.t === undefined)) {
     layout.margin = { ...layout.margin, t: UNTITLED_TOP };
   }
-  state.div.style.height = `${msg.height}px`;
+  // A page sized for a 720 px projector (msg.grow > 0) gives a taller window's extra height to its
+  // charts; a resize that changes the width draws again (watchWidth), with the new height.
+  const height = msg.height + Math.round(Math.max(0, window.innerHeight - GROW_FROM) * (msg.grow || 0));
+  if (height !== msg.height) layout.height = height;
+  state.div.style.height = `${height}px`;
   showCaption(state, msg.caption);
   if (!state.config || state.config.toImageButtonOptions.filename !== msg.name) {
     // Kept between draws: a new config object could make Plotly.react start over.
@@ -514,6 +547,7 @@ export default function (component) {
     parentElement.appendChild(div);
     state = { div, next: null, frame: 0, busy: false, click: false, clickBound: false, idle: [] };
     parentElement.__descentlabChart = state;
+    watchWidth(state);
     state.take = (bytes) => {
       state.next = bytes;
       schedule(state);

@@ -1,0 +1,170 @@
+"""The app as a lecture room sees it: every page at a projector's 1280×720 and at 1920×1080, in
+presentation mode and not, checked from what the browser drew (tests/layout_probe.js):
+
+- the live pages' controls, status and main charts are whole on the first screen (no scrolling);
+- no text is clipped (cut by its box or by a container that hides or scrolls what runs past it);
+- no text overlaps another;
+- no Plotly legend covers its chart's title or plot.
+
+One server, one browser, one session: pages are opened from the sidebar's navigation, so
+presentation mode, once switched on, holds for every page. A screenshot of each page, size and mode
+goes to artifacts/layout/ for a person to look at. Every problem found is listed in one failure."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.browser import APP_IDLE, ROOT, launch_browser, require_chromium, start_streamlit, wait_for_app
+from tests.test_browser_pages import PAGES
+
+SHOTS = ROOT / "artifacts" / "layout"
+PROBE = (ROOT / "tests" / "layout_probe.js").read_text(encoding="utf-8")
+SIZES = [(1280, 720), (1920, 1080)]
+CHART = ".st-key-{} .js-plotly-plot"
+# What must be on the first screen of each live page: its transport buttons, status and main charts.
+ABOVE_THE_FOLD = {
+    "playground": [".st-key-btn_play", ".st-key-live_status", CHART.format("live_boundary"),
+                   CHART.format("live_cost"), CHART.format("live_network")],
+    "compare": [".st-key-cmp_status", CHART.format("cmp_live_cost"), CHART.format("cmp_live_boundaries")],
+    "init_lab": [".dl-status", CHART.format("init_live_training")],
+    "lr_explorer": [".st-key-lr_status", CHART.format("lr_live_curves"), CHART.format("lr_live_final")],
+}
+DRAWN = "[...document.querySelectorAll('.js-plotly-plot')].filter((g) => g.querySelector('.main-svg')).length"
+# Where the page stands: an unchanged signature twice in a row means it has settled.
+SIGNATURE = """() => [document.querySelector("[data-testid='stMain']").scrollHeight,
+  ...[...document.querySelectorAll('.js-plotly-plot, .legend, .stElementContainer')].map((e) => {
+    const r = e.getBoundingClientRect(); return `${Math.round(r.top)},${Math.round(r.width)},${Math.round(r.height)}`; })
+].join(';')"""
+
+
+def settle(page, charts: int, deadline_s: float = 45) -> None:
+    """Wait until the script has run, ``charts`` Plotly charts are drawn and nothing moves any more."""
+    wait_for_app(page, deadline_s * 1000)
+    if charts:
+        page.wait_for_function(f"() => {DRAWN} >= {charts}", timeout=deadline_s * 1000)
+    deadline, last = time.monotonic() + deadline_s, None
+    while time.monotonic() < deadline:
+        page.wait_for_selector(APP_IDLE, timeout=deadline_s * 1000)
+        now = page.evaluate(SIGNATURE)
+        if now == last:
+            return
+        last = now
+        page.wait_for_timeout(300)  # a poll interval, not a wait for something: the loop has the deadline
+    raise AssertionError("the page never stopped moving")
+
+
+def open_from_sidebar(page, path: str, charts: int) -> None:
+    link = page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']").first
+    link.click()
+    page.wait_for_function(f"() => location.pathname.replace(/\\/$/, '').endsWith('/{path}'.replace(/\\/$/, ''))")
+    settle(page, charts)
+
+
+def problems(page, where: str, main: list[str]) -> list[str]:
+    found = page.evaluate(PROBE, main)
+    return [f"{where}: {kind}: {item}" for kind, items in found.items() for item in items]
+
+
+def set_presentation(page, on: bool) -> None:
+    toggle = page.locator(".st-key-dl_presentation input")
+    if toggle.is_checked() != on:
+        page.locator(".st-key-dl_presentation label").first.click()
+        page.wait_for_function(f"() => document.querySelector('.st-key-dl_presentation input').checked === {str(on).lower()}")
+
+
+def set_sidebar(page, open_: bool) -> None:
+    sidebar = page.locator("[data-testid='stSidebar']")
+    if (sidebar.get_attribute("data-collapsed") == "false") == open_:
+        return
+    if open_:
+        page.locator("[data-testid='stExpandSidebarButton']").click()
+    else:
+        sidebar.hover()
+        page.locator("[data-testid='stSidebarCollapseButton'] button").click()
+    page.wait_for_function("(o) => document.querySelector(\"[data-testid='stSidebar']\")"
+                           ".getAttribute('data-collapsed') === String(!o)", arg=open_)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with start_streamlit("server.py") as (base_url, _proc), sync_playwright() as pw:
+        chromium = launch_browser(pw)
+        yield chromium, base_url
+        chromium.close()
+
+
+@pytest.mark.parametrize("width,height", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_every_page_fits_the_screen_without_clipped_or_covered_text(browser, width, height):
+    chromium, base_url = browser
+    page = chromium.new_page(viewport={"width": width, "height": height})
+    found: list[str] = []
+    try:
+        page.goto(base_url)
+        settle(page, 0)
+        for presenting in (False, True):
+            set_presentation(page, presenting)
+            mode = "presentation" if presenting else "normal"
+            for path, charts in PAGES:
+                open_from_sidebar(page, path, charts)
+                where = f"{path or 'home'} {width}x{height} {mode}"
+                found += problems(page, where, ABOVE_THE_FOLD.get(path, []))
+                page.screenshot(path=str(SHOTS / f"{path or 'home'}_{width}x{height}_{mode}.png"))
+            # the Playground again with the sidebar collapsed: still one screen
+            open_from_sidebar(page, "playground", 3)
+            set_sidebar(page, False)
+            settle(page, 3)
+            found += problems(page, f"playground {width}x{height} {mode} sidebar collapsed", ABOVE_THE_FOLD["playground"])
+            page.screenshot(path=str(SHOTS / f"playground_{width}x{height}_{mode}_collapsed.png"))
+            set_sidebar(page, True)
+    finally:
+        page.close()
+    assert not found, "\n".join(found)
+
+
+# The boundary's and the cost's plot widths match their elements again after a resize
+REDRAWN = """() => ['live_boundary', 'live_cost'].every((key) => {
+  const box = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+  const svg = box && box.querySelector('.main-svg');
+  return svg && Math.abs(svg.getBoundingClientRect().width - box.getBoundingClientRect().width) < 2; })"""
+ITERATION = "() => +(document.querySelector('.st-key-live_status .dl-value')?.textContent || '0').replace(/,/g, '')"
+
+
+def test_legends_stay_off_the_plots_after_a_window_resize_while_playing(browser):
+    """Issue 14: after a resize while playing, the boundary's legend sat on the heatmap."""
+    chromium, base_url = browser
+    page = chromium.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(f"{base_url}/playground")
+        settle(page, 3)
+        page.locator(".st-key-btn_play button").click()
+        page.wait_for_function(f"() => ({ITERATION})() > 0", timeout=30_000)
+        for width, height in ((1920, 1080), (1000, 720)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_function(REDRAWN, timeout=15_000)
+            start = page.evaluate(ITERATION)
+            page.wait_for_function(f"() => ({ITERATION})() > {start}", timeout=15_000)  # still playing
+            found = page.evaluate(PROBE, [])["legends"]
+            assert not found, (width, found)
+        page.screenshot(path=str(SHOTS / "playground_resized_while_playing.png"))
+        page.locator(".st-key-btn_play button").click()  # pause
+    finally:
+        page.close()
+
+
+def test_home_page_descriptions_wrap_on_a_phone(browser):
+    """Issue 14: the page descriptions were cut mid-word, without an ellipsis, on a phone too."""
+    chromium, base_url = browser
+    page = chromium.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    try:
+        page.goto(base_url)
+        settle(page, 0)
+        found = page.evaluate(PROBE, [])
+        page.screenshot(path=str(SHOTS / "home_phone.png"))
+        assert not found["clipped"] and not found["overlaps"], found
+    finally:
+        page.close()
