@@ -358,3 +358,20 @@ def test_a_diverging_scheme_is_marked_and_the_others_go_on():
     assert not at.exception
     status = " ".join(m.value for m in at.markdown if "dl-status" in m.value)
     assert f"diverged at {big.diverged_at}" in status and "test R²" in status
+
+
+def test_cost_axis_labels_keep_apart_on_a_short_plot():
+    """Every digit from 0.7 to 4 put 0.7, 0.8 and 0.9 on top of each other at 720 px: labels are kept
+    at least a share of the axis apart, round values first."""
+    import math
+
+    from viz.init_lab import _cost_ticks, _spaced
+
+    ticks = _cost_ticks([0.69, 4.06])
+    assert ticks == [0.7, 0.8, 0.9, 1.0, 2.0, 3.0, 4.0]
+    for most in (3, 4, 6):
+        kept = _spaced(ticks, most)
+        logs = [math.log10(t) for t in kept]
+        assert 1.0 in kept and 2 <= len(kept) <= most + 1
+        assert min(b - a for a, b in zip(logs, logs[1:])) >= (logs[-1] - logs[0]) / most * 0.99 - 1e-12
+    assert _spaced(ticks, 50) == ticks  # room for all: all stay

@@ -61,7 +61,10 @@ def training_figure(histories, norms, labels, colors, style: Style | None = None
     costs = _cost_traces(histories, labels, colors, left, s)
     data = costs + _gradient_traces(norms, labels, colors, right, s, axes, notes)
     iteration_axis(axes["xaxis"], [last_iteration(histories)])
-    ticks = _cost_ticks(np.concatenate([t["y"] for t in costs]) if costs else [])
+    # one label per ~2.4 lines of text over the plot's height: none overlap at any size
+    plot_px = max(60, s.fig_height - 150)
+    ticks = _spaced(_cost_ticks(np.concatenate([t["y"] for t in costs]) if costs else []),
+                    int(plot_px / (s.text * 2.4)))
     # at presentation size the long name ran past the plot's height (the lecturer says which line is which)
     name = "cost J" if s.presentation else "cost J (solid train, dotted test)"
     axes["yaxis"].update(drop_none(dict(title=dict(text=name), type="log", tickvals=ticks)))
@@ -128,6 +131,24 @@ def _cost_ticks(values) -> list[float] | None:
         if len(inside) >= 4:
             break
     return inside if len(inside) >= 2 else None  # a flat start: plotly's own ticks
+
+
+_TICK_PRIORITY = {1: 0, 5: 1, 2: 2}  # the round mantissas keep their labels first
+
+
+def _spaced(ticks: list[float] | None, most: int) -> list[float] | None:
+    """At most about ``most`` of ``ticks``, none closer than 1/most of the axis's log span to another:
+    every digit from 0.7 to 4 left 0.7, 0.8 and 0.9 on top of each other on a short plot. Round values
+    (1, then 5, then 2 of a decade) are kept first."""
+    if not ticks or len(ticks) <= 2:
+        return ticks
+    logs = {t: math.log10(t) for t in ticks}
+    gap = (max(logs.values()) - min(logs.values())) / max(most, 2)
+    kept: list[float] = []
+    for t in sorted(ticks, key=lambda t: (_TICK_PRIORITY.get(round(t / 10.0 ** math.floor(logs[t] + 1e-9)), 3), t)):
+        if all(abs(logs[t] - logs[k]) >= gap * 0.999 for k in kept):
+            kept.append(t)
+    return sorted(kept)
 
 
 def _log_floor(values) -> tuple[float, float]:
