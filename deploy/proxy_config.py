@@ -14,7 +14,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "haproxy.cfg.in"
 COMPOSE_CONFIG = HERE / "compose" / "haproxy.cfg"
-COMPOSE_MAX_REPLICAS = 10  # compose's `docker compose up --scale app=N` may go this far
+COMPOSE_MAX_REPLICAS = 100  # compose's `docker compose up --scale app=N` may go this far
 APP_PORT = 8501            # Streamlit's port inside a container
 
 
