@@ -120,7 +120,12 @@ class Browser:
         self.page.locator(".st-key-btn_play button").click()
         self.page.wait_for_function(f"() => ({STATUS})('State') === 'paused'", timeout=DEADLINE_S * 1000)
         wait_for_app(self.page, DEADLINE_S * 1000)
-        iteration = int(self.status("Iteration").replace(",", ""))
+        paused_at = self.iteration()
+        self.page.locator(".st-key-btn_step button").click()  # and one Step, through the same replica
+        self.page.wait_for_function(f"(n) => Number((({STATUS})('Iteration') || '0').replace(/,/g, '')) > n",
+                                    arg=paused_at, timeout=DEADLINE_S * 1000)
+        wait_for_app(self.page, DEADLINE_S * 1000)
+        iteration = self.iteration()
         assert self.status("Train cost") == engine_cost(self.seed, iteration), f"page {self.seed}: not its run"
 
 
