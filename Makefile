@@ -24,8 +24,11 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m engine demo
 
+# Two workers for the tests that wait on servers and browsers more than they compute; then, alone,
+# the tests that measure a loaded server (markers load and cluster), which a neighbour would skew.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not load and not cluster"
+	$(BIN)/python -m pytest -m "load or cluster"
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]" || echo "torch not installed: the PyTorch column is skipped"

@@ -14,7 +14,7 @@ import threading
 
 import pytest
 
-from bench.load_test import STATUS, _start_playing, engine_cost
+from bench.load_test import STATUS, _click, _start_playing, engine_cost
 from bench.ws_load import Client, arrive
 from deploy.proxy_config import replica_name
 from deploy.serve_class import INSTALL_HINT, Class
@@ -117,11 +117,11 @@ class Browser:
         _start_playing(self.page)
         self.page.wait_for_function(f"() => Number((({STATUS})('Iteration') || '0').replace(/,/g, '')) > 0",
                                     timeout=DEADLINE_S * 1000)
-        self.page.locator(".st-key-btn_play button").click()
+        _click(self.page, "btn_play")  # Pause
         self.page.wait_for_function(f"() => ({STATUS})('State') === 'paused'", timeout=DEADLINE_S * 1000)
         wait_for_app(self.page, DEADLINE_S * 1000)
         paused_at = self.iteration()
-        self.page.locator(".st-key-btn_step button").click()  # and one Step, through the same replica
+        _click(self.page, "btn_step")  # and one Step, through the same replica
         self.page.wait_for_function(f"(n) => Number((({STATUS})('Iteration') || '0').replace(/,/g, '')) > n",
                                     arg=paused_at, timeout=DEADLINE_S * 1000)
         wait_for_app(self.page, DEADLINE_S * 1000)
