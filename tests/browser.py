@@ -120,3 +120,18 @@ def launch_browser(playwright, **kwargs):
 def wait_for_app(page, timeout_ms: float = 60_000) -> None:
     """Wait until the app's first script run has finished."""
     page.wait_for_selector(APP_IDLE, timeout=timeout_ms)
+
+
+@contextlib.contextmanager
+def served_browser(script: str | Path = "server.py", env: dict | None = None):
+    """The app served (as `make run` serves it) and one headless Chromium: yields (browser, base_url);
+    skips without Chromium (fails in CI); always stops both."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with start_streamlit(script, env=env) as (base_url, _proc), sync_playwright() as pw:
+        browser = launch_browser(pw)
+        try:
+            yield browser, base_url
+        finally:
+            browser.close()

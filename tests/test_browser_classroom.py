@@ -1,7 +1,7 @@
 """The classroom link in a real browser: presentation mode shows the run's QR code, large enough for
 a room, with the link beside it, and the link is the address the browser is at (not localhost's
 default), so a student's laptop opens the same run. A classroom link opens with the sidebar collapsed."""
-from tests.browser import launch_browser, require_chromium, start_streamlit, wait_for_app
+from tests.browser import served_browser, wait_for_app
 
 ROOM = ".dl-room"
 QR_DRAWN = """(sel) => { const img = document.querySelector(sel + ' img');
@@ -9,11 +9,7 @@ QR_DRAWN = """(sel) => { const img = document.querySelector(sel + ' img');
 
 
 def test_presentation_mode_shows_the_qr_code_and_a_link_to_this_page():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with start_streamlit("server.py") as (base_url, _proc), sync_playwright() as pw:
-        browser = launch_browser(pw)
+    with served_browser() as (browser, base_url):
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         page.goto(f"{base_url}/playground?dataset=xor")
         wait_for_app(page)

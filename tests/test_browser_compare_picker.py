@@ -3,7 +3,7 @@ multiselect keeps its tags on one scrolling row, so the fifth value of a compari
 adding one scrolled the first out of view)."""
 import pytest
 
-from tests.browser import launch_browser, require_chromium, start_streamlit, wait_for_app
+from tests.browser import served_browser, wait_for_app
 
 VALUES = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
 PICKER = ".st-key-cmp_values_activation"
@@ -27,11 +27,7 @@ TAGS_SHOWN = """(sel) => {
 
 @pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
 def test_every_chosen_value_is_visible_at_1280x720(presentation):
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with start_streamlit("server.py") as (base_url, _proc), sync_playwright() as pw:
-        browser = launch_browser(pw)
+    with served_browser() as (browser, base_url):
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         page.goto(f"{base_url}/compare?vary=activation&values={';'.join(VALUES)}")
         wait_for_app(page)

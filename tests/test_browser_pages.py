@@ -2,7 +2,7 @@
 Screenshots go to artifacts/pages/ (light theme, then presentation mode) for a person to look at."""
 import pytest
 
-from tests.browser import ROOT, launch_browser, require_chromium, start_streamlit, wait_for_app
+from tests.browser import ROOT, served_browser, wait_for_app
 
 SHOTS = ROOT / "artifacts" / "pages"
 # (url path, Plotly charts the page draws on arrival at least)
@@ -17,14 +17,9 @@ ERRORS = "[data-testid='stException'], [data-testid='stAlertContentError']"
 
 @pytest.fixture(scope="module")
 def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with start_streamlit("server.py") as (base_url, _proc), sync_playwright() as pw:
-        chromium = launch_browser(pw)
-        yield chromium, base_url
-        chromium.close()
+    with served_browser() as served:
+        yield served
 
 
 DRAWN = "[...document.querySelectorAll('.js-plotly-plot')].filter((g) => g.querySelector('.main-svg')).length"

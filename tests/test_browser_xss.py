@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.browser import launch_browser, require_chromium, start_streamlit, wait_for_app
+from tests.browser import served_browser, wait_for_app
 
 PAYLOAD = "<img src=x onerror=window.__xss=1>"
 SHOWN = "onerror=window.__xss"  # the payload's words, visible as text somewhere on the page
@@ -24,15 +24,10 @@ TIMEOUT_MS = 120_000
 
 @pytest.fixture(scope="module")
 def page():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with start_streamlit("server.py") as (base_url, _proc), sync_playwright() as pw:
-        browser = launch_browser(pw)
+    with served_browser() as (browser, base_url):
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         page.base_url = base_url
         yield page
-        browser.close()
 
 
 def _open(page, path: str) -> None:

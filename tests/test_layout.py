@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from tests.browser import APP_IDLE, ROOT, launch_browser, require_chromium, start_streamlit, wait_for_app
+from tests.browser import APP_IDLE, ROOT, served_browser, wait_for_app
 from tests.test_browser_pages import PAGES
 
 SHOTS = ROOT / "artifacts" / "layout"
@@ -88,14 +88,9 @@ def set_sidebar(page, open_: bool) -> None:
 
 @pytest.fixture(scope="module")
 def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with start_streamlit("server.py") as (base_url, _proc), sync_playwright() as pw:
-        chromium = launch_browser(pw)
-        yield chromium, base_url
-        chromium.close()
+    with served_browser() as served:
+        yield served
 
 
 @pytest.mark.parametrize("width,height", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
