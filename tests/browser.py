@@ -113,8 +113,30 @@ def launch_browser(playwright, **kwargs):
     path = chromium_path()
     if path is None:
         raise RuntimeError(INSTALL_HINT)
-    return playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS,
-                                      **kwargs)
+    browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS, **kwargs)
+    _patient(browser)
+    return browser
+
+
+PATIENCE_MS = 90_000  # Playwright's own 30 s default failed tests on a busy CI machine; waits end on conditions
+
+
+def _patient(browser) -> None:
+    """Every page and context of ``browser`` waits up to PATIENCE_MS where a test names no timeout."""
+    new_context, new_page = browser.new_context, browser.new_page
+
+    def patient_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.set_default_timeout(PATIENCE_MS)
+        return context
+
+    def patient_page(*args, **kwargs):
+        page = new_page(*args, **kwargs)
+        page.context.set_default_timeout(PATIENCE_MS)
+        page.set_default_timeout(PATIENCE_MS)
+        return page
+
+    browser.new_context, browser.new_page = patient_context, patient_page
 
 
 def wait_for_app(page, timeout_ms: float = 60_000) -> None:
