@@ -35,6 +35,16 @@ async function fetchFrame(pump) {
   }
 }
 
+// The page that is playing, for server_watch.js: if the server restarts, Streamlit may reconnect the
+// tab to the home page, and the run's own link is what brings it back.
+function remember() {
+  try {
+    sessionStorage.setItem("descentlab-playing", JSON.stringify({ href: location.href, at: Date.now() }));
+  } catch (err) {
+    // storage blocked: the page just stays where Streamlit puts it
+  }
+}
+
 // This page's session is gone: the server restarted, or the proxy moved this tab to another replica.
 // Streamlit reconnects without a rerun, so the page would show "playing" forever. Reloading opens the
 // run the link describes, and the page says what happened (server_watch.js).
@@ -92,6 +102,7 @@ async function run(pump) {
       if (current && frame.head.seq > last) {
         last = frame.head.seq;
         await deliver(frame.head, frame.body);
+        remember();
       }
       if (!more) {
         // stopped on the server: diverged or failed (the page must say so), or paused by a run that
