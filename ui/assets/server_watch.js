@@ -20,15 +20,13 @@ export default function ({ data, setStateValue }) {
     return; // storage blocked: nothing to compare with, and nothing false is said
   }
   if (before && before !== data.boot) {
-    left = before;
-    // Streamlit may reconnect a tab to the new server's home page: a run that was playing a moment
-    // ago goes back to its own page and link, as the message below promises.
-    if (playing && Date.now() - playing.at < RECENT_MS && new URL(playing.href).pathname !== location.pathname) {
-      sessionStorage.setItem(LEFT, left);
-      sessionStorage.removeItem(PLAYING);
-      location.replace(playing.href);
-      return;
-    }
+    // A page reconnected to a new server is a page of the old one: its reruns may not find their page
+    // there (Streamlit then shows the home page). Load it anew from its link, or from the link of the
+    // run that was playing a moment ago, and say why once it is there.
+    sessionStorage.setItem(LEFT, before);
+    sessionStorage.removeItem(PLAYING);
+    location.replace(playing && Date.now() - playing.at < RECENT_MS ? playing.href : location.href);
+    return;
   }
   if (left) setStateValue("left", left);
 }
