@@ -13,9 +13,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
-COPY engine engine
-COPY viz viz
-COPY ui ui
+COPY descentlab descentlab
 RUN pip install --no-cache-dir . \
     && useradd --create-home --uid 10001 descentlab \
     && mkdir -p /data/runs \

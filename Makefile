@@ -22,7 +22,7 @@ run: $(STAMP)
 
 # The engine's terminal demo: trains the default network and draws its boundary in ASCII.
 demo: $(STAMP)
-	$(BIN)/python -m engine demo
+	$(BIN)/python -m descentlab demo
 
 # Two workers for the tests that wait on servers and browsers more than they compute; then, alone,
 # the tests that measure a loaded server (markers load and cluster), which a neighbour would skew.

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.classroom import sidebar_state_from_link
-from ui.frame_channel import exclusive
-from ui.live_chart import ensure_plotly_loaded
-from ui.server_watch import restart_notice
-from ui.sessions import max_sessions, seated
+from descentlab.ui.classroom import sidebar_state_from_link
+from descentlab.ui.live.elements import ensure_plotly_loaded
+from descentlab.ui.live.route import exclusive
+from descentlab.ui.server_watch import restart_notice
+from descentlab.ui.sessions import max_sessions, seated
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -50,5 +50,5 @@ if st.session_state.get("dl_presentation"):
     # Charts grow through viz.Style; this makes the page's own text readable from the back row too.
     st.html("<style>.stMainBlockContainer { font-size: 1.25rem; max-width: none; }"
             ".stMainBlockContainer [data-testid='stMarkdownContainer'] p { font-size: 1.25rem; }</style>")
-with exclusive():  # a live frame (ui.frame_channel) never overlaps this run's changes to the trainer
+with exclusive():  # a live frame (descentlab.ui.live.route) never overlaps this run's changes to the trainer
     page.run()

@@ -3,10 +3,10 @@ against central differences, and a table of properties with a cost measured on t
 import numpy as np
 import streamlit as st
 
-from engine import activation_properties as props
-from engine.activations import ACTIVATIONS, SOFTMAX
-from ui.playground_view import style
-from viz.activation_gallery import gallery_figure
+from descentlab.engine.activations import ACTIVATIONS, SOFTMAX
+from descentlab.lessons import activation_properties as props
+from descentlab.ui.views.playground import style
+from descentlab.viz.activations import gallery_figure
 
 
 class K:  # this page's widget keys

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine import broadcasting as bc
-from ui.playground_view import style
-from viz.broadcasting_figures import broadcast_figure
+from descentlab.lessons import broadcasting as bc
+from descentlab.ui.views.playground import style
+from descentlab.viz.broadcasting import broadcast_figure
 
 
 class K:  # this page's widget keys

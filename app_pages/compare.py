@@ -1,8 +1,9 @@
 """Compare: the sidebar's run with 2–6 values of one setting, trained side by side in lockstep."""
 import streamlit as st
 
-from ui import classroom, config_panel, live_loop, presets_menu, state
-from ui import compare_view as view
+from descentlab.ui import classroom, config_panel, presets_menu, state
+from descentlab.ui.live import player
+from descentlab.ui.views import compare as view
 
 state.init_state()
 view.restore_pickers()
@@ -20,6 +21,6 @@ view.current_group(config, field, values)
 state.sync_query_params(config, page_query=view.link_values(field, values))
 
 loop = view.make_loop()
-live_loop.controls(loop, reset_help="Every variant back to iteration 0 with its initial weights")
-live_loop.live_area(view.frame, loop, frames=True)
+player.controls(loop, reset_help="Every variant back to iteration 0 with its initial weights")
+player.live_area(view.frame, loop, frames=True)
 classroom.share_section()

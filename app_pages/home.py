@@ -1,8 +1,8 @@
 """Landing page: what the lab is, the pages in course order, one-click lecture presets."""
 import streamlit as st
 
-from engine.presets import PRESETS
-from ui import fit_css, presets_menu
+from descentlab.engine.presets import PRESETS
+from descentlab.ui import fit_css, presets_menu
 
 # (page file, label, what it shows), in the order the course takes them
 FOUNDATIONS = (

@@ -2,19 +2,30 @@
 one column x, and the course's binary classifier reads that column: is it a circle?
 
 Uploads are untrusted: the uploader's callback only stashes the bytes; the page decodes them once
-with engine.images.read_image (size, format and pixel-count checks) and shows its reason on refusal."""
+with descentlab.engine.images.read_image (size, format and pixel-count checks) and shows its reason on refusal."""
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-import viz
-from engine.image_classifier import MODELS, TrainedClassifier, train_classifier
-from engine.images import IMAGE_SHAPE, MAX_IMAGE_BYTES, ImageError, LoadedImage, read_image, resize_rgb
-from ui import fit_css
-from ui.playground_view import style
-from ui.user_text import md_text
-from viz import image_channels as vc
+from descentlab import viz
+from descentlab.engine.images import (
+    IMAGE_SHAPE,
+    MAX_IMAGE_BYTES,
+    ImageError,
+    LoadedImage,
+    read_image,
+    resize_rgb,
+)
+from descentlab.lessons.image_classifier import (
+    MODELS,
+    TrainedClassifier,
+    train_classifier,
+)
+from descentlab.ui import fit_css
+from descentlab.ui.user_text import md_text
+from descentlab.ui.views.playground import style
+from descentlab.viz import images as vc
 
 
 class K:  # this page's session-state keys

@@ -2,8 +2,9 @@
 weights, trained side by side; symmetry, activations per layer and the classic result table."""
 import streamlit as st
 
-from ui import classroom, config_panel, live_loop, presets_menu, state
-from ui import init_lab_view as view
+from descentlab.ui import classroom, config_panel, presets_menu, state
+from descentlab.ui.live import player
+from descentlab.ui.views import init_lab as view
 
 state.init_state()
 view.init_page()  # before the sidebar and the pickers are drawn: a preset or a link sets them
@@ -22,7 +23,7 @@ state.sync_query_params(state.current_config(), page_query=view.link_values(sche
 
 view.controls_row(loop)
 rewind = view.rewind_slider(loop)
-live_loop.live_area(lambda: view.frame(schemes, rewind), loop)
+player.live_area(lambda: view.frame(schemes, rewind), loop)
 # under the charts, so that they reach a projector's first screen
 st.caption("Every scheme trains the sidebar's network on the same data with the same seed; only the "
            "initial W differs. The course: W must not start at 0, small random numbers break the "

@@ -4,11 +4,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine import loss_landscape as ll
-from engine.losses import LOSSES
-from ui.formulas import fit_formulas
-from ui.playground_view import style
-from viz.losses_figures import landscape_figure, loss_curves_figure
+from descentlab.engine.losses import LOSSES
+from descentlab.lessons import loss_functions as ll
+from descentlab.ui.formulas import fit_formulas
+from descentlab.ui.views.playground import style
+from descentlab.viz.losses import landscape_figure, loss_curves_figure
 
 
 class K:  # this page's widget keys

@@ -1,9 +1,10 @@
 """Learning rate: K rates trained at once, one neuron's cost surface with descent paths, schedules."""
 import streamlit as st
 
-from ui import config_panel, lr_schedules_view, lr_surface_view, presets_menu, state
-from ui import lr_view as view
-from ui.playground_view import STATUS_CSS
+from descentlab.ui import config_panel, presets_menu, state
+from descentlab.ui.views import lr_explorer as view
+from descentlab.ui.views import lr_schedules, lr_surface
+from descentlab.ui.views.playground import STATUS_CSS
 
 state.init_state()
 view.goto_if_requested()  # "Open the best rate in the Playground" was clicked
@@ -17,8 +18,8 @@ presets_menu.lab_header("Learning rate", view.PAGE, STATUS_CSS)
 
 section = st.segmented_control("Section", view.SECTIONS, key=view.K.SECTION, label_visibility="collapsed")
 if section == "Loss surface":
-    lr_surface_view.surface_section()
+    lr_surface.surface_section()
 elif section == "Schedules":
-    lr_schedules_view.schedules_section()
+    lr_schedules.schedules_section()
 else:
     view.sweep_section()

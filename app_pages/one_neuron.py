@@ -1,16 +1,23 @@
 """One neuron: logistic regression step by step — one example through the computational graph, the
 same for m examples at once, then gradient descent on a 2-D data set with the numbers of each update.
-The engine computes everything (engine.neuron over Network + Trainer); this page lays it out."""
+The engine computes everything (descentlab.lessons.neuron over Network + Trainer); this page lays it out."""
 import streamlit as st
 
-from engine.neuron import NeuronTraining, decision_line, neuron_config, neuron_pass, small_batch
-from ui import live_loop, state
-from ui.formulas import fit_formulas
-from ui.live_chart import live_chart
-from ui.playground_view import style
-from viz import cost_figure
-from viz import neuron_figures as nf
-from viz.text import number
+from descentlab.lessons.neuron import (
+    NeuronTraining,
+    decision_line,
+    neuron_config,
+    neuron_pass,
+    small_batch,
+)
+from descentlab.ui import state
+from descentlab.ui.formulas import fit_formulas
+from descentlab.ui.live import player
+from descentlab.ui.live.elements import live_chart
+from descentlab.ui.views.playground import style
+from descentlab.viz import cost_figure
+from descentlab.viz import one_neuron as nf
+from descentlab.viz.text import number
 
 
 class K:  # this page's session-state keys
@@ -21,7 +28,7 @@ DATASETS = {"linear": "linear — one straight line splits them", "gaussians": "
             "moons": "moons — almost, not quite", "circles": "circles — no line can do it"}
 SPEEDS = (1, 2, 5, 10, 20, 50)
 # Play / Pause / Step / Reset on the session's run; its keys are neuron_playing, neuron_speed, neuron_btn_*
-LOOP = live_loop.page_loop("neuron", lambda: st.session_state[K.RUN], default_speed=5)
+LOOP = player.page_loop("neuron", lambda: st.session_state[K.RUN], default_speed=5)
 st.session_state.setdefault(state.Keys.NOTICES, [])  # the live loop reports divergence there
 
 
@@ -86,7 +93,7 @@ init = c[2].selectbox("Start from w =", ("zeros", "random"), key="neuron_init",
 c[3].select_slider("Iterations per frame", SPEEDS, key=LOOP.speed_key,
                    help="While playing, at most this many gradient-descent updates between two pictures")
 run = _current_run(dataset, lr, init)
-live_loop.controls(LOOP, reset_help="Back to iteration 0 with the same starting weights")
+player.controls(LOOP, reset_help="Back to iteration 0 with the same starting weights")
 
 
 def _frame() -> None:
@@ -117,4 +124,4 @@ def _frame() -> None:
                "dw = (1/m) X dZᵀ, db = (1/m) Σ dZ.")
 
 
-live_loop.live_area(_frame, LOOP)
+player.live_area(_frame, LOOP)

@@ -1,10 +1,11 @@
 """Playground: choose a network, press Play, watch it learn. One screen, as TensorFlow Playground:
 transport and view switches, the panel tabs, the status line, then network, boundary and cost in one
-row (ui.playground_view); the rewind slider and the exports below it."""
+row (descentlab.ui.views.playground); the rewind slider and the exports below it."""
 import streamlit as st
 
-from ui import classroom, config_panel, exports, live_loop, screen_fit, state
-from ui import playground_view as view
+from descentlab.ui import classroom, config_panel, exports, screen_fit, state
+from descentlab.ui.live import player
+from descentlab.ui.views import playground as view
 
 state.init_state()
 config_panel.config_panel()
@@ -18,7 +19,7 @@ state.show_notices()
 
 transport, switches = st.columns([1.1, 1], vertical_alignment="center")
 with transport:
-    live_loop.controls()
+    player.controls()
 if not classroom.hidden("toggles"):  # hidden by a classroom link: the views use their defaults
     toggles = switches.columns(3)
     toggles[0].toggle("Test points", value=True, key="view_show_test")
@@ -38,7 +39,7 @@ rewindable = not playing and len(its) > 1 and not classroom.hidden("rewind")
 rewind = view.rewind_iteration("view_rewind", its) if rewindable else None
 
 live_panel = panel if panel in view.LIVE_PANELS else None  # static panels stay out of the frame loop
-live_loop.live_area(lambda: (view.status_line(), view.charts_row(live_panel, rewind)), frames=True)
+player.live_area(lambda: (view.status_line(), view.charts_row(live_panel, rewind)), frames=True)
 if panel == "Weights":  # under the charts, as the rewind slider: the row above them stays one screen
     st.select_slider("Layer", list(range(1, tr.network.L + 1)), key="view_weight_layer")
 if rewindable:

@@ -1,15 +1,21 @@
 """Vectorization: five operations written as Python for-loops and with numpy, timed live on the server.
 
-Bounded: every loop stops at engine.vectorization.LOOP_LIMIT inner iterations (larger sizes run on a
+Bounded: every loop stops at descentlab.lessons.vectorization.LOOP_LIMIT inner iterations (larger sizes run on a
 prefix and are extrapolated, and say so), and results are cached per (operation, size)."""
 import inspect
 import time
 
 import streamlit as st
 
-from engine.vectorization import LOOP_LIMIT, OPERATIONS, SIZES, Timing, time_operation
-from ui.playground_view import style
-from viz import vectorization_figures as vf
+from descentlab.lessons.vectorization import (
+    LOOP_LIMIT,
+    OPERATIONS,
+    SIZES,
+    Timing,
+    time_operation,
+)
+from descentlab.ui.views.playground import style
+from descentlab.viz import vectorization as vf
 
 
 class K:  # this page's session-state keys

@@ -15,9 +15,9 @@ RECORD_NEVER = 10 ** 9
 
 
 def components():
-    from engine.datasets import make_dataset
-    from engine.network import Network
-    from engine.trainer import Trainer
+    from descentlab.engine.datasets import make_dataset
+    from descentlab.engine.network import Network
+    from descentlab.engine.trainer import Trainer
     ds = make_dataset("circles", n_samples=500, test_fraction=0.5, seed=0)
     tr = Trainer(Network([2, 4, 2, 1], activation="tanh", output_activation="tanh", loss="mse", seed=0),
                  ds, 0.03, batch_size=10, record_every=RECORD_NEVER)
@@ -70,9 +70,10 @@ def main(argv=None):
     if args.profile:
         import cProfile
         import pstats
-        from engine.datasets import make_dataset
-        from engine.network import Network
-        from engine.trainer import Trainer
+
+        from descentlab.engine.datasets import make_dataset
+        from descentlab.engine.network import Network
+        from descentlab.engine.trainer import Trainer
         ds = make_dataset("circles", n_samples=500, test_fraction=0.5, seed=0)
         tr = Trainer(Network([2, 4, 2, 1], activation="tanh", output_activation="tanh", loss="mse"), ds, 0.03,
                      batch_size=10, record_every=RECORD_NEVER)

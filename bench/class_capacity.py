@@ -18,11 +18,11 @@ import argparse
 import asyncio
 import concurrent.futures
 import statistics
+import sys
 import threading
+import time
 import urllib.error
 import urllib.request
-import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

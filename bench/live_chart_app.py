@@ -1,4 +1,4 @@
-"""Three live charts ticking at 20 Hz: ui.live_chart (default) vs `?mode=plotly_chart`.
+"""Three live charts ticking at 20 Hz: descentlab.ui.live.elements (default) vs `?mode=plotly_chart`.
 
     streamlit run bench/live_chart_app.py            # in-place Plotly.react element
     streamlit run bench/live_chart_app.py -- ?mode=plotly_chart   (or add it to the URL)
@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `streamlit run` does not add the root
-from ui.live_chart import ensure_plotly_loaded, live_chart  # noqa: E402
+from descentlab.ui.live.elements import ensure_plotly_loaded, live_chart  # noqa: E402
 
 st.set_page_config(page_title="live chart bench", layout="wide")
 mode = st.query_params.get("mode", "live_chart")

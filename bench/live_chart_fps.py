@@ -1,4 +1,4 @@
-"""How live the live charts are: ui.live_chart vs st.plotly_chart, runner.postScriptGC on vs off.
+"""How live the live charts are: descentlab.ui.live.elements vs st.plotly_chart, runner.postScriptGC on vs off.
 
     python -m bench.live_chart_fps [--seconds 10]
 

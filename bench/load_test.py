@@ -34,8 +34,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.live_chart_fps import cpu_seconds, rss_mb  # noqa: E402
-from engine.config import RunConfig, build  # noqa: E402
-from tests.browser import CHROMIUM_ARGS, APP_IDLE, chromium_path, start_streamlit, wait_for_app  # noqa: E402
+from descentlab.engine.config import RunConfig, build  # noqa: E402
+from tests.browser import (  # noqa: E402
+    APP_IDLE,
+    CHROMIUM_ARGS,
+    chromium_path,
+    start_streamlit,
+    wait_for_app,
+)
 
 # Many pages in one browser: none of them may be throttled as a background tab.
 BROWSER_ARGS = [*CHROMIUM_ARGS, "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
@@ -222,7 +228,8 @@ def _server_log(proc) -> str:
 def run_load(sessions: int = 10, seconds: float = 60, draw: bool = True, log=print) -> Result:
     """Open `sessions` Playgrounds (seeds 0..sessions-1), train them for `seconds`, measure
     (`draw=False`: the pages receive every figure but do not draw it, see NO_DRAW)."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout, sync_playwright
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
 
     load = os.getloadavg()[0]
     with start_streamlit(ROOT / "server.py") as (base, proc), sync_playwright() as pw:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.playground_fps import report_repeats  # noqa: E402
-from engine.sweep import lr_grid  # noqa: E402
+from descentlab.engine.sweep import lr_grid  # noqa: E402
 
 
 def query(rates: int) -> str:

@@ -28,8 +28,8 @@ import time
 
 import numpy as np
 
-from engine.config import RunConfig, build
-from engine.sweep import lr_grid, sweep_from_config
+from descentlab.engine.config import RunConfig, build
+from descentlab.engine.sweep import lr_grid, sweep_from_config
 
 TARGET = 8.0  # issue 4: the sweep >= 8x the sequential Trainers
 CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}

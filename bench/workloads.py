@@ -6,16 +6,15 @@ from types import SimpleNamespace
 import numpy as np
 
 from . import reference as ref
-from . import timing
-from . import torch_ref
+from . import timing, torch_ref
 
 RECORD_NEVER = 10 ** 9
 
 
 def _engine():
-    from engine.datasets import make_dataset
-    from engine.network import Network
-    from engine.trainer import Trainer
+    from descentlab.engine.datasets import make_dataset
+    from descentlab.engine.network import Network
+    from descentlab.engine.trainer import Trainer
     return make_dataset, Network, Trainer
 
 

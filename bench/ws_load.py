@@ -6,7 +6,7 @@ bench/load_test.py drives ten Chromium pages, which on this two-core machine tak
 server needs; in a classroom every browser runs on its own machine. Here each user is a websocket
 client speaking Streamlit's own protocol (protobuf BackMsg / ForwardMsg on /_stcore/stream) as the
 page does: it opens /playground?seed=k, presses Play by sending the button's trigger, and then takes
-frames as the page would: from the live-frame route (ui.frame_channel, one POST at a time) when the
+frames as the page would: from the live-frame route (descentlab.ui.live.route, one POST at a time) when the
 page mounts the frame pump, as `make run` serves it; or, started on app.py, by re-running the live
 fragment at the interval the server asks for (AutoRerun), one run at a time (a page's queued ticks
 merge too). Nothing is drawn. While all play, the sessions take turns: one is paused, Step is
@@ -46,7 +46,7 @@ from tests.browser import start_streamlit  # noqa: E402
 
 KEYS = ("btn_play", "btn_step")
 STATUS = re.compile(r'dl-name">([^<]+)</div><div class="dl-value">([^<]*)<')
-PUMP = "descentlab_frame_pump"  # ui.live_chart.frame_pump's element key
+PUMP = "descentlab_frame_pump"  # descentlab.ui.live.elements.frame_pump's element key
 FULL_RUN_DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
 REPLICA_HEADER = "X-Descentlab-Replica"  # set by the class's proxy (deploy/haproxy.cfg.in)
 TIMEOUT = 60.0  # s: anything slower than this is reported as an error
@@ -168,7 +168,7 @@ class Client:
         elif kind == "bidi_component" and "live" in el.bidi_component.id:
             key = el.bidi_component.id.rsplit("-", 1)[-1]
             self.charts[key] += 1
-            if key.endswith("_status"):  # ui.live_chart.live_html: {"key", "html"}
+            if key.endswith("_status"):  # descentlab.ui.live.elements.live_html: {"key", "html"}
                 self._status(json.loads(el.bidi_component.json)["html"])
         elif kind == "markdown" and "dl-status" in el.markdown.body:
             self._status(el.markdown.body)

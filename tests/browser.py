@@ -72,7 +72,7 @@ def start_streamlit(
     env: dict | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """Run `streamlit run script_path` headless; yield (base_url, process); always stop it.
-    ``env``: variables added to the server's environment (e.g. ui.budget's limits)."""
+    ``env``: variables added to the server's environment (e.g. descentlab.ui.budget's limits)."""
     port = port or free_port()
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(script_path),

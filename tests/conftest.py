@@ -14,6 +14,6 @@ import pytest  # noqa: E402
 def _fresh_budget_ledger(monkeypatch):
     """Every AppTest session has the same id ("test session id"): without a ledger of its own, one
     test's Compare variants would count against the next test's run."""
-    from ui import budget
+    from descentlab.ui import budget
 
     monkeypatch.setattr(budget, "ledger", budget.Ledger())

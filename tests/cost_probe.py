@@ -1,5 +1,5 @@
 """What a page really allocates for a config, measured with tracemalloc (numpy reports its buffers to it):
-the cost model (engine.cost) is held to these figures in test_cost.py."""
+the cost model (descentlab.engine.cost) is held to these figures in test_cost.py."""
 from __future__ import annotations
 
 import gc
@@ -7,12 +7,12 @@ import tracemalloc
 
 import numpy as np
 
-from engine import cost
-from engine.config import RunConfig, build
-from engine.group import group_from_configs
-from engine.sweep import MAX_HISTORY_ROWS, lr_grid, sweep_from_config
+from descentlab.engine import cost
+from descentlab.engine.config import RunConfig, build
+from descentlab.engine.group import group_from_configs
+from descentlab.engine.sweep import MAX_HISTORY_ROWS, lr_grid, sweep_from_config
 
-LAB_GRID = 48  # Compare's boundaries (ui.compare_view.GRID_RESOLUTION)
+LAB_GRID = 48  # Compare's boundaries (descentlab.ui.views.compare.GRID_RESOLUTION)
 
 
 def _fill_history(trainer) -> None:

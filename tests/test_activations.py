@@ -3,7 +3,13 @@ import warnings
 import numpy as np
 import pytest
 
-from engine.activations import ACTIVATIONS, SOFTMAX, get_activation, get_output_activation, leaky_relu
+from descentlab.engine.activations import (
+    ACTIVATIONS,
+    SOFTMAX,
+    get_activation,
+    get_output_activation,
+    leaky_relu,
+)
 
 NAMES = sorted(ACTIVATIONS)
 # Away from kinks (relu family at 0) so the central difference is meaningful.
@@ -92,7 +98,7 @@ def test_softmax_columns_sum_to_one_and_is_stable():
 def test_layer_health_from_one_forward_pass_matches_the_definitions(name):
     """The Trainer records dead and saturated fractions from A = g(Z) every iteration; they must be
     what the definitions from Z give."""
-    from engine import metrics
+    from descentlab.engine import metrics
 
     g = ACTIVATIONS[name]
     rng = np.random.default_rng(4)
@@ -103,7 +109,7 @@ def test_layer_health_from_one_forward_pass_matches_the_definitions(name):
 
 
 def test_distinct_units_counts_rows_the_same_way_for_any_layer_width():
-    from engine import metrics
+    from descentlab.engine import metrics
 
     rng = np.random.default_rng(5)
     for n in (4, 64, 65, 300):  # the small-layer path and np.unique's

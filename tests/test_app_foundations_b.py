@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
-from ui.user_text import md_plain
+
+from descentlab.ui.user_text import md_plain
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 300  # the first images run trains the classifier (once per process: st.cache_resource)

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from engine.config import RunConfig
-from engine.presets import PRESETS
-from engine.runs import owner_space
-from ui import run_spaces
-from ui.user_text import md_plain
+from descentlab.engine.config import RunConfig
+from descentlab.engine.presets import PRESETS
+from descentlab.engine.runs import owner_space
+from descentlab.ui import run_spaces
+from descentlab.ui.user_text import md_plain
 
 from .pages import OWNER_KEY, open_page
 

@@ -1,5 +1,5 @@
 """Bad input, one row per case, through the paths users take: the link's query string, the CSV and
-config uploads and the saved-run picker (AppTest of the real app), picture uploads (engine.images'
+config uploads and the saved-run picker (AppTest of the real app), picture uploads (descentlab.engine.images'
 reader, which the Images page calls), the command line, and numbers that break training.
 
 Every row asserts a clear message (never a traceback) AND that what was there before is kept: a refused
@@ -23,13 +23,13 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from engine import cli, runs
-from engine.config import MAX_JSON_CHARS, RunConfig, build
-from engine.datasets import load_csv
-from engine.images import MAX_IMAGE_BYTES, ImageError, read_image
-from ui import run_spaces
-from ui.state import Keys
-from ui.user_text import md_plain
+from descentlab.engine import cli, runs
+from descentlab.engine.config import MAX_JSON_CHARS, RunConfig, build
+from descentlab.engine.datasets import load_csv
+from descentlab.engine.images import MAX_IMAGE_BYTES, ImageError, read_image
+from descentlab.ui import run_spaces
+from descentlab.ui.state import Keys
+from descentlab.ui.user_text import md_plain
 
 from .pages import OWNER_KEY
 
@@ -318,7 +318,7 @@ def test_saved_run_files(runs_root, damage, words):
     at = _open({"seed": "5"})
     before = _before(at)
     options = at.selectbox(key="saved_run_choice").options
-    assert "good" in options  # as shown: ui.run_spaces.label
+    assert "good" in options  # as shown: descentlab.ui.run_spaces.label
     if words is None:  # unreadable meta.json or not a plain folder inside the space: never offered
         assert "bad" not in options
         with pytest.raises(runs.RunFileError):
@@ -348,7 +348,7 @@ def test_a_run_name_naming_a_path_outside_is_saved_inside(runs_root):
     _assert_usable(at)
 
 
-# ---------------------------------------------------------------- 5. pictures (engine.images.read_image)
+# ---------------------------------------------------------------- 5. pictures (descentlab.engine.images.read_image)
 def _png_claiming(width: int, height: int) -> bytes:
     """A 1 x 1 PNG whose header says width x height (with a valid checksum): decoding would allocate it."""
     raw = bytearray(_png((1, 1)))

@@ -11,7 +11,7 @@ import pytest
 
 from bench import reference as ref
 from bench import timing, torch_ref, workloads
-from engine.network import Network
+from descentlab.engine.network import Network
 
 TOL = dict(rtol=1e-10, atol=1e-10)
 RUN_JS = Path(__file__).resolve().parents[1] / "bench" / "playground" / "run.js"
@@ -59,8 +59,8 @@ def test_reference_matches_engine_cost_and_gradients(sizes, hidden, output, loss
 
 def test_reference_training_matches_engine_trainer():
     """Same full-batch GD trajectory, so steps/s compare the same work."""
-    from engine.datasets import make_dataset
-    from engine.trainer import Trainer
+    from descentlab.engine.datasets import make_dataset
+    from descentlab.engine.trainer import Trainer
     ds = make_dataset("circles", n_samples=60, test_fraction=0.25, seed=0)
     net = _engine([2, 10, 5, 1], "relu", "sigmoid", "bce")
     p = _params(net)

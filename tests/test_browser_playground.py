@@ -7,7 +7,13 @@ import re
 
 import pytest
 
-from tests.browser import ROOT, launch_browser, require_chromium, start_streamlit, wait_for_app
+from tests.browser import (
+    ROOT,
+    launch_browser,
+    require_chromium,
+    start_streamlit,
+    wait_for_app,
+)
 
 ARTIFACTS = ROOT / "artifacts"
 

@@ -1,12 +1,13 @@
-"""ui.budget's limits and ledger, and ui.sessions' reaper, without a server (fake runtime)."""
+"""descentlab.ui.budget's limits and ledger, and descentlab.ui.sessions' reaper, without a server (fake runtime)."""
 import threading
 import time
 
 import pytest
 from streamlit.runtime import Runtime
 
-from engine.cost import Cost
-from ui import budget, frame_channel, sessions
+from descentlab.engine.cost import Cost
+from descentlab.ui import budget, sessions
+from descentlab.ui.live import route
 
 MB = 2**20
 
@@ -29,7 +30,7 @@ def fresh(monkeypatch):
     monkeypatch.setattr(sessions, "_gone_since", {})
     monkeypatch.setattr(sessions, "_seated", set())
     monkeypatch.setattr(sessions, "_apps", {})
-    monkeypatch.setattr(frame_channel, "_streams", frame_channel.weakref.WeakValueDictionary())
+    monkeypatch.setattr(route, "_streams", route.weakref.WeakValueDictionary())
 
 
 def test_a_session_holds_at_most_its_budget_over_all_its_pages(limits):
@@ -78,9 +79,9 @@ class FakeRuntime:
 
 
 def _registered(sid):
-    stream = frame_channel.Stream(sid)
-    with frame_channel._streams_lock:
-        frame_channel._streams[stream.token] = stream
+    stream = route.Stream(sid)
+    with route._streams_lock:
+        route._streams[stream.token] = stream
     stream.publish([], advance=lambda: None, page_changed=lambda: False)  # playing
     return stream
 
@@ -96,11 +97,11 @@ def test_the_reaper_stops_frames_at_once_and_ends_sessions_after_the_grace(monke
     assert staying.next_frame().playing
     assert budget.ledger.held("gone") == 10 * MB and runtime.closed == []  # still within the grace
     assert sessions.reap(runtime, now=119.0) == []
-    assert frame_channel.find(gone.token) is gone
+    assert route.find(gone.token) is gone
     assert sessions.reap(runtime, now=120.5) == ["gone"]
-    assert frame_channel.find(gone.token) is None and gone.closed  # its token: 404
+    assert route.find(gone.token) is None and gone.closed  # its token: 404
     assert runtime.closed == ["gone"] and budget.ledger.held("gone") == 0
-    assert budget.ledger.held("staying") == 10 * MB and frame_channel.find(staying.token) is staying
+    assert budget.ledger.held("staying") == 10 * MB and route.find(staying.token) is staying
 
 
 def test_the_reaper_never_waits_for_a_session_busy_in_a_page_run(monkeypatch, limits, fresh):
@@ -120,7 +121,7 @@ def test_the_reaper_never_waits_for_a_session_busy_in_a_page_run(monkeypatch, li
         t0 = time.monotonic()
         assert sessions.reap(FakeRuntime(set()), now=0.0) == ["busy"]
         assert time.monotonic() - t0 < 5  # a blocking reaper would wait for the 30 s run
-        assert busy.closed and frame_channel.find(busy.token) is None
+        assert busy.closed and route.find(busy.token) is None
     finally:
         release.set()
         thread.join()
@@ -149,11 +150,11 @@ def test_light_work_is_never_refused_for_the_servers_sake(limits):
 def test_every_preset_fits_one_session_with_room_to_spare():
     """A lecturer's one click must never meet a budget: each preset's page, with the Playground's run of
     the same config beside it, stays under half the default session budget and frame work."""
-    from engine import cost
-    from engine.init_experiments import parse_schemes
-    from engine.presets import PRESETS
-    from engine.sweep import MAX_RUNS
-    from ui.compare_view import GRID_RESOLUTION
+    from descentlab.engine import cost
+    from descentlab.engine.presets import PRESETS
+    from descentlab.engine.sweep import MAX_RUNS
+    from descentlab.lessons.init_experiments import parse_schemes
+    from descentlab.ui.views.compare import GRID_RESOLUTION
 
     for preset in PRESETS.values():
         run = cost.playground(preset.config)

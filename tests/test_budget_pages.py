@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui.compare_view
-import ui.lr_view
-import ui.state
-from engine.config import RunConfig
-from ui import budget
-from ui.state import Keys
-from ui.user_text import md_plain
+import descentlab.ui.state
+import descentlab.ui.views.compare
+import descentlab.ui.views.lr_explorer
+from descentlab.engine.config import RunConfig
+from descentlab.ui import budget
+from descentlab.ui.state import Keys
+from descentlab.ui.user_text import md_plain
 
 from .pages import open_page as _open
 from .test_bad_input import _assert_kept, _assert_usable, _before
@@ -45,8 +45,8 @@ def spied(monkeypatch):
         n_x = 768 if config.dataset == "shapes" else 2
         copies = len(rest[0]) if rest else 1
         return copies * config.n_samples * (n_x + sum(config.hidden))
-    spy(ui.state, "build", floats)
-    spy(ui.lr_view, "sweep_from_config", floats)
+    spy(descentlab.ui.state, "build", floats)
+    spy(descentlab.ui.views.lr_explorer, "sweep_from_config", floats)
     return built
 
 

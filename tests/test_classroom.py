@@ -1,4 +1,4 @@
-"""The classroom link (ui.classroom): ``hide=`` hides exactly the named controls, bad names are said
+"""The classroom link (descentlab.ui.classroom): ``hide=`` hides exactly the named controls, bad names are said
 like the link's other bad values, and presentation mode shows a QR code that decodes to the link."""
 import html
 import re
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import segno
 
+from descentlab.ui import classroom
 from tests.pages import open_page
-from ui import classroom
 
 PLAYGROUND = "app_pages/playground.py"
 SECTIONS = ["Data", "Network", "Initialization", "Training"]
@@ -47,7 +47,7 @@ def test_unknown_names_are_ignored_from_the_link_with_a_clear_message():
     at = open_page(PLAYGROUND, query={"hide": "data,Toggles,<b>x</b>"})
     warning = " ".join(w.value for w in at.warning)
     assert "Ignored from the link" in warning and "Toggles" in warning and "can be hidden" in warning
-    assert "<b>" not in warning  # escaped (ui.user_text)
+    assert "<b>" not in warning  # escaped (descentlab.ui.user_text)
     sections, toggles, _ = _shown(at)
     assert "Data" not in sections and toggles == TOGGLES  # the good name still counts, the bad ones nothing
 

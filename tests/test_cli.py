@@ -1,4 +1,4 @@
-"""`python -m engine`, run as a real subprocess from the repository root."""
+"""`python -m descentlab`, run as a real subprocess from the repository root."""
 import csv
 import json
 import subprocess
@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from engine import cli
+from descentlab.engine import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ["--n-samples", "60", "--hidden", "4"]
 
 
 def _start(args, cwd=ROOT):
-    return subprocess.Popen([sys.executable, "-m", "engine", *args], cwd=cwd, text=True,
+    return subprocess.Popen([sys.executable, "-m", "descentlab", *args], cwd=cwd, text=True,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 

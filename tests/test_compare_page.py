@@ -7,12 +7,13 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from engine.config import RunConfig, build
-from engine.presets import PRESETS, Preset
-from ui.compare_view import DIMENSIONS
-from ui.user_text import md_plain
+from descentlab.engine.config import RunConfig, build
+from descentlab.engine.presets import PRESETS, Preset
+from descentlab.ui.user_text import md_plain
+from descentlab.ui.views.compare import DIMENSIONS
 
 from .pages import APP, TIMEOUT, open_page
+
 PAGE = "app_pages/compare.py"
 DIVERGING = RunConfig(dataset="plane", activation="linear", hidden=(8, 8))
 
@@ -32,7 +33,7 @@ def _step(at, times: int = 1):
 
 
 def _table(at) -> str:
-    """The summary table's HTML (a ui.live_chart.live_html element, updated in place while playing)."""
+    """The summary table's HTML (a descentlab.ui.live.elements.live_html element, updated in place while playing)."""
     blocks = [json.loads(el.proto.json)["html"] for el in at.get("bidi_component")
               if el.proto.component_name == "descentlab.live_html"]
     return next(b for b in blocks if "cmp-table" in b)
@@ -187,7 +188,13 @@ def test_changing_the_values_rebuilds_the_comparison():
 def test_in_a_browser_play_trains_both_variants_and_marks_the_diverged_one():
     """The drawing itself (AppTest never runs the charts' JavaScript): both live charts draw, Play
     advances the counter, the diverging variant is marked while the other keeps going."""
-    from tests.browser import ROOT, launch_browser, require_chromium, start_streamlit, wait_for_app
+    from tests.browser import (
+        ROOT,
+        launch_browser,
+        require_chromium,
+        start_streamlit,
+        wait_for_app,
+    )
 
     require_chromium()
     from playwright.sync_api import sync_playwright

@@ -8,7 +8,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.config import DEFAULTS, MAX_WORK, SPECS, ConfigError, Run, RunConfig, build
+from descentlab.engine.config import (
+    DEFAULTS,
+    MAX_WORK,
+    SPECS,
+    ConfigError,
+    Run,
+    RunConfig,
+    build,
+)
 
 NAN, INF = float("nan"), float("inf")
 

@@ -1,15 +1,14 @@
-"""engine.cost: the estimate against tracemalloc's measured peak, and the inputs it must see."""
+"""descentlab.engine.cost: the estimate against tracemalloc's measured peak, and the inputs it must see."""
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from engine import cost
-from engine.config import MAX_WORK, ConfigError, RunConfig
-from engine.datasets import load_csv
-from engine.sweep import MAX_HISTORY_ROWS, Sweep
-from engine.network import Network
-from engine.datasets import make_dataset
+from descentlab.engine import cost
+from descentlab.engine.config import MAX_WORK, ConfigError, RunConfig
+from descentlab.engine.datasets import load_csv, make_dataset
+from descentlab.engine.network import Network
+from descentlab.engine.sweep import MAX_HISTORY_ROWS, Sweep
 
 from .cost_probe import estimate, measured_peak
 

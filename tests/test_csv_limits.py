@@ -1,4 +1,4 @@
-"""The cost limits of a CSV upload (engine.csv_data): a column cap checked before pandas parses
+"""The cost limits of a CSV upload (descentlab.engine.csv_data): a column cap checked before pandas parses
 anything, a cap on rows x columns, ragged rows refused, long cells kept out of messages and out of
 fixed-width copies. No timing assertions: "before pandas parses" is checked by making
 pandas.read_csv fail if it is called; the worst-case times are measured by hand (see the report)."""
@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine import csv_data
-from engine.datasets import DatasetError, load_csv
+from descentlab.engine import csv_data
+from descentlab.engine.datasets import DatasetError, load_csv
 
 pytestmark = pytest.mark.filterwarnings("error")
 

@@ -1,12 +1,19 @@
-"""Tests for engine.datasets: generated point sets, the shapes images, features, CSV uploads."""
+"""Tests for descentlab.engine.datasets: generated point sets, the shapes images, features, CSV uploads."""
 import math
 import warnings
 
 import numpy as np
 import pytest
 
-from engine.datasets import (DATASETS, FEATURES, NORMALIZATIONS, DatasetError, image2vector,
-                             load_csv, make_dataset)
+from descentlab.engine.datasets import (
+    DATASETS,
+    FEATURES,
+    NORMALIZATIONS,
+    DatasetError,
+    image2vector,
+    load_csv,
+    make_dataset,
+)
 
 # Any warning (RuntimeWarning from a division by zero or an overflow, ...) fails the test.
 pytestmark = pytest.mark.filterwarnings("error")

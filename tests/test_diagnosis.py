@@ -1,12 +1,12 @@
-"""engine.diagnosis: which runs it flags as not learning, and which it must not; and the three pages
+"""descentlab.engine.diagnosis: which runs it flags as not learning, and which it must not; and the three pages
 that show it (the Playground's status, Compare's table, the sweep's status)."""
 import numpy as np
 import pandas as pd
 import pytest
 
-from engine.config import RunConfig, build
-from engine.diagnosis import MIN_ITERATIONS, chance_accuracy, diagnose
-from engine.presets import PRESETS
+from descentlab.engine.config import RunConfig, build
+from descentlab.engine.diagnosis import MIN_ITERATIONS, chance_accuracy, diagnose
+from descentlab.engine.presets import PRESETS
 
 from .pages import open_page
 from .test_numbers import _status

@@ -1,19 +1,19 @@
-"""The numbers behind the activation, loss and broadcasting pages (engine/activation_properties.py,
-engine/loss_landscape.py, engine/broadcasting.py) and the figures drawn from them."""
+"""The numbers behind the activation, loss and broadcasting pages (descentlab/lessons/activation_properties.py,
+descentlab/lessons/loss_functions.py, descentlab/lessons/broadcasting.py) and the figures drawn from them."""
 import itertools
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from engine import activation_properties as props
-from engine import broadcasting as bc
-from engine import loss_landscape as ll
-from engine.activations import ACTIVATIONS, Activation
-from viz.activation_gallery import gallery_figure
-from viz.broadcasting_figures import broadcast_figure
-from viz.losses_figures import landscape_figure, loss_curves_figure
-from viz.style import Style
+from descentlab.engine.activations import ACTIVATIONS, Activation
+from descentlab.lessons import activation_properties as props
+from descentlab.lessons import broadcasting as bc
+from descentlab.lessons import loss_functions as ll
+from descentlab.viz.activations import gallery_figure
+from descentlab.viz.broadcasting import broadcast_figure
+from descentlab.viz.losses import landscape_figure, loss_curves_figure
+from descentlab.viz.style import Style
 
 NAMES = list(ACTIVATIONS)
 Z = np.linspace(-6.0, 6.0, 241)  # includes z = 0 exactly: the kink of the ReLU family

@@ -1,4 +1,4 @@
-"""ui.frame_channel: live frames over one HTTP route instead of a Streamlit rerun per frame.
+"""descentlab.ui.live.route: live frames over one HTTP route instead of a Streamlit rerun per frame.
 
 The Stream and the route are tested without a server; the Playground, Compare and Learning rate pages
 on them under AppTest (the route switched on, as server.py does); the browser side in
@@ -13,12 +13,12 @@ import time
 
 import pytest
 
-from engine.config import RunConfig
+from descentlab.engine.config import RunConfig
+from descentlab.ui.live import pacing, route
+from descentlab.ui.live.route import Frame, Stream
 from tests.test_app_playground import _playground
 from tests.test_compare_page import DIVERGING, _compare
 from tests.test_lr_explorer import _page as _lr_page
-from ui import frame_channel, pacing
-from ui.frame_channel import Frame, Stream
 
 
 class Counter:
@@ -131,13 +131,13 @@ class _Request:
 def test_the_route_serves_a_registered_stream_and_refuses_an_unknown_token():
     c = Counter()
     s = _stream(c)
-    with frame_channel._streams_lock:
-        frame_channel._streams[s.token] = s
-    res = asyncio.run(frame_channel.serve_frame(_Request(s.token)))
+    with route._streams_lock:
+        route._streams[s.token] = s
+    res = asyncio.run(route.serve_frame(_Request(s.token)))
     assert res.status_code == 200 and res.body == b"12"
-    assert json.loads(res.headers[frame_channel.HEADER])["parts"] == [["count", 1], ["double", 1]]
+    assert json.loads(res.headers[route.HEADER])["parts"] == [["count", 1], ["double", 1]]
     assert res.headers["content-encoding"] == "identity"
-    assert asyncio.run(frame_channel.serve_frame(_Request("not-a-token"))).status_code == 404
+    assert asyncio.run(route.serve_frame(_Request("not-a-token"))).status_code == 404
 
 
 @pytest.mark.parametrize("headers, status", [
@@ -150,28 +150,28 @@ def test_the_route_serves_a_registered_stream_and_refuses_an_unknown_token():
 def test_the_route_refuses_crafted_requests_without_training(headers, status):
     c = Counter()
     s = _stream(c)
-    with frame_channel._streams_lock:
-        frame_channel._streams[s.token] = s
-    res = asyncio.run(frame_channel.serve_frame(_Request(s.token, **headers)))
+    with route._streams_lock:
+        route._streams[s.token] = s
+    res = asyncio.run(route.serve_frame(_Request(s.token, **headers)))
     assert res.status_code == status and c.n == 0  # refused before the run trained a step
-    ours = asyncio.run(frame_channel.serve_frame(_Request(s.token, origin="http://lab.example:8501")))
+    ours = asyncio.run(route.serve_frame(_Request(s.token, origin="http://lab.example:8501")))
     assert ours.status_code == 200 and c.n == 1  # the page's own request still gets its frame
 
 
 def test_a_stream_leaves_the_registry_with_its_session():
     s = Stream("gone-session")
-    with frame_channel._streams_lock:
-        frame_channel._streams[s.token] = s
+    with route._streams_lock:
+        route._streams[s.token] = s
     token = s.token
     del s
     gc.collect()
-    assert frame_channel.find(token) is None
+    assert route.find(token) is None
 
 
 def test_producers_are_recorded_only_inside_recording():
-    assert frame_channel.produce("a", lambda: b"x") == b"x"
-    with frame_channel.recording() as parts:
-        assert frame_channel.produce("b", lambda: b"y") == b"y"
+    assert route.produce("a", lambda: b"x") == b"x"
+    with route.recording() as parts:
+        assert route.produce("b", lambda: b"y") == b"y"
     assert [(k, make()) for k, make in parts] == [("b", b"y")]
 
 
@@ -179,7 +179,7 @@ def test_producers_are_recorded_only_inside_recording():
 
 @pytest.fixture
 def route_on(monkeypatch):
-    monkeypatch.setenv(frame_channel.ENABLED_ENV, frame_channel.ROUTE)
+    monkeypatch.setenv(route.ENABLED_ENV, route.ROUTE)
 
 
 def _components(at, name: str) -> list:
@@ -195,11 +195,11 @@ def test_playing_playground_hands_its_frames_to_the_route(route_on):
     assert [json.loads(p.proto.json)["playing"] for p in _components(at, "descentlab.frame_pump")] == [False]
     at.button(key="btn_play").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    stream = at.session_state[frame_channel.STREAM_KEY]
+    stream = at.session_state[route.STREAM_KEY]
     (pump,) = _components(at, "descentlab.frame_pump")
-    assert json.loads(pump.proto.json) == {"url": frame_channel.url(stream), "generation": stream.generation,
+    assert json.loads(pump.proto.json) == {"url": route.url(stream), "generation": stream.generation,
                                            "playing": True}
-    assert stream.playing and frame_channel.find(stream.token) is stream
+    assert stream.playing and route.find(stream.token) is stream
 
     tr = at.session_state["dl_run"].trainer
     before = tr.iteration
@@ -227,7 +227,7 @@ def test_a_run_diverging_in_a_frame_stops_and_says_so(route_on):
                     init_scale=20.0, learning_rate=10.0)
     at = _playground(bad.to_query())
     at.button(key="btn_play").click().run()
-    stream = at.session_state[frame_channel.STREAM_KEY]
+    stream = at.session_state[route.STREAM_KEY]
     for _ in range(50):
         if not stream.next_frame().playing:
             break
@@ -240,7 +240,7 @@ def test_a_run_diverging_in_a_frame_stops_and_says_so(route_on):
 
 
 def test_without_the_route_the_playground_plays_through_fragments(monkeypatch):
-    monkeypatch.delenv(frame_channel.ENABLED_ENV, raising=False)
+    monkeypatch.delenv(route.ENABLED_ENV, raising=False)
     at = _playground()
     at.button(key="btn_play").click().run()  # AppTest runs the fragment inline: one frame
     assert not _components(at, "descentlab.frame_pump")
@@ -254,7 +254,7 @@ def test_compare_plays_through_the_route_and_redraws_when_one_variant_diverges(r
                   state={"dl_presentation": True})
     at.button(key="cmp_btn_play").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    stream = at.session_state[frame_channel.STREAM_KEY]
+    stream = at.session_state[route.STREAM_KEY]
     ok, bad = at.session_state["cmp_group"].trainers
     frame = stream.next_frame()
     assert {"cmp_status", "cmp_live_cost", "cmp_live_boundaries", "cmp_table"} <= set(_frame_parts(frame))
@@ -281,7 +281,7 @@ def test_the_learning_rate_page_plays_through_the_route(route_on, section, prefi
     at.segmented_control(key="lr_section").set_value(section).run()
     at.button(key=f"{prefix}_btn_play").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    stream = at.session_state[frame_channel.STREAM_KEY]
+    stream = at.session_state[route.STREAM_KEY]
     target = at.session_state["lr_sweep" if section == "Sweep" else "lr_sched"]
     before = target.iteration
     parts = _frame_parts(stream.next_frame())

@@ -1,9 +1,9 @@
-"""engine.group: variants trained in lockstep match independent runs; one diverging stops alone."""
+"""descentlab.engine.group: variants trained in lockstep match independent runs; one diverging stops alone."""
 import numpy as np
 import pytest
 
-from engine.config import ConfigError, RunConfig, build
-from engine.group import MAX_VARIANTS, build_group, group_from_configs
+from descentlab.engine.config import ConfigError, RunConfig, build
+from descentlab.engine.group import MAX_VARIANTS, build_group, group_from_configs
 
 
 def _alone(config, n):

@@ -1,4 +1,4 @@
-"""engine.images.read_image, the reader behind the "Images as vectors" upload: one table of bad and
+"""descentlab.engine.images.read_image, the reader behind the "Images as vectors" upload: one table of bad and
 awkward files, each refused with a reason or converted with a note; plus the example pictures and the
 helpers that turn any picture into the classifier's input."""
 import importlib.util
@@ -11,8 +11,16 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine.images import (IMAGE_SHAPE, MAX_IMAGE_BYTES, MAX_KEPT_SIDE, ImageError, image2vector,
-                           model_input, read_image, resize_rgb)
+from descentlab.engine.images import (
+    IMAGE_SHAPE,
+    MAX_IMAGE_BYTES,
+    MAX_KEPT_SIDE,
+    ImageError,
+    image2vector,
+    model_input,
+    read_image,
+    resize_rgb,
+)
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 
@@ -146,7 +154,7 @@ def test_model_input_is_a_shapes_column():
 
 
 def test_channel_figure_and_vector_frame_show_the_picture_numbers():
-    from viz import image_channels as vc
+    from descentlab.viz import images as vc
 
     pixels = np.random.default_rng(1).integers(0, 256, (4, 5, 3), dtype=np.uint8)
     fig = vc.channels_figure(pixels)

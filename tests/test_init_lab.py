@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from engine import init_experiments as ie
-from engine.config import RunConfig, build
-from engine.init_experiments import HE, LARGE, SMALL, XAVIER, ZEROS, Scheme
-from engine.presets import PRESETS, Preset
-from viz import init_lab as figs
-from viz.variants import variant_symbol
+from descentlab.engine.config import RunConfig, build
+from descentlab.engine.presets import PRESETS, Preset
+from descentlab.lessons import init_experiments as ie
+from descentlab.lessons.init_experiments import HE, LARGE, SMALL, XAVIER, ZEROS, Scheme
+from descentlab.viz import init_lab as figs
+from descentlab.viz.variants import variant_symbol
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 120
@@ -365,7 +365,7 @@ def test_cost_axis_labels_keep_apart_on_a_short_plot():
     at least a share of the axis apart, round values first."""
     import math
 
-    from viz.init_lab import _cost_ticks, _spaced
+    from descentlab.viz.init_lab import _cost_ticks, _spaced
 
     ticks = _cost_ticks([0.69, 4.06])
     assert ticks == [0.7, 0.8, 0.9, 1.0, 2.0, 3.0, 4.0]

@@ -1,9 +1,18 @@
 import numpy as np
 import pytest
 
-from engine.initializers import INITIALIZERS, expected_variance, get_initializer
-from engine.losses import LOSSES, get_loss
-from engine.optimizers import OPTIMIZERS, SCHEDULES, make_optimizer, make_schedule
+from descentlab.engine.initializers import (
+    INITIALIZERS,
+    expected_variance,
+    get_initializer,
+)
+from descentlab.engine.losses import LOSSES, get_loss
+from descentlab.engine.optimizers import (
+    OPTIMIZERS,
+    SCHEDULES,
+    make_optimizer,
+    make_schedule,
+)
 
 
 # ---- initializers ----

@@ -1,4 +1,4 @@
-"""ui.live_chart: the element and its payload (AppTest), and in-place drawing in Chromium.
+"""descentlab.ui.live.elements: the element and its payload (AppTest), and in-place drawing in Chromium.
 
 AppTest never runs the component's JavaScript, so the browser test is what proves the drawing:
 the three charts of bench/live_chart_app.py are redrawn while their Plotly divs stay the same
@@ -19,7 +19,12 @@ import numpy as np
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from tests.browser import launch_browser, require_chromium, start_streamlit, wait_for_app
+from tests.browser import (
+    launch_browser,
+    require_chromium,
+    start_streamlit,
+    wait_for_app,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
@@ -30,7 +35,7 @@ sys.path.insert(0, {str(ROOT)!r})
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
-from ui.live_chart import ensure_plotly_loaded, live_chart
+from descentlab.ui.live.elements import ensure_plotly_loaded, live_chart
 
 ensure_plotly_loaded()
 ensure_plotly_loaded()  # idempotent within a run
@@ -191,9 +196,9 @@ import sys
 sys.path.insert(0, {str(ROOT)!r})
 import numpy as np
 import streamlit as st
-from ui.live_chart import ensure_plotly_loaded, live_chart
-from viz.figure import figure
-from viz.png import png_uri
+from descentlab.ui.live.elements import ensure_plotly_loaded, live_chart
+from descentlab.viz.figure import figure
+from descentlab.viz.png import png_uri
 
 ensure_plotly_loaded()
 st.session_state.setdefault("tick", 0)
@@ -247,9 +252,9 @@ import sys
 sys.path.insert(0, {str(ROOT)!r})
 import numpy as np
 import streamlit as st
-from ui.live_chart import ensure_plotly_loaded, live_chart
-from viz.figure import figure
-from viz.png import png_uri
+from descentlab.ui.live.elements import ensure_plotly_loaded, live_chart
+from descentlab.viz.figure import figure
+from descentlab.viz.png import png_uri
 
 ensure_plotly_loaded()
 ss = st.session_state

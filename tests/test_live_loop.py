@@ -1,5 +1,5 @@
 """The live loop sizes each frame so training stays within a fixed time budget."""
-from ui.live_loop import FRAME_BUDGET, frame_iterations
+from descentlab.ui.live.player import FRAME_BUDGET, frame_iterations
 
 
 def test_frame_iterations_respect_speed_and_budget():

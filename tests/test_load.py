@@ -13,8 +13,8 @@ import inspect
 import numpy as np
 import pytest
 
-from engine.config import SNAPSHOT_BYTES, RunConfig, build
-from engine.trainer import Trainer
+from descentlab.engine.config import SNAPSHOT_BYTES, RunConfig, build
+from descentlab.engine.trainer import Trainer
 from tests.browser import require_chromium
 
 
@@ -52,7 +52,7 @@ def test_websocket_users_play_and_step_each_on_their_own_run():
 def _playground_trainer(config: RunConfig):
     """A trainer as the Playground holds it: built by build(), recording once per frame."""
     tr = build(config).trainer
-    tr.record_every = None  # ui.state.start_run: the live loop calls record() once per frame
+    tr.record_every = None  # descentlab.ui.state.start_run: the live loop calls record() once per frame
     return tr
 
 

@@ -1,16 +1,27 @@
 """The learning-rate page: one neuron's cost surface and descent paths, the gradient slice of a deep
-network (engine.loss_surface), and the page itself (AppTest, widgets found by key)."""
+network (descentlab.lessons.cost_surface), and the page itself (AppTest, widgets found by key)."""
 from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from engine.config import RunConfig, build
-from engine.loss_surface import (DescentPath, PathSet, cost_at, cost_grid, default_view, gradient_slice,
-                                 hessian, max_curvature, minimum, neuron_network, neuron_problem,
-                                 suggested_rates)
-from engine.presets import PRESETS, Preset
+from descentlab.engine.config import RunConfig, build
+from descentlab.engine.presets import PRESETS, Preset
+from descentlab.lessons.cost_surface import (
+    DescentPath,
+    PathSet,
+    cost_at,
+    cost_grid,
+    default_view,
+    gradient_slice,
+    hessian,
+    max_curvature,
+    minimum,
+    neuron_network,
+    neuron_problem,
+    suggested_rates,
+)
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60
@@ -155,7 +166,7 @@ def test_one_gradient_step_lands_where_the_slice_says():
 
 # ---------------------------------------------------------------- figures
 def test_sweep_figures_keep_their_traces_and_mark_divergence():
-    from viz import lr_explorer as figs
+    from descentlab.viz import lr_explorer as figs
 
     rates = np.geomspace(1e-3, 10, 5)
     it = np.arange(0, 50, 10)
@@ -344,7 +355,7 @@ def test_a_visit_to_another_page_keeps_the_sweep_settings_and_the_training():
 
 
 def test_the_slice_is_computed_again_only_when_the_run_or_the_marks_change(monkeypatch):
-    import ui.lr_surface_view as surface
+    import descentlab.ui.views.lr_surface as surface
 
     calls = []
     real = surface.gradient_slice

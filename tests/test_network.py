@@ -4,10 +4,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.activations import ACTIVATIONS
-from engine.gradcheck import backprop_gradient, check, numerical_gradient
-from engine.losses import TASK_LOSSES
-from engine.network import Network
+from descentlab.engine.activations import ACTIVATIONS
+from descentlab.engine.gradcheck import backprop_gradient, check, numerical_gradient
+from descentlab.engine.losses import TASK_LOSSES
+from descentlab.engine.network import Network
 
 OUTPUTS = {  # loss -> output activations worth checking with it
     "bce": ["sigmoid"],

@@ -1,10 +1,16 @@
-"""engine.neuron: one sigmoid neuron's forward values and derivatives, the decision line, and the
+"""descentlab.lessons.neuron: one sigmoid neuron's forward values and derivatives, the decision line, and the
 Trainer wrapper that keeps the numbers of its last update; plus the page's figures build from them."""
 import numpy as np
 import pytest
 
-from engine.neuron import NeuronTraining, decision_line, neuron_config, neuron_pass, small_batch
-from viz import neuron_figures as nf
+from descentlab.lessons.neuron import (
+    NeuronTraining,
+    decision_line,
+    neuron_config,
+    neuron_pass,
+    small_batch,
+)
+from descentlab.viz import one_neuron as nf
 
 
 def _sigmoid(z):

@@ -2,10 +2,10 @@
 rate 1 (costs near 1e303) printed 300-digit integers that ran off the page."""
 import math
 
-from engine.config import RunConfig
-from ui.playground_view import status_cells
-from viz.compare import summary_rows
-from viz.text import number
+from descentlab.engine.config import RunConfig
+from descentlab.ui.views.playground import status_cells
+from descentlab.viz.compare import summary_rows
+from descentlab.viz.text import number
 
 from .pages import open_page
 
@@ -37,7 +37,7 @@ def test_a_blown_up_run_is_shown_in_short_numbers_and_said_once():
 
 
 def _one_variant_summary(run):
-    from engine.group import TrainerGroup, Variant
+    from descentlab.engine.group import TrainerGroup, Variant
 
     group = TrainerGroup("learning_rate")
     group.variants.append(Variant("α = 1", BLOWN_UP, run))
@@ -68,8 +68,8 @@ def test_a_best_run_is_named_only_once_runs_have_trained():
 
 def test_log_axes_write_their_numbers_out():
     """Plotly labels a log axis under two decades "10⁻¹, 2, 5": the 5 meant 0.5. Ours read as written."""
-    from viz.text import log_ticks
-    from viz.training import cost_axis
+    from descentlab.viz.text import log_ticks
+    from descentlab.viz.training import cost_axis
 
     ticks = log_ticks(0.08, 0.7)
     assert ticks["ticktext"] == ["0.1", "0.2", "0.5"] and ticks["tickvals"] == [0.1, 0.2, 0.5]

@@ -1,7 +1,7 @@
-"""ui.pacing: many playing sessions share the server; one alone never waits."""
+"""descentlab.ui.live.pacing: many playing sessions share the server; one alone never waits."""
 import pytest
 
-from ui import pacing
+from descentlab.ui.live import pacing
 
 
 @pytest.fixture(autouse=True)

@@ -2,9 +2,13 @@
 import numpy as np
 import pytest
 
-from engine.config import RunConfig, build
-from engine.init_experiments import build_lab_group, distinct_per_layer, parse_scheme
-from engine.presets import PAGES, PRESETS
+from descentlab.engine.config import RunConfig, build
+from descentlab.engine.presets import PAGES, PRESETS
+from descentlab.lessons.init_experiments import (
+    build_lab_group,
+    distinct_per_layer,
+    parse_scheme,
+)
 
 
 @pytest.mark.parametrize("key", sorted(PRESETS))
@@ -68,7 +72,7 @@ def test_default_preset_is_the_default_config():
 
 
 def test_every_preset_page_has_a_file():
-    from ui.presets_menu import PAGE_FILES
+    from descentlab.ui.presets_menu import PAGE_FILES
 
     assert set(PAGE_FILES) == set(PAGES)
 
@@ -76,7 +80,7 @@ def test_every_preset_page_has_a_file():
 def test_learning_rate_preset_shows_too_small_right_and_too_large_on_its_own_data():
     """The preset's own sweep (16 rates over its range), trained as the page trains it for ~10 s of Play
     (5,000 iterations): the smallest crawls, the marked middle converges, the largest blows up."""
-    from engine.sweep import lr_grid, sweep_from_config
+    from descentlab.engine.sweep import lr_grid, sweep_from_config
 
     preset = PRESETS["learning_rates"]
     small, right, large = preset.vary[1]

@@ -1,11 +1,11 @@
-"""Saved runs belong to their owner (ui.run_spaces, engine.runs.owner_space): through the real page,
+"""Saved runs belong to their owner (descentlab.ui.run_spaces, descentlab.engine.runs.owner_space): through the real page,
 another browser can neither list, nor load, nor replace them, whatever it types or sends; the class
 library is open to all and written only with the lecturer's key."""
 import pytest
 
-from engine import runs
-from ui import run_spaces
-from ui.user_text import md_plain
+from descentlab.engine import runs
+from descentlab.ui import run_spaces
+from descentlab.ui.user_text import md_plain
 
 from .pages import open_page
 
@@ -117,7 +117,12 @@ def test_in_a_browser_the_key_stays_with_the_browser(tmp_path):
     the browser finds its run again; another browser (its own storage) does not see it."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser import launch_browser, require_chromium, start_streamlit, wait_for_app
+    from tests.browser import (
+        launch_browser,
+        require_chromium,
+        start_streamlit,
+        wait_for_app,
+    )
 
     require_chromium()
     save = "[data-testid='stButton'] button:has-text('Save run')"

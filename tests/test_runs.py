@@ -19,10 +19,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import runs
-from engine.config import RunConfig, build
-from engine.runs import (RunFileError, list_runs, load_run, params_from_npz_bytes, params_to_npz_bytes,
-                         restore_trainer, safe_run_name, save_run)
+from descentlab.engine import runs
+from descentlab.engine.config import RunConfig, build
+from descentlab.engine.runs import (
+    RunFileError,
+    list_runs,
+    load_run,
+    params_from_npz_bytes,
+    params_to_npz_bytes,
+    restore_trainer,
+    safe_run_name,
+    save_run,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = RunConfig(dataset="circles", hidden=(4,))
@@ -257,8 +265,8 @@ def test_death_between_the_two_renames_keeps_the_old_run(root, trained, monkeypa
 # over and over, each save stamped (every parameter equals its iteration), until the test SIGKILLs it.
 WRITER = r"""
 import os, sys
-from engine.config import RunConfig, build
-from engine.runs import save_run
+from descentlab.engine.config import RunConfig, build
+from descentlab.engine.runs import save_run
 config = RunConfig(dataset="circles", n_samples=40, hidden=(512, 512, 512))
 run = build(config)
 for line in sys.stdin:
@@ -446,7 +454,7 @@ def test_the_start_up_hook_clears_leftovers(root, trained):
     save_run(trained.trainer, CONFIG, "a")
     shutil.copytree(root / "a", root / f".tmp-a-{_id(_ended_pid())}")
 
-    from ui.sessions import lifespan
+    from descentlab.ui.sessions import lifespan
 
     async def start_and_stop():
         async with lifespan(None):

@@ -1,10 +1,10 @@
-"""engine.sweep: K learning rates in one batched computation must reproduce K independent Trainers."""
+"""descentlab.engine.sweep: K learning rates in one batched computation must reproduce K independent Trainers."""
 import numpy as np
 import pandas as pd
 import pytest
 
-from engine.config import ConfigError, RunConfig, build
-from engine.sweep import Sweep, lr_grid, sweep_from_config
+from descentlab.engine.config import ConfigError, RunConfig, build
+from descentlab.engine.sweep import Sweep, lr_grid, sweep_from_config
 
 pytestmark = pytest.mark.filterwarnings("error")  # no RuntimeWarning, even while runs overflow
 
@@ -202,7 +202,7 @@ def test_bench_workload_sixteen_rates_match_trainers():
     _compare(config, lr_grid(1e-3, 3.0, 16), 400, record_every=400)
 
 
-# ---- driving the sweep like a Trainer (ui.live_loop) ----
+# ---- driving the sweep like a Trainer (descentlab.ui.live.player) ----
 
 def test_record_adds_rows_once_per_iteration_and_record_every_none():
     sw = sweep_from_config(CIRCLES.replace(record_every=5), [0.01, 0.1])

@@ -3,9 +3,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.datasets import make_dataset
-from engine.network import Network
-from engine.trainer import Trainer
+from descentlab.engine.datasets import make_dataset
+from descentlab.engine.network import Network
+from descentlab.engine.trainer import Trainer
 
 LN2 = np.log(2.0)
 
@@ -212,7 +212,7 @@ def test_mismatched_network_is_refused(circles):
 
 
 def test_settings_change_mid_run_continues(circles):
-    from engine.optimizers import make_optimizer
+    from descentlab.engine.optimizers import make_optimizer
 
     tr = _trainer(circles, "he", record_every=1000)
     tr.step(50)
@@ -299,7 +299,7 @@ def test_a_stale_recorded_forward_pass_is_never_reused(circles):
 def test_history_columns_keep_values_types_and_thinning():
     """History stores columns in numpy buffers; what it gives back must be what the rows were, thinned
     the documented way (older half every other row, first row kept)."""
-    from engine.history import History, thin
+    from descentlab.engine.history import History, thin
 
     h, rows, kept = History(64), [], []
     for i in range(1000):

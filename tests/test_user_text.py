@@ -17,10 +17,16 @@ from hypothesis import given
 from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
-from engine import runs
-from ui import run_spaces
-from ui.user_text import MARKDOWN_SPECIAL, MAX_LISTED, WORD_JOINER, md_plain, md_text
-from viz.text import plotly_text
+from descentlab.engine import runs
+from descentlab.ui import run_spaces
+from descentlab.ui.user_text import (
+    MARKDOWN_SPECIAL,
+    MAX_LISTED,
+    WORD_JOINER,
+    md_plain,
+    md_text,
+)
+from descentlab.viz.text import plotly_text
 
 from .pages import APP, OWNER_KEY, TIMEOUT, open_page
 
@@ -149,7 +155,7 @@ def test_csv_column_and_class_names_reach_the_charts_as_text():
     figs = _figures(at)
     blob = json.dumps(figs, ensure_ascii=False)
     assert "<b style" not in blob and "<i>" not in blob
-    # a chart with a legend carries its title in the legend (viz.style.style_layout)
+    # a chart with a legend carries its title in the legend (descentlab.viz.style.style_layout)
     boundary = next(f for f in figs if "Decision boundary" in (f["layout"].get("title", {}).get("text"),
                                                                f["layout"].get("legend", {}).get("title", {}).get("text")))
     assert boundary["layout"]["xaxis"]["title"]["text"] == "&lt;b style=\"font-size:90px\"&gt;big&lt;/b&gt;"
@@ -194,7 +200,12 @@ def test_a_saved_runs_name_is_echoed_as_text(tmp_path, monkeypatch):
 # ---------------------------------------------------------------- in a real browser
 def test_the_browser_draws_a_hostile_link_as_text():
     """Streamlit's renderer itself: no link, picture or icon in the warning, the text as given."""
-    from tests.browser import launch_browser, require_chromium, start_streamlit, wait_for_app
+    from tests.browser import (
+        launch_browser,
+        require_chromium,
+        start_streamlit,
+        wait_for_app,
+    )
 
     require_chromium()
     from playwright.sync_api import sync_playwright

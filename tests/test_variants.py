@@ -1,11 +1,11 @@
-"""viz.variants: every variant keeps its own marker shape where curves coincide (Compare, Initialization
+"""descentlab.viz.variants: every variant keeps its own marker shape where curves coincide (Compare, Initialization
 lab), and a note says which runs are the same to the plotted precision."""
 import numpy as np
 import pandas as pd
 
-from viz import compare as vc
-from viz import init_lab as figs
-from viz import variants as vv
+from descentlab.viz import compare as vc
+from descentlab.viz import init_lab as figs
+from descentlab.viz import variants as vv
 
 
 def _history(costs, start=0):

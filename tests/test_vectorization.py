@@ -1,12 +1,19 @@
-"""engine.vectorization: every for-loop computes the same numbers as its numpy version, the loop cap
+"""descentlab.lessons.vectorization: every for-loop computes the same numbers as its numpy version, the loop cap
 bounds the work (counted in element reads and iterations, never in seconds), and the figures build."""
 import dataclasses
 
 import numpy as np
 import pytest
 
-from engine.vectorization import (LOGREG_FEATURES, OPERATIONS, SIZES, inputs, run_loop, time_operation)
-from viz import vectorization_figures as vf
+from descentlab.lessons.vectorization import (
+    LOGREG_FEATURES,
+    OPERATIONS,
+    SIZES,
+    inputs,
+    run_loop,
+    time_operation,
+)
+from descentlab.viz import vectorization as vf
 
 
 class CountingArray:
@@ -118,7 +125,7 @@ def test_format_seconds(t, text):
 def test_shared_timings_say_when_and_under_what_load_and_a_visitor_can_measure_afresh():
     from streamlit.testing.v1 import AppTest
 
-    from viz.vectorization_figures import measured_caption
+    from descentlab.viz.vectorization import measured_caption
 
     from .pages import APP, TIMEOUT
 

@@ -11,12 +11,20 @@ import pytest
 from PIL import Image
 from plotly.subplots import make_subplots
 
-import viz
-from engine.config import RunConfig, build
-from engine.network import Network
-from viz import compare as viz_compare
-from viz import figure, network_diagram, neuron_figures, png, style, training, weights
-from viz import lr_explorer as viz_lr
+from descentlab import viz
+from descentlab.engine.config import RunConfig, build
+from descentlab.engine.network import Network
+from descentlab.viz import compare as viz_compare
+from descentlab.viz import (
+    figure,
+    network_diagram,
+    one_neuron,
+    png,
+    style,
+    training,
+    weights,
+)
+from descentlab.viz import lr_explorer as viz_lr
 
 DS = {"binary": "circles", "multiclass": "blobs3", "regression": "plane", "image": "shapes"}
 
@@ -501,7 +509,7 @@ def test_huge_and_non_finite_values_draw_without_warnings():
     viz.activation_figure("sigmoid", stats).to_json()
 
 
-# ---------------------------------------------------------------- unvalidated construction (viz/figure.py)
+# ---------------------------------------------------------------- unvalidated construction (descentlab/viz/figure.py)
 # Builders hand plotly.py plain dicts with validation off (35-90 ms -> ~1-4 ms per figure); these
 # tests hold that output to what validated plotly.py construction gives.
 @pytest.mark.parametrize("kind", list(DS))
@@ -614,7 +622,7 @@ def test_figures_share_no_mutable_state(runs):
 
 def test_iteration_axes_start_at_zero_even_before_the_first_step(runs):
     """One point at iteration 0 would be centred on -1 ... 1 (negative iterations on a projector)."""
-    from viz import compare, lr_explorer
+    from descentlab.viz import compare, lr_explorer
 
     tr = build(RunConfig()).trainer
     for fig in (viz.cost_figure(tr.history, "binary"), viz.gradient_figure(tr.history),
@@ -677,19 +685,19 @@ def _live_figures(run) -> dict:
     figs["sweep"] = viz_lr.sweep_curves_figure(tr.history.iteration.to_numpy(), costs, [0.1, 1.0], [-1, 3])
     if ds.points_train is not None:
         grid = tr.decision_grid(40)
-        figs["neuron"] = neuron_figures.boundary_figure(grid, ds, (np.array([-1.0, 1.0]), np.array([0.5, -0.5])))
+        figs["neuron"] = one_neuron.boundary_figure(grid, ds, (np.array([-1.0, 1.0]), np.array([0.5, -0.5])))
     return figs
 
 
 @pytest.mark.parametrize("kind", list(DS))
 def test_live_frames_send_what_plotly_py_would(runs, kind):
-    """Inside a live frame the builders give plain dicts (no go.Figure) and ui.live_chart writes their
+    """Inside a live frame the builders give plain dicts (no go.Figure) and descentlab.ui.live.elements writes their
     JSON itself; what reaches the browser must be what plotly.py's own JSON of the go.Figure is."""
     import copy
 
     import plotly.io as pio
 
-    from ui.live_chart import _message, _payload
+    from descentlab.ui.live.elements import _message, _payload
 
     run = runs[kind]
     validated = _live_figures(run)
@@ -710,7 +718,7 @@ def test_live_payload_writes_numpy_the_way_plotly_py_does():
     import plotly.io as pio
     from _plotly_utils.utils import convert_to_base64
 
-    from ui.live_chart import _payload
+    from descentlab.ui.live.elements import _payload
 
     msg = {"a": np.array([1, 2, 300], np.int64), "b": np.array([True, False]), "range": np.array([0.0, 1.0]),
            "c": [float("nan"), np.float32(0.5), np.int64(3), (1, float("inf"))], "d": np.zeros((2, 3), np.float32),

@@ -1,14 +1,14 @@
-"""viz.compare: one colour per variant everywhere, stable trace structure, divergence marked, table text."""
+"""descentlab.viz.compare: one colour per variant everywhere, stable trace structure, divergence marked, table text."""
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from engine.config import RunConfig
-from engine.group import build_group
-from viz import compare as vc
-from viz.style import Style
+from descentlab.engine.config import RunConfig
+from descentlab.engine.group import build_group
+from descentlab.viz import compare as vc
+from descentlab.viz.style import Style
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,363 @@
+"""The training loop, in explicit steps: ``step(n)`` advances n iterations and returns what happened.
+
+One iteration = one (mini-)batch: forward, backprop, penalty gradient, optimizer update. Every
+``record_every`` iterations (and at iteration 0; None: only when ``record()`` is called) the trainer evaluates the whole train and test sets
+and appends one row to ``history`` (a pandas DataFrame) and a parameter snapshot for rewinding.
+
+History columns: iteration, epoch, learning_rate, cost_train, cost_test (the data cost J, WITHOUT the
+penalty), penalty (the regularization term; the objective minimized is cost_train + penalty),
+accuracy_train / accuracy_test (classification) or r2_train / r2_test (regression), and per layer l:
+grad_norm_l = ||dW[l]||_F of the last update's (mini-)batch gradient, weight_norm_l = ||W[l]||_F,
+update_ratio_l = ||ΔW[l]||_F / ||W[l]||_F of the last update, and for hidden layers dead_l (fraction
+of units with g'(z) = 0 on every training example), saturated_l (fraction of pre-activations with
+|g'(z)| < 1e-2) and distinct_l (number of different units; stays 1 under zero initialization).
+
+A cost or gradient that becomes NaN or infinite stops the run: ``diverged`` is set, ``diverged_at``
+names the iteration, ``message`` says what to try, and the history up to that point is kept.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from descentlab.engine import metrics
+from descentlab.engine.history import History, Snapshots
+from descentlab.engine.optimizers import (
+    Optimizer,
+    Schedule,
+    make_optimizer,
+    make_schedule,
+)
+from descentlab.engine.regularization import PenaltyGradient, penalty
+
+
+def _norm(v: np.ndarray) -> float:
+    """np.linalg.norm of a 1-D array, bit for bit, without its argument checks (run every iteration)."""
+    return float(np.sqrt(v.dot(v)))
+
+
+def _with_ones(X, dtype):
+    return np.vstack([np.asarray(X, dtype), np.ones((1, X.shape[1]), dtype)])
+
+
+class Trainer:
+    def __init__(self, network, dataset, learning_rate=0.01, optimizer="gd", batch_size=None, l2=0.0,
+                 l1=0.0, dropout=0.0, schedule="constant", optimizer_options=None, schedule_options=None,
+                 seed=0, record_every=1, max_history=10_000, max_snapshots=200):
+        self.network, self.dataset = network, dataset
+        n_x, n_y = network.layer_sizes[0], network.layer_sizes[-1]
+        if dataset.X_train.shape[0] != n_x or dataset.Y_train.shape[0] != n_y:
+            raise ValueError(
+                f"network {list(network.layer_sizes)} does not fit the data: X has {dataset.X_train.shape[0]} "
+                f"features and Y has {dataset.Y_train.shape[0]} outputs")
+        if record_every is not None and int(record_every) < 1:
+            raise ValueError(f"record_every must be >= 1, or None to record only on record(); got {record_every}")
+        dt = network.dtype
+        self._Xtr, self._Ytr = _with_ones(dataset.X_train, dt), np.asarray(dataset.Y_train, dt)
+        self._Xte, self._Yte = _with_ones(dataset.X_test, dt), np.asarray(dataset.Y_test, dt)
+        self._m = self._Xtr.shape[1]
+        if not isinstance(schedule, Schedule):
+            schedule = make_schedule(schedule, **(schedule_options or {}))
+        if isinstance(optimizer, Optimizer):
+            self.optimizer = optimizer
+        else:
+            self.optimizer = make_optimizer(optimizer, learning_rate, schedule, **(optimizer_options or {}))
+        self.set_learning_rate(learning_rate if not isinstance(optimizer, Optimizer) else optimizer.learning_rate)
+        self.update_settings(batch_size=batch_size, l1=l1, l2=l2, dropout=dropout)
+        self.seed = seed
+        self.record_every = None if record_every is None else int(record_every)
+        self._max_history, self._max_snapshots = max_history, max_snapshots
+        self._w_idx = [None] + [network.flat_indices(f"W{l}") for l in range(1, network.L + 1)]
+        self._ws_train = network.workspace(self._m)
+        np.copyto(self._ws_train.A[0], self._Xtr)
+        self._ws_test = network.workspace(self._Xte.shape[1])
+        np.copyto(self._ws_test.A[0], self._Xte)
+        self._ws_batch: dict = {}
+        self._n_in = self._Xtr.shape[0]  # n_x + 1 (the ones row)
+        self._XY = np.vstack([self._Xtr, self._Ytr])
+        self._XY_shuffled = np.empty_like(self._XY)
+        self._grid_cache: dict = {}
+        self._net32 = None
+        self._theta0 = network.theta.copy()
+        self._theta_prev = np.empty_like(network.theta)
+        self._theta_evaluated = np.empty_like(network.theta)  # θ of the forward pass left in _ws_train
+        self._evaluated_pass = False
+        self.reset()
+
+    # ---- run control ----
+    def reset(self) -> dict:
+        """Back to iteration 0 with the SAME initial weights and the same shuffling (same seed)."""
+        self.network.theta[...] = self._theta0
+        self.network.grad[...] = 0.0
+        self.rng = np.random.default_rng(self.seed)
+        self.optimizer.reset()
+        self.iteration = self.epoch = 0
+        self._pos = self._m  # the first batch starts a fresh shuffle
+        self._log = History(self._max_history)
+        self.snapshots = Snapshots(self._max_snapshots)
+        self.diverged, self.diverged_at, self.message = False, None, ""
+        return self._record()
+
+    def restart_from_current_weights(self) -> dict:
+        """Make the network's current parameters the run's starting point (e.g. weights loaded from a
+        saved run) and reset to iteration 0 from them; Reset then returns to these weights."""
+        self._theta0 = self.network.theta.copy()
+        return self.reset()
+
+    @property
+    def learning_rate(self) -> float:
+        return self.optimizer.learning_rate
+
+    def set_learning_rate(self, lr: float) -> None:
+        """Change α and keep going (optimizer state and history are kept)."""
+        lr = float(lr)
+        if not (math.isfinite(lr) and lr > 0):
+            raise ValueError(f"learning_rate must be a finite number > 0; got {lr}")
+        self.optimizer.learning_rate = lr
+
+    def update_settings(self, *, optimizer=None, batch_size=..., l1=None, l2=None, dropout=None) -> None:
+        """Change training settings mid-run; parameters, history and the iteration count are kept.
+        A new optimizer starts with fresh state (its moving averages) at the current iteration."""
+        if batch_size is not ...:
+            if batch_size is not None and (isinstance(batch_size, bool) or int(batch_size) < 1):
+                raise ValueError(f"batch_size must be >= 1 or None (full batch); got {batch_size}")
+            self.batch_size = None if batch_size is None else int(batch_size)
+            self._bs = self._m if batch_size is None else min(int(batch_size), self._m)
+            self._pos = self._m  # the next batch starts a fresh shuffle
+        for name, value, hi in (("l1", l1, 10.0), ("l2", l2, 10.0), ("dropout", dropout, 0.999)):
+            if value is not None and not (0.0 <= float(value) <= hi):
+                raise ValueError(f"{name} must be in [0, {hi:g}]; got {value}")
+        if l1 is not None or l2 is not None:
+            self.l1 = float(l1 if l1 is not None else self.l1)
+            self.l2 = float(l2 if l2 is not None else self.l2)
+            self._penalty_grad = PenaltyGradient(self.network.weight_mask, self.l1, self.l2)
+        if dropout is not None:
+            self.keep_prob = 1.0 - float(dropout)
+        if optimizer is not None:
+            optimizer.t = getattr(self, "iteration", 0)  # schedules continue from here
+            self.optimizer = optimizer
+
+    def record(self) -> dict:
+        """Record a history row now (if this iteration has none yet), e.g. at the end of a UI frame."""
+        last = self._log.last
+        if self.diverged or (last is not None and last["iteration"] == self.iteration):
+            return last
+        return self._record()
+
+    @property
+    def history(self):
+        """One row per recorded iteration, as a pandas DataFrame (built on demand, then cached)."""
+        return self._log.frame
+
+    @property
+    def last_record(self) -> dict | None:
+        """The newest history row as a dict (cheap: no DataFrame is built)."""
+        return self._log.last
+
+    def step(self, n: int = 1) -> dict:
+        """Advance n iterations (fewer if the run diverges); returns the newest history row."""
+        if self.diverged:
+            return self._log.last
+        net, theta, grad = self.network, self.network.theta, self.network.grad
+        forward, backward, update = net.forward_workspace, net.backward_workspace, self.optimizer.update
+        penalize = self._penalty_grad if self._penalty_grad.active else None
+        every = self.record_every
+        with np.errstate(all="ignore"):  # overflow is handled as divergence, not warned about
+            n = int(n)
+            for k in range(n):
+                ws, Y = self._next_batch()
+                if not self._has_forward(ws):
+                    forward(ws, self.keep_prob, self.rng)
+                    self._evaluated_pass = False  # ws may be _ws_train, now with dropout masks
+                backward(ws, Y)
+                if penalize is not None:
+                    penalize(theta, grad)
+                if not math.isfinite(np.add.reduce(grad)):
+                    self._diverge(self.iteration + 1, "the gradient became NaN or infinite")
+                    break
+                record = every is not None and (self.iteration + 1) % every == 0
+                if record or k == n - 1:  # keep θ before the update for the update/weight ratio
+                    np.copyto(self._theta_prev, theta)
+                update(theta, grad)
+                self.iteration += 1
+                if self._pos >= self._m:
+                    self.epoch += 1
+                if record:
+                    self._record()
+                    if self.diverged:
+                        break
+        return self._log.last
+
+    def _forward_train(self) -> np.ndarray:
+        """The training set's forward pass at the current θ, without dropout, into _ws_train; noted, so
+        that the next full-batch step can use it (_has_forward). Every writer of _ws_train goes
+        through here or clears the note."""
+        A = self.network.forward_workspace(self._ws_train)
+        np.copyto(self._theta_evaluated, self.network.theta)
+        self._evaluated_pass = True
+        return A
+
+    def _has_forward(self, ws) -> bool:
+        """Whether ``ws`` already holds this step's forward pass: full batch, no dropout, and the last
+        noted pass (_forward_train: a record's evaluate(), the histograms) was at this θ. Saves a
+        third of a recorded step."""
+        return (ws is self._ws_train and self._evaluated_pass and self.keep_prob >= 1.0
+                and np.array_equal(self.network.theta, self._theta_evaluated))
+
+    def _next_batch(self):
+        """Workspace and Y for the next (mini-)batch.
+
+        Once per epoch the training set [X; 1; Y] is shuffled into one contiguous copy (a single
+        np.take); each mini-batch is then a column slice of it, a view BLAS reads directly, so
+        picking a batch costs no numpy call at all."""
+        m, bs = self._m, self._bs
+        if bs >= m:
+            self._pos = m
+            return self._ws_train, self._Ytr
+        if self._pos >= m:
+            np.take(self._XY, self.rng.permutation(m), axis=1, out=self._XY_shuffled, mode="clip")
+            self._pos = 0
+        start = self._pos
+        self._pos = stop = min(start + bs, m)
+        ws = self._ws_batch.get(stop - start)
+        if ws is None:
+            ws = self._ws_batch[stop - start] = self.network.workspace(stop - start)
+        ws.A[0] = self._XY_shuffled[:self._n_in, start:stop]
+        ws.av[0] = self._XY_shuffled[:self._n_in - 1, start:stop]
+        return ws, self._XY_shuffled[self._n_in:, start:stop]
+
+    def _diverge(self, iteration: int, why: str) -> None:
+        self.diverged, self.diverged_at = True, int(iteration)
+        self.message = f"diverged at iteration {iteration}: {why} — try a smaller learning rate"
+        if not np.all(np.isfinite(self.network.theta)) and len(self.snapshots):
+            self.network.theta[...] = self.snapshots.at(iteration)[1]  # show the last finite state
+
+    # ---- evaluation and recording ----
+    def _score(self, A, Y, suffix: str) -> dict:
+        if self.dataset.task == "regression":
+            return {f"r2_{suffix}": metrics.r2_score(A, Y)}
+        return {f"accuracy_{suffix}": metrics.accuracy(A, Y)}
+
+    def evaluate(self) -> dict:
+        """Cost and accuracy (or R²) on the train and test sets at the current parameters."""
+        net, loss = self.network, self.network.loss
+        row = {}
+        with np.errstate(all="ignore"):
+            # test first, train last: the cached Z[l] the layer metrics read are then the training set's
+            if self._Xte.shape[1]:
+                At = net.forward_workspace(self._ws_test)
+                row.update({"cost_test": loss.cost(At, self._Yte), **self._score(At, self._Yte, "test")})
+            A = self._forward_train()
+            row = {"cost_train": loss.cost(A, self._Ytr), **self._score(A, self._Ytr, "train"), **row}
+        if "cost_test" not in row:  # no test set
+            row.update({k.replace("train", "test"): float("nan") for k in list(row)})
+        return row
+
+    def _record(self) -> dict:
+        net = self.network
+        row = {"iteration": self.iteration, "epoch": self.epoch,
+               "learning_rate": self.optimizer.current_learning_rate()}
+        row.update(self.evaluate())
+        row["penalty"] = penalty(net.theta, net.weight_mask, self.l1, self.l2) if self._penalty_grad.active else 0.0
+        if not math.isfinite(row["cost_train"]):
+            self._diverge(self.iteration, "the cost became NaN or infinite")
+            return self._log.last
+        first = self.iteration == 0
+        with np.errstate(all="ignore"):
+            for l in range(1, net.L + 1):
+                idx = self._w_idx[l]
+                w = net.theta[idx]
+                w_norm = _norm(w)
+                row[f"grad_norm_{l}"] = float("nan") if first else _norm(net.grad[idx])
+                row[f"weight_norm_{l}"] = w_norm
+                if first:
+                    row[f"update_ratio_{l}"] = float("nan")
+                else:
+                    w_prev = self._theta_prev[idx]
+                    prev, diff = _norm(w_prev), _norm(w - w_prev)
+                    row[f"update_ratio_{l}"] = diff / prev if prev > 0 else float("inf") if diff else 0.0
+            for l in range(1, net.L):  # evaluate() left the training set's forward pass in _ws_train
+                row[f"dead_{l}"], row[f"saturated_{l}"] = metrics.layer_health(
+                    net.activations[l], self._ws_train.Z[l], self._ws_train.av[l])
+                row[f"distinct_{l}"] = metrics.distinct_units(net.params[f"W{l}"], net.params[f"b{l}"])
+        self._log.append(row)
+        self.snapshots.add(self.iteration, net.theta)
+        return row
+
+    # ---- views for the UI ----
+    def params_at(self, iteration: int) -> dict:
+        """Parameters {"W1", "b1", ...} as they were at the latest snapshot at or before ``iteration``."""
+        _, theta = self.snapshots.at(iteration)
+        net = self.network
+        return {k: theta[net.flat_indices(k)].reshape(v.shape) for k, v in net.params.items()}
+
+    def network_at(self, iteration: int):
+        """A copy of the network with the parameters it had at ``iteration`` (for rewinding)."""
+        net = self.network.copy()
+        net.theta[...] = self.snapshots.at(iteration)[1]
+        return net
+
+    def decision_grid(self, resolution: int = 100, bounds=None, iteration: int | None = None) -> dict:
+        """The network's output over a resolution × resolution grid of the input plane, in one pass.
+
+        Returns {"x1": (r,), "x2": (r,), "output": (r, r) for one output or (k, r, r)}, rows along x2
+        (as a heatmap draws them). ``iteration`` evaluates a snapshot instead of the current weights.
+        Computed in float32: it is for display."""
+        x1, x2, ws = self._grid_pass(resolution, bounds, iteration)
+        out = ws.A[-1].reshape(ws.A[-1].shape[0], len(x2), len(x1))
+        return {"x1": x1, "x2": x2, "output": (out[0] if out.shape[0] == 1 else out).copy()}
+
+    def unit_grids(self, resolution: int = 30, bounds=None, iteration: int | None = None) -> dict:
+        """What every unit computes over the input plane (TensorFlow Playground's neuron pictures):
+        {"x1", "x2", "layers": [A[1] as (n1, r, r), ..., A[L] as (n_L, r, r)]} in float32."""
+        x1, x2, ws = self._grid_pass(resolution, bounds, iteration)
+        r = (len(x2), len(x1))
+        return {"x1": x1, "x2": x2, "layers": [ws.av[l].reshape(-1, *r).copy() for l in range(1, len(ws.av))]}
+
+    def _grid_pass(self, resolution, bounds, iteration):
+        ds = self.dataset
+        if ds.points_train is None:
+            raise ValueError(f"dataset {ds.name!r} is not 2-D point data; it has no decision grid")
+        resolution = int(resolution)
+        if not 2 <= resolution <= 1000:
+            raise ValueError(f"resolution must be in [2, 1000]; got {resolution}")
+        bounds = tuple(map(tuple, bounds or ds.bounds))
+        key = (resolution, bounds)
+        if key not in self._grid_cache:
+            x1 = np.linspace(*bounds[0], resolution)
+            x2 = np.linspace(*bounds[1], resolution)
+            g1, g2 = np.meshgrid(x1, x2)  # row i is x2[i], column j is x1[j]
+            ws = self._grid_network().workspace(resolution * resolution)
+            ws.set_input(ds.featurize(np.vstack([g1.ravel(), g2.ravel()])))
+            # keep the two grids the UI asks for each frame (the boundary and the unit pictures)
+            self._grid_cache = {**dict(list(self._grid_cache.items())[-1:]), key: (x1, x2, ws)}
+        x1, x2, ws = self._grid_cache[key]
+        net32 = self._grid_network()
+        theta = self.network.theta if iteration is None else self.snapshots.at(iteration)[1]
+        with np.errstate(all="ignore"):  # a diverged run's huge weights overflow float32: inf is fine here
+            np.copyto(net32.theta, theta, casting="same_kind")
+            net32.forward_workspace(ws)
+        return x1, x2, ws
+
+    def _grid_network(self):
+        # The grid is for display: float32 halves memory traffic and numpy's float32 tanh/exp are
+        # several times faster than float64 (10,000 points × every unit, every frame).
+        if self._net32 is None:
+            net = self.network
+            self._net32 = type(net)(net.layer_sizes, net.activations[1:-1], net.activations[-1], "zeros",
+                                    None, 0, np.float32, loss=net.loss)
+        return self._net32
+
+    def layer_statistics(self) -> list[dict]:
+        """Current values per layer l = 1..L on the training set, for histograms:
+        Z, A, W, b and the last update's dW, db (copies)."""
+        net = self.network
+        with np.errstate(all="ignore"):
+            self._forward_train()
+        ws = self._ws_train
+        return [{"layer": l, "activation": net.activations[l].name, "Z": ws.Z[l].copy(), "A": ws.a(l).copy(),
+                 "W": net.params[f"W{l}"].copy(), "b": net.params[f"b{l}"].copy(),
+                 "dW": net.grad[self._w_idx[l]].reshape(net.params[f"W{l}"].shape),
+                 "db": net.grad[net.flat_indices(f"b{l}")].reshape(net.params[f"b{l}"].shape)}
+                for l in range(1, net.L + 1)]

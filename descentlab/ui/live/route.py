@@ -1,0 +1,275 @@
+"""Live frames over one HTTP route, without a Streamlit rerun per frame.
+
+A fragment rerun per frame costs more than the frame itself: the browser's Streamlit front end
+re-renders the whole page, ~4,400 React components (3,300 of them the sidebar's widgets), about
+3.6 times per run, and the server runs the fragment and sends its messages. When the app is
+started through server.py (`make run`), a playing live area instead mounts a small pump element
+(assets/frame_pump.js) that fetches frames from ROUTE, one in flight while the last is drawn, and
+gives each live element its new data in the browser. Streamlit still draws the page on every script
+run (Play, a widget change, Pause); frames only replace the live elements' data between runs.
+Started as plain `streamlit run app.py`, and under AppTest, there is no route: live areas fall back
+to fragment reruns (descentlab.ui.live.player).
+
+How a frame is made: a script run that draws a live area records, for each live element, a
+*producer*, a function that builds the element's data from the trainer as it is when called
+(``produce``). The route trains one frame (``Stream.publish``'s ``advance``) and calls them. They
+read no session state: the route's thread has no script context, so what the page's widgets say is
+read at script time and captured.
+
+Safety: the session's script runs (app.py) and the callbacks that change a trainer in place
+(``exclusive``) hold the session's ``Stream.lock``, so a frame never trains or draws while a run
+changes the same objects. A frame made before the page's last run carries an older ``generation``
+and the browser drops it. The route's token is random per session, and the registry holds streams
+weakly: a stream leaves with its session's state. descentlab.ui.sessions suspends the streams of a session
+whose websocket closed (no more training) and closes them when the session ends (404).
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import json
+import logging
+import os
+import secrets
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from descentlab.ui.live import pacing
+from descentlab.ui.sessions import session_id
+from descentlab.viz.figure import plain_figures
+
+ROUTE = "/descentlab/frame/{token}"
+HEADER = "X-Descentlab-Frame"      # the frame's description (JSON); the body is its parts' bytes
+ENABLED_ENV = "DESCENTLAB_FRAME_ROUTE"  # set by server.py; survives Streamlit's module reloads
+STREAM_KEY = "dl_frame_stream"     # session-state key of the session's Stream
+
+_log = logging.getLogger(__name__)
+_streams: weakref.WeakValueDictionary[str, Stream] = weakref.WeakValueDictionary()
+_streams_lock = threading.Lock()
+_recording: contextvars.ContextVar[list | None] = contextvars.ContextVar("descentlab_recording", default=None)
+
+
+def available() -> bool:
+    """Whether this server has the frame route (started through server.py)."""
+    return os.environ.get(ENABLED_ENV) == ROUTE
+
+
+@dataclass
+class Frame:
+    generation: int
+    playing: bool
+    parts: list[tuple[str, bytes]] = field(default_factory=list)
+    seq: int = 0  # frames of a stream are numbered: two requests in flight may come back out of order
+
+    def header(self) -> str:
+        return json.dumps({"generation": self.generation, "playing": self.playing, "seq": self.seq,
+                           "parts": [[key, len(data)] for key, data in self.parts]})
+
+    def body(self) -> bytes:
+        return b"".join(data for _, data in self.parts)
+
+
+class Stream:
+    """One session's live area as the route sees it: what to train and what to draw each frame."""
+
+    def __init__(self, session_id: str):
+        self.token = secrets.token_urlsafe(24)
+        self.session_id = session_id
+        self.lock = threading.RLock()
+        self.generation = 0
+        self.playing = False
+        self.parts: list[tuple[str, Callable[[], bytes]]] = []
+        self.advance: Callable[[], None] | None = None
+        self.page_changed: Callable[[], bool] = lambda: False
+        self.redraw = False  # page_changed said so: the page runs again (descentlab.ui.live.player._frames_ended)
+        self.pace = (0.0, 0.0)  # (monotonic start, CPU seconds) of the last frame, for descentlab.ui.live.pacing
+        self.seq = 0
+        self._next_turn = 0.0   # the earliest start already promised to a waiting request (descentlab.ui.live.pacing)
+        self._turn_lock = threading.Lock()
+        self.error: str | None = None  # why the route stopped the run, for the page to say
+        self.suspended = False  # its session disconnected: frames stop (descentlab.ui.sessions)
+        self.closed = False     # its session ended: the token is gone, a new run makes a new stream
+        self.notes: dict[str, float] = {}  # session-state values the frames updated (step cost), for the next run
+
+    def publish(self, parts, advance: Callable[[], None], page_changed: Callable[[], bool]) -> None:
+        """A script run's live area: its producers, how to train a frame, and when the page itself must
+        be drawn again (a divergence: its message, its buttons). Call under ``lock``."""
+        self.generation += 1
+        self.parts, self.advance, self.page_changed = list(parts), advance, page_changed
+        self.playing, self.error, self.redraw, self.suspended = True, None, False, False
+
+    def suspend(self) -> None:
+        """Its session's websocket closed: frames stop training (a page that comes back within the
+        grace finds the run paused and says why). Takes no lock: descentlab.ui.sessions calls it on the server's
+        event loop, which must never wait for a page run or a frame."""
+        self.suspended = True
+        self.error = "The connection to the server dropped, so the run paused. Press Play to continue."
+
+    def close(self) -> None:
+        """Its session has ended: no more frames, and the token leaves the registry (404). No lock,
+        as suspend."""
+        self.suspend()
+        self.closed = True
+        with _streams_lock:
+            if _streams.get(self.token) is self:
+                del _streams[self.token]
+
+    def halt(self) -> None:
+        """Not playing any more: frames still in flight come back empty."""
+        if self.playing:
+            self.generation += 1
+        self.playing = False
+
+    def next_frame(self) -> Frame:
+        """Train one frame and make every live element's data; empty and not playing once stopped."""
+        with self.lock:
+            if not self.playing or self.advance is None or self.suspended:
+                return Frame(self.generation, playing=False)
+            start, cpu0 = time.monotonic(), time.thread_time()
+            try:
+                self.advance()
+                with plain_figures():
+                    parts = [(key, make()) for key, make in self.parts]
+            except Exception as exc:  # noqa: BLE001 - a bug must stop the run with a message, not kill the route
+                _log.exception("live frame failed")
+                self.error = f"Training stopped: {type(exc).__name__}: {exc}"
+                self.playing = False  # the generation stays: the page hears of it (frame_pump.js) and says why
+                return Frame(self.generation, playing=False)
+            if self.page_changed():
+                # the generation stays: the browser draws this last frame, then has the page run again
+                self.playing, self.redraw = False, True
+            self.pace = (start, time.thread_time() - cpu0)
+            pacing.frame_done(self.session_id)
+            self.seq += 1
+            return Frame(self.generation, self.playing, parts, self.seq)
+
+    def wait_seconds(self) -> float:
+        """How long a request for this session's next frame waits for its turn (descentlab.ui.live.pacing). The browser
+        keeps two requests in flight; each reserves its own turn, so the session's share stays the same."""
+        with self._turn_lock:
+            now = time.monotonic()
+            due = max(pacing.due(self.session_id, *self.pace, now), self._next_turn, now)
+            self._next_turn = due + pacing.turn_interval(pacing.playing_sessions(now), self.pace[1])
+            return due - now
+
+
+def session_stream() -> Stream:
+    """This session's Stream, made and registered on first use."""
+    ss = st.session_state
+    stream = ss.get(STREAM_KEY)
+    if stream is None or stream.closed:
+        stream = ss[STREAM_KEY] = Stream(session_id())
+        with _streams_lock:
+            _streams[stream.token] = stream
+    return stream
+
+
+def stream_sessions() -> set[str]:
+    """The sessions with a live stream (descentlab.ui.sessions watches them)."""
+    with _streams_lock:
+        return {stream.session_id for stream in _streams.values()}
+
+
+def streams_of(session_id: str) -> list[Stream]:
+    with _streams_lock:
+        return [s for s in _streams.values() if s.session_id == session_id]
+
+
+def find(token: str) -> Stream | None:
+    with _streams_lock:
+        return _streams.get(token)
+
+
+@contextlib.contextmanager
+def exclusive():
+    """Hold this session's stream lock: a script run, or a callback that changes the trainer in place,
+    must not overlap a frame. Also hands the run what the frames noted for session state."""
+    stream = session_stream()
+    with stream.lock:
+        if stream.notes:
+            st.session_state.update(stream.notes)
+            stream.notes = {}
+        yield
+
+
+def exclusively(fn: Callable) -> Callable:
+    """``fn`` (a widget callback) run under ``exclusive``."""
+    def run(*args, **kwargs):
+        with exclusive():
+            return fn(*args, **kwargs)
+    run.__name__, run.__doc__ = fn.__name__, fn.__doc__
+    return run
+
+
+@contextlib.contextmanager
+def recording():
+    """Collect the producers of the live elements drawn in this block: [(key, make bytes)]."""
+    parts: list = []
+    token = _recording.set(parts)
+    try:
+        yield parts
+    finally:
+        _recording.reset(token)
+
+
+def produce(key: str, make: Callable[[], bytes]) -> bytes:
+    """The live element's data now; while a live area records, also keep how to make it again."""
+    parts = _recording.get()
+    if parts is not None:
+        parts.append((key, make))
+    return make()
+
+
+def url(stream: Stream) -> str:
+    """The stream's address. st.App mounts its own routes at the root, whatever server.baseUrlPath."""
+    return ROUTE.format(token=stream.token)
+
+
+def refusal(request) -> tuple[int, str] | None:
+    """Why a request is not one of this app's own pages asking for a frame: another site's page (its
+    browser says where it comes from in Origin; a page of ours sends its own host), or a body (the
+    pump sends none; a body is never read, whatever its size)."""
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
+        return 403, "Frames are served to this app's own pages only."
+    length = request.headers.get("content-length", "0")
+    if request.headers.get("transfer-encoding") or not length.isdigit() or int(length) > 0:
+        return 413, "A frame request carries no body."
+    return None
+
+
+async def serve_frame(request):
+    """POST ROUTE: the next frame of the session whose token is in the path (404 if none)."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import Response
+
+    refused = refusal(request)
+    if refused is not None:
+        return Response(refused[1], status_code=refused[0])
+    stream = find(request.path_params["token"])
+    if stream is None:
+        return Response("No live run under this token (the session has ended).", status_code=404)
+    wait = stream.wait_seconds()
+    if wait > 0:
+        await asyncio.sleep(wait)  # other sessions' turn; sleeping here holds no thread
+    frame = await run_in_threadpool(stream.next_frame)
+    # "identity" keeps Streamlit's gzip middleware off this route: with it, the last byte of every frame
+    # reached Chromium ~40 ms after the first (frame interval 90 -> 50 ms); and most of a frame is
+    # PNG pictures, which do not compress.
+    return Response(frame.body(), media_type="application/octet-stream",
+                    headers={HEADER: frame.header(), "Cache-Control": "no-store", "Content-Encoding": "identity"})
+
+
+def routes() -> list:
+    """The route for st.App (server.py); marks this process as serving it."""
+    from starlette.routing import Route
+
+    os.environ[ENABLED_ENV] = ROUTE
+    return [Route(ROUTE, serve_frame, methods=["POST"])]
