@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # Starts the app on the default run (circles, 2 hidden tanh layers, He init, lr 0.03): press Play.
 # One BLAS thread per server: many sessions share the cores, and the app's matrices are small
 # (oversubscribed OpenBLAS threads made a 3 s training take minutes on a busy 2-core machine).
+PORT ?= 8501
 run: $(STAMP)
-	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m streamlit run server.py --browser.gatherUsageStats false
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m streamlit run server.py --browser.gatherUsageStats false --server.port $(PORT)
 
 # The engine's terminal demo: trains the default network and draws its boundary in ASCII.
 demo: $(STAMP)
