@@ -17,3 +17,14 @@ def _fresh_budget_ledger(monkeypatch):
     from descentlab.ui import budget
 
     monkeypatch.setattr(budget, "ledger", budget.Ledger())
+
+
+@pytest.hookimpl(trylast=True)  # after the terminal reporter exists
+def pytest_configure(config):
+    """Under pytest-xdist, the controller prints a line per finished test file (tests/progress.py)."""
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        from tests.progress import FileProgress
+
+        terminal = config.pluginmanager.get_plugin("terminalreporter")
+        if terminal is not None:
+            config.pluginmanager.register(FileProgress(terminal), "descentlab-file-progress")
