@@ -31,11 +31,11 @@ from descentlab.engine.group import (
     TrainerGroup,
     build_group,
 )
-from descentlab.engine.initializers import INITIALIZER_LABELS
+from descentlab.engine.initializers import INITIALIZER_LABELS, initializer_choices
 from descentlab.engine.optimizers import OPTIMIZERS, SCHEDULES
 from descentlab.engine.presets import Preset
 from descentlab.ui import budget
-from descentlab.ui.config_panel import INITS, LEARNING_RATES, PENALTIES, load_widgets
+from descentlab.ui.config_panel import LEARNING_RATES, PENALTIES, load_widgets
 from descentlab.ui.live import player
 from descentlab.ui.live.elements import live_chart, live_html
 from descentlab.ui.screen_fit import ROW_GROW, fitted
@@ -106,7 +106,7 @@ def _activation(v) -> str:
 _BASE_FEATURES = ("x1", "x2")
 DIMENSIONS: dict[str, Dimension] = {
     "activation": Dimension("Activation", tuple(ACTIVATIONS), ("sigmoid", "tanh", "relu"), _activation),
-    "init": Dimension("Initialization", INITS, ("zeros", "random", "he"), lambda v: INITIALIZER_LABELS[v]),
+    "init": Dimension("Initialization", initializer_choices(), ("zeros", "random", "he"), lambda v: INITIALIZER_LABELS[v]),
     "init_scale": Dimension("Init scale", (None, 0.001, 0.01, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0), (0.01, 0.1, 1.0),
                             lambda v: "scale default" if v is None else f"scale {v:g}"),
     "learning_rate": Dimension("Learning rate α", LEARNING_RATES, (0.003, 0.03, 0.3), _g("α = ")),
