@@ -74,3 +74,49 @@ def test_labelled_configs_and_limits():
         group_from_configs({str(i): RunConfig() for i in range(MAX_VARIANTS + 1)}, "init")
     with pytest.raises(ConfigError, match="learning_rate"):
         build_group(RunConfig(), "learning_rate", [0.1, 1e3])
+
+
+def test_labels_come_from_the_caller_and_two_values_with_one_label_stay_apart():
+    group = build_group(RunConfig(hidden=(4,)), "learning_rate", [0.1, 0.3, 0.1])
+    assert [v.label for v in group.variants] == ["0.1", "0.3"]  # the repeated value is one run
+    named = build_group(RunConfig(hidden=(4,)), "init", ["xavier", "glorot_normal", "he"],
+                        label=lambda v: {"he": "He"}.get(v, "Glorot"))
+    assert [v.label for v in named.variants] == ["Glorot", "Glorot′", "He"]
+    assert [v.config.init for v in named.variants] == ["xavier", "glorot_normal", "he"]
+
+
+def test_a_new_initializer_keeps_the_base_scale_only_when_it_reads_it_as_a_size():
+    base = RunConfig(hidden=(4,), init="random", init_scale=0.5)
+    group = build_group(base, "init", ["he", "uniform", "zeros"])
+    assert {v.label: v.config.init_scale for v in group.variants} == {"he": None, "uniform": 0.5, "zeros": None}
+    assert build_group(base, "seed", [1, 2]).variants[0].config.init_scale == 0.5  # other fields: untouched
+
+
+def test_admit_sees_the_configs_first_and_its_refusal_builds_nothing(monkeypatch):
+    import contextlib
+
+    import descentlab.engine.group as group_module
+
+    seen, built = [], []
+    real_build = group_module.build
+    monkeypatch.setattr(group_module, "build", lambda *a, **k: built.append(a) or real_build(*a, **k))
+
+    class Refused(Exception):
+        pass
+
+    def refuse(configs):
+        seen.append(dict(configs))
+        raise Refused("too big")
+
+    with pytest.raises(Refused):
+        build_group(RunConfig(hidden=(4,)), "l2", [0.0, 0.1], admit=refuse)
+    assert list(seen[0]) == ["0", "0.1"] and seen[0]["0.1"].l2 == 0.1 and built == []
+
+    @contextlib.contextmanager
+    def allow(configs):
+        seen.append("entered")
+        yield
+        seen.append("left")
+
+    group = build_group(RunConfig(hidden=(4,)), "l2", [0.0, 0.1], admit=allow)
+    assert seen[1:] == ["entered", "left"] and len(built) == 2 and len(group.variants) == 2

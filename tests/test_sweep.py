@@ -228,25 +228,25 @@ def test_record_adds_rows_once_per_iteration_and_record_every_none():
         Sweep(run.network, run.dataset, [0.1], record_every=0)
 
 
-def test_diverged_is_true_only_when_every_run_stopped_and_message_says_which():
+def test_all_stopped_is_true_only_when_every_run_stopped_and_message_says_which():
     sw = sweep_from_config(CIRCLES.replace(loss="mse"), [0.01, 10.0])
-    assert not sw.diverged and sw.message == ""
+    assert not sw.all_stopped and sw.message == ""
     sw.step(300)
     assert sw.diverged.tolist() == [False, True]
-    assert not sw.diverged  # one run still trains: a live loop keeps playing
+    assert not sw.all_stopped  # one run still trains: a live loop keeps playing
     assert "1 of 2 runs diverged" in sw.message and f"iteration {sw.diverged_at[1]}" in sw.message
     assert sw.iteration == 300
 
     dead = sweep_from_config(CIRCLES.replace(loss="mse"), [3.0, 10.0])
     dead.step(300)
-    assert dead.diverged and dead.iteration == max(dead.diverged_at) < 300  # stops when all have
+    assert dead.all_stopped and dead.iteration == max(dead.diverged_at) < 300  # stops when all have
     assert dead.message.startswith("every run diverged")
     n = len(dead.history)
     dead.record()
     dead.step(5)
     assert len(dead.history) == n and dead.iteration == max(dead.diverged_at)
     dead.reset()
-    assert not dead.diverged and dead.iteration == 0 and dead.message == "" and len(dead.history) == 2
+    assert not dead.all_stopped and dead.iteration == 0 and dead.message == "" and len(dead.history) == 2
 
 
 def test_sweep_from_config_takes_a_dataset():

@@ -429,7 +429,7 @@ def build(config: RunConfig, dataset=None) -> Run:
     """Make the data set, network and trainer that `config` describes.
 
     A given `dataset` (required for config.dataset == "csv") is used as is, ignoring the data fields."""
-    from descentlab.engine import datasets, network, optimizers, trainer
+    from descentlab.engine import datasets, network, trainer
     from descentlab.engine.activations import get_activation
     from descentlab.engine.losses import TASK_LOSSES
 
@@ -460,11 +460,67 @@ def build(config: RunConfig, dataset=None) -> Run:
             seed=c.seed, dtype=c.dtype)
     except ValueError as exc:  # the fields are valid one by one; the network refused the mix
         raise ConfigError(f"network: {exc}") from None
-    schedule = optimizers.make_schedule(c.schedule, c.decay_rate, c.decay_steps)
-    opt = optimizers.make_optimizer(c.optimizer, c.learning_rate, schedule, momentum=c.momentum,
-                                    beta1=c.beta1, beta2=c.beta2, rho=c.rho, epsilon=c.epsilon)
-    tr = trainer.Trainer(net, dataset, learning_rate=c.learning_rate, optimizer=opt,
+    tr = trainer.Trainer(net, dataset, learning_rate=c.learning_rate, optimizer=optimizer_from_config(c),
                          batch_size=c.batch_size, l1=c.l1, l2=c.l2, dropout=c.dropout, seed=c.seed,
                          record_every=c.record_every,
                          max_snapshots=max(4, min(MAX_SNAPSHOTS, SNAPSHOT_BYTES // net.theta.nbytes)))
     return Run(net, dataset, tr)
+
+
+def optimizer_from_config(config: RunConfig):
+    """The optimizer (with its learning-rate schedule) that ``config`` describes, fresh: no moving averages yet."""
+    from descentlab.engine.optimizers import make_optimizer, make_schedule
+
+    c = config
+    return make_optimizer(c.optimizer, c.learning_rate, make_schedule(c.schedule, c.decay_rate, c.decay_steps),
+                          momentum=c.momentum, beta1=c.beta1, beta2=c.beta2, rho=c.rho, epsilon=c.epsilon)
+
+
+# ---- which config changes a running run can take, and which need a new run
+
+# Changing these continues the run (same weights, same history): the Trainer can take them mid-run.
+# Anything else (data, network, initialization, seed, precision...) describes another run: rebuild it.
+OPTIMIZER_FIELDS = frozenset({"optimizer", "learning_rate", "momentum", "beta1", "beta2", "rho", "epsilon",
+                              "schedule", "decay_rate", "decay_steps"})
+CONTINUE_FIELDS = OPTIMIZER_FIELDS | {"batch_size", "l1", "l2", "dropout"}
+
+
+def changed_fields(old: RunConfig, new: RunConfig) -> set[str]:
+    return {name for name in SPECS if getattr(old, name) != getattr(new, name)}
+
+
+class ConfigChange(NamedTuple):
+    """What going from one RunConfig to another means for the run built from the first."""
+
+    changed: frozenset[str]
+    rebuild_fields: frozenset[str]  # the changed fields a running run cannot take; empty = it continues
+
+    @property
+    def continues(self) -> bool:
+        return not self.rebuild_fields
+
+    @property
+    def needs_new_optimizer(self) -> bool:
+        """α alone is set on the running optimizer (its state kept); any other optimizer field makes a new one."""
+        return bool(self.changed & (OPTIMIZER_FIELDS - {"learning_rate"}))
+
+
+def config_change(old: RunConfig, new: RunConfig) -> ConfigChange:
+    changed = frozenset(changed_fields(old, new))
+    return ConfigChange(changed, changed - CONTINUE_FIELDS)
+
+
+def continue_run(trainer, old: RunConfig, new: RunConfig) -> None:
+    """Give ``trainer`` (built from ``old``) the training settings of ``new``; its weights, history and
+    iteration stay. Only for a change that continues (ValueError otherwise: that needs build(new))."""
+    change = config_change(old, new)
+    if not change.continues:
+        raise ValueError(f"a running run cannot take these changes: {', '.join(sorted(change.rebuild_fields))}; "
+                         "build a new run")
+    if not change.changed:
+        return
+    trainer.set_learning_rate(new.learning_rate)
+    if change.changed <= {"learning_rate"}:
+        return
+    trainer.update_settings(optimizer=optimizer_from_config(new) if change.needs_new_optimizer else None,
+                            batch_size=new.batch_size, l1=new.l1, l2=new.l2, dropout=new.dropout)

@@ -6,14 +6,17 @@ loop that drives the Playground drives a comparison too. A variant that diverges
 and keeps its history; the others go on."""
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
+from typing import Callable, ContextManager
 
 import numpy as np
 import pandas as pd
 
 from descentlab.engine.config import RunConfig, build
 from descentlab.engine.diagnosis import chance_accuracy, diagnose
+from descentlab.engine.initializers import SCALE_IS_ABSOLUTE
 
 # Fields that change the data: varying one of them gives each variant its own data set.
 DATA_FIELDS = frozenset({"dataset", "n_samples", "noise", "test_fraction", "data_seed", "features",
@@ -121,13 +124,40 @@ def variant_label(field_name: str, value) -> str:
     return str(value)
 
 
-def build_group(base: RunConfig, field_name: str, values, dataset=None) -> TrainerGroup:
-    """Build one variant per value of ``field_name``; all share ``base``'s data and seed.
+def variant_config(base: RunConfig, field_name: str, value) -> RunConfig:
+    """``base`` with ``field_name`` = ``value``. A new initializer drops the base's init_scale unless it
+    reads the scale as a size too (random / uniform): 0.01 as a size is not 0.01 as a gain on He."""
+    changes = {field_name: value}
+    if field_name == "init" and value not in SCALE_IS_ABSOLUTE:
+        changes["init_scale"] = None
+    return base.replace(**changes)
 
+
+def variant_configs(base: RunConfig, field_name: str, values,
+                    label: Callable[[object], str] | None = None) -> dict[str, RunConfig]:
+    """One config per distinct value, keyed by its label (``label(value)``; variant_label by default).
+    Two values with one label (e.g. an initializer and its alias) stay apart: the later one gets a ′."""
+    name = label or (lambda v: variant_label(field_name, v))
+    configs: dict[str, RunConfig] = {}
+    for v in dict.fromkeys(values):  # the same value twice would be the same run twice
+        text = name(v)
+        while text in configs:
+            text += "′"
+        configs[text] = variant_config(base, field_name, v)
+    return configs
+
+
+def build_group(base: RunConfig, field_name: str, values, dataset=None,
+                label: Callable[[object], str] | None = None,
+                admit: Callable[[dict[str, RunConfig]], ContextManager] | None = None) -> TrainerGroup:
+    """Build one variant per value of ``field_name`` (variant_configs); all share ``base``'s data and seed.
+
+    ``admit(configs)``, when given, is entered around the build: a caller's budget may price the
+    configs and refuse them (its exception propagates) before any is built.
     Raises ConfigError (from RunConfig / build) naming the field whose value is refused."""
-    values = list(dict.fromkeys(values))  # the same value twice would be the same run twice
-    configs = {variant_label(field_name, v): base.replace(**{field_name: v}) for v in values}
-    return group_from_configs(configs, field_name, dataset)
+    configs = variant_configs(base, field_name, values, label)
+    with admit(configs) if admit else contextlib.nullcontext():
+        return group_from_configs(configs, field_name, dataset)
 
 
 def group_from_configs(configs: dict[str, RunConfig], field_name: str, dataset=None) -> TrainerGroup:

@@ -94,6 +94,15 @@ INITIALIZER_LABELS = {
 SCALE_IS_ABSOLUTE = frozenset({"random", "uniform"})
 
 
+def initializer_choices() -> tuple[str, ...]:
+    """The names a menu offers: one per initializer, in INITIALIZERS' order. Aliases (he_normal for he,
+    glorot_normal for xavier) are accepted everywhere but would list one initializer twice."""
+    first: dict = {}
+    for name, fn in INITIALIZERS.items():
+        first.setdefault(fn, name)
+    return tuple(first.values())
+
+
 def get_initializer(name_or_fn):
     if callable(name_or_fn):
         return name_or_fn

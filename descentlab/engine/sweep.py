@@ -24,8 +24,10 @@ Divergence follows the Trainer run by run: a run whose gradient sum (each step) 
 θ of its last record (the Trainer's snapshot); the other runs go on. Stopped runs keep being
 computed with the stack (rows are independent) but their gradient is zeroed, so they stay frozen.
 
-Driving it like a Trainer (descentlab.ui.live.player): ``step(n)``, ``record()``, ``reset()``, ``iteration``,
-``message``, and ``diverged`` — per-run flags whose truth value is "every run has stopped".
+``diverged`` holds per-run flags (a plain bool array); ``all_stopped`` says whether training has
+stopped (every run diverged). ``LoggedSweep`` is a Sweep as a live loop drives it (descentlab.ui.live.player:
+``step(n)``, ``record()``, ``reset()``, ``iteration``, ``message``, ``diverged``), with a bounded log of every
+rate's cost per record, the cost curves, and the best rate now.
 Where the time goes, and why the speed-up over K Trainers is bounded: see bench/sweep_bench.py.
 """
 from __future__ import annotations
@@ -36,8 +38,8 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from descentlab.engine import metrics
-from descentlab.engine.history import thin
+from descentlab.engine import diagnosis, metrics
+from descentlab.engine.history import History, thin
 from descentlab.engine.regularization import PenaltyGradient, penalty
 
 MAX_RUNS = 32
@@ -62,20 +64,6 @@ def lr_grid(low, high, k) -> np.ndarray:
     if not 1 <= k <= MAX_RUNS:
         raise ValueError(f"k must be in [1, {MAX_RUNS}]; got {k}")
     return np.geomspace(low, high, k) if k > 1 else np.array([low])
-
-
-class RunFlags(np.ndarray):
-    """Per-run booleans whose truth value is ``all()``: ``sweep.diverged[k]`` is run k, and
-    ``if sweep.diverged:`` asks what it asks of a Trainer — has training stopped? (numpy itself
-    refuses the truth value of an array with more than one element.)"""
-
-    def __bool__(self) -> bool:
-        return bool(self.view(np.ndarray).all())
-
-    def __array_wrap__(self, arr, context=None, return_scalar=False):
-        # reductions (.any(), .all()) give plain numpy booleans, not 0-d RunFlags
-        out = super().__array_wrap__(arr, context, return_scalar)
-        return out.view(np.ndarray)[()] if out.ndim == 0 else out
 
 
 # ---- element-wise pieces on the stacked (K, n, m) arrays ----
@@ -105,8 +93,19 @@ def _softmax_backward(dA, A, tmp):
     return np.multiply(dA, A, dA)
 
 
-def _loss_grad_into(name, A, Y, out, m):
-    """dJ/dA for stacked A; the Loss functions divide by A.shape[1], which is n_y here, not m."""
+# the losses whose dJ/dA _loss_grad_into computes on the stack
+STACKED_LOSS_GRADIENTS = ("mse", "mae", "bce", "softmax_ce")
+
+
+def _unsupported(loss) -> ValueError:
+    return ValueError(f"the sweep has no stacked gradient for loss {loss.name!r}; it supports "
+                      f"{', '.join(STACKED_LOSS_GRADIENTS)}")
+
+
+def _loss_grad_into(loss, A, Y, out, m):
+    """dJ/dA of ``loss`` (a descentlab.engine.losses.Loss) for stacked A; the Loss functions divide by
+    A.shape[1], which is n_y here, not m. ValueError for a loss it has no stacked gradient for."""
+    name = loss.name
     if name == "mse":
         np.subtract(A, Y, out)
         out *= 2.0 / m
@@ -118,9 +117,11 @@ def _loss_grad_into(name, A, Y, out, m):
         eps = 1e-7 if A.dtype == np.float32 else 1e-15
         a = np.clip(A, eps, 1.0 - eps)
         np.copyto(out, (a - Y) / (a * (1.0 - a)) / m)
-    else:  # softmax_ce
+    elif name == "softmax_ce":
         eps = 1e-7 if A.dtype == np.float32 else 1e-15
         np.copyto(out, -Y / np.maximum(A, eps) / m)
+    else:
+        raise _unsupported(loss)
     return out
 
 
@@ -202,7 +203,9 @@ class _Plan:
         if sw._loss.fused_output == g_out.name:  # dZ = (A - Y)/m, the Network's two calls
             calls += [partial(np.subtract, A[L], Y, D[L]), partial(np.multiply, D[L], 1.0 / m, D[L])]
         else:
-            calls.append(partial(_loss_grad_into, sw._loss.name, A[L], Y, D[L], m))
+            if sw._loss.name not in STACKED_LOSS_GRADIENTS:  # refused when built, not at the first step
+                raise _unsupported(sw._loss)
+            calls.append(partial(_loss_grad_into, sw._loss, A[L], Y, D[L], m))
             tmp = self.scratch(D[L].shape)
             calls.append(partial(_softmax_backward, D[L], A[L], tmp) if g_out.name == "softmax"
                          else partial(g_out.backward, D[L], Z[L], A[L], tmp))
@@ -286,7 +289,7 @@ class Sweep:
         self.grad[...] = 0.0
         self._snap = self.theta.copy()  # θ of each run at its last record (restored on divergence)
         self.iteration = 0
-        self.diverged = np.zeros(self.K, bool).view(RunFlags)
+        self.diverged = np.zeros(self.K, bool)
         self.diverged_at = np.full(self.K, -1, np.int64)
         self._lr_col = self.learning_rates.astype(self._dtype)[:, None]  # 0 for stopped runs
         self._stopped_rows = None  # indices of the stopped runs, once there are any
@@ -295,6 +298,11 @@ class Sweep:
         self._frame = None
         self._last_recorded = -1
         self._record()
+
+    @property
+    def all_stopped(self) -> bool:
+        """Has training stopped? True once every run has diverged (one diverging does not stop the others)."""
+        return self._all_stopped
 
     @property
     def message(self) -> str:
@@ -352,7 +360,7 @@ class Sweep:
         self.theta[nonfinite] = self._snap[nonfinite]
         self._lr_col[self.diverged] = 0.0
         self._stopped_rows = np.flatnonzero(self.diverged)
-        self._all_stopped = bool(self.diverged)
+        self._all_stopped = bool(self.diverged.all())
 
     # ---- evaluation and history ----
     def _score(self, A, Y, suffix):
@@ -429,6 +437,96 @@ class Sweep:
             blk = self._blocks[l][int(k)]
             out[f"W{l}"], out[f"b{l}"] = blk[:, :-1].copy(), blk[:, -1:].copy()
         return out
+
+
+class LoggedSweep:
+    """A Sweep as a live loop drives it (step / record / reset / diverged / message), with a bounded
+    log of every rate's training cost, one row per ``record()`` (a UI records once per frame).
+
+    The log reads ``Sweep.final()`` (one batched evaluation) rather than the sweep's own history,
+    which keeps K rows per record (a lecture may leave it playing for an hour). A rate whose cost
+    stops being a finite number between two of the sweep's own records counts as stopped here at
+    the record that saw it. ``config``: the RunConfig the sweep was built from, if any (e.g. to open
+    a rate as a run of its own)."""
+
+    LOG_ROWS = 2000
+
+    def __init__(self, sweep: Sweep, config=None):
+        self.sweep, self.config = sweep, config
+        self.rates = np.asarray(sweep.learning_rates, float)
+        self.reset()
+
+    @property
+    def iteration(self) -> int:
+        return int(self.sweep.iteration)
+
+    @property
+    def stopped(self) -> np.ndarray:
+        """Per rate: has it stopped (diverged, or its cost is no longer a finite number)?"""
+        return self.stopped_at >= 0
+
+    @property
+    def diverged(self) -> bool:
+        """As a Trainer's: training has stopped, i.e. every rate has."""
+        return bool(self.stopped.all())
+
+    @property
+    def message(self) -> str:
+        if not self.stopped.any():
+            return ""
+        return "diverged: " + ", ".join(f"α = {r:.3g} at iteration {at}"
+                                        for r, at in zip(self.rates[self.stopped], self.stopped_at[self.stopped]))
+
+    def step(self, n: int = 1) -> None:
+        self.sweep.step(n)
+
+    def record(self) -> None:
+        """One log row (this iteration's cost of every rate, NaN once stopped), unless it has one."""
+        last = self._log.last
+        if last is not None and last["iteration"] == self.iteration:
+            return
+        self.table = self.sweep.final()
+        engine_at = self.table["diverged_at"].to_numpy(np.int64)
+        blown = ~np.isfinite(self.table["cost_train"].to_numpy(float))
+        new = (self.stopped_at < 0) & ((engine_at >= 0) | blown)
+        self.stopped_at[new] = np.where(engine_at[new] >= 0, engine_at[new], self.iteration)
+        cost = np.where(self.stopped, np.nan, self.table["cost_train"].to_numpy(float))
+        self._log.append({"iteration": self.iteration, **{f"c{k}": float(c) for k, c in enumerate(cost)}})
+
+    def reset(self) -> None:
+        self.sweep.reset()
+        self._log = History(self.LOG_ROWS)
+        self.stopped_at = np.full(len(self.rates), -1, np.int64)
+        self.record()
+        self.start_cost = float(np.nanmax(self.table["cost_train"]))  # every run starts from the same θ
+
+    def curves(self) -> tuple[np.ndarray, np.ndarray]:
+        """(logged iterations, their costs: one column per rate)."""
+        f = self._log.frame
+        return f["iteration"].to_numpy(), f[[f"c{k}" for k in range(len(self.rates))]].to_numpy(float)
+
+    def not_learning(self) -> list[str | None]:
+        """descentlab.engine.diagnosis of every rate still running, from its cost over the last records and
+        its accuracy now (None: learning as far as one can tell, or stopped)."""
+        frame = self._log.frame.tail(diagnosis.WINDOW)
+        chance = diagnosis.chance_accuracy(self.sweep.dataset)
+        accuracy = self.table["accuracy"].to_numpy(float) if "accuracy" in self.table else None
+        out = []
+        for k in range(len(self.rates)):
+            if self.stopped[k]:
+                out.append(None)
+                continue
+            history = pd.DataFrame({"iteration": frame["iteration"], "cost_train": frame[f"c{k}"]})
+            if accuracy is not None:
+                history["accuracy_train"] = accuracy[k]  # now: only the newest value is read
+            found = diagnosis.diagnose(history, chance)
+            out.append(found.short if found else None)
+        return out
+
+    def best(self) -> int | None:
+        """The rate with the lowest training cost now, among those still running."""
+        cost = np.where(self.stopped, np.inf, self.table["cost_train"].to_numpy(float))
+        return int(np.argmin(cost)) if np.isfinite(cost).any() else None
 
 
 def sweep_from_config(config, learning_rates, dataset=None) -> Sweep:

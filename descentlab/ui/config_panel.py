@@ -1,5 +1,9 @@
 """The one config panel every page shares: widgets in, a validated RunConfig out.
 
+Its choice lists are the engine's registries (the RunConfig Specs, descentlab.engine.initializers,
+descentlab.engine.optimizers), read when drawn: an initializer, optimizer, schedule or normalization
+added to the engine appears here without a change to this file.
+
 Widgets are keyed ``cfg_<field>`` and created with ``key=`` only; their values live in session state,
 seeded from the config (``load_widgets``) whenever the config is set from outside (URL, preset,
 uploaded config, New seed), so the panel always shows the run that is running."""
@@ -8,16 +12,17 @@ from __future__ import annotations
 import streamlit as st
 
 from descentlab.engine.activations import ACTIVATIONS
-from descentlab.engine.config import ConfigError, RunConfig
+from descentlab.engine.config import SPECS, ConfigError, RunConfig
 from descentlab.engine.datasets import DATASETS
 from descentlab.engine.features import FEATURES
 from descentlab.engine.initializers import (
     INITIALIZER_LABELS,
     SCALE_IS_ABSOLUTE,
     get_initializer,
+    initializer_choices,
 )
 from descentlab.engine.losses import TASK_LOSSES
-from descentlab.engine.optimizers import OPTIMIZERS, SCHEDULES
+from descentlab.engine.optimizers import OPTIMIZER_OPTIONS
 from descentlab.ui import classroom
 from descentlab.ui.state import (
     Keys,
@@ -31,8 +36,15 @@ LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.
 PENALTIES = (0.0, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 BATCH_SIZES = (1, 2, 4, 8, 10, 16, 32, 64, 128, 256, "all")
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500)
-INITS = ("zeros", "random", "uniform", "xavier", "glorot_uniform", "he", "he_uniform", "lecun_normal")
 MAX_LAYERS, MAX_UNITS = 8, 64
+# The slider of each optimizer option; which optimizer reads which is the engine's OPTIMIZER_OPTIONS.
+# epsilon has none: its default suits every run here (a link or the CLI can still set it).
+OPTION_SLIDERS = {
+    "momentum": ("Momentum β", 0.0, 0.99, {"step": 0.01}),
+    "rho": ("Decay ρ", 0.0, 0.999, {"step": 0.001, "format": "%.3f"}),
+    "beta1": ("β₁", 0.0, 0.99, {"step": 0.01}),
+    "beta2": ("β₂", 0.9, 0.9999, {"step": 0.0001, "format": "%.4f"}),
+}
 
 
 def _k(field: str) -> str:
@@ -130,7 +142,7 @@ def _data_controls(config):
         feats = st.multiselect("Input features", list(FEATURES), key=_seed_default("features", list(config.features)),
                                format_func=lambda k: FEATURES[k].label)
         v["features"] = tuple(feats) or config.features
-    v["normalization"] = st.selectbox("Normalization", ("none", "standardize", "normalize_rows"),
+    v["normalization"] = st.selectbox("Normalization", SPECS["normalization"].options(),
                                       key=_seed_default("normalization", config.normalization))
     st.button("New data", key="btn_new_data", help="Draw the data again with a new seed",
               on_click=_set_and_restart, kwargs={"data_seed": config.data_seed + 1})
@@ -161,8 +173,8 @@ def _network_controls(config, task):
 
 
 def _init_controls(config):
-    init = st.selectbox("Scheme", INITS, key=_seed_default("init", config.init),
-                        format_func=lambda n: INITIALIZER_LABELS[n], help=get_initializer(config.init).__doc__)
+    init = st.selectbox("Scheme", initializer_choices(), key=_seed_default("init", config.init),
+                        format_func=lambda n: INITIALIZER_LABELS.get(n, n), help=get_initializer(config.init).__doc__)
     v = {"init": init, "init_scale": None}
     if init in SCALE_IS_ABSOLUTE:
         default = config.init_scale if config.init_scale is not None else (0.01 if init == "random" else 0.05)
@@ -175,18 +187,17 @@ def _init_controls(config):
 
 
 def _training_controls(config):
-    v = {"optimizer": st.selectbox("Optimizer", list(OPTIMIZERS), key=_seed_default("optimizer", config.optimizer))}
+    v = {"optimizer": st.selectbox("Optimizer", SPECS["optimizer"].options(),
+                                   key=_seed_default("optimizer", config.optimizer))}
     v["learning_rate"] = st.select_slider("Learning rate α", _options(LEARNING_RATES, config.learning_rate),
                                           format_func=lambda x: f"{x:g}",
                                           key=_seed_default("learning_rate", config.learning_rate))
-    if v["optimizer"] in ("momentum", "nesterov"):
-        v["momentum"] = _slider("Momentum β", 0.0, 0.99, "momentum", config.momentum, step=0.01)
-    elif v["optimizer"] == "rmsprop":
-        v["rho"] = _slider("Decay ρ", 0.0, 0.999, "rho", config.rho, step=0.001, format="%.3f")
-    elif v["optimizer"] == "adam":
-        v["beta1"] = _slider("β₁", 0.0, 0.99, "beta1", config.beta1, step=0.01)
-        v["beta2"] = _slider("β₂", 0.9, 0.9999, "beta2", config.beta2, step=0.0001, format="%.4f")
-    v["schedule"] = st.selectbox("Schedule", SCHEDULES, key=_seed_default("schedule", config.schedule))
+    for option in OPTIMIZER_OPTIONS.get(v["optimizer"], ()):
+        if option in OPTION_SLIDERS:
+            label, lo, hi, kwargs = OPTION_SLIDERS[option]
+            v[option] = _slider(label, lo, hi, option, getattr(config, option), **kwargs)
+    v["schedule"] = st.selectbox("Schedule", SPECS["schedule"].options(),
+                                 key=_seed_default("schedule", config.schedule))
     if v["schedule"] != "constant":
         v["decay_rate"] = _slider("Decay rate", 0.05, 1.0, "decay_rate", config.decay_rate, step=0.05)
         v["decay_steps"] = int(st.number_input("Decay every (iterations)", 1, 10**7,

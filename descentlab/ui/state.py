@@ -1,24 +1,16 @@
-"""Session state for the lab: every key in one place, one init function, and the one rule that decides
-whether a config change continues the current run or starts a new one.
+"""Session state for the lab: every key in one place, one init function, and applying a config change
+(whether it continues the current run or starts a new one is the engine's rule: descentlab.engine.config).
 
 Per-user state lives in st.session_state only (never at module level: Streamlit serves many users
 from one process)."""
 from __future__ import annotations
 
-import dataclasses
-
 import streamlit as st
 
 from descentlab.engine import cost
-from descentlab.engine.config import ConfigError, RunConfig, build
-from descentlab.engine.optimizers import make_optimizer, make_schedule
+from descentlab.engine.config import ConfigError, RunConfig, build, config_change, continue_run
 from descentlab.ui import budget
 from descentlab.ui.user_text import notice_boxes
-
-# Changing these continues the run (same weights, same history); anything else rebuilds it.
-OPTIMIZER_FIELDS = frozenset({"optimizer", "learning_rate", "momentum", "beta1", "beta2", "rho", "epsilon",
-                              "schedule", "decay_rate", "decay_steps"})
-CONTINUE_FIELDS = OPTIMIZER_FIELDS | {"batch_size", "l1", "l2", "dropout"}
 
 
 class Keys:
@@ -129,34 +121,20 @@ def start_run(config: RunConfig) -> bool:
     return True
 
 
-def changed_fields(old: RunConfig, new: RunConfig) -> set[str]:
-    return {f.name for f in dataclasses.fields(RunConfig) if getattr(old, f.name) != getattr(new, f.name)}
-
-
 def apply_config(new: RunConfig) -> None:
-    """Make ``new`` the session's config: continue the run when only training settings changed."""
+    """Make ``new`` the session's config: continue the run when the engine says it can
+    (descentlab.engine.config.config_change), else start a new one and say which fields made it new."""
     old = current_config()
-    changed = changed_fields(old, new)
-    if not changed:
+    change = config_change(old, new)
+    if not change.changed:
         return
-    if changed <= CONTINUE_FIELDS:
-        tr = current_run().trainer
-        if changed <= {"learning_rate"}:
-            tr.set_learning_rate(new.learning_rate)
-        else:
-            optimizer = None
-            if changed & (OPTIMIZER_FIELDS - {"learning_rate"}):
-                optimizer = make_optimizer(
-                    new.optimizer, new.learning_rate, make_schedule(new.schedule, new.decay_rate, new.decay_steps),
-                    momentum=new.momentum, beta1=new.beta1, beta2=new.beta2, rho=new.rho, epsilon=new.epsilon)
-            tr.set_learning_rate(new.learning_rate)
-            tr.update_settings(optimizer=optimizer, batch_size=new.batch_size, l1=new.l1, l2=new.l2,
-                               dropout=new.dropout)
+    if change.continues:
+        continue_run(current_run().trainer, old, new)
         st.session_state[Keys.CONFIG] = new
         return
     if start_run(new):
         st.session_state[Keys.PLAYING] = False
-        notify("info", f"Started a new run: {', '.join(sorted(changed - CONTINUE_FIELDS))} changed.")
+        notify("info", f"Started a new run: {', '.join(sorted(change.rebuild_fields))} changed.")
 
 
 def sync_query_params(config: RunConfig, page_query: dict[str, str] | None = None) -> None:

@@ -29,13 +29,13 @@ from descentlab.engine.group import (
     DATA_FIELDS,
     MAX_VARIANTS,
     TrainerGroup,
-    group_from_configs,
+    build_group,
 )
-from descentlab.engine.initializers import INITIALIZER_LABELS, SCALE_IS_ABSOLUTE
+from descentlab.engine.initializers import INITIALIZER_LABELS, initializer_choices
 from descentlab.engine.optimizers import OPTIMIZERS, SCHEDULES
 from descentlab.engine.presets import Preset
 from descentlab.ui import budget
-from descentlab.ui.config_panel import INITS, LEARNING_RATES, PENALTIES, load_widgets
+from descentlab.ui.config_panel import LEARNING_RATES, PENALTIES, load_widgets
 from descentlab.ui.live import player
 from descentlab.ui.live.elements import live_chart, live_html
 from descentlab.ui.screen_fit import ROW_GROW, fitted
@@ -106,7 +106,7 @@ def _activation(v) -> str:
 _BASE_FEATURES = ("x1", "x2")
 DIMENSIONS: dict[str, Dimension] = {
     "activation": Dimension("Activation", tuple(ACTIVATIONS), ("sigmoid", "tanh", "relu"), _activation),
-    "init": Dimension("Initialization", INITS, ("zeros", "random", "he"), lambda v: INITIALIZER_LABELS[v]),
+    "init": Dimension("Initialization", initializer_choices(), ("zeros", "random", "he"), lambda v: INITIALIZER_LABELS[v]),
     "init_scale": Dimension("Init scale", (None, 0.001, 0.01, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0), (0.01, 0.1, 1.0),
                             lambda v: "scale default" if v is None else f"scale {v:g}"),
     "learning_rate": Dimension("Learning rate α", LEARNING_RATES, (0.003, 0.03, 0.3), _g("α = ")),
@@ -142,32 +142,14 @@ def available(config: RunConfig) -> list[str]:
     return fields
 
 
-def variant_config(base: RunConfig, field: str, value) -> RunConfig:
-    changes = {field: value}
-    if field == "init" and value not in SCALE_IS_ABSOLUTE:
-        changes["init_scale"] = None  # the sidebar's scale belongs to random / uniform, not a gain on He
-    return base.replace(**changes)
-
-
-def comparison_configs(base: RunConfig, field: str, values) -> dict[str, RunConfig]:
-    """One config per value, labelled as the picker names it. ConfigError / ValueError if refused."""
-    name = DIMENSIONS[field].name
-    configs: dict[str, RunConfig] = {}
-    for v in dict.fromkeys(values):
-        label = name(v)
-        while label in configs:  # two values with one name (e.g. aliases): keep both apart
-            label += "′"
-        configs[label] = variant_config(base, field, v)
-    return configs
-
-
 def build_comparison(base: RunConfig, field: str, values, dataset=None) -> TrainerGroup:
-    """The variants, priced first (descentlab.ui.budget): ConfigError / ValueError / budget.Refused if refused."""
-    configs = comparison_configs(base, field, values)
-    what = f"Comparing {len(configs)} variants" if len(configs) > 1 else "The base config alone"
-    with budget.admitted("compare", cost.group(configs.values(), dataset, GRID_RESOLUTION ** 2), what,
-                         REDUCE_VARIANTS):
-        return group_from_configs(configs, field, dataset)
+    """descentlab.engine.group.build_group, labelled as the picker names the values and priced first
+    (descentlab.ui.budget): ConfigError / ValueError / budget.Refused if refused."""
+    def admit(configs):
+        what = f"Comparing {len(configs)} variants" if len(configs) > 1 else "The base config alone"
+        return budget.admitted("compare", cost.group(configs.values(), dataset, GRID_RESOLUTION ** 2), what,
+                               REDUCE_VARIANTS)
+    return build_group(base, field, values, dataset, label=DIMENSIONS[field].name, admit=admit)
 
 
 # ---- the link, presets and pickers ---------------------------------------------------------------

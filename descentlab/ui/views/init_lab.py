@@ -13,7 +13,7 @@ import numpy as np
 import streamlit as st
 
 from descentlab.engine import cost
-from descentlab.engine.config import ConfigError, RunConfig
+from descentlab.engine.config import ConfigError, RunConfig, changed_fields
 from descentlab.lessons import init_experiments
 from descentlab.lessons.init_experiments import (
     CLASSIC_CONFIG,
@@ -36,7 +36,6 @@ from descentlab.ui.live.elements import live_chart
 from descentlab.ui.screen_fit import ROW_GROW, fitted
 from descentlab.ui.state import (
     Keys,
-    changed_fields,
     current_config,
     keep_widgets,
     notify,

@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 
-from descentlab.engine import cost, diagnosis
+from descentlab.engine import cost
 from descentlab.engine.config import ConfigError
-from descentlab.engine.diagnosis import chance_accuracy
-from descentlab.engine.history import History
-from descentlab.engine.sweep import MAX_LR, MAX_RUNS, lr_grid, sweep_from_config
+from descentlab.engine.sweep import MAX_LR, MAX_RUNS, LoggedSweep, lr_grid, sweep_from_config
 from descentlab.ui import budget, state
 from descentlab.ui.config_panel import LEARNING_RATES, load_widgets
 from descentlab.ui.live import player
@@ -40,7 +36,7 @@ MAX_PATH_RATE = 1e6  # separable data's flat logistic surface suggests rates in 
 
 class K:
     """Session-state and widget keys of this page, all prefixed lr_."""
-    SWEEP = "lr_sweep"            # SweepTarget: the sweep the live loop drives
+    SWEEP = "lr_sweep"            # LoggedSweep: the sweep the live loop drives
     SWEEP_SIG = "lr_sweep_sig"    # (config, rates) it was built from
     PATHS = "lr_paths"            # descentlab.lessons.cost_surface.PathSet
     PATHS_SIG = "lr_paths_sig"
@@ -162,99 +158,16 @@ def page_query() -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- the sweep
-class SweepTarget:
-    """An descentlab.engine.sweep.Sweep as the live loop sees it (step / record / reset / diverged / message),
-    with a bounded log of every rate's training cost, one row per frame, for the charts.
-
-    The log reads ``Sweep.final()`` (one batched evaluation) rather than the sweep's own history,
-    which keeps K rows per record without bound (a lecture may leave it playing for an hour). A
-    rate whose cost stops being a finite number between two of the sweep's own records counts as
-    diverged here at the frame that saw it."""
-
-    def __init__(self, sweep, config):
-        self.sweep, self.config = sweep, config
-        self.rates = np.asarray(sweep.learning_rates, float)
-        self.reset()
-
-    @property
-    def iteration(self) -> int:
-        return int(self.sweep.iteration)
-
-    @property
-    def stopped(self) -> np.ndarray:
-        return self.stopped_at >= 0
-
-    @property
-    def diverged(self) -> bool:
-        return bool(self.stopped.all())
-
-    @property
-    def message(self) -> str:
-        if not self.stopped.any():
-            return ""
-        return "diverged: " + ", ".join(f"α = {r:.3g} at iteration {at}"
-                                        for r, at in zip(self.rates[self.stopped], self.stopped_at[self.stopped]))
-
-    def step(self, n: int = 1) -> None:
-        self.sweep.step(n)
-
-    def record(self) -> None:
-        last = self._log.last
-        if last is not None and last["iteration"] == self.iteration:
-            return
-        self.table = self.sweep.final()
-        engine_at = self.table["diverged_at"].to_numpy(np.int64)
-        blown = ~np.isfinite(self.table["cost_train"].to_numpy(float))
-        new = (self.stopped_at < 0) & ((engine_at >= 0) | blown)
-        self.stopped_at[new] = np.where(engine_at[new] >= 0, engine_at[new], self.iteration)
-        cost = np.where(self.stopped, np.nan, self.table["cost_train"].to_numpy(float))
-        self._log.append({"iteration": self.iteration, **{f"c{k}": float(c) for k, c in enumerate(cost)}})
-
-    def reset(self) -> None:
-        self.sweep.reset()
-        self._log = History(2000)
-        self.stopped_at = np.full(len(self.rates), -1, np.int64)
-        self.record()
-        self.start_cost = float(np.nanmax(self.table["cost_train"]))  # every run starts from the same θ
-
-    def curves(self) -> tuple[np.ndarray, np.ndarray]:
-        f = self._log.frame
-        return f["iteration"].to_numpy(), f[[f"c{k}" for k in range(len(self.rates))]].to_numpy(float)
-
-    def not_learning(self) -> list[str | None]:
-        """descentlab.engine.diagnosis of every rate still running, from its cost over the last frames and its
-        accuracy now (None: learning as far as one can tell, or stopped)."""
-        frame = self._log.frame.tail(diagnosis.WINDOW)
-        chance = chance_accuracy(self.sweep.dataset)
-        accuracy = self.table["accuracy"].to_numpy(float) if "accuracy" in self.table else None
-        out = []
-        for k in range(len(self.rates)):
-            if self.stopped[k]:
-                out.append(None)
-                continue
-            history = pd.DataFrame({"iteration": frame["iteration"], "cost_train": frame[f"c{k}"]})
-            if accuracy is not None:
-                history["accuracy_train"] = accuracy[k]  # now: only the newest value is read
-            found = diagnosis.diagnose(history, chance)
-            out.append(found.short if found else None)
-        return out
-
-    def best(self) -> int | None:
-        """The rate with the lowest training cost now, among those still running."""
-        cost = np.where(self.stopped, np.inf, self.table["cost_train"].to_numpy(float))
-        return int(np.argmin(cost)) if np.isfinite(cost).any() else None
-
-
 def _sweep_config():
     """The base config as the sweep can run it, and the fields it had to leave out."""
     base = state.current_config()
     fixed = {"optimizer": "gd", "batch_size": None, "dropout": 0.0}
     dropped = [f"{k} = {getattr(base, k)}" for k, v in fixed.items() if getattr(base, k) != v]
-    # one frame records one row (SweepTarget.record); α is the sweep's own, so the sidebar's is set aside
+    # one frame records one row (LoggedSweep.record); α is the sweep's own, so the sidebar's is set aside
     return base.replace(**fixed, learning_rate=0.01, record_every=10**6), dropped
 
 
-def _ensure_sweep(config, rates) -> SweepTarget | None:
+def _ensure_sweep(config, rates) -> LoggedSweep | None:
     ss = st.session_state
     sig = (config, tuple(rates))
     if ss.get(K.SWEEP_SIG) != sig or K.SWEEP not in ss:
@@ -266,7 +179,7 @@ def _ensure_sweep(config, rates) -> SweepTarget | None:
         except (ConfigError, ValueError, budget.Refused, MemoryError) as exc:
             st.error(f"Cannot run the sweep on this configuration: {md_text(budget.reason(exc))}")  # may quote CSV columns
             return None
-        ss[K.SWEEP], ss[K.SWEEP_SIG] = SweepTarget(sweep, config), sig
+        ss[K.SWEEP], ss[K.SWEEP_SIG] = LoggedSweep(sweep, config), sig
         sweep_loop().stop()
     return ss[K.SWEEP]
 
@@ -333,7 +246,7 @@ def _sweep_frame() -> None:
     """Status, every rate's cost curve and the cost now per rate. The live elements get functions of the
     sweep, so live frames can make them again (descentlab.ui.live.route); the widgets are read here, once."""
     ss = st.session_state
-    target: SweepTarget = ss[K.SWEEP]
+    target: LoggedSweep = ss[K.SWEEP]
     # the two charts under the controls and status on a 1280x720 screen (descentlab.ui.screen_fit)
     s, log_y, marks, playing = fitted(style(), 320, 350), ss[K.LOG], ss[K.MARKS], sweep_loop().playing
 
