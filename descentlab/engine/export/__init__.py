@@ -75,7 +75,7 @@ def _header(config, title, embedded):
     lines += ["#   " + line for line in textwrap.wrap(settings, 96)]
     if config.dtype == "float32":
         lines.append("# The run computed in float32; this script uses float64, so its numbers agree only roughly.")
-    imports = "import base64\nimport zlib\n\nimport numpy as np\n" if embedded else "import numpy as np\n"
+    imports = ("import base64\nimport zlib\n\nimport numpy as np\n\n\n" + data.UNPACK) if embedded else "import numpy as np\n"
     return ("# A Descent Lab run, as code\n\nThe run's data, network and training written out in the "
             "course's notation, with numpy only. Run the cells in order.", "\n".join(lines) + "\n\n" + imports)
 

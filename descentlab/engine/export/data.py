@@ -198,7 +198,6 @@ def _embedded(config, dataset):
            else f"the {config.dataset} data set (its pictures are drawn with an image library)")
     code = (f"# The data are embedded: {why} cannot be regenerated with numpy alone.\n"
             "# Features already expanded and normalized as in the run; columns are examples.\n"
-            + UNPACK + "\n\n"
             + "\n".join(f"{n} = {packed(getattr(dataset, n))}"
                         for n in ("X_train", "Y_train", "X_test", "Y_test")) + "\n")
     return (f"## The data\n\nThe run's arrays, embedded: {why} cannot be regenerated here. "
