@@ -120,3 +120,12 @@ def starting_params(run, config) -> dict | None:
     if np.array_equal(fresh.theta, theta0):
         return None
     return {k: theta0[net.flat_indices(k)].reshape(v.shape) for k, v in net.params.items()}
+
+
+def export_run(run, config, notebook: bool = False, title: str = "") -> str:
+    """The app's download: ``run`` (config.build's Run) as a script or notebook that trains as many
+    iterations as the run has (DEFAULT_ITERATIONS before the first step), printing ~10 costs."""
+    iterations = run.trainer.iteration or DEFAULT_ITERATIONS
+    options = dict(dataset=run.dataset, initial_params=starting_params(run, config), iterations=iterations,
+                   print_every=max(1, iterations // 10), title=title)
+    return export_notebook(config, **options) if notebook else export_script(config, **options)

@@ -7,8 +7,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 def build_notebook(sections) -> nbformat.NotebookNode:
     cells = []
-    for markdown, code in sections:
-        cells += [new_markdown_cell(markdown), new_code_cell(code.rstrip("\n"))]
+    for i, (markdown, code) in enumerate(sections):  # fixed cell ids: the same run gives the same file
+        cells += [new_markdown_cell(markdown, id=f"text-{i}"), new_code_cell(code.rstrip("\n"), id=f"code-{i}")]
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
