@@ -3,6 +3,8 @@ engine's random draws, and forward / backward propagation written out layer by l
 lecture (Z1 = W1 @ X + b1, A1 = np.tanh(Z1), ..., dZ2 = A2 - Y, dW2 = (1 / m) * dZ2 @ A1.T)."""
 from __future__ import annotations
 
+import re
+
 from descentlab.engine.losses import TASK_LOSSES
 
 # g(Z) as code; "{Z}" is the pre-activation's name. Helpers that need a def are in HELPERS.
@@ -214,16 +216,7 @@ def cost_section(loss):
 def backward_section(config, sizes, hidden, out, loss):
     L = len(sizes) - 1
     dropout = config.dropout > 0
-    names = ", ".join(f"A{l}" for l in range(1, L + 1))
-    zs = ", ".join(f"Z{l}" for l in range(1, L + 1))
-    ws = ", ".join(f"W{l}" for l in range(1, L + 1))
-    lines = ['def backward_propagation(X, Y, params, cache):',
-             '    """dW[l], db[l] of the cost (plus the penalty\'s gradient); the 1/m is applied to dW and db."""',
-             "    m = X.shape[1]",
-             _unpack(zs, "cache"), _unpack(names, "cache"), _unpack(ws, "params")]
-    if dropout and L > 1:
-        ds = ", ".join(f"D{l}" for l in range(1, L))
-        lines.append(_unpack(ds, "cache"))
+    lines = []
     if (loss, out) in FUSED:
         lines.append(f"    dZ{L} = A{L} - Y  # {out} output with its cross-entropy: dJ/dZ[L] = A[L] - Y, times m")
     else:
@@ -247,6 +240,16 @@ def backward_section(config, sizes, hidden, out, loss):
                 code = BACKWARD_FROM_Z[g]
             lines.append(f"    dZ{k} = {code.format(dA=f'dA{k}', A=f'A{k}', Z=f'Z{k}')}  # {why}")
     lines.append(f"    return {{{', '.join(_pairs(L))}}}")
+    # unpack only what the steps read (a fused output never reads Z[L], ReLU never reads A[l])
+    used = set(re.findall(r"\b[ZAWD]\d+\b", "\n".join(lines)))
+    head = ['def backward_propagation(X, Y, params, cache):',
+            '    """dW[l], db[l] of the cost (plus the penalty\'s gradient); the 1/m is applied to dW and db."""',
+            "    m = X.shape[1]"]
+    for letter, source in (("Z", "cache"), ("A", "cache"), ("W", "params"), ("D", "cache")):
+        names = [f"{letter}{l}" for l in range(1, L + 1) if f"{letter}{l}" in used]
+        if names:
+            head.append(_unpack(", ".join(names), source))
+    lines = head + lines
     md = ("## Backward propagation\n\ndZ[l] = dA[l] * g[l]'(Z[l]), dW[l] = (1/m) dZ[l] A[l-1]ᵀ, "
           "db[l] = (1/m) Σ dZ[l] over the examples, dA[l-1] = W[l]ᵀ dZ[l].")
     if config.l2:
