@@ -8,6 +8,7 @@ import streamlit as st
 from descentlab.engine import cost
 from descentlab.engine.config import ConfigError, RunConfig
 from descentlab.engine.datasets import DatasetError, load_csv
+from descentlab.engine.export import export_run
 from descentlab.engine.runs import (
     RunFileError,
     load_run,
@@ -104,11 +105,25 @@ def export_section() -> None:
                       key="dl_config_json", use_container_width=True)
     c.download_button("Parameters (.npz)", params_to_npz_bytes(run.network.params, run.trainer.iteration),
                       "parameters.npz", "application/octet-stream", key="dl_params", use_container_width=True)
+    _code_downloads(run, config)
     left, right = st.columns(2)
     with left:
         _uploads()
     with right:
         _saved_runs(run, config)
+
+
+def _code_downloads(run, config) -> None:
+    """The run as a numpy script / notebook in the course's notation (descentlab.engine.export). Built on
+    click (a deferred download), from this run as it is then: nothing is computed on a rerun."""
+    title = st.session_state.get("save_name") or ""  # the run's name, kept to one comment line there
+    a, b = st.columns(2)
+    a.download_button("Export as Python", lambda: export_run(run, config, title=title), "descentlab_run.py",
+                      "text/x-python", key="dl_script", use_container_width=True,
+                      help="One numpy-only script: the same data, initial weights and training, written out.")
+    b.download_button("Export as notebook", lambda: export_run(run, config, notebook=True, title=title),
+                      "descentlab_run.ipynb", "application/x-ipynb+json", key="dl_notebook",
+                      use_container_width=True, help="The same code as a Jupyter notebook, in cells.")
 
 
 def _uploads() -> None:
