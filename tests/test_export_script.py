@@ -174,8 +174,6 @@ def test_notebook_validates_and_its_cells_give_the_same_costs(tmp_path):
     assert_same_costs(run_script(code, tmp_path), engine_costs(config))
 
 
-@pytest.mark.xfail(strict=True, reason="engine: under dropout, tanh/sigmoid backprop takes g' from the "
-                   "dropped-out (scaled) A, e.g. 1 - (A*D)**2; the script takes it from Z, as the math says")
 def test_tanh_dropout_matches_the_engine(tmp_path):
     config = RunConfig(dropout=0.2)
     assert_same_costs(run_script(export(config), tmp_path), engine_costs(config))

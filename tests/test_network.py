@@ -165,3 +165,38 @@ def test_float32_network_stays_float32():
     X = np.random.default_rng(0).standard_normal((2, 5))
     assert net.forward(X).dtype == np.float32
     assert net.gradients(X, np.ones((1, 5)))["dW1"].dtype == np.float32
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_backprop_with_dropout_matches_central_differences_for_the_same_masks(activation):
+    """Dropout's J(θ) is a function of θ once the masks are fixed: each evaluation draws them from a
+    generator seeded alike. The hidden activations' g' must come from Z, not from the dropped-out A
+    (tanh's 1 - a² of the scaled a·D was the engine's bug)."""
+    rng = np.random.default_rng(11)
+    net = Network([3, 6, 5, 1], activation, loss="bce", init="xavier", seed=2)
+    _randomize_biases(net, rng)
+    X, Y = _problem(3, 1, 8, "bce", rng)
+    ws = net.workspace(X.shape[1])
+    ws.set_input(X)
+
+    def cost() -> float:
+        A = net.forward_workspace(ws, keep_prob=0.6, rng=np.random.default_rng(5))
+        return net.loss.cost(A, Y)
+
+    cost()
+    assert any(mask is not None and (mask == 0).any() for mask in ws.masks)  # some units dropped
+    analytic = net.backward_workspace(ws, Y).copy()
+    theta, eps = net.theta, 1e-6
+    numeric = np.empty_like(theta)
+    for i in range(theta.size):
+        old = theta[i]
+        theta[i] = old + eps
+        plus = cost()
+        theta[i] = old - eps
+        minus = cost()
+        theta[i] = old
+        numeric[i] = (plus - minus) / (2 * eps)
+    error = np.abs(numeric - analytic)
+    relative = error / np.maximum(np.abs(numeric) + np.abs(analytic), 1e-12)
+    # where a gradient is ~0, the relative error measures only the central difference's rounding
+    assert np.all((relative < 1e-5) | (error < 1e-9)), (activation, relative.max())

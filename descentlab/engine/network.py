@@ -161,9 +161,13 @@ class Network:
             if l > 1:
                 dA = D[l - 1]
                 np.dot(WT[l], dZ, dA)
-                if ws.masks[l - 1] is not None:
+                if ws.masks[l - 1] is None:
+                    dZ = acts[l - 1].backward(dA, Z[l - 1], av[l - 1], T[l - 1])
+                else:
                     dA *= ws.masks[l - 1]
-                dZ = acts[l - 1].backward(dA, Z[l - 1], av[l - 1], T[l - 1])
+                    # av now holds g(Z)·D, not g(Z): g' from it would be wrong (tanh: 1 - (a·D)²), so
+                    # from Z itself, as the math says
+                    dZ = np.multiply(dA, acts[l - 1].dfn(Z[l - 1]), dA)
         return self.grad
 
     # ---- public API in the course's terms ----
