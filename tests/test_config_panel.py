@@ -61,3 +61,11 @@ def test_a_name_added_to_an_engine_registry_shows_in_the_sidebar(monkeypatch):
     assert _sliders(at) == {"cfg_momentum"}  # the options it reads, from the engine
     assert at.session_state["dl_config"].optimizer == "heavy_ball"
     assert isinstance(at.session_state["dl_run"].trainer.optimizer, heavy_ball)
+
+
+@pytest.mark.parametrize("batch", ["50", "3"])
+def test_a_linked_batch_size_off_the_sliders_grid_is_kept(batch):
+    at = open_page(PLAYGROUND, {"batch_size": batch})
+    slider = at.select_slider(key="cfg_batch_size")
+    assert slider.value == int(batch) and slider.options[-1] == "all"
+    assert at.session_state["cfg_batch_size"] == int(batch)

@@ -202,7 +202,8 @@ def _training_controls(config):
         v["decay_rate"] = _slider("Decay rate", 0.05, 1.0, "decay_rate", config.decay_rate, step=0.05)
         v["decay_steps"] = int(st.number_input("Decay every (iterations)", 1, 10**7,
                                                key=_seed_default("decay_steps", config.decay_steps)))
-    batch = st.select_slider("Batch size", BATCH_SIZES, key=_seed_default("batch_size", config.batch_size or "all"))
+    sizes = _options(BATCH_SIZES[:-1], config.batch_size) if config.batch_size else BATCH_SIZES[:-1]
+    batch = st.select_slider("Batch size", (*sizes, "all"), key=_seed_default("batch_size", config.batch_size or "all"))
     v["batch_size"] = None if batch == "all" else int(batch)
     v["l2"] = st.select_slider("L2 penalty λ", _options(PENALTIES, config.l2), format_func=lambda x: f"{x:g}",
                                key=_seed_default("l2", config.l2))
