@@ -287,7 +287,7 @@ def test_rewind_shows_an_earlier_iteration():
 
 def test_a_preset_for_this_page_opens_with_its_config_and_schemes():
     preset = Preset("t", "test", "caption", RunConfig(hidden=(5,), activation="sigmoid", learning_rate=0.3),
-                    page="init_lab", vary=("init", ("zeros", "random", "random:3", "he")))
+                    lab="init_lab", vary=("init", ("zeros", "random", "random:3", "he")))
     at = _page(session={"dl_preset": preset})
     assert at.session_state["dl_config"] == preset.config
     assert "dl_preset" not in at.session_state
@@ -295,7 +295,7 @@ def test_a_preset_for_this_page_opens_with_its_config_and_schemes():
     assert at.session_state["init_group"].variants[0].run.network.layer_sizes == (2, 5, 1)
 
 
-@pytest.mark.parametrize("key", sorted(k for k, p in PRESETS.items() if p.page == "init_lab"))
+@pytest.mark.parametrize("key", sorted(k for k, p in PRESETS.items() if p.lab == "init_lab"))
 def test_every_preset_of_this_page_opens(key):
     preset = PRESETS[key]
     at = _page(session={"dl_preset": preset})

@@ -249,7 +249,7 @@ def test_open_best_rate_in_the_playground():
 
 def test_a_preset_for_this_page_opens_with_its_rates():
     preset = Preset("test_lr", "Too small / right / too large", "two\nlines",
-                    RunConfig(dataset="moons", hidden=(6,), learning_rate=0.03), page="lr_explorer",
+                    RunConfig(dataset="moons", hidden=(6,), learning_rate=0.03), lab="lr",
                     vary=("learning_rate", (0.001, 0.03, 3.0)))
     at = _page(preset=preset)
     assert "dl_preset" not in at.session_state
@@ -261,7 +261,7 @@ def test_a_preset_for_this_page_opens_with_its_rates():
     assert _sweep(at).config.dataset == "moons"
 
 
-@pytest.mark.parametrize("key", sorted(k for k, p in PRESETS.items() if p.page == "lr_explorer"))
+@pytest.mark.parametrize("key", sorted(k for k, p in PRESETS.items() if p.lab == "lr"))
 def test_every_preset_of_this_page_opens_it(key):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     at.button(key=f"preset_{key}").click().run()
