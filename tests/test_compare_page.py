@@ -12,7 +12,7 @@ from descentlab.engine.presets import PRESETS, Preset
 from descentlab.ui.user_text import md_plain
 from descentlab.ui.views.compare import DIMENSIONS
 
-from .pages import APP, TIMEOUT, open_page
+from .pages import open_app, open_page
 
 PAGE = "app_pages/compare.py"
 DIVERGING = RunConfig(dataset="plane", activation="linear", hidden=(8, 8))
@@ -139,7 +139,7 @@ def test_values_the_base_config_refuses_give_an_error_not_a_traceback():
 @pytest.mark.parametrize("key", sorted(k for k, p in PRESETS.items() if p.lab == "compare"))
 def test_a_compare_preset_opens_here_with_its_vary(key):
     preset = PRESETS[key]
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at = open_app()
     at.button(key=f"preset_{key}").click().run()
     assert not at.exception, [e.value for e in at.exception]
     field, values = preset.vary
