@@ -12,8 +12,8 @@ st.markdown(
 )
 st.html(fit_css.HOME_PAGE_LINKS)
 left, right = st.container(key="home_pages").columns(2)
-for column, heading, section in ((left, "Foundations, in the order of the course", pages.FOUNDATIONS),
-                                 (right, "Labs", pages.LABS)):
+for column, heading, section in ((left, "Foundations, in the order of the course", pages.FOUNDATIONS_SECTION),
+                                 (right, "Labs", pages.LABS_SECTION)):
     with column:
         st.subheader(heading)
         for page in pages.in_section(section):

@@ -42,4 +42,4 @@ def test_the_app_navigation_is_the_registry(monkeypatch):
     open_page(pages.PAGES[0].file)
     expected = {s: [(p.title, p.icon, p.url_path) for p in group] for s, group in pages.sections().items()}
     assert seen and seen[-1] == expected
-    assert list(seen[-1]) == ["", pages.FOUNDATIONS, pages.LABS]
+    assert list(seen[-1]) == ["", pages.FOUNDATIONS_SECTION, pages.LABS_SECTION]
