@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from descentlab.ui import pages
 from descentlab.ui.classroom import sidebar_state_from_link
 from descentlab.ui.live.elements import ensure_plotly_loaded
 from descentlab.ui.live.route import exclusive
@@ -27,23 +28,9 @@ if not seated():
     st.stop()
 ensure_plotly_loaded()
 restart_notice()
-page = st.navigation({
-    "": [st.Page("app_pages/home.py", title="Descent Lab", icon=":material/home:", default=True)],
-    "Foundations": [
-        st.Page("app_pages/images.py", title="Images as vectors", icon=":material/image:"),
-        st.Page("app_pages/one_neuron.py", title="One neuron", icon=":material/radio_button_checked:"),
-        st.Page("app_pages/losses.py", title="Loss functions", icon=":material/functions:"),
-        st.Page("app_pages/vectorization.py", title="Vectorization", icon=":material/speed:"),
-        st.Page("app_pages/broadcasting.py", title="Broadcasting & shapes", icon=":material/grid_on:"),
-        st.Page("app_pages/activations.py", title="Activation functions", icon=":material/show_chart:"),
-    ],
-    "Labs": [
-        st.Page("app_pages/playground.py", title="Playground", icon=":material/science:"),
-        st.Page("app_pages/compare.py", title="Compare", icon=":material/compare:"),
-        st.Page("app_pages/init_lab.py", title="Initialization lab", icon=":material/casino:"),
-        st.Page("app_pages/lr_explorer.py", title="Learning rate", icon=":material/tune:"),
-    ],
-})
+# The registry (descentlab.ui.pages) holds every page's file, title, icon and section.
+page = st.navigation({section: [st.Page(p.file, title=p.title, icon=p.icon, default=p.default) for p in group]
+                      for section, group in pages.sections().items()})
 with st.sidebar:
     st.toggle("Presentation mode", key="dl_presentation", help="Larger fonts and charts for a projector. Key: P")
 if st.session_state.get("dl_presentation"):

@@ -11,7 +11,7 @@ view.adopt_preset()  # before the panel and pickers are drawn: they show the pre
 view.read_link()
 config_panel.config_panel()
 
-presets_menu.lab_header("Compare", view.PAGE, view.PAGE_CSS)
+presets_menu.lab_header(view.LAB, view.PAGE_CSS)
 
 config = state.current_config()
 field, values = view.pickers(config)

@@ -10,7 +10,7 @@ state.init_state()
 view.init_page()  # before the sidebar and the pickers are drawn: a preset or a link sets them
 config_panel.config_panel()
 
-presets_menu.lab_header("Initialization lab", view.PAGE, view.PAGE_CSS)
+presets_menu.lab_header(view.LAB, view.PAGE_CSS)
 
 schemes = view.scheme_pickers()
 if not schemes:

@@ -14,7 +14,7 @@ config_panel.config_panel()
 view.read_query()
 state.sync_query_params(state.current_config(), view.page_query())
 
-presets_menu.lab_header("Learning rate", view.PAGE, STATUS_CSS)
+presets_menu.lab_header(view.LAB, STATUS_CSS)
 
 section = st.segmented_control("Section", view.SECTIONS, key=view.K.SECTION, label_visibility="collapsed")
 if section == "Loss surface":

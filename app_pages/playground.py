@@ -3,7 +3,7 @@ transport and view switches, the panel tabs, the status line, then network, boun
 row (descentlab.ui.views.playground); the rewind slider and the exports below it."""
 import streamlit as st
 
-from descentlab.ui import classroom, config_panel, exports, screen_fit, state
+from descentlab.ui import classroom, config_panel, exports, pages, screen_fit, state
 from descentlab.ui.live import player
 from descentlab.ui.views import playground as view
 
@@ -14,7 +14,7 @@ state.sync_query_params(state.current_config())
 presenting = st.session_state[state.Keys.PRESENTATION]
 st.html(view.STATUS_CSS + screen_fit.COMPACT_TOP_CSS)
 if not presenting:  # the room knows which page it is looking at; the height goes to the charts
-    st.title("Playground", anchor=False)
+    st.title(pages.for_lab("playground").title, anchor=False)
 state.show_notices()
 
 transport, switches = st.columns([1.1, 1], vertical_alignment="center")

@@ -11,10 +11,18 @@ TIMEOUT = 90  # a shared 2-core CI machine; AppTest fails the run past this
 OWNER_KEY = "0123456789abcdef" * 4
 
 
-def open_page(page: str, query: dict | None = None, state: dict | None = None) -> AppTest:
+def open_app(timeout: float = TIMEOUT) -> AppTest:
+    """The app at its bare address (the home page), as a first visit opens it; no exception."""
+    at = AppTest.from_file(APP, default_timeout=timeout).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_page(page: str, query: dict | None = None, state: dict | None = None,
+              timeout: float = TIMEOUT) -> AppTest:
     """``page`` (e.g. "app_pages/compare.py") opened through a link with ``query``, the session
-    holding ``state`` already; no exception."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    holding ``state`` already; no exception. ``timeout``: for pages whose first run is slow."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     for key, value in (state or {}).items():

@@ -2,23 +2,17 @@
 without an exception, its controls are found by key, changing them works, and bad input gives a
 message rather than a traceback. Data editors are edited by assigning their edit state."""
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from .pages import open_page
+
 TIMEOUT = 120  # the activation page times every activation once per process
 
 
 def _page(name: str, **state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in state.items():
-        at.session_state[k] = v
-    at.switch_page(f"app_pages/{name}.py")
-    at.run()
-    _ok(at)
-    return at
+    return open_page(f"app_pages/{name}.py", state=state, timeout=TIMEOUT)
 
 
 def _ok(at: AppTest) -> None:

@@ -4,7 +4,6 @@ exception, and its main interactions do what they say (widgets found by key).
 AppTest cannot upload files; the images page decodes uploads from session state (the uploader's
 callback only stashes the bytes there), so the tests put bytes there, as the callback would."""
 import io
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,16 +12,13 @@ from streamlit.testing.v1 import AppTest
 
 from descentlab.ui.user_text import md_plain
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from .pages import open_page
+
 TIMEOUT = 300  # the first images run trains the classifier (once per process: st.cache_resource)
 
 
 def _page(name: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.switch_page(f"app_pages/{name}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(f"app_pages/{name}.py", timeout=TIMEOUT)
 
 
 def _ok(at: AppTest) -> AppTest:

@@ -1,8 +1,6 @@
 """AppTest for the landing page and the Playground: widgets found by key, no exception anywhere.
 
 AppTest runs fragments inline and never ticks run_every, so training is driven with the Step button."""
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -12,20 +10,11 @@ from descentlab.engine.runs import owner_space
 from descentlab.ui import run_spaces
 from descentlab.ui.user_text import md_plain
 
-from .pages import OWNER_KEY, open_page
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TIMEOUT = 60
+from .pages import OWNER_KEY, open_app, open_page
 
 
 def _playground(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.switch_page("app_pages/playground.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("app_pages/playground.py", query)
 
 
 def _run(at):
@@ -33,7 +22,7 @@ def _run(at):
 
 
 def test_landing_page_renders_with_every_preset():
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at = open_app()
     assert not at.exception
     keys = {b.key for b in at.button}
     assert {f"preset_{k}" for k in PRESETS} <= keys
@@ -61,7 +50,7 @@ def test_step_advances_and_grows_history():
 
 @pytest.mark.parametrize("key", sorted(PRESETS))
 def test_preset_applies_its_config(key):
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at = open_app()
     at.button(key=f"preset_{key}").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["dl_config"] == PRESETS[key].config

@@ -31,24 +31,16 @@ from descentlab.ui import run_spaces
 from descentlab.ui.state import Keys
 from descentlab.ui.user_text import md_plain
 
-from .pages import OWNER_KEY
+from .pages import OWNER_KEY, open_page
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
-TIMEOUT = 90  # a shared 2-core CI machine; AppTest fails the run past this
 DEFAULT = RunConfig()
 
 
 # ---------------------------------------------------------------- helpers
 def _open(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.session_state[run_spaces.OWNER] = OWNER_KEY  # what the page's hidden element reports
-    at.switch_page("app_pages/playground.py")
-    at.run()
-    _no_exception(at)
-    return at
+    # the owner key: what the page's hidden element reports
+    return open_page("app_pages/playground.py", query, {run_spaces.OWNER: OWNER_KEY})
 
 
 def _no_exception(at: AppTest) -> None:

@@ -2,16 +2,15 @@
 Screenshots go to artifacts/pages/ (light theme, then presentation mode) for a person to look at."""
 import pytest
 
+from descentlab.ui import pages
 from tests.browser import ROOT, served_browser, wait_for_app
 
 SHOTS = ROOT / "artifacts" / "pages"
-# (url path, Plotly charts the page draws on arrival at least)
-PAGES = [
-    ("", 0),
-    ("images", 2), ("one_neuron", 2), ("losses", 2), ("vectorization", 1), ("broadcasting", 1),
-    ("activations", 1),
-    ("playground", 3), ("compare", 2), ("init_lab", 2), ("lr_explorer", 2),
-]
+# Plotly charts each page draws on arrival at least, by its url path (a page missing here fails below)
+CHARTS = {"": 0, "images": 2, "one_neuron": 2, "losses": 2, "vectorization": 1, "broadcasting": 1,
+          "activations": 1, "playground": 3, "compare": 2, "init_lab": 2, "lr_explorer": 2}
+# (url path, charts), every page of the registry in the navigation's order
+PAGES = [(p.url_path, CHARTS[p.url_path]) for p in pages.PAGES]
 ERRORS = "[data-testid='stException'], [data-testid='stAlertContentError']"
 
 

@@ -158,9 +158,9 @@ def test_every_preset_fits_one_session_with_room_to_spare():
 
     for preset in PRESETS.values():
         run = cost.playground(preset.config)
-        if preset.page == "lr_explorer":
+        if preset.lab == "lr":
             page = cost.sweep(preset.config, MAX_RUNS)
-        elif preset.page == "init_lab":
+        elif preset.lab == "init_lab":
             schemes = parse_schemes(preset.vary[1])[0]
             page = cost.group([scheme.config(preset.config) for scheme in schemes])
         elif preset.vary:

@@ -12,7 +12,7 @@ from descentlab.engine.presets import PRESETS, Preset
 from descentlab.ui.user_text import md_plain
 from descentlab.ui.views.compare import DIMENSIONS
 
-from .pages import APP, TIMEOUT, open_page
+from .pages import open_app, open_page
 
 PAGE = "app_pages/compare.py"
 DIVERGING = RunConfig(dataset="plane", activation="linear", hidden=(8, 8))
@@ -136,10 +136,10 @@ def test_values_the_base_config_refuses_give_an_error_not_a_traceback():
     assert _group(at).iteration == 1
 
 
-@pytest.mark.parametrize("key", sorted(k for k, p in PRESETS.items() if p.page == "compare"))
+@pytest.mark.parametrize("key", sorted(k for k, p in PRESETS.items() if p.lab == "compare"))
 def test_a_compare_preset_opens_here_with_its_vary(key):
     preset = PRESETS[key]
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at = open_app()
     at.button(key=f"preset_{key}").click().run()
     assert not at.exception, [e.value for e in at.exception]
     field, values = preset.vary
@@ -152,7 +152,7 @@ def test_a_compare_preset_opens_here_with_its_vary(key):
 
 def test_the_page_lists_its_presets_and_one_click_opens_one():
     at = _compare()
-    mine = {f"preset_{k}" for k, p in PRESETS.items() if p.page == "compare"}
+    mine = {f"preset_{k}" for k, p in PRESETS.items() if p.lab == "compare"}
     shown = {b.key for b in at.button if b.key and b.key.startswith("preset_")}
     assert shown == mine and mine
     key = sorted(mine)[0].removeprefix("preset_")
@@ -165,7 +165,7 @@ def test_the_page_lists_its_presets_and_one_click_opens_one():
 
 def test_a_preset_handed_over_in_session_state_is_adopted():
     preset = Preset("test_optimizers", "Optimizers", "two lines", RunConfig(dataset="xor", hidden=(6,)),
-                    page="compare", vary=("optimizer", ("gd", "adam")))
+                    lab="compare", vary=("optimizer", ("gd", "adam")))
     at = _compare(state={"dl_preset": preset})
     assert at.selectbox(key="cmp_vary").value == "optimizer"
     assert [v.config for v in _group(at).variants] == [preset.config.replace(optimizer=o) for o in ("gd", "adam")]

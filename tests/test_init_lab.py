@@ -2,7 +2,6 @@
 activation statistics per layer, the figures, and the page (AppTest: controls, lockstep Step,
 presets and links)."""
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,8 +14,9 @@ from descentlab.lessons.init_experiments import HE, LARGE, SMALL, XAVIER, ZEROS,
 from descentlab.viz import init_lab as figs
 from descentlab.viz.variants import variant_symbol
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TIMEOUT = 120
+from .pages import open_page
+
+TIMEOUT = 120  # the lab trains a group of networks on its first run
 LN2 = math.log(2.0)
 
 
@@ -228,15 +228,7 @@ def test_activation_histograms_figure(deep_tanh):
 
 # ---------------------------------------------------------------- the page
 def _page(query: dict | None = None, session: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    for k, v in (session or {}).items():
-        at.session_state[k] = v
-    at.switch_page("app_pages/init_lab.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("app_pages/init_lab.py", query, session, timeout=TIMEOUT)
 
 
 def _labels(at) -> list[str]:
@@ -287,7 +279,7 @@ def test_rewind_shows_an_earlier_iteration():
 
 def test_a_preset_for_this_page_opens_with_its_config_and_schemes():
     preset = Preset("t", "test", "caption", RunConfig(hidden=(5,), activation="sigmoid", learning_rate=0.3),
-                    page="init_lab", vary=("init", ("zeros", "random", "random:3", "he")))
+                    lab="init_lab", vary=("init", ("zeros", "random", "random:3", "he")))
     at = _page(session={"dl_preset": preset})
     assert at.session_state["dl_config"] == preset.config
     assert "dl_preset" not in at.session_state
@@ -295,7 +287,7 @@ def test_a_preset_for_this_page_opens_with_its_config_and_schemes():
     assert at.session_state["init_group"].variants[0].run.network.layer_sizes == (2, 5, 1)
 
 
-@pytest.mark.parametrize("key", sorted(k for k, p in PRESETS.items() if p.page == "init_lab"))
+@pytest.mark.parametrize("key", sorted(k for k, p in PRESETS.items() if p.lab == "init_lab"))
 def test_every_preset_of_this_page_opens(key):
     preset = PRESETS[key]
     at = _page(session={"dl_preset": preset})

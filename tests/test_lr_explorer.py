@@ -1,7 +1,5 @@
 """The learning-rate page: one neuron's cost surface and descent paths, the gradient slice of a deep
 network (descentlab.lessons.cost_surface), and the page itself (AppTest, widgets found by key)."""
-from pathlib import Path
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -23,8 +21,8 @@ from descentlab.lessons.cost_surface import (
     suggested_rates,
 )
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TIMEOUT = 60
+from .pages import open_app, open_page
+
 KINDS = ("logistic", "linear")
 
 
@@ -189,15 +187,7 @@ def test_sweep_figures_keep_their_traces_and_mark_divergence():
 
 # ---------------------------------------------------------------- the page
 def _page(query: dict | None = None, preset=None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    if preset is not None:
-        at.session_state["dl_preset"] = preset
-    at.switch_page("app_pages/lr_explorer.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("app_pages/lr_explorer.py", query, None if preset is None else {"dl_preset": preset})
 
 
 def _sweep(at):
@@ -249,7 +239,7 @@ def test_open_best_rate_in_the_playground():
 
 def test_a_preset_for_this_page_opens_with_its_rates():
     preset = Preset("test_lr", "Too small / right / too large", "two\nlines",
-                    RunConfig(dataset="moons", hidden=(6,), learning_rate=0.03), page="lr_explorer",
+                    RunConfig(dataset="moons", hidden=(6,), learning_rate=0.03), lab="lr",
                     vary=("learning_rate", (0.001, 0.03, 3.0)))
     at = _page(preset=preset)
     assert "dl_preset" not in at.session_state
@@ -261,9 +251,9 @@ def test_a_preset_for_this_page_opens_with_its_rates():
     assert _sweep(at).config.dataset == "moons"
 
 
-@pytest.mark.parametrize("key", sorted(k for k, p in PRESETS.items() if p.page == "lr_explorer"))
+@pytest.mark.parametrize("key", sorted(k for k, p in PRESETS.items() if p.lab == "lr"))
 def test_every_preset_of_this_page_opens_it(key):
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at = open_app()
     at.button(key=f"preset_{key}").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Learning rate"

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from descentlab.engine.config import RunConfig, build
-from descentlab.engine.presets import PAGES, PRESETS
+from descentlab.engine.presets import LABS, PRESETS
 from descentlab.lessons.init_experiments import (
     build_lab_group,
     distinct_per_layer,
@@ -15,14 +15,14 @@ from descentlab.lessons.init_experiments import (
 def test_preset_builds_trains_and_varies_a_real_field(key):
     preset = PRESETS[key]
     assert preset.key == key and preset.title and preset.caption.count("\n") == 1
-    assert preset.page in PAGES and (preset.page == "playground" or preset.vary)  # labs need a vary
+    assert preset.lab in LABS and (preset.lab == "playground" or preset.vary)  # labs need a vary
     run = build(preset.config)
     run.trainer.step(20)
     assert run.trainer.iteration == 20 or run.trainer.diverged
     if preset.vary:
         field, values = preset.vary
         assert len(values) >= 2 and hasattr(preset.config, field)
-        if preset.page == "init_lab":  # the lab's scheme tokens ("random", "constant:0.5", ...)
+        if preset.lab == "init_lab":  # the lab's scheme tokens ("random", "constant:0.5", ...)
             assert len(build_lab_group(preset.config, [parse_scheme(v) for v in values]).variants) == len(values)
         else:
             for value in values:
@@ -71,10 +71,10 @@ def test_default_preset_is_the_default_config():
     assert PRESETS["default"].config == RunConfig()
 
 
-def test_every_preset_page_has_a_file():
-    from descentlab.ui.presets_menu import PAGE_FILES
+def test_every_lab_kind_has_a_page():
+    from descentlab.ui import pages
 
-    assert set(PAGE_FILES) == set(PAGES)
+    assert {pages.for_lab(lab).lab for lab in LABS} == set(LABS)
 
 
 def test_learning_rate_preset_shows_too_small_right_and_too_large_on_its_own_data():

@@ -28,7 +28,7 @@ from descentlab.ui.user_text import (
 )
 from descentlab.viz.text import plotly_text
 
-from .pages import APP, OWNER_KEY, TIMEOUT, open_page
+from .pages import OWNER_KEY, open_page
 
 EVIL_LINK = "[CLICKME](http://evil.example/login)"
 EVIL_IMAGE = "![t](http://evil.example/p.png)"
@@ -243,9 +243,7 @@ def test_a_pictures_file_name_is_text_on_the_images_page():
     buf = io.BytesIO()
     Image.new("RGB", (20, 20), (200, 30, 30)).save(buf, "PNG")
     name = "_big_ www.evil.example [x](http://evil.example).png"
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.switch_page("app_pages/images.py")
-    at.run()
+    at = open_page("app_pages/images.py")
     at.session_state["img_pending"] = (name, buf.getvalue())
     at.run()
     assert not at.exception

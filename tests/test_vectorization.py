@@ -123,11 +123,9 @@ def test_format_seconds(t, text):
 
 
 def test_shared_timings_say_when_and_under_what_load_and_a_visitor_can_measure_afresh():
-    from streamlit.testing.v1 import AppTest
-
     from descentlab.viz.vectorization import measured_caption
 
-    from .pages import APP, TIMEOUT
+    from .pages import open_page
 
     t = time_operation("dot", 1_000)
     assert t.measured_at > 0 and t.load >= 0
@@ -135,9 +133,7 @@ def test_shared_timings_say_when_and_under_what_load_and_a_visitor_can_measure_a
     text = measured_caption([busy], now=1000.0 + 600, cores=2)
     assert "10 minutes ago" in text and "load was 3.0 on 2 cores" in text and "busy" in text
     assert "busy" not in measured_caption([dataclasses.replace(busy, load=0.4)], now=1030.0, cores=2)
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.switch_page("app_pages/vectorization.py")
-    at.run()
+    at = open_page("app_pages/vectorization.py")
     assert any("Measured" in c.value for c in at.caption) and not at.exception  # shared: maybe minutes ago
     at.button(key="vec_btn_again").click().run()
     assert at.session_state["vec_fresh"] > 0 and not at.exception  # this visitor's own timings now

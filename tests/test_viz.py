@@ -20,6 +20,7 @@ from descentlab.viz import (
     network_diagram,
     one_neuron,
     png,
+    series,
     style,
     training,
     weights,
@@ -534,16 +535,16 @@ def test_gradient_figure_matches_the_make_subplots_construction(runs):
         t = {k: v for k, v in t.items() if k not in ("xaxis", "yaxis", "type")}
         ref.add_trace(go.Scatter(**t), row=1 if i < L else 2, col=1)
     ref.update_yaxes(title_text="‖dW[l]‖", row=1, col=1,
-                     **training._log_axis(training._positive_values(h, "grad_norm_")))
+                     **series.log_axis(series.positive_values(h, "grad_norm_")))
     ref.add_hline(y=1e-3, line=dict(color=viz.style.GREY, width=1.5, dash="dash"), row=2, col=1)
     ref.add_annotation(x=0, xref="x2 domain", y=np.log10(1e-3), yref="y2", xanchor="left", yanchor="bottom",
                        showarrow=False, text="1e-3", font=dict(color=viz.style.GREY))
-    ratios = np.r_[training._positive_values(h, "update_ratio_"), 1e-3]
-    ref.update_yaxes(title_text="‖ΔW‖ / ‖W‖", row=2, col=1, **training._log_axis(ratios))
+    ratios = np.r_[series.positive_values(h, "update_ratio_"), 1e-3]
+    ref.update_yaxes(title_text="‖ΔW‖ / ‖W‖", row=2, col=1, **series.log_axis(ratios))
     ref.update_xaxes(title_text="iteration", row=2, col=1)
     assert runs["binary"].trainer.iteration >= training.MIN_ITERATION_SPAN
     # stepped iteration axes (training.iteration_axis)
-    ref.update_xaxes(range=[0, training.nice_ceiling(float(h["iteration"].max()))])
+    ref.update_xaxes(range=[0, series.nice_ceiling(float(h["iteration"].max()))])
     viz.apply_style(ref, s, title="Gradient norms per layer")
     assert _payload(fig) == _payload(ref)
 
@@ -650,7 +651,7 @@ def test_a_cost_history_of_one_row_is_drawn_as_points():
 @pytest.mark.parametrize("x, end", [(1, 1), (2000, 2000), (2001, 2500), (0.81, 1), (0.0009, 0.001), (101, 120),
                                     (7e5, 7e5), (7.1e5, 8e5), (0, 1), (float("nan"), 1)])
 def test_nice_ceiling(x, end):
-    assert training.nice_ceiling(x) == pytest.approx(end)
+    assert series.nice_ceiling(x) == pytest.approx(end)
 
 
 def test_the_cost_chart_axes_move_in_steps_so_most_frames_only_grow_the_lines():
@@ -754,3 +755,13 @@ def test_the_shapes_table_shows_no_none_and_readable_counts(runs):
     cells = [str(v) for v in shown.to_numpy().ravel()]
     assert not any(c in ("None", "<NA>", "nan") for c in cells)
     assert shown["parameters"].iloc[-1] == f"{net.n_params:,}" and shown["layer"].iloc[-1] == ""
+
+
+def test_thinning_keeps_a_fixed_stride_and_the_newest_row():
+    """series.thin_index, the one thinning every page's builders use: at most ~max_points indices,
+    every k-th, the last always among them; short series are left whole."""
+    assert list(series.thin_index(5, 10)) == [0, 1, 2, 3, 4]
+    idx = series.thin_index(1001, 250)
+    assert idx[-1] == 1000 and len(idx) <= 251 and set(np.diff(idx[:-1])) == {5}
+    h = pd.DataFrame({"iteration": np.arange(1001)})
+    assert series.thin(h, 250)["iteration"].tolist() == idx.tolist()

@@ -36,16 +36,8 @@ from descentlab.viz.style import (
     style_layout,
 )
 from descentlab.viz.text import number, plotly_text
-from descentlab.viz.training import (
-    _col,
-    _iterations,
-    _positive,
-    _thin,
-    cost_axis,
-    iteration_axis,
-    last_iteration,
-    nice_ceiling,
-)
+from descentlab.viz.series import column, iterations, nice_ceiling, positive, thin
+from descentlab.viz.training import cost_axis, iteration_axis, last_iteration
 from descentlab.viz.variants import key_svg, marker_sizes, marker_style
 
 # Okabe-Ito without yellow (unreadable on white): mid-lightness hues that read on light and dark
@@ -85,12 +77,12 @@ def cost_overlay_figure(labels, histories, colors=None, diverged_at=None, log_y:
     axis_top = nice_ceiling(last_iteration(histories))  # where iteration_axis ends the axis
     data = []
     for i, (label, h, color, d) in enumerate(zip(labels, histories, colors, diverged_at)):
-        h_thin = _thin(h, OVERLAY_POINTS)
-        it = _iterations(h_thin)
+        h_thin = thin(h, OVERLAY_POINTS)
+        it = iterations(h_thin)
         name = plotly_text(label)
         for col, dash, split, shown in (("cost_train", "solid", "train", True), ("cost_test", "dash", "test", False)):
-            y = _col(h_thin, col)
-            line = dict(type="scatter", x=it, y=_positive(y) if log_y else y, mode="lines", name=name,
+            y = column(h_thin, col)
+            line = dict(type="scatter", x=it, y=positive(y) if log_y else y, mode="lines", name=name,
                         legendgroup=name, showlegend=shown,
                         line=dict(color=color, width=lw if split == "train" else lw * 0.8, dash=dash),
                         hovertemplate=f"{name} ({split})<br>iteration %{{x}}<br>J = %{{y:.4g}}<extra></extra>")

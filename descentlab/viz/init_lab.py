@@ -27,15 +27,8 @@ from descentlab.viz.style import (
     resolve,
     style_layout,
 )
-from descentlab.viz.training import (
-    _col,
-    _iterations,
-    _positive,
-    _thin,
-    iteration_axis,
-    last_iteration,
-    nice_ceiling,
-)
+from descentlab.viz.series import column, iterations, nice_ceiling, positive, thin
+from descentlab.viz.training import iteration_axis, last_iteration
 from descentlab.viz.variants import marker_sizes, marker_style, variant_symbol
 
 # Okabe-Ito hues chosen by meaning: grey for the dead start, sky for "small", vermillion for "large".
@@ -121,12 +114,12 @@ def _cost_traces(histories, labels, colors, ref: dict, s: Style) -> list[dict]:
     data = []
     axis_top = nice_ceiling(last_iteration(histories))
     for i, (h, label, color) in enumerate(zip(histories, labels, colors)):
-        h = _thin(h, MAX_POINTS)  # a dozen curves: fewer points each than the Playground's two
-        it = _iterations(h)
+        h = thin(h, MAX_POINTS)  # a dozen curves: fewer points each than the Playground's two
+        it = iterations(h)
         for col, dash, width, show in (("cost_train", "solid", s.line_width, True),
                                        ("cost_test", "dot", s.line_width * 0.7, False)):
             split = "train" if col == "cost_train" else "test"
-            line = dict(type="scatter", x=it, y=_positive(_col(h, col)), name=label, mode="lines",
+            line = dict(type="scatter", x=it, y=positive(column(h, col)), name=label, mode="lines",
                         legendgroup=label, showlegend=show, line=dict(color=color, width=width, dash=dash),
                         hovertemplate=f"{label} ({split})<br>iteration %{{x}}<br>J = %{{y:.4g}}<extra></extra>",
                         **ref)

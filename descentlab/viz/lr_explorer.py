@@ -24,12 +24,8 @@ from descentlab.viz.style import (
     style_layout,
 )
 from descentlab.viz.text import log_ticks, power_label
-from descentlab.viz.training import (
-    iteration_axis,
-    last_iteration,
-    nice_ceiling,
-    stepped_value_range,
-)
+from descentlab.viz.series import nice_ceiling, stepped_value_range, thin_index
+from descentlab.viz.training import iteration_axis, last_iteration
 
 RATE_SCALE = [[0.0, "#0072B2"], [0.35, "#009E73"], [0.7, "#E69F00"], [1.0, "#D55E00"]]
 DIVERGED_COLOR = "#C4151C"  # a deeper red than the scale's end, with an x: never read as a rate
@@ -108,12 +104,6 @@ def _cost_axis(values, y_range: list | None, log_y: bool) -> dict:
     return axis
 
 
-def _thin_index(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
-    if n <= max_points:
-        return np.arange(n)
-    return np.unique(np.r_[np.linspace(0, n - 1, max_points).astype(int), n - 1])
-
-
 def _colorbar_trace(rates, s: Style, axes: dict) -> dict:
     """An invisible trace that only carries the learning-rate colour bar."""
     lo, hi = float(np.min(rates)), float(np.max(rates))
@@ -141,7 +131,7 @@ def sweep_curves_figure(iterations, costs, rates, diverged_at=None, log_y: bool 
     s = resolve(style)
     it = np.asarray(iterations)
     costs = np.asarray(costs, float).reshape(len(it), -1)
-    idx = _thin_index(len(it))
+    idx = thin_index(len(it), MAX_POINTS)
     it_t, c_t = it[idx].astype(np.int32), costs[idx]  # int32: half the JSON of int64
     colors = rate_colors(rates)
     data = []
@@ -320,7 +310,7 @@ def schedules_figure(rates: dict, histories: dict, style: Style | None = None) -
         data.append(dict(type="scatter", x=np.asarray(t), y=f32(alpha), mode="lines", name=label, legendgroup=label,
                          line=dict(color=color, width=s.line_width, dash=dash),
                          hovertemplate=label + "<br>iteration %{x}<br>α = %{y:.4g}<extra></extra>", **top))
-        idx = _thin_index(len(h))
+        idx = thin_index(len(h), MAX_POINTS)
         c = h["cost_train"].to_numpy(dtype=float)[idx]
         costs.append(c)
         data.append(dict(type="scatter", x=h["iteration"].to_numpy()[idx], y=f32(np.where(c > 0, c, np.nan)),

@@ -2,8 +2,8 @@
 
 Every builder returns the same traces in the same order for the same network (a layer whose
 column is missing or a test set that is empty gives an empty / NaN trace, never a missing one), so
-the UI can replace the data in place with Plotly.react. Long histories are thinned to ``MAX_POINTS``
-for display: a chart cannot show more points than it has pixels anyway.
+the UI can replace the data in place with Plotly.react. Long histories are thinned for
+display (descentlab.viz.series.thin).
 """
 from __future__ import annotations
 
@@ -11,8 +11,17 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from descentlab.viz.arrays import f32
-from descentlab.viz.figure import drop_none, figure, grid_axes
+from descentlab.viz.figure import figure, grid_axes
+from descentlab.viz.series import (
+    column,
+    iterations,
+    log_axis,
+    nice_ceiling,
+    positive,
+    positive_values,
+    stepped_value_range,
+    thin,
+)
 from descentlab.viz.style import (
     GREY,
     TEST_COLOR,
@@ -24,51 +33,11 @@ from descentlab.viz.style import (
 )
 from descentlab.viz.text import log_ticks
 
-MAX_POINTS = 2000
 UPDATE_RATIO_REFERENCE = 1e-3  # the rule of thumb: updates about 1/1000 of the weights
-
-
-def _thin(history: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:
-    """Every k-th row so at most ~max_points remain; the newest row is always kept."""
-    n = len(history)
-    if n <= max_points:
-        return history
-    step = int(np.ceil(n / max_points))
-    idx = np.unique(np.r_[np.arange(0, n, step), n - 1])
-    return history.iloc[idx]
-
-
-def _col(history: pd.DataFrame, name: str) -> np.ndarray:
-    """A history column as float32 (half the JSON of float64); NaN when the column does not exist."""
-    if name in history:
-        return f32(history[name].to_numpy(dtype=float, na_value=np.nan))
-    return np.full(len(history), np.nan, np.float32)
-
-
-def _iterations(history: pd.DataFrame) -> np.ndarray:
-    if "iteration" not in history:
-        return np.arange(len(history), dtype=np.int32)
-    return history["iteration"].to_numpy(dtype=np.int64).astype(np.int32)
 
 
 def _n_layers(history: pd.DataFrame) -> int:
     return sum(1 for c in history.columns if c.startswith("grad_norm_"))
-
-
-def _positive_values(h: pd.DataFrame, prefix: str) -> np.ndarray:
-    """Every finite, positive value of the columns whose names start with ``prefix`` (a log axis's data)."""
-    cols = [c for c in h.columns if c.startswith(prefix)]
-    # column by column: h[cols] builds a DataFrame first, ~0.5 ms
-    v = np.concatenate([h[c].to_numpy(dtype=float, na_value=np.nan) for c in cols]) if cols else np.zeros(0)
-    return v[np.isfinite(v) & (v > 0)]
-
-
-def _log_axis(v: np.ndarray) -> dict:
-    """A log axis for positive values ``v`` (from _positive_values): a stepped range (stepped_value_range),
-    labelled by descentlab.viz.text.log_ticks (0.1, 0.2, 0.5 written out, or the decades)."""
-    shown = stepped_value_range(v, log=True)
-    ticks = log_ticks(10.0 ** shown[0], 10.0 ** shown[1]) if shown else {}
-    return drop_none(dict(type="log", exponentformat="power", range=shown, **ticks))
 
 
 MIN_ITERATION_SPAN = 10
@@ -95,50 +64,11 @@ def iteration_axis(axis: dict, it, titled: bool = True, stepped: bool = False) -
         axis["rangemode"] = "tozero"
 
 
-NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0)  # at most 25 % apart
-
-
-def nice_ceiling(x: float) -> float:
-    """The smallest value of the form s * 10**k, s in NICE_STEPS, that is >= x > 0.
-
-    A live chart whose axis ends at nice_ceiling(data) keeps that axis while the data grows by up to
-    25 %, so most frames change only the lines (which the page then draws without a Plotly redraw,
-    descentlab.ui.live.elements's canvas_lines) and at most a fifth of the plot stands empty."""
-    if not np.isfinite(x) or x <= 0:
-        return 1.0
-    decade = 10.0 ** np.floor(np.log10(x))
-    for step in NICE_STEPS:
-        if step * decade >= x * (1 - 1e-12):  # 2000 stays 2000 despite rounding in 10**k
-            return float(step * decade)
-    return float(10 * decade)
-
-
 def cost_axis(costs, log_y: bool) -> dict:
     """The cost axis of a live chart: a stepped range, and on a log axis descentlab.viz.text.log_ticks' labels."""
     shown = stepped_value_range(costs, log=log_y)
     ticks = log_ticks(10.0 ** shown[0], 10.0 ** shown[1]) if log_y else {}
     return dict(title=dict(text="cost J"), type="log" if log_y else "linear", range=shown, **ticks)
-
-
-def stepped_value_range(values, log: bool = False, room: float = 0.05) -> list[float]:
-    """A y range for non-negative data that moves only in steps: [0, nice_ceiling(max)] with 4 %
-    headroom, or on a log axis whole half-decades holding the positive values with ``room`` decades
-    to spare at both ends, at least one decade (in log10 units, as Plotly takes a log axis's range).
-    [0, 1] (or [-1, 0]) when there is nothing finite to show."""
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v) & (v > 0)] if log else v[np.isfinite(v)]
-    if not v.size:
-        return [-1.0, 0.0] if log else [0.0, 1.0]
-    if not log:
-        return [0.0, nice_ceiling(max(float(v.max()), 0.0) * 1.04)]
-    lo, hi = np.floor(2 * (np.log10(v.min()) - room)) / 2, np.ceil(2 * (np.log10(v.max()) + room)) / 2
-    # at least a decade (half a decade is labelled 0.35, 0.4, 0.45 ...); + 0.0: no -0.0 in the JSON
-    return [float(min(lo, hi - 1)) + 0.0, float(hi) + 0.0]
-
-
-def _positive(y: np.ndarray) -> np.ndarray:
-    # log axes cannot draw 0 or inf: show those as gaps rather than a plunge to the axis floor
-    return f32(np.where(np.isfinite(y) & (y > 0), y, np.nan))
 
 
 def cost_figure(history: pd.DataFrame, task: str, log_y: bool = False,
@@ -148,8 +78,8 @@ def cost_figure(history: pd.DataFrame, task: str, log_y: bool = False,
 
     Always four traces: cost train, cost test, score train, score test."""
     s = resolve(style)
-    h = _thin(history)
-    it = _iterations(h)
+    h = thin(history)
+    it = iterations(h)
     score, label = ("r2", "R²") if task == "regression" else ("accuracy", "accuracy")
     axes, (left, right), notes = grid_axes(secondary_y=True)
     lw = s.line_width
@@ -157,13 +87,13 @@ def cost_figure(history: pd.DataFrame, task: str, log_y: bool = False,
     mode = "lines" if len(h) > 1 else "lines+markers"
     data = []
     for name, color, col in (("train cost", TRAIN_COLOR, "cost_train"), ("test cost", TEST_COLOR, "cost_test")):
-        y = _col(h, col)
-        data.append(dict(type="scatter", x=it, y=_positive(y) if log_y else y, name=name, mode=mode,
+        y = column(h, col)
+        data.append(dict(type="scatter", x=it, y=positive(y) if log_y else y, name=name, mode=mode,
                          line=dict(color=color, width=lw, dash="solid"),
                          hovertemplate=f"{name}<br>iteration %{{x}}<br>J = %{{y:.4g}}<extra></extra>", **left))
     for name, color, col in ((f"train {label}", TRAIN_COLOR, f"{score}_train"),
                              (f"test {label}", TEST_COLOR, f"{score}_test")):
-        data.append(dict(type="scatter", x=it, y=_col(h, col), name=name, mode=mode,
+        data.append(dict(type="scatter", x=it, y=column(h, col), name=name, mode=mode,
                          line=dict(color=color, width=lw * 0.7, dash="dot"),
                          hovertemplate=f"{name}<br>iteration %{{x}}<br>%{{y:.4~g}}<extra></extra>", **right))
     layout = style_layout(s, title="Cost", legend=True)
@@ -183,9 +113,9 @@ def _layer_lines(h, it, prefix: str, layers, axes: dict, label: str, fmt: str, s
     colors = layer_colors(len(layers))
     traces = []
     for i, l in enumerate(layers):
-        y = _col(h, f"{prefix}{l}")
+        y = column(h, f"{prefix}{l}")
         traces.append(dict(
-            type="scatter", x=it, y=_positive(y) if log else y, name=f"layer {l}", mode="lines",
+            type="scatter", x=it, y=positive(y) if log else y, name=f"layer {l}", mode="lines",
             legendgroup=f"layer {l}", showlegend=showlegend,
             line=dict(color=colors[i], width=s.line_width, dash=dash, shape=shape),
             hovertemplate=f"layer {l}<br>iteration %{{x}}<br>{label} %{{y:{fmt}}}<extra></extra>", **axes))
@@ -200,12 +130,12 @@ def gradient_figure(history: pd.DataFrame, with_update_ratio: bool = True,
 
     Traces: L gradient lines, then (with_update_ratio) L update-ratio lines."""
     s = resolve(style)
-    h = _thin(history)
-    it, L = _iterations(h), _n_layers(history)
+    h = thin(history)
+    it, L = iterations(h), _n_layers(history)
     rows = 2 if with_update_ratio else 1
     axes, refs, notes = grid_axes(rows=rows, shared_xaxes=True, vertical_spacing=0.08)
     data = _layer_lines(h, it, "grad_norm_", range(1, L + 1), refs[0], "‖dW‖", ".3g", s, log=True)
-    axes["yaxis"].update(title=dict(text="‖dW[l]‖"), **_log_axis(_positive_values(h, "grad_norm_")))
+    axes["yaxis"].update(title=dict(text="‖dW[l]‖"), **log_axis(positive_values(h, "grad_norm_")))
     layout = style_layout(s, title="Gradient norms per layer", legend=L > 0)
     if with_update_ratio:
         data += _add_update_ratio(layout, axes, notes, h, it, L, 2, s, showlegend=False)
@@ -225,16 +155,16 @@ def _add_update_ratio(layout, axes, notes, h, it, L, row, s, showlegend=True) ->
     # annotations on a log axis take log10 coordinates (a label at y=1e-3 would land at 10^0.001)
     notes.append(dict(x=0, xref=f"x{k} domain", y=np.log10(UPDATE_RATIO_REFERENCE), yref=f"y{k}", xanchor="left",
                       yanchor="bottom", showarrow=False, text="1e-3", font=dict(color=GREY)))
-    values = np.r_[_positive_values(h, "update_ratio_"), UPDATE_RATIO_REFERENCE]  # the reference always in view
-    axes[f"yaxis{k}"].update(title=dict(text="‖ΔW‖ / ‖W‖"), **_log_axis(values))
+    values = np.r_[positive_values(h, "update_ratio_"), UPDATE_RATIO_REFERENCE]  # the reference always in view
+    axes[f"yaxis{k}"].update(title=dict(text="‖ΔW‖ / ‖W‖"), **log_axis(values))
     return traces
 
 
 def update_ratio_figure(history: pd.DataFrame, style: Style | None = None) -> go.Figure:
     """The update ratio ‖ΔW[l]‖/‖W[l]‖ per layer alone (L traces), reference line at 1e-3."""
     s = resolve(style)
-    h = _thin(history)
-    it, L = _iterations(h), _n_layers(history)
+    h = thin(history)
+    it, L = iterations(h), _n_layers(history)
     axes, _, notes = grid_axes()
     layout = style_layout(s, title="Update ratio", legend=L > 0)
     data = _add_update_ratio(layout, axes, notes, h, it, L, 1, s)
@@ -249,8 +179,8 @@ def unit_health_figure(history: pd.DataFrame, style: Style | None = None) -> go.
     Traces: L-1 dead, L-1 saturated, L-1 distinct (one legend entry per layer). A network without
     hidden layers gets an empty chart with a note."""
     s = resolve(style)
-    h = _thin(history)
-    it = _iterations(h)
+    h = thin(history)
+    it = iterations(h)
     hidden = list(range(1, _n_layers(history)))
     axes, (top, bottom), notes = grid_axes(rows=2, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.6, 0.4])
     n = len(hidden)

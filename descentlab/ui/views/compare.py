@@ -54,7 +54,7 @@ from descentlab.ui.views.playground import status_html as status_line_html
 from descentlab.viz import compare as vc
 from descentlab.viz.variants import coincide_caption
 
-PAGE = "compare"   # the presets' page name
+LAB = "compare"  # the lab kind this page's presets name (descentlab.engine.presets.LABS)
 GRID_RESOLUTION = 48  # per small multiple: six of them redraw every frame
 REDUCE_VARIANTS = "Compare fewer values, or use fewer or narrower hidden layers, or fewer examples."
 # Width of the boundaries' column on a wide page at 1600 px: squares are sized to fill it; a wider
@@ -225,7 +225,7 @@ def adopt_preset() -> None:
     """A preset opened for this page: run its config (if the preset menu has not yet) and its vary."""
     ss = st.session_state
     preset = ss.get(Keys.PRESET)
-    if not isinstance(preset, Preset) or preset.page != PAGE:
+    if not isinstance(preset, Preset) or preset.lab != LAB:
         return
     del ss[Keys.PRESET]
     ss[CmpKeys.LINK_DONE] = True  # the preset, not a link read later, says what to compare

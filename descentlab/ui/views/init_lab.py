@@ -49,7 +49,7 @@ from descentlab.viz import init_lab as figs
 from descentlab.viz.text import number
 from descentlab.viz.variants import coincide_caption
 
-PAGE = "init_lab"
+LAB = "init_lab"  # the lab kind this page's presets name (descentlab.engine.presets.LABS)
 PREFIX = "init"
 
 
@@ -125,7 +125,7 @@ def adopt_preset() -> None:
     """A preset opened for this page: its config becomes the run, its varied values the schemes."""
     ss = st.session_state
     preset = ss.get(Keys.PRESET)
-    if preset is None or preset.page != PAGE:
+    if preset is None or preset.lab != LAB:
         return
     ss.pop(Keys.PRESET)
     ss[K.LINK_READ] = True  # the preset replaces whatever the link said

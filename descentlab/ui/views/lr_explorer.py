@@ -13,7 +13,7 @@ import streamlit as st
 from descentlab.engine import cost
 from descentlab.engine.config import ConfigError
 from descentlab.engine.sweep import MAX_LR, MAX_RUNS, LoggedSweep, lr_grid, sweep_from_config
-from descentlab.ui import budget, state
+from descentlab.ui import budget, pages, state
 from descentlab.ui.config_panel import LEARNING_RATES, load_widgets
 from descentlab.ui.live import player
 from descentlab.ui.live.elements import live_chart
@@ -23,7 +23,7 @@ from descentlab.ui.views.playground import show_status, style
 from descentlab.viz import lr_explorer as figs
 from descentlab.viz.text import number
 
-PAGE = "lr_explorer"
+LAB = "lr"  # the lab kind this page's presets name (descentlab.engine.presets.LABS)
 SECTIONS = ("Sweep", "Loss surface", "Schedules")
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200)
 RANGE_OPTIONS = tuple(sorted({1e-5, 1e-4, *LEARNING_RATES}))
@@ -93,14 +93,14 @@ def init() -> None:
 # ---------------------------------------------------------------- arriving: link, preset, hand-off
 def goto_if_requested() -> None:
     if st.session_state.pop(K.GOTO, False):
-        st.switch_page("app_pages/playground.py")
+        st.switch_page(pages.for_lab("playground").file)
 
 
 def adopt_preset() -> None:
     """A preset opened for this page: take its config (if not already running) and its vary."""
     ss = st.session_state
     preset = ss.get(state.Keys.PRESET)
-    if preset is None or getattr(preset, "page", None) != PAGE:
+    if preset is None or getattr(preset, "lab", None) != LAB:
         return
     ss.pop(state.Keys.PRESET)
     if state.current_config() != preset.config and state.start_run(preset.config):
