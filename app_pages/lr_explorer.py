@@ -4,7 +4,7 @@ import streamlit as st
 from descentlab.ui import config_panel, presets_menu, state
 from descentlab.ui.views import lr_explorer as view
 from descentlab.ui.views import lr_schedules, lr_surface
-from descentlab.ui.views.playground import STATUS_CSS
+from descentlab.ui.theme import STATUS_CSS
 
 state.init_state()
 view.goto_if_requested()  # "Open the best rate in the Playground" was clicked

@@ -3,7 +3,7 @@ transport and view switches, the panel tabs, the status line, then network, boun
 row (descentlab.ui.views.playground); the rewind slider and the exports below it."""
 import streamlit as st
 
-from descentlab.ui import classroom, config_panel, exports, screen_fit, state
+from descentlab.ui import classroom, config_panel, exports, screen_fit, state, theme
 from descentlab.ui.live import player
 from descentlab.ui.views import playground as view
 
@@ -12,7 +12,7 @@ config_panel.config_panel()
 state.sync_query_params(state.current_config())
 
 presenting = st.session_state[state.Keys.PRESENTATION]
-st.html(view.STATUS_CSS + screen_fit.COMPACT_TOP_CSS)
+st.html(theme.STATUS_CSS + screen_fit.COMPACT_TOP_CSS)
 if not presenting:  # the room knows which page it is looking at; the height goes to the charts
     st.title("Playground", anchor=False)
 state.show_notices()

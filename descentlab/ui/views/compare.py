@@ -49,8 +49,8 @@ from descentlab.ui.state import (
     start_run,
 )
 from descentlab.ui.user_text import md_text
-from descentlab.ui.views.playground import STATUS_CSS, style
-from descentlab.ui.views.playground import status_html as status_line_html
+from descentlab.ui.theme import STATUS_CSS, style
+from descentlab.ui.theme import status_html as status_line_html
 from descentlab.viz import compare as vc
 from descentlab.viz.variants import coincide_caption
 

@@ -45,7 +45,7 @@ from descentlab.ui.state import (
     start_run,
 )
 from descentlab.ui.user_text import md_text
-from descentlab.ui.views.playground import STATUS_CSS, follow_latest, style
+from descentlab.ui.theme import STATUS_CSS, follow_latest, style
 from descentlab.viz import init_lab as figs
 from descentlab.viz.text import number
 from descentlab.viz.variants import coincide_caption
