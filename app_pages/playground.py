@@ -19,7 +19,7 @@ state.show_notices()
 
 transport, switches = st.columns([1.1, 1], vertical_alignment="center")
 with transport:
-    player.controls()
+    player.controls(view.LOOP)
 if not classroom.hidden("toggles"):  # hidden by a classroom link: the views use their defaults
     toggles = switches.columns(3)
     toggles[0].toggle("Test points", value=True, key="view_show_test")
@@ -39,7 +39,8 @@ rewindable = not playing and len(its) > 1 and not classroom.hidden("rewind")
 rewind = view.rewind_iteration("view_rewind", its) if rewindable else None
 
 live_panel = panel if panel in view.LIVE_PANELS else None  # static panels stay out of the frame loop
-player.live_area(lambda: (view.status_line(), view.charts_row(live_panel, rewind)), frames=True)
+player.live_area(lambda: (view.status_line(), view.charts_row(live_panel, rewind)), view.LOOP,
+                 frames=True)
 if panel == "Weights":  # under the charts, as the rewind slider: the row above them stays one screen
     st.select_slider("Layer", list(range(1, tr.network.L + 1)), key="view_weight_layer")
 if rewindable:

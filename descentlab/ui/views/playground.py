@@ -10,6 +10,7 @@ import streamlit as st
 from descentlab import viz
 from descentlab.engine.diagnosis import chance_accuracy, diagnose
 from descentlab.ui.formulas import fit_formulas
+from descentlab.ui.live import player
 from descentlab.ui.live.elements import live_chart
 from descentlab.ui.screen_fit import ROW_GROW, fitted, presenting
 from descentlab.ui.state import Keys, current_config, current_run
@@ -19,6 +20,9 @@ from descentlab.viz.text import number
 
 PANELS = ("Network", "Activations", "Weights", "Gradients", "Shapes & equations")
 LIVE_PANELS = PANELS[:4]  # redrawn every frame; the others change only with the network
+# The Playground's training loop: the sidebar's run, under the default session keys (dl_playing,
+# btn_play...). Its status line shows a divergence, so the loop adds no second notice of it.
+LOOP = player.Loop(lambda: current_run().trainer, shows_divergence=True)
 CAPTIONS = {
     "cost": "Train and test cost per iteration; accuracy on the right axis. A widening gap is overfitting.",
     "boundary": "The network's output over the input plane. Dots: training examples; diamonds: test examples.",
