@@ -1,13 +1,24 @@
-"""What `make run` starts: app.py served with one extra route, the Playground's live frames.
+"""What `make run` starts: app.py served with one extra route, the live frames of a playing page.
 
 `streamlit run server.py` finds ``app`` (an st.App) and serves app.py with the route of
-descentlab.ui.live.route, so a playing Playground gets its frames without a Streamlit rerun each. Its
-lifespan (descentlab.ui.sessions) tidies the runs folder at start-up and, while serving, ends the sessions of
-closed tabs: their streams stop, their memory goes back.
+descentlab.ui.live.route, so a playing page gets its frames without a Streamlit rerun each. Its
+lifespan tells the pages the route is there (route.serve), tidies the runs folder at start-up and,
+while serving, ends the sessions of closed tabs (descentlab.ui.sessions): their streams stop, their
+memory goes back.
 `streamlit run app.py` still works: live areas then redraw through fragment reruns (slower)."""
+import contextlib
+
 import streamlit as st
 
-from descentlab.ui.live.route import routes
-from descentlab.ui.sessions import lifespan
+from descentlab.ui import sessions
+from descentlab.ui.live import route
 
-app = st.App("app.py", routes=routes(), lifespan=lifespan)
+
+@contextlib.asynccontextmanager
+async def lifespan(app):
+    route.serve()  # from here on, playing pages hand their frames to the route
+    async with sessions.lifespan(app):
+        yield
+
+
+app = st.App("app.py", routes=route.routes(), lifespan=lifespan)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from descentlab.engine.activations import ACTIVATIONS, SOFTMAX
 from descentlab.lessons import activation_properties as props
-from descentlab.ui.views.playground import style
+from descentlab.ui.theme import style
 from descentlab.viz.activations import gallery_figure
 
 

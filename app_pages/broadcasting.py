@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from descentlab.lessons import broadcasting as bc
-from descentlab.ui.views.playground import style
+from descentlab.ui.theme import style
 from descentlab.viz.broadcasting import broadcast_figure
 
 

@@ -24,7 +24,7 @@ from descentlab.lessons.image_classifier import (
 )
 from descentlab.ui import fit_css
 from descentlab.ui.user_text import md_text
-from descentlab.ui.views.playground import style
+from descentlab.ui.theme import style
 from descentlab.viz import images as vc
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 from descentlab.engine.losses import LOSSES
 from descentlab.lessons import loss_functions as ll
 from descentlab.ui.formulas import fit_formulas
-from descentlab.ui.views.playground import style
+from descentlab.ui.theme import style
 from descentlab.viz.losses import landscape_figure, loss_curves_figure
 
 

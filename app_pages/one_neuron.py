@@ -14,7 +14,7 @@ from descentlab.ui import state
 from descentlab.ui.formulas import fit_formulas
 from descentlab.ui.live import player
 from descentlab.ui.live.elements import live_chart
-from descentlab.ui.views.playground import style
+from descentlab.ui.theme import style
 from descentlab.viz import cost_figure
 from descentlab.viz import one_neuron as nf
 from descentlab.viz.text import number

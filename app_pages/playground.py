@@ -3,56 +3,55 @@ transport and view switches, the panel tabs, the status line, then network, boun
 row (descentlab.ui.views.playground); the rewind slider and the exports below it."""
 import streamlit as st
 
-from descentlab.ui import classroom, config_panel, exports, pages, screen_fit, state
+from descentlab.ui import classroom, exports, state, theme
+from descentlab.ui.lab_page import LabPage
 from descentlab.ui.live import player
 from descentlab.ui.views import playground as view
 
-state.init_state()
-config_panel.config_panel()
-state.sync_query_params(state.current_config())
 
-presenting = st.session_state[state.Keys.PRESENTATION]
-st.html(view.STATUS_CSS + screen_fit.COMPACT_TOP_CSS)
-if not presenting:  # the room knows which page it is looking at; the height goes to the charts
-    st.title(pages.for_lab("playground").title, anchor=False)
-state.show_notices()
+def show(_chosen) -> None:
+    presenting = st.session_state[state.Keys.PRESENTATION]
+    transport, switches = st.columns([1.1, 1], vertical_alignment="center")
+    with transport:
+        player.controls(view.LOOP)
+    if not classroom.hidden("toggles"):  # hidden by a classroom link: the views use their defaults
+        toggles = switches.columns(3)
+        toggles[0].toggle("Test points", value=True, key="view_show_test")
+        toggles[1].toggle("Discretize", key="view_discretize")
+        toggles[2].toggle("Log cost", key="view_log_cost")
+    tr = state.current_run().trainer
+    playing = st.session_state[state.Keys.PLAYING]
 
-transport, switches = st.columns([1.1, 1], vertical_alignment="center")
-with transport:
-    player.controls()
-if not classroom.hidden("toggles"):  # hidden by a classroom link: the views use their defaults
-    toggles = switches.columns(3)
-    toggles[0].toggle("Test points", value=True, key="view_show_test")
-    toggles[1].toggle("Discretize", key="view_discretize")
-    toggles[2].toggle("Log cost", key="view_log_cost")
-tr = state.current_run().trainer
-playing = st.session_state[state.Keys.PLAYING]
+    panel = "Network"  # what a classroom link that hides the picker shows
+    if not classroom.hidden("detail"):
+        panel = st.segmented_control("Detail", view.PANELS, default="Network", key="view_panel",
+                                     label_visibility="collapsed") or "Network"
+    # The rewind slider sits under the charts (a timeline), so the charts keep their place on the first
+    # screen; its value is read here from the session, before the slider is drawn.
+    its = tr.snapshots.iterations
+    rewindable = not playing and len(its) > 1 and not classroom.hidden("rewind")
+    rewind = view.rewind_iteration("view_rewind", its) if rewindable else None
 
-panel = "Network"  # what a classroom link that hides the picker shows
-if not classroom.hidden("detail"):
-    panel = st.segmented_control("Detail", view.PANELS, default="Network", key="view_panel",
-                                 label_visibility="collapsed") or "Network"
-# The rewind slider sits under the charts (a timeline), so the charts keep their place on the first
-# screen; its value is read here from the session, before the slider is drawn.
-its = tr.snapshots.iterations
-rewindable = not playing and len(its) > 1 and not classroom.hidden("rewind")
-rewind = view.rewind_iteration("view_rewind", its) if rewindable else None
+    live_panel = panel if panel in view.LIVE_PANELS else None  # static panels stay out of the frame loop
+    player.live_area(lambda: (view.status_line(), view.charts_row(live_panel, rewind)), view.LOOP,
+                     frames=True)
+    if panel == "Weights":  # under the charts, as the rewind slider: the row above them stays one screen
+        st.select_slider("Layer", list(range(1, tr.network.L + 1)), key="view_weight_layer")
+    if rewindable:
+        st.select_slider("Rewind: show the run as it was at iteration", its, key="view_rewind")
+        if rewind is not None:
+            st.info(f"Rewound: the boundary, network and weights show iteration {rewind:,} "
+                    f"(training is at {tr.iteration:,}; Play continues from there).", icon=":material/history:")
+    if live_panel is None:
+        view.detail_panel(panel, rewind)
+    if presenting:
+        classroom.room_qr()  # a projector shows the lesson and the way to open it, not the file menu
+    elif playing:  # its downloads would hold the run as it was at Play; and each element slows every frame
+        st.caption("Pause to share, save or export this run.")
+    elif not classroom.hidden("export"):
+        exports.export_section()
+        classroom.link_maker()
 
-live_panel = panel if panel in view.LIVE_PANELS else None  # static panels stay out of the frame loop
-player.live_area(lambda: (view.status_line(), view.charts_row(live_panel, rewind)), frames=True)
-if panel == "Weights":  # under the charts, as the rewind slider: the row above them stays one screen
-    st.select_slider("Layer", list(range(1, tr.network.L + 1)), key="view_weight_layer")
-if rewindable:
-    st.select_slider("Rewind: show the run as it was at iteration", its, key="view_rewind")
-    if rewind is not None:
-        st.info(f"Rewound: the boundary, network and weights show iteration {rewind:,} "
-                f"(training is at {tr.iteration:,}; Play continues from there).", icon=":material/history:")
-if live_panel is None:
-    view.detail_panel(panel, rewind)
-if presenting:
-    classroom.room_qr()  # a projector shows the lesson and the way to open it, not the file menu
-elif playing:  # its downloads would hold the run as it was at Play; and each element slows every frame
-    st.caption("Pause to share, save or export this run.")
-elif not classroom.hidden("export"):
-    exports.export_section()
-    classroom.link_maker()
+
+# Its presets open from Home, and its config is all in the sidebar: no preset vary, no page link keys
+LabPage("playground", theme.STATUS_CSS, show, presets_menu=False).run()

@@ -14,7 +14,7 @@ from descentlab.lessons.vectorization import (
     Timing,
     time_operation,
 )
-from descentlab.ui.views.playground import style
+from descentlab.ui.theme import style
 from descentlab.viz import vectorization as vf
 
 

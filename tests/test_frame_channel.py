@@ -179,7 +179,8 @@ def test_producers_are_recorded_only_inside_recording():
 
 @pytest.fixture
 def route_on(monkeypatch):
-    monkeypatch.setenv(route.ENABLED_ENV, route.ROUTE)
+    # AppTest runs on a stand-in Runtime that server.py's lifespan never marks (route.serve)
+    monkeypatch.setattr(route, "available", lambda: True)
 
 
 def _components(at, name: str) -> list:
@@ -239,8 +240,7 @@ def test_a_run_diverging_in_a_frame_stops_and_says_so(route_on):
     assert len(tr.history) >= 1 and not json.loads(_components(at, "descentlab.frame_pump")[0].proto.json)["playing"]
 
 
-def test_without_the_route_the_playground_plays_through_fragments(monkeypatch):
-    monkeypatch.delenv(route.ENABLED_ENV, raising=False)
+def test_without_the_route_the_playground_plays_through_fragments():
     at = _playground()
     at.button(key="btn_play").click().run()  # AppTest runs the fragment inline: one frame
     assert not _components(at, "descentlab.frame_pump")

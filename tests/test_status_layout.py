@@ -3,7 +3,7 @@ every chart down, on a projector's 1280 px with the sidebar open (a main column 
 it closed (~1,100 px), in presentation mode too. Drawn in Chromium from the line's own HTML and CSS."""
 import pytest
 
-from descentlab.ui.views.playground import STATUS_CSS, status_html
+from descentlab.ui.theme import STATUS_CSS, status_html
 from tests.browser import launch_browser, require_chromium
 
 

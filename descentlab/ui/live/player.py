@@ -1,14 +1,15 @@
 """Play / Pause / Step / Reset and the live fragment that advances training between frames.
 
-What is trained is a *target*: anything with step(n), record(), reset(), ``diverged`` and ``message``
-— a Trainer on the Playground, an descentlab.engine.group.TrainerGroup on Compare, an descentlab.engine.sweep.Sweep on the
-learning-rate page. A ``Loop`` names the target and the session keys that belong to it, so every
-page shares this one loop. The target lives in session state; buttons sit outside the fragment and
-act through on_click callbacks; the fragment re-runs every TICK seconds while playing, advances k
-iterations (k sized so a frame's training stays within FRAME_BUDGET seconds, at most the user's
-speed), records one history row and redraws. Queued ticks merge, so a slow browser never builds a
-backlog. When many people play on one server, descentlab.ui.live.pacing spaces each session's frames so they share
-it fairly and clicks stay quick.
+What is trained is a *target*, a descentlab.ui.live.protocol.LiveTarget: step(n), record(), reset(),
+``diverged`` and ``message`` — a Trainer on the Playground, a descentlab.engine.group.TrainerGroup on
+Compare, a descentlab.engine.sweep.Sweep on the learning-rate page. A ``Loop`` names the target and the
+session keys that belong to it, so every page shares this one loop; each page makes its own (the
+Playground's is descentlab.ui.views.playground.LOOP). The target lives in session state; buttons sit
+outside the fragment and act through on_click callbacks; the fragment re-runs every TICK seconds
+while playing, advances k iterations (k sized so a frame's training stays within FRAME_BUDGET
+seconds, at most the user's speed), records one history row and redraws. Queued ticks merge, so a
+slow browser never builds a backlog. When many people play on one server, descentlab.ui.live.pacing
+spaces each session's frames so they share it fairly and clicks stay quick.
 
 Served by server.py (`make run`), a live area opened with ``frames=True`` does not tick: the run draws
 it once, and the browser fetches each frame from the frame route (descentlab.ui.live.route), which trains
@@ -24,8 +25,9 @@ import streamlit as st
 
 from descentlab.ui.live import pacing, route
 from descentlab.ui.live.elements import frame_pump, presenter_keys
+from descentlab.ui.live.protocol import LiveTarget
 from descentlab.ui.sessions import session_id
-from descentlab.ui.state import Keys, current_run, notify
+from descentlab.ui.state import Keys, notify
 from descentlab.viz.figure import plain_figures
 
 TICK = 0.05          # seconds between frame requests while playing; slower frames merge ticks
@@ -36,7 +38,7 @@ FLUSH_PAUSE = 0.01   # seconds at the end of a frame for the server to send it (
 @dataclass(frozen=True)
 class Loop:
     """One page's training loop: how to find its target, and its session and widget keys."""
-    target: Callable[[], object]
+    target: Callable[[], LiveTarget]
     playing_key: str = Keys.PLAYING
     step_cost_key: str = Keys.STEP_COST  # running estimate of seconds per iteration, to size frames
     speed_key: str = Keys.SPEED          # most iterations per frame
@@ -63,7 +65,7 @@ class Loop:
             stream.halt()
 
 
-def page_loop(prefix: str, target: Callable[[], object], default_speed: int = 50) -> Loop:
+def page_loop(prefix: str, target: Callable[[], LiveTarget], default_speed: int = 50) -> Loop:
     """A loop whose keys all start with ``prefix``: ``<prefix>_playing``, ``<prefix>_btn_play``..."""
     loop = Loop(target, f"{prefix}_playing", f"{prefix}_step_cost", f"{prefix}_speed", f"{prefix}_btn",
                 default_speed)
@@ -71,15 +73,12 @@ def page_loop(prefix: str, target: Callable[[], object], default_speed: int = 50
     return loop
 
 
-PLAYGROUND = Loop(lambda: current_run().trainer, shows_divergence=True)  # in the status line
-
-
 def frame_iterations(speed: int, step_cost: float) -> int:
     """How many iterations the next frame may run: the user's speed, capped by the time budget."""
     return max(1, min(int(speed), int(FRAME_BUDGET / max(step_cost, 1e-7))))
 
 
-def train_frame(target, k: int, step_cost: float) -> float:
+def train_frame(target: LiveTarget, k: int, step_cost: float) -> float:
     """Train ``k`` iterations and record a history row; returns the new estimate of seconds per step."""
     t0 = time.perf_counter()
     target.step(k)
@@ -88,7 +87,7 @@ def train_frame(target, k: int, step_cost: float) -> float:
     return 0.7 * step_cost + 0.3 * per_step  # one slow frame is noise
 
 
-def advance(loop: Loop = PLAYGROUND, n: int | None = None) -> None:
+def advance(loop: Loop, n: int | None = None) -> None:
     """Train one frame (or exactly ``n`` iterations) and record a history row."""
     ss = st.session_state
     # .get: a fragment run does not re-run loop.init(), and a widget's key can be missing from the state
@@ -133,7 +132,7 @@ def _reset(loop: Loop) -> None:
     loop.target().reset()
 
 
-def controls(loop: Loop = PLAYGROUND, reset_help: str = "Back to iteration 0 with the same initial weights") -> None:
+def controls(loop: Loop, reset_help: str = "Back to iteration 0 with the same initial weights") -> None:
     """The transport row: Play/Pause, Step, Reset (same initial weights)."""
     loop.init()
     playing, p = loop.playing, loop.button_prefix
@@ -150,7 +149,7 @@ def controls(loop: Loop = PLAYGROUND, reset_help: str = "Back to iteration 0 wit
     presenter_keys(p)
 
 
-def live_area(render: Callable[[], None], loop: Loop = PLAYGROUND, frames: bool = False) -> None:
+def live_area(render: Callable[[], None], loop: Loop, frames: bool = False) -> None:
     """Run ``render`` inside a fragment that ticks while playing and trains before each frame; or,
     with ``frames`` and a server that has the frame route, draw it once and let the browser fetch
     the frames (descentlab.ui.live.route: ``render`` then passes functions to live_chart / live_html)."""

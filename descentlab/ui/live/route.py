@@ -8,7 +8,8 @@ started through server.py (`make run`), a playing live area instead mounts a sma
 gives each live element its new data in the browser. Streamlit still draws the page on every script
 run (Play, a widget change, Pause); frames only replace the live elements' data between runs.
 Started as plain `streamlit run app.py`, and under AppTest, there is no route: live areas fall back
-to fragment reruns (descentlab.ui.live.player).
+to fragment reruns (descentlab.ui.live.player). Pages know which by ``available()``: server.py's
+lifespan marks the running Streamlit server as having the route (``serve``).
 
 How a frame is made: a script run that draws a live area records, for each live element, a
 *producer*, a function that builds the element's data from the trainer as it is when called
@@ -30,7 +31,6 @@ import contextlib
 import contextvars
 import json
 import logging
-import os
 import secrets
 import threading
 import time
@@ -47,7 +47,7 @@ from descentlab.viz.figure import plain_figures
 
 ROUTE = "/descentlab/frame/{token}"
 HEADER = "X-Descentlab-Frame"      # the frame's description (JSON); the body is its parts' bytes
-ENABLED_ENV = "DESCENTLAB_FRAME_ROUTE"  # set by server.py; survives Streamlit's module reloads
+SERVED_MARK = "descentlab_frame_route"  # attribute server.py sets on Streamlit's Runtime (see available)
 STREAM_KEY = "dl_frame_stream"     # session-state key of the session's Stream
 
 _log = logging.getLogger(__name__)
@@ -57,8 +57,21 @@ _recording: contextvars.ContextVar[list | None] = contextvars.ContextVar("descen
 
 
 def available() -> bool:
-    """Whether this server has the frame route (started through server.py)."""
-    return os.environ.get(ENABLED_ENV) == ROUTE
+    """Whether this server has the frame route: its Streamlit Runtime carries server.py's mark
+    (``serve``). The mark lives on Streamlit's object, not in this module, because Streamlit evicts
+    our modules from sys.modules when their files change and a flag here would be lost. A plain
+    `streamlit run app.py` never marks its Runtime, and AppTest runs on an unmarked stand-in."""
+    from streamlit.runtime import Runtime
+
+    return Runtime.exists() and getattr(Runtime.instance(), SERVED_MARK, None) == ROUTE
+
+
+def serve() -> None:
+    """Mark the running Streamlit server as serving ``routes()``: server.py's lifespan calls it, when
+    the Runtime exists (it does not yet while server.py is imported)."""
+    from streamlit.runtime import Runtime
+
+    setattr(Runtime.instance(), SERVED_MARK, ROUTE)
 
 
 @dataclass
@@ -268,8 +281,7 @@ async def serve_frame(request):
 
 
 def routes() -> list:
-    """The route for st.App (server.py); marks this process as serving it."""
+    """The route for st.App (server.py), which also calls ``serve`` so that pages use it."""
     from starlette.routing import Route
 
-    os.environ[ENABLED_ENV] = ROUTE
     return [Route(ROUTE, serve_frame, methods=["POST"])]

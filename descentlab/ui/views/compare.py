@@ -35,7 +35,7 @@ from descentlab.engine.initializers import INITIALIZER_LABELS, initializer_choic
 from descentlab.engine.optimizers import OPTIMIZERS, SCHEDULES
 from descentlab.engine.presets import Preset
 from descentlab.ui import budget
-from descentlab.ui.config_panel import LEARNING_RATES, PENALTIES, load_widgets
+from descentlab.ui.config_panel import LEARNING_RATES, PENALTIES
 from descentlab.ui.live import player
 from descentlab.ui.live.elements import live_chart, live_html
 from descentlab.ui.screen_fit import ROW_GROW, fitted
@@ -44,13 +44,11 @@ from descentlab.ui.state import (
     current_config,
     keep_widgets,
     notify,
-    page_link_once,
     restore_widgets,
-    start_run,
 )
 from descentlab.ui.user_text import md_text
-from descentlab.ui.views.playground import STATUS_CSS, style
-from descentlab.ui.views.playground import status_html as status_line_html
+from descentlab.ui.theme import STATUS_CSS, style
+from descentlab.ui.theme import status_html as status_line_html
 from descentlab.viz import compare as vc
 from descentlab.viz.variants import coincide_caption
 
@@ -66,7 +64,6 @@ SEPARATOR = ";"    # between values in the link (a value itself may hold commas:
 class CmpKeys:
     GROUP = "cmp_group"          # descentlab.engine.group.TrainerGroup being trained
     SPEC = "cmp_spec"            # (base config, field, values, data) the group was built from
-    LINK_DONE = "cmp_link_done"  # vary / values have been read from the URL (or a preset) this session
     EXTRA = "cmp_extra_"         # + field: values from a link or preset that are not on the picker's grid
     VARY = "cmp_vary"            # widget: the varied field
     VALUES = "cmp_values_"       # widget: + field, the values compared
@@ -197,13 +194,9 @@ def restore_pickers() -> None:
                                 *(k for k in ss if isinstance(k, str) and k.startswith(CmpKeys.VALUES))])
 
 
-def read_link() -> None:
-    """Once per session: take vary / values from the URL; whatever is unusable is listed in a warning
-    and the page opens with its defaults for it."""
-    link = page_link_once(CmpKeys.LINK_DONE)
-    if link is None:
-        return
-    vary, raw = link
+def take_link(vary: str | None, raw: str | None) -> None:
+    """The link's vary / values (descentlab.ui.lab_page reads them once per session); whatever is
+    unusable is listed in a warning and the page opens with its defaults for it."""
     ignored = []
     fields = available(current_config())
     if vary is None:
@@ -221,22 +214,14 @@ def read_link() -> None:
         notify("warning", "Ignored from the link: " + "; ".join(ignored))
 
 
-def adopt_preset() -> None:
-    """A preset opened for this page: run its config (if the preset menu has not yet) and its vary."""
-    ss = st.session_state
-    preset = ss.get(Keys.PRESET)
-    if not isinstance(preset, Preset) or preset.lab != LAB:
-        return
-    del ss[Keys.PRESET]
-    ss[CmpKeys.LINK_DONE] = True  # the preset, not a link read later, says what to compare
-    if current_config() != preset.config and start_run(preset.config):
-        load_widgets(preset.config)
-    if preset.vary:
-        field, values = preset.vary
-        if field in DIMENSIONS:
-            _set_pickers(field, values)
-        else:
-            notify("warning", f"Preset {preset.title!r} varies {field}, which this page cannot vary.")
+def take_preset(preset: Preset) -> None:
+    """A preset opened for this page varies ``preset.vary``: those values go into the pickers (its
+    config is already the run: descentlab.ui.lab_page.adopt_preset)."""
+    field, values = preset.vary
+    if field in DIMENSIONS:
+        _set_pickers(field, values)
+    else:
+        notify("warning", f"Preset {preset.title!r} varies {field}, which this page cannot vary.")
 
 
 def _options(field: str) -> list:

@@ -39,12 +39,11 @@ from descentlab.ui.state import (
     current_config,
     keep_widgets,
     notify,
-    page_link_once,
     restore_widgets,
     start_run,
 )
+from descentlab.ui.theme import STATUS_CSS, follow_latest, style
 from descentlab.ui.user_text import md_text
-from descentlab.ui.views.playground import STATUS_CSS, follow_latest, style
 from descentlab.viz import init_lab as figs
 from descentlab.viz.text import number
 from descentlab.viz.variants import coincide_caption
@@ -62,7 +61,6 @@ class K:
     CONSTANT = "init_constant"      # the value of "constant c" (set by links and presets only)
     SPEED = "init_speed"            # the live loop's most iterations per frame
     REWIND = "init_rewind"
-    LINK_READ = "init_link_read"    # the link's vary/values have been read in this session
     DEEP_ACT = "init_deep_activation"
     DEEP_LAYERS = "init_deep_layers"
     DEEP_UNITS = "init_deep_units"
@@ -90,12 +88,10 @@ PAGE_CSS = STATUS_CSS + """<style>
 
 
 # ---------------------------------------------------------------- which schemes
-def init_page() -> None:
-    """Before the sidebar and the pickers are drawn: bring back the pickers' values from the last
-    visit, then let a preset opened for this page, or else the share link, set them."""
+def restore_pickers() -> None:
+    """Before the sidebar and the pickers are drawn: the pickers' values from the last visit (a preset
+    or the share link may then set them: descentlab.ui.lab_page)."""
     restore_widgets(K.KEPT)
-    adopt_preset()
-    read_link()
 
 
 def _keep(*keys) -> None:
@@ -121,18 +117,9 @@ def _from_tokens(tokens, source: str) -> None:
         _set_schemes(schemes)
 
 
-def adopt_preset() -> None:
-    """A preset opened for this page: its config becomes the run, its varied values the schemes."""
-    ss = st.session_state
-    preset = ss.get(Keys.PRESET)
-    if preset is None or preset.lab != LAB:
-        return
-    ss.pop(Keys.PRESET)
-    ss[K.LINK_READ] = True  # the preset replaces whatever the link said
-    if current_config() != preset.config and start_run(preset.config):
-        load_widgets(preset.config)
-    if not preset.vary:
-        return
+def take_preset(preset) -> None:
+    """A preset opened for this page: its varied values become the schemes (its config is already the
+    run: descentlab.ui.lab_page.adopt_preset)."""
     field, values = preset.vary
     if field == "init":
         scale = preset.config.init_scale
@@ -143,12 +130,9 @@ def adopt_preset() -> None:
         notify("warning", f"The preset varies {field}; this page compares initializations (see Compare).")
 
 
-def read_link() -> None:
-    """The share link's vary/values, once per session; bad parts are named in a warning, never fatal."""
-    link = page_link_once(K.LINK_READ)
-    if link is None:
-        return
-    vary, text = link
+def take_link(vary: str | None, text: str | None) -> None:
+    """The share link's vary/values (descentlab.ui.lab_page reads them once per session); bad parts
+    are named in a warning, never fatal."""
     if vary is not None and vary != "init":
         notify("warning", f"Ignored from the link: vary={vary[:40]!r} (this page varies init only)")
     if not text:

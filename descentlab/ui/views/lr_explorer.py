@@ -19,7 +19,7 @@ from descentlab.ui.live import player
 from descentlab.ui.live.elements import live_chart
 from descentlab.ui.screen_fit import ROW_GROW, fitted
 from descentlab.ui.user_text import md_text
-from descentlab.ui.views.playground import show_status, style
+from descentlab.ui.theme import show_status, style
 from descentlab.viz import lr_explorer as figs
 from descentlab.viz.text import number
 
@@ -45,7 +45,6 @@ class K:
     SCHED = "lr_sched"            # descentlab.engine.group.TrainerGroup of the four schedules
     SCHED_SIG = "lr_sched_sig"
     MARKS = "lr_marks"            # rates a preset or link pointed at (dotted lines on the sweep)
-    QUERY_DONE = "lr_query_done"  # this page's URL keys have been read in this session
     GOTO = "lr_goto"              # switch to the Playground on the next run
     # widgets
     SECTION, LOW, HIGH, COUNT, LOG = "lr_section", "lr_low", "lr_high", "lr_count", "lr_log_cost"
@@ -96,17 +95,10 @@ def goto_if_requested() -> None:
         st.switch_page(pages.for_lab("playground").file)
 
 
-def adopt_preset() -> None:
-    """A preset opened for this page: take its config (if not already running) and its vary."""
+def take_preset(preset) -> None:
+    """A preset opened for this page: its vary sets the sweep or the section (its config is already
+    the run: descentlab.ui.lab_page.adopt_preset)."""
     ss = st.session_state
-    preset = ss.get(state.Keys.PRESET)
-    if preset is None or getattr(preset, "lab", None) != LAB:
-        return
-    ss.pop(state.Keys.PRESET)
-    if state.current_config() != preset.config and state.start_run(preset.config):
-        load_widgets(preset.config)
-    if not preset.vary:
-        return
     field, values = preset.vary
     if field == "learning_rate":
         _set_range(values, ss[K.COUNT])
@@ -124,12 +116,9 @@ def _set_range(values, count: int) -> None:
     st.session_state[K.COUNT] = int(min(max(count, 2), MAX_RUNS))
 
 
-def read_query() -> None:
-    """On the first visit in a session, the link's vary/values set the sweep (leniently)."""
-    link = state.page_link_once(K.QUERY_DONE)
-    if link is None:
-        return
-    vary, values = link
+def take_link(vary: str | None, values: str | None) -> None:
+    """The link's vary/values set the sweep, leniently (descentlab.ui.lab_page reads them on the first
+    visit in a session)."""
     if len(str(values)) > 2000:
         state.notify("warning", "Ignored from the link: values (too long)")
         return

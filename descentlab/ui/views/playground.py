@@ -4,22 +4,25 @@ Figures come from viz/; here we only pick them, size them and place them. Live c
 descentlab.ui.live.elements (updated in place with Plotly.react); tables and formulas are plain Streamlit."""
 from __future__ import annotations
 
-from html import escape
-
 import numpy as np
 import streamlit as st
 
 from descentlab import viz
 from descentlab.engine.diagnosis import chance_accuracy, diagnose
 from descentlab.ui.formulas import fit_formulas
-from descentlab.ui.live.elements import live_chart, live_html
+from descentlab.ui.live import player
+from descentlab.ui.live.elements import live_chart
 from descentlab.ui.screen_fit import ROW_GROW, fitted, presenting
 from descentlab.ui.state import Keys, current_config, current_run
+from descentlab.ui.theme import follow_latest, show_status, style
 from descentlab.viz.style import Style
 from descentlab.viz.text import number
 
 PANELS = ("Network", "Activations", "Weights", "Gradients", "Shapes & equations")
 LIVE_PANELS = PANELS[:4]  # redrawn every frame; the others change only with the network
+# The Playground's training loop: the sidebar's run, under the default session keys (dl_playing,
+# btn_play...). Its status line shows a divergence, so the loop adds no second notice of it.
+LOOP = player.Loop(lambda: current_run().trainer, shows_divergence=True)
 CAPTIONS = {
     "cost": "Train and test cost per iteration; accuracy on the right axis. A widening gap is overfitting.",
     "boundary": "The network's output over the input plane. Dots: training examples; diamonds: test examples.",
@@ -32,26 +35,9 @@ CAPTIONS = {
 }
 
 
-STATUS_CSS = """<style>
-.dl-status {display: flex; flex-wrap: wrap; gap: 0.4rem clamp(0.8rem, 1.8cqi, 2.2rem); margin: 0.2rem 0 0.6rem 0;
-  container-type: inline-size;}
-.dl-name {font-size: 0.875rem; opacity: 0.75;}
-.dl-value {font-size: clamp(1.2rem, 2.8cqi, 1.9rem); line-height: 1.2; font-variant-numeric: tabular-nums;}
-.dl-status.dl-big .dl-name {font-size: clamp(0.95rem, 1.9cqi, 1.25rem);}
-.dl-status.dl-big .dl-value {font-size: clamp(1.5rem, 3.4cqi, 2.8rem);}
-.dl-note {flex-basis: 100%; font-size: 1rem; font-weight: 600; color: #b45309;}
-.dl-status.dl-big .dl-note {font-size: 1.4rem;}
-</style>"""
-
-
 # TensorFlow Playground's one screen: at 1280x720 the transport row, the panel tabs, the status line
 # and a row of three charts (network, boundary, cost) fit without scrolling (descentlab.ui.screen_fit).
 CHART_HEIGHT = {False: 370, True: 425}
-
-
-def style() -> Style:
-    """Every page's chart style: the presentation mode's sizes when it is on."""
-    return Style(presentation=presenting())
 
 
 def playground_style() -> Style:
@@ -63,14 +49,6 @@ def chart_caption(name: str) -> str | None:
     """A chart's caption; none in presentation mode, where the lecturer says it (and the room needs
     the height for the charts)."""
     return None if presenting() else CAPTIONS.get(name)
-
-
-def follow_latest(key: str, iterations: list[int]) -> None:
-    """Keep a rewind slider on "now" as training moves on, unless the user has moved it back."""
-    ss, mark = st.session_state, key + "_latest"
-    if ss.get(key) is None or ss.get(key) == ss.get(mark) or ss.get(key) not in iterations:
-        ss[key] = iterations[-1]
-    ss[mark] = iterations[-1]
 
 
 def rewind_iteration(key: str, iterations: list[int]) -> int | None:
@@ -107,26 +85,6 @@ def status_cells(run, playing: bool) -> list[tuple[str, str]]:
             (f"Train {label}", fmt(row[f"{score}_train"])),
             (f"Test {label}", "–" if np.isnan(row[f"{score}_test"]) else fmt(row[f"{score}_test"])),
             ("State", state)]
-
-
-def status_html(cells, big: bool, note: str = "") -> str:
-    """(name, value) pairs as the live status line: one HTML element instead of one st.metric each,
-    which is a React subtree the browser redraws every frame (measured: 3.3 -> 4.7 frames/s). Callers
-    pass their own labels and numbers (escaped where a label comes from the user). ``big``: the
-    presentation size, read by the caller at script time (a live frame has no session state)."""
-    html = "".join(f'<div class="dl-cell"><div class="dl-name">{name}</div><div class="dl-value">{value}</div></div>'
-                   for name, value in cells)
-    if note:  # a diagnosis (descentlab.engine.diagnosis): our own sentence, a full-width line under the numbers
-        html += f'<div class="dl-note">{escape(note)}</div>'
-    return f'<div class="dl-status{" dl-big" if big else ""}">{html}</div>'
-
-
-def show_status(cells, key: str = "live_status", note=None) -> None:
-    """The status line; ``cells`` is the list, or a function that makes it (for live frames); ``note``,
-    a function that gives a sentence to show under it (or "")."""
-    big = bool(st.session_state.get(Keys.PRESENTATION))
-    make = cells if callable(cells) else (lambda: cells)
-    live_html(lambda: status_html(make(), big, note() if note else ""), key=key)
 
 
 def charts_row(live_panel: str | None, rewind: int | None) -> None:
