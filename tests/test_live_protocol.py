@@ -20,7 +20,6 @@ def _targets():
     return {
         "Trainer (Playground)": build(SMALL).trainer,
         "TrainerGroup (Compare, Initialization lab, schedules)": build_group(SMALL, "learning_rate", [0.01, 0.1]),
-        "Sweep": sweep,
         "LoggedSweep (Learning rate)": LoggedSweep(sweep, SMALL),
         "PathSet (loss surface)": PathSet(neuron_problem("gaussians", "linear", noise=0.3), [0.1, 0.5],
                                           start=(1.0, -1.0), bound=100.0),

@@ -5,7 +5,7 @@ What it holds:
 - ``player.py``: Play / Pause / Step / Reset (``controls``) and the live area (``live_area``), which
   trains a frame and redraws it, by fragment reruns, or by handing the frames to the route.
 - ``protocol.py``: ``LiveTarget``, what the loop trains (step / record / reset / diverged / message):
-  a Trainer, a TrainerGroup, a Sweep (behind lr_explorer.SweepTarget), a PathSet, a NeuronTraining.
+  a Trainer, a TrainerGroup, a LoggedSweep (Learning rate), a PathSet, a NeuronTraining.
 - ``route.py``: the HTTP frame route (POST /descentlab/frame/<token>), mounted only by server.py; a
   session's ``Stream`` of producers, its lock and generation.
 - ``elements.py``: the live elements that update in place (``live_chart``, ``live_html``), the
