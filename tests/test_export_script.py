@@ -12,6 +12,7 @@ import nbformat
 import numpy as np
 import pytest
 
+from descentlab.engine.activations import ACTIVATIONS
 from descentlab.engine.config import RunConfig, build
 from descentlab.engine.datasets import load_csv, make_dataset
 from descentlab.engine.export import export_notebook, export_script, script_sections, starting_params
@@ -71,6 +72,14 @@ def export(config, **kwargs) -> str:
 @pytest.mark.parametrize("name", CASES)
 def test_script_prints_the_engines_costs(name, tmp_path):
     config = CASES[name]
+    assert_same_costs(run_script(export(config), tmp_path), engine_costs(config))
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_every_engine_activation_is_exported_and_agrees(activation, tmp_path):
+    """An activation added to the engine's registry must be added to the export too (model.py's
+    FORWARD and BACKWARD): this fails until it is."""
+    config = RunConfig(hidden=(5,), activation=activation, n_samples=100)
     assert_same_costs(run_script(export(config), tmp_path), engine_costs(config))
 
 
