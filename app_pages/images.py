@@ -23,8 +23,8 @@ from descentlab.lessons.image_classifier import (
     train_classifier,
 )
 from descentlab.ui import fit_css
-from descentlab.ui.user_text import md_text
 from descentlab.ui.theme import style
+from descentlab.ui.user_text import md_text
 from descentlab.viz import images as vc
 
 

@@ -7,6 +7,7 @@ from descentlab.ui import classroom, exports, state, theme
 from descentlab.ui.lab_page import LabPage
 from descentlab.ui.live import player
 from descentlab.ui.views import playground as view
+from descentlab.ui.views.playground_panels import LIVE_PANELS, PANELS
 
 
 def show(_chosen) -> None:
@@ -24,7 +25,7 @@ def show(_chosen) -> None:
 
     panel = "Network"  # what a classroom link that hides the picker shows
     if not classroom.hidden("detail"):
-        panel = st.segmented_control("Detail", view.PANELS, default="Network", key="view_panel",
+        panel = st.segmented_control("Detail", tuple(PANELS), default="Network", key="view_panel",
                                      label_visibility="collapsed") or "Network"
     # The rewind slider sits under the charts (a timeline), so the charts keep their place on the first
     # screen; its value is read here from the session, before the slider is drawn.
@@ -32,7 +33,7 @@ def show(_chosen) -> None:
     rewindable = not playing and len(its) > 1 and not classroom.hidden("rewind")
     rewind = view.rewind_iteration("view_rewind", its) if rewindable else None
 
-    live_panel = panel if panel in view.LIVE_PANELS else None  # static panels stay out of the frame loop
+    live_panel = panel if panel in LIVE_PANELS else None  # static panels stay out of the frame loop
     player.live_area(lambda: (view.status_line(), view.charts_row(live_panel, rewind)), view.LOOP,
                      frames=True)
     if panel == "Weights":  # under the charts, as the rewind slider: the row above them stays one screen

@@ -5,8 +5,17 @@ import pytest
 from descentlab.engine import features, optimizers
 from descentlab.engine.activations import ACTIVATIONS
 from descentlab.engine.datasets import DATASETS
-from descentlab.engine.initializers import INITIALIZER_LABELS, INITIALIZERS, initializer_choices
-from descentlab.engine.optimizers import OPTIMIZER_OPTIONS, OPTIMIZERS, SCHEDULES, Momentum
+from descentlab.engine.initializers import (
+    INITIALIZER_LABELS,
+    INITIALIZERS,
+    initializer_choices,
+)
+from descentlab.engine.optimizers import (
+    OPTIMIZER_OPTIONS,
+    OPTIMIZERS,
+    SCHEDULES,
+    Momentum,
+)
 
 from .pages import open_page
 

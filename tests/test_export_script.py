@@ -15,7 +15,12 @@ import pytest
 from descentlab.engine.activations import ACTIVATIONS
 from descentlab.engine.config import RunConfig, build
 from descentlab.engine.datasets import load_csv, make_dataset
-from descentlab.engine.export import export_notebook, export_script, script_sections, starting_params
+from descentlab.engine.export import (
+    export_notebook,
+    export_script,
+    script_sections,
+    starting_params,
+)
 from descentlab.engine.export.data import GENERATORS, data_sections
 
 ITERATIONS, PRINT_EVERY = 100, 50

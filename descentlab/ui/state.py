@@ -8,7 +8,13 @@ from __future__ import annotations
 import streamlit as st
 
 from descentlab.engine import cost
-from descentlab.engine.config import ConfigError, RunConfig, build, config_change, continue_run
+from descentlab.engine.config import (
+    ConfigError,
+    RunConfig,
+    build,
+    config_change,
+    continue_run,
+)
 from descentlab.ui import budget
 from descentlab.ui.user_text import notice_boxes
 

@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 from descentlab.viz.boundary import decision_figure, surface_rgb
 from descentlab.viz.figure import figure, grid_axes
 from descentlab.viz.png import png_uri
+from descentlab.viz.series import column, iterations, nice_ceiling, positive, thin
 from descentlab.viz.style import (
     BLUE,
     GREEN,
@@ -36,7 +37,6 @@ from descentlab.viz.style import (
     style_layout,
 )
 from descentlab.viz.text import number, plotly_text
-from descentlab.viz.series import column, iterations, nice_ceiling, positive, thin
 from descentlab.viz.training import cost_axis, iteration_axis, last_iteration
 from descentlab.viz.variants import key_svg, marker_sizes, marker_style
 

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from descentlab.viz.arrays import f32
 from descentlab.viz.figure import drop_none, figure, grid_axes
+from descentlab.viz.series import column, iterations, nice_ceiling, positive, thin
 from descentlab.viz.style import (
     BLUE,
     DIVERGING_SCALE,
@@ -27,7 +28,6 @@ from descentlab.viz.style import (
     resolve,
     style_layout,
 )
-from descentlab.viz.series import column, iterations, nice_ceiling, positive, thin
 from descentlab.viz.training import iteration_axis, last_iteration
 from descentlab.viz.variants import marker_sizes, marker_style, variant_symbol
 

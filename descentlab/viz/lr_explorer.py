@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from descentlab.viz.arrays import f32
 from descentlab.viz.figure import drop_none, figure, grid_axes
+from descentlab.viz.series import nice_ceiling, stepped_value_range, thin_index
 from descentlab.viz.style import (
     GREY,
     PURPLE,
@@ -24,7 +25,6 @@ from descentlab.viz.style import (
     style_layout,
 )
 from descentlab.viz.text import log_ticks, power_label
-from descentlab.viz.series import nice_ceiling, stepped_value_range, thin_index
 from descentlab.viz.training import iteration_axis, last_iteration
 
 RATE_SCALE = [[0.0, "#0072B2"], [0.35, "#009E73"], [0.7, "#E69F00"], [1.0, "#D55E00"]]

@@ -46,9 +46,9 @@ from descentlab.ui.state import (
     notify,
     restore_widgets,
 )
-from descentlab.ui.user_text import md_text
 from descentlab.ui.theme import STATUS_CSS, style
 from descentlab.ui.theme import status_html as status_line_html
+from descentlab.ui.user_text import md_text
 from descentlab.viz import compare as vc
 from descentlab.viz.variants import coincide_caption
 

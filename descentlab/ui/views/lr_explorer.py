@@ -12,14 +12,20 @@ import streamlit as st
 
 from descentlab.engine import cost
 from descentlab.engine.config import ConfigError
-from descentlab.engine.sweep import MAX_LR, MAX_RUNS, LoggedSweep, lr_grid, sweep_from_config
+from descentlab.engine.sweep import (
+    MAX_LR,
+    MAX_RUNS,
+    LoggedSweep,
+    lr_grid,
+    sweep_from_config,
+)
 from descentlab.ui import budget, pages, state
 from descentlab.ui.config_panel import LEARNING_RATES, load_widgets
 from descentlab.ui.live import player
 from descentlab.ui.live.elements import live_chart
 from descentlab.ui.screen_fit import ROW_GROW, fitted
-from descentlab.ui.user_text import md_text
 from descentlab.ui.theme import show_status, style
+from descentlab.ui.user_text import md_text
 from descentlab.viz import lr_explorer as figs
 from descentlab.viz.text import number
 

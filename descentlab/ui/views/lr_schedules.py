@@ -12,9 +12,9 @@ from descentlab.engine.optimizers import make_schedule
 from descentlab.ui import budget, state
 from descentlab.ui.live import player
 from descentlab.ui.live.elements import live_chart
+from descentlab.ui.theme import show_status, style
 from descentlab.ui.user_text import md_text
 from descentlab.ui.views.lr_explorer import SCHEDULE_LABELS, K, sched_loop
-from descentlab.ui.theme import show_status, style
 from descentlab.viz import lr_explorer as figs
 from descentlab.viz.text import number
 

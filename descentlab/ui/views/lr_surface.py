@@ -24,9 +24,9 @@ from descentlab.ui import budget, state
 from descentlab.ui.config_panel import LEARNING_RATES
 from descentlab.ui.live import player
 from descentlab.ui.live.elements import live_chart
+from descentlab.ui.theme import style
 from descentlab.ui.user_text import md_text
 from descentlab.ui.views.lr_explorer import GRID, MAX_PATH_RATE, SPEEDS, K, path_loop
-from descentlab.ui.theme import style
 from descentlab.viz import lr_explorer as figs
 
 SLICE_POINTS = 161  # along -g, for a smooth curve at the chart's width

@@ -1,0 +1,105 @@
+"""The Playground's detail panels, one entry each: the panel picker, the frame loop and the layout
+all read ``PANELS``, so a chart is added with a figure builder in descentlab.viz and one entry here.
+
+A live panel shares the row with the decision boundary and the cost, and is redrawn every frame; a
+static one is drawn under that row, outside the frame loop. Its figures are passed to live_chart as
+functions of the trainer (rule (a) of descentlab.ui.live: what widgets say is read here, once)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from descentlab import viz
+from descentlab.ui.formulas import fit_formulas
+from descentlab.ui.live.elements import live_chart
+from descentlab.ui.screen_fit import ROW_GROW
+from descentlab.ui.state import Keys, current_config, current_run
+from descentlab.viz.style import Style
+
+
+@dataclass(frozen=True)
+class Panel:
+    draw: Callable[[Style, int | None, str | None], None]  # (style, rewound iteration or None, caption)
+    caption: str | None = None   # under its chart; none in presentation mode
+    live: bool = True            # redrawn every frame, beside the main charts
+
+
+def _network(s: Style, rewind: int | None, caption: str | None) -> None:
+    run = current_run()
+    tr, net = run.trainer, run.network
+    has_plane = run.dataset.points_train is not None
+    # while playing, hover values would change under the pointer 10 times a second; leaving them
+    # out keeps the diagram's traces unchanged, so each frame redraws only its pictures
+    values = rewind is not None or not st.session_state[Keys.PLAYING]
+    live_chart(lambda: viz.network_figure(net if rewind is None else tr.network_at(rewind),
+                                          tr.unit_grids(24, iteration=rewind) if has_plane else None,
+                                          dataset=run.dataset, style=s, values=values),
+               key="live_network", caption=caption, grow=ROW_GROW)
+    if run.dataset.image_shape is not None:
+        live_chart(lambda: viz.first_layer_weights_figure(
+            (tr.params_at(rewind) if rewind is not None else net.params)["W1"], run.dataset.image_shape, style=s),
+            key="live_w1_images")
+
+
+def _activations(s: Style, rewind: int | None, caption: str | None) -> None:
+    tr, net = current_run().trainer, current_run().network
+    # one chart per distinct activation; each shows every layer using it
+    layers = [l for l in range(1, net.L) if l == 1 or net.activations[l] != net.activations[l - 1]]
+    for l in layers:
+        live_chart(lambda g=net.activations[l]: viz.activation_figure(g, tr.layer_statistics(), style=s),
+                   key=f"live_act_{l}", caption=caption if l == layers[-1] else None)
+
+
+def _weights(s: Style, rewind: int | None, caption: str | None) -> None:
+    tr = current_run().trainer
+    layer = st.session_state.get("view_weight_layer", 1)
+
+    def shown():  # the snapshots' iterations up to the one shown
+        return [it for it in tr.snapshots.iterations if rewind is None or it <= rewind]
+    # one above the other: the panel shares its row with the boundary and the cost
+    live_chart(lambda: viz.weights_over_time_figure([(it, tr.params_at(it)) for it in shown()], layer, style=s),
+               key="live_w_time", caption=caption)
+    live_chart(lambda: viz.weight_histogram_figure(tr.params_at(shown()[-1]), layer, style=s), key="live_w_hist")
+
+
+def _gradients(s: Style, rewind: int | None, caption: str | None) -> None:
+    tr = current_run().trainer
+    live_chart(lambda: viz.gradient_figure(tr.history, style=s), key="live_grads", caption=caption,
+               canvas_lines=bool(st.session_state[Keys.PLAYING]))  # paused: Plotly's lines, with hover
+
+
+def _shapes_and_equations(s: Style, rewind: int | None, caption: str | None) -> None:
+    run = current_run()
+    fit_formulas()  # a deep network's equations are long: they shrink to their column
+    a, b = st.columns(2)
+    with a:
+        st.markdown("**Shapes for this network and m = "
+                    f"{run.dataset.m_train} training examples** (learned parameters per layer on the right)")
+        st.dataframe(viz.shapes_table_text(viz.shapes_table(run.network, run.dataset.m_train)), hide_index=True)
+        st.markdown("**Hyperparameters** (what you set; the parameters W, b are what training learns)")
+        st.dataframe(viz.hyperparameters_table(current_config()), hide_index=True)
+    with b:
+        st.markdown("**Forward propagation**")
+        for line in viz.forward_equations(run.network):
+            st.latex(line)
+        st.markdown("**Backward propagation**")
+        for line in viz.backward_equations(run.network):
+            st.latex(line)
+
+
+PANELS: dict[str, Panel] = {
+    "Network": Panel(_network, "Line colour = sign of the weight, width = its size. Each picture is what "
+                               "that unit computes."),
+    "Activations": Panel(_activations, "g(z) and g'(z) with the current pre-activations of every hidden layer: "
+                                       "mass in the flat regions means saturated units (tiny gradients), ReLU "
+                                       "mass at z < 0 means dead units."),
+    "Weights": Panel(_weights, "How the distribution of the chosen layer's weights moves over training "
+                               "(darker = more weights)."),
+    "Gradients": Panel(_gradients, "Gradient norm per layer on a log scale: falling towards the input layer "
+                                   "means vanishing gradients. Update/weight ratio near 1e-3 is the usual "
+                                   "healthy pace."),
+    "Shapes & equations": Panel(_shapes_and_equations, live=False),
+}
+LIVE_PANELS = tuple(name for name, panel in PANELS.items() if panel.live)
