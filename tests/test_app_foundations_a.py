@@ -6,6 +6,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from descentlab.engine.activations import ACTIVATIONS
+
 from .pages import open_page
 
 TIMEOUT = 120  # the activation page times every activation once per process
@@ -44,7 +46,7 @@ def test_activations_page_renders_chart_formulas_and_properties():
     assert len(gallery["data"]) == 3 * 3
     assert len(at.latex) >= 2 * 3
     table = at.dataframe[0].value
-    assert len(table) == 9 and (table["cost of g (× ReLU)"] > 0).all()
+    assert len(table) == len(ACTIVATIONS) and (table["cost of g (× ReLU)"] > 0).all()
     assert "max |central difference − formula|" in _text(at.markdown)
 
 

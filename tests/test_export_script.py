@@ -80,11 +80,12 @@ def test_script_prints_the_engines_costs(name, tmp_path):
     assert_same_costs(run_script(export(config), tmp_path), engine_costs(config))
 
 
+@pytest.mark.parametrize("dropout", [0.0, 0.2])
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
-def test_every_engine_activation_is_exported_and_agrees(activation, tmp_path):
+def test_every_engine_activation_is_exported_and_agrees(activation, dropout, tmp_path):
     """An activation added to the engine's registry must be added to the export too (model.py's
-    FORWARD and BACKWARD): this fails until it is."""
-    config = RunConfig(hidden=(5,), activation=activation, n_samples=100)
+    FORWARD, BACKWARD, HELPERS, and BACKWARD_FROM_Z where g' is read from A): this fails until it is."""
+    config = RunConfig(hidden=(5,), activation=activation, n_samples=100, dropout=dropout)
     assert_same_costs(run_script(export(config), tmp_path), engine_costs(config))
 
 

@@ -82,7 +82,6 @@ def gelu_derivative(Z):
     return 0.5 * (1.0 + t) + 0.5 * Z * (1.0 - t * t) * (GELU_C * (1.0 + 3 * 0.044715 * Z**2))
 ''',
 }
-NEEDS_SIGMOID = {"softplus", "swish"}
 
 COSTS = {
     "bce": ("binary cross-entropy", "A = np.clip(AL, 1e-15, 1 - 1e-15)  # log(0) never happens\n"
@@ -105,14 +104,22 @@ def network_shape(config, n_x: int, n_y: int, task: str):
     return [n_x, *config.hidden, n_y], list(hidden), out, loss
 
 
+def _calls_sigmoid(name: str) -> bool:
+    """Whether an activation's code (g, g' or its helpers) calls the sigmoid helper."""
+    code = FORWARD.get(name, "") + BACKWARD.get(name, ("",))[0] + HELPERS.get(name, "")
+    return "sigmoid(" in code
+
+
 def activation_section(config, hidden, out):
     used = set(hidden) | {out}
     parts = []
-    if used & ({"sigmoid"} | NEEDS_SIGMOID):
+    if any(_calls_sigmoid(name) for name in used):
         parts.append(_SIGMOID)
     if "leaky_relu" in used:
         parts.append(f"leaky_slope = {config.leaky_slope!r}\n\n\n" + HELPERS["leaky_relu"])
-    parts += [HELPERS[name] for name in ("softmax", "elu", "softplus", "swish", "gelu") if name in used]
+    # every other helper the network's activations need, in HELPERS' order (a new activation only
+    # adds its entries to FORWARD, BACKWARD and HELPERS)
+    parts += [code for name, code in HELPERS.items() if name in used and name != "leaky_relu"]
     if not parts:
         return None
     return ("## Activation functions\n\nThe functions g this network uses (tanh is numpy's own).", "\n\n".join(parts))
