@@ -41,6 +41,8 @@ CASES = {
                                      normalization="normalize_rows", features=("x1", "x2", "sin_x1", "x2_sq")),
     "mae_elu_swish": RunConfig(dataset="gaussian_bumps", loss="mae", init="glorot_uniform",
                                activation=("elu", "swish"), schedule="inverse_time", decay_steps=10),
+    "fixed_interval_decay": RunConfig(dataset="moons", learning_rate=0.2, schedule="interval_inverse",
+                                      decay_rate=1.0, decay_steps=10),
     "mse_softmax_gelu": RunConfig(dataset="blobs3", loss="mse", output_activation="softmax", activation="gelu",
                                   init="lecun_normal", init_scale=1.5, hidden=(5,)),
 }

@@ -7,11 +7,13 @@ SCHEDULE_CODE = {
     "step": "learning_rate * decay_rate ** np.floor(t / decay_steps)",
     "exponential": "learning_rate * decay_rate ** (t / decay_steps)",
     "inverse_time": "learning_rate / (1.0 + decay_rate * (t / decay_steps))",
+    "interval_inverse": "learning_rate / (1.0 + decay_rate * np.floor(t / decay_steps))",
 }
 SCHEDULE_WORDS = {
     "step": "multiplied by decay_rate every decay_steps updates",
     "exponential": "decays smoothly: times decay_rate per decay_steps updates",
     "inverse_time": "1/t decay: alpha_0 / (1 + decay_rate * t / decay_steps)",
+    "interval_inverse": "alpha_0 / (1 + decay_rate * floor(t / decay_steps)), lowered once every decay_steps updates",
 }
 
 # The update of one parameter p (a W or a b) with gradient d, in the course's form.
