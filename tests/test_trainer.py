@@ -319,3 +319,34 @@ def test_history_columns_keep_values_types_and_thinning():
                                       "lr": np.float64}
     h.append(rows[-1] | {"cost": 7.0})
     assert frame.cost.iloc[-1] != 7.0 and h.frame.cost.iloc[-1] == 7.0  # a frame handed out does not change
+
+
+def test_a_target_cost_stops_at_the_first_recorded_cost_below_it(circles):
+    costs = _trainer(circles, learning_rate=0.1)
+    costs.step(60)
+    free = costs.history.set_index("iteration").cost_train
+    target = free[40] * (1 + 1e-12)
+    first = int(free[free < target].index[0])
+    tr = _trainer(circles, learning_rate=0.1, target_cost=target)
+    record = tr.step(100)
+    assert tr.finished and tr.target_reached_at == first == tr.iteration and record["iteration"] == first
+    assert tr.message == f"Reached J < {target:g} at iteration {first:,}" and not tr.diverged
+    assert tr.history.cost_train.iloc[-1] == free[first]  # the same descent, cut short
+    tr.step(10)
+    assert tr.iteration == first  # a finished run stays stopped, like a diverged one
+    tr.reset()
+    assert not tr.finished and tr.message == "" and tr.iteration == 0
+    tr.step(100)
+    assert tr.target_reached_at == first  # the same run reaches it at the same iteration
+
+
+def test_only_recorded_costs_count_toward_the_target(circles):
+    tr = _trainer(circles, learning_rate=0.1, record_every=None, target_cost=1e-9)
+    tr.step(30)
+    assert not tr.finished and tr.iteration == 30
+    tr.set_target_cost(10.0)  # the newest row (iteration 0) is below it: stops where it is
+    assert tr.finished and tr.target_reached_at == 0 and tr.step(5)["iteration"] == 0 and tr.iteration == 30
+    tr.set_target_cost(None)
+    assert not tr.finished and tr.message == ""
+    with pytest.raises(ValueError, match="target_cost"):
+        tr.set_target_cost(0.0)
