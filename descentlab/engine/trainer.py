@@ -15,9 +15,10 @@ of units with g'(z) = 0 on every training example), saturated_l (fraction of pre
 A cost or gradient that becomes NaN or infinite stops the run: ``diverged`` is set, ``diverged_at``
 names the iteration, ``message`` says what to try, and the history up to that point is kept.
 
-A ``target_cost`` ε is the course's other stopping rule, "until J < ε": the first recorded row whose
-training cost is below ε stops the run there (``target_reached_at`` names the iteration, ``finished``
-is set, ``message`` says so). Only recorded rows count, so with record_every = 1 it is exact.
+A ``target_cost`` ε is the course's other stopping rule, "until J < ε": while one is set the training
+cost is checked after every iteration, whatever ``record_every``, and the first iteration with J < ε
+is recorded and stops the run (``target_reached_at`` names it, ``finished`` is set, ``message`` says
+so). The check is a forward pass on the training set, which the next full-batch step reuses.
 """
 from __future__ import annotations
 
@@ -211,17 +212,21 @@ class Trainer:
                     self._diverge(self.iteration + 1, "the gradient became NaN or infinite")
                     break
                 record = every is not None and (self.iteration + 1) % every == 0
-                if record or k == n - 1:  # keep θ before the update for the update/weight ratio
+                if record or k == n - 1 or self.target_cost is not None:  # θ before the update, for the update/weight ratio
                     np.copyto(self._theta_prev, theta)
                 update(theta, grad)
                 self.iteration += 1
                 if self._pos >= self._m:
                     self.epoch += 1
-                if record:
-                    self._record()
+                if record or (self.target_cost is not None and self._train_cost() < self.target_cost):
+                    self._record()  # a row below the target marks the run finished (_check_target)
                     if self.diverged or self.finished:
                         break
         return self._log.last
+
+    def _train_cost(self) -> float:
+        """J on the whole training set at the current θ, without dropout (as a history row has it)."""
+        return self.network.loss.cost(self._forward_train(), self._Ytr)
 
     def _forward_train(self) -> np.ndarray:
         """The training set's forward pass at the current θ, without dropout, into _ws_train; noted, so

@@ -59,8 +59,6 @@ def hyperparameters(config, iterations: int, print_every: int, minibatch: bool):
     lines += [f"num_iterations = {int(iterations)!r}", f"print_every = {int(print_every)!r}"]
     if c.target_cost is not None:
         lines.append(f"target_cost = {c.target_cost!r}  # stop once J < target_cost (\"until J < epsilon\")")
-        if c.record_every > 1:
-            lines.append(f"check_every = {c.record_every!r}  # the run judged J every check_every iterations")
     return "## Hyperparameters", "\n".join(lines) + "\n"
 
 
@@ -99,7 +97,7 @@ def loop_section(config, L: int, minibatch: bool, has_test: bool):
             "if t % print_every == 0:\n    print_cost(t)\n")
     stopping = c.target_cost is not None
     if stopping:
-        step += "reached = " + ("t % check_every == 0 and " if c.record_every > 1 else "") + "cost_below_target(t)\n"
+        step += "reached = cost_below_target(t)\n"
     head = '''def print_cost(t):
     """The cost J on the whole training set, without dropout (as the run's history records it)."""
     AL, _ = forward_propagation(X_train, params)
