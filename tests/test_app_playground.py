@@ -156,3 +156,13 @@ def test_play_pauses_where_the_cost_falls_below_the_target():
     at.button(key="btn_step").click().run()
     assert _run(at).trainer is tr and tr.iteration == stop + 1 and not tr.finished
     assert not at.exception, [e.value for e in at.exception]
+
+
+def test_shapes_panel_lists_the_iterations_run_among_the_hyperparameters():
+    at = _playground(RunConfig(target_cost=0.05).to_query())
+    for _ in range(3):
+        at.button(key="btn_step").click().run()
+    at.segmented_control(key="view_panel").set_value("Shapes & equations").run()
+    assert not at.exception, [e.value for e in at.exception]
+    tables = [dict(zip(*df.value.T.values)) for df in at.dataframe if "hyperparameter" in df.value.columns]
+    assert tables and tables[0]["Iterations run"] == "3" and tables[0]["Stop when J <"] == "0.05"
