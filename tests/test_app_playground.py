@@ -133,3 +133,36 @@ def test_config_survives_moving_between_pages_with_the_panel():
         assert not at.exception, (page, [e.value for e in at.exception])
         assert at.session_state["dl_config"] == want, page
     assert at.session_state["cfg_layers"] == 2 and at.session_state["cfg_units_0"] == 7
+
+
+def test_play_pauses_where_the_cost_falls_below_the_target():
+    from descentlab.engine.config import build
+
+    free = build(RunConfig()).trainer
+    free.step(10)
+    target = free.history.cost_train.iloc[10] * (1 + 1e-9)  # reached at iteration 10 at the latest
+    at = _playground(RunConfig(target_cost=target).to_query())
+    assert at.toggle(key="cfg_stop_at_target").value and at.number_input(key="cfg_target_cost").value == target
+    at.button(key="btn_play").click().run()  # AppTest trains one frame inline: up to 50 iterations
+    tr = _run(at).trainer
+    assert tr.finished and 0 < tr.iteration == tr.target_reached_at <= 10
+    stop = tr.iteration
+    assert not at.session_state["dl_playing"]  # the loop paused itself
+    assert any(f"Reached J < {target:g} at iteration {tr.iteration:,}" in s.value for s in at.success)
+    at.button(key="btn_play").click().run()  # Play again: nothing to train, and the page says why
+    assert not at.session_state["dl_playing"] and tr.iteration == tr.target_reached_at
+    assert any("Lower or clear the target cost" in i.value for i in at.info)
+    at.toggle(key="cfg_stop_at_target").set_value(False).run()  # no target: the same run trains on
+    at.button(key="btn_step").click().run()
+    assert _run(at).trainer is tr and tr.iteration == stop + 1 and not tr.finished
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_shapes_panel_lists_the_iterations_run_among_the_hyperparameters():
+    at = _playground(RunConfig(target_cost=0.05).to_query())
+    for _ in range(3):
+        at.button(key="btn_step").click().run()
+    at.segmented_control(key="view_panel").set_value("Shapes & equations").run()
+    assert not at.exception, [e.value for e in at.exception]
+    tables = [dict(zip(*df.value.T.values)) for df in at.dataframe if "hyperparameter" in df.value.columns]
+    assert tables and tables[0]["Iterations run"] == "3" and tables[0]["Stop when J <"] == "0.05"

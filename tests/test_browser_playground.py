@@ -226,3 +226,23 @@ def test_a_presenters_keys_drive_the_run(browser_page):
     field.type("nr ")
     wait_for_app(page)
     assert _iteration(page) == before and field.input_value().endswith("nr ")
+
+
+def test_a_run_reaching_its_target_cost_while_playing_pauses_there_and_says_so(browser_page):
+    """The stopping rule "until J < ε" on the frame route: the run pauses at the engine's iteration."""
+    from descentlab.engine.config import RunConfig, build
+
+    config = RunConfig(seed=3)
+    free = build(config).trainer
+    free.step(300)
+    target = float(f"{free.history.cost_train.iloc[300]:.3g}")  # a few frames of playing away
+    expected = build(config.replace(target_cost=target)).trainer
+    expected.step(10_000)
+    assert expected.finished
+    page, base_url, _ = browser_page
+    _open_and_play(page, base_url + f"/playground?seed=3&target_cost={target!r}")
+    _wait_until_paused(page)
+    assert _status(page, "State") == "target reached"
+    assert _iteration(page) == expected.target_reached_at
+    assert page.get_by_text(f"Reached J < {target:g} at iteration {expected.target_reached_at:,}").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "playground_target_reached.png"), full_page=True)

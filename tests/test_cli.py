@@ -81,6 +81,25 @@ def test_train_human_summary(capsys):
     assert rc == 0 and "circles" in out and "cost" in out and "acc" in out
 
 
+def test_train_stops_at_the_target_cost_and_says_where(capsys):
+    from descentlab.engine.config import RunConfig, build
+
+    tr = build(RunConfig(n_samples=60, hidden=(4,), learning_rate=0.3)).trainer
+    tr.step(200)
+    target = repr(float(tr.history.cost_train.iloc[150]) * (1 + 1e-9))
+    args = ["train", *SMALL, "--lr", "0.3", "--iterations", "500", "--target-cost", target]
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    reached = build(RunConfig(n_samples=60, hidden=(4,), learning_rate=0.3, target_cost=float(target)))
+    reached.trainer.step(500)
+    at = reached.trainer.target_reached_at
+    assert at is not None and 0 < at <= 150
+    assert f"Reached J < {float(target):g} at iteration {at:,}" in out and f"{at} iterations" in out
+    assert cli.main([*args, "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["iteration"] == record["iterations_done"] == record["target_reached_at"] == at
+
+
 def test_history_config_files_and_overrides(tmp_path):
     hist, saved, again = tmp_path / "h.csv", tmp_path / "a.json", tmp_path / "b.json"
     rc, out, err = run("train", *SMALL, "--activation", "relu,", "--iterations", "30", "--record-every",

@@ -67,6 +67,7 @@ BAD = [
     ("dropout", -0.1), ("dropout", 0.9995), ("dropout", 1.0), ("dropout", None),
     ("dtype", "float16"), ("dtype", None), ("dtype", np.float32),
     ("record_every", 0), ("record_every", 10**6 + 1), ("record_every", 1.0),
+    ("target_cost", 0), ("target_cost", -0.1), ("target_cost", NAN), ("target_cost", "0.05"), ("target_cost", 1e7),
 ]
 
 
@@ -90,6 +91,7 @@ GOOD = [
     ("decay_rate", 1), ("decay_steps", 10**7), ("batch_size", 1), ("batch_size", 20000),
     ("dropout", 0.999), ("record_every", 10**6), ("features", ["x1_sq"]), ("loss", "mae"),
     ("output_activation", "softmax"), ("dataset", "csv"), ("seed", np.int64(7)), ("l2", np.float32(0.5)),
+    ("target_cost", 0.05), ("target_cost", 1e-12), ("target_cost", None),
 ]
 
 
@@ -343,3 +345,12 @@ def test_work_limit_spares_every_sidebar_network_and_refuses_a_server_filling_li
         RunConfig(hidden=(512,) * 16, n_samples=20000)
     assert err.value.field == "hidden"
     assert RunConfig(hidden=(512,) * 16, n_samples=10).work < MAX_WORK  # big and few: allowed
+
+
+def test_target_cost_goes_through_every_codec_and_reaches_the_trainer():
+    c = RunConfig(target_cost=0.05)
+    assert c.to_query() == {"target_cost": "0.05"}
+    assert RunConfig.from_query({"target_cost": "0.05"})[0] == c == RunConfig.from_json(c.to_json())
+    assert RunConfig.from_query({"target_cost": "none"})[0].target_cost is None
+    assert build(c.replace(n_samples=40, hidden=(3,))).trainer.target_cost == 0.05
+    assert build(RunConfig(n_samples=40, hidden=(3,))).trainer.target_cost is None

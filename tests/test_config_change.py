@@ -82,3 +82,15 @@ def test_a_change_that_rebuilds_is_refused_by_continue_run():
     with pytest.raises(ValueError, match="hidden"):
         continue_run(tr, BASE, BASE.replace(hidden=(5,), learning_rate=0.1))
     assert tr.optimizer.learning_rate == BASE.learning_rate  # nothing was half applied
+
+
+def test_a_new_target_cost_continues_the_run_and_lets_a_finished_one_train_on():
+    run = build(BASE)
+    run.trainer.step(40)
+    reached = BASE.replace(target_cost=run.trainer.last_record["cost_train"] * 2)
+    assert config_change(BASE, reached).continues and not config_change(BASE, reached).needs_new_optimizer
+    continue_run(run.trainer, BASE, reached)
+    assert run.trainer.finished and run.trainer.target_reached_at == 40  # already below it: stops here
+    continue_run(run.trainer, reached, BASE)  # no target: trains on
+    run.trainer.step(5)
+    assert not run.trainer.finished and run.trainer.iteration == 45

@@ -41,6 +41,8 @@ CASES = {
                                      normalization="normalize_rows", features=("x1", "x2", "sin_x1", "x2_sq")),
     "mae_elu_swish": RunConfig(dataset="gaussian_bumps", loss="mae", init="glorot_uniform",
                                activation=("elu", "swish"), schedule="inverse_time", decay_steps=10),
+    "fixed_interval_decay": RunConfig(dataset="moons", learning_rate=0.2, schedule="interval_inverse",
+                                      decay_rate=1.0, decay_steps=10),
     "mse_softmax_gelu": RunConfig(dataset="blobs3", loss="mse", output_activation="softmax", activation="gelu",
                                   init="lecun_normal", init_scale=1.5, hidden=(5,)),
 }
@@ -192,3 +194,40 @@ def test_notebook_validates_and_its_cells_give_the_same_costs(tmp_path):
 def test_tanh_dropout_matches_the_engine(tmp_path):
     config = RunConfig(dropout=0.2)
     assert_same_costs(run_script(export(config), tmp_path), engine_costs(config))
+
+
+def reached_line(text: str, tmp_path) -> tuple[int, float, dict[int, float]]:
+    path = tmp_path / "descentlab_run.py"
+    path.write_text(text, encoding="utf-8")
+    out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert out.returncode == 0, out.stderr
+    found = re.findall(r"Reached J < \S+ at iteration (\d+): (\S+)", out.stdout)
+    assert len(found) == 1, out.stdout
+    costs = {int(t): float(c) for t, c in re.findall(r"Cost after iteration (\d+): (\S+)", out.stdout)}
+    return int(found[0][0]), float(found[0][1]), costs
+
+
+@pytest.mark.parametrize("name", ["tanh_gd", "dropout_step_schedule", "adam_minibatches"])
+def test_script_stops_where_the_engine_reaches_the_target_cost(name, tmp_path):
+    """"until J < epsilon": the script breaks at the engine's iteration and prints the engine's costs."""
+    free = engine_costs(CASES[name])
+    target = free[70] * (1 + 1e-9)  # reached at iteration 70 at the latest, somewhere in the run
+    config = CASES[name].replace(target_cost=target)
+    run = build(config)
+    run.trainer.step(ITERATIONS)
+    stop = run.trainer.target_reached_at
+    assert stop is not None and 0 < stop <= 70 and run.trainer.iteration == stop
+    at, cost, printed = reached_line(export(config), tmp_path)
+    assert at == stop and abs(cost - free[stop]) <= RTOL * free[stop] and cost < target
+    assert sorted(printed) == [t for t in range(0, ITERATIONS + 1, PRINT_EVERY) if t <= stop]
+    for t, c in printed.items():
+        assert abs(c - free[t]) <= RTOL * abs(free[t])
+
+
+def test_the_target_is_checked_every_iteration_whatever_the_record_cadence(tmp_path):
+    free = engine_costs(CASES["tanh_gd"])
+    config = CASES["tanh_gd"].replace(target_cost=free[33] * (1 + 1e-9), record_every=10)
+    run = build(config)
+    run.trainer.step(ITERATIONS)
+    assert run.trainer.target_reached_at == min(t for t, c in free.items() if c < config.target_cost)
+    assert reached_line(export(config), tmp_path)[0] == run.trainer.target_reached_at

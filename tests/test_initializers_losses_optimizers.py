@@ -127,9 +127,19 @@ def test_momentum_matches_its_formula():
 def test_schedules(name):
     s = make_schedule(name, decay_rate=0.5, decay_steps=10)
     assert s(1.0, 0) == 1.0
-    expected = {"constant": 1.0, "step": 0.25, "exponential": 0.5**2.5, "inverse_time": 1 / (1 + 0.5 * 2.5)}
+    expected = {"constant": 1.0, "step": 0.25, "exponential": 0.5**2.5, "inverse_time": 1 / (1 + 0.5 * 2.5),
+                "interval_inverse": 1 / (1 + 0.5 * 2)}
     assert s(1.0, 25) == pytest.approx(expected[name])
     assert s.latex
+
+
+def test_fixed_interval_decay_gives_the_lectures_values():
+    # the lecture: alpha_0 = 0.2, decay rate 1, lowered every 10 iterations
+    s = make_schedule("interval_inverse", decay_rate=1.0, decay_steps=10)
+    assert [s(0.2, t) for t in range(10)] == pytest.approx([0.2] * 10)
+    assert [s(0.2, t) for t in range(10, 20)] == pytest.approx([0.1] * 10)
+    assert s(0.2, 20) == pytest.approx(0.0667, abs=5e-5)
+    assert s(np.array([0.2, 0.4]), 20) == pytest.approx([0.2 / 3, 0.4 / 3])  # the sweep's K rates at once
 
 
 def test_schedule_drives_optimizer_learning_rate():

@@ -52,3 +52,12 @@ def test_a_thing_missing_a_member_is_not_a_live_target(missing):
     assert isinstance(_Complete(), LiveTarget)
     lacking = type("Lacking", (), {m: getattr(_Complete, m) for m in MEMBERS if m != missing})
     assert not isinstance(lacking(), LiveTarget)
+
+
+def test_only_a_target_with_a_stopping_rule_finishes():
+    """finished is optional: the loop reads it with protocol.finished, False for the targets without one."""
+    from descentlab.ui.live.protocol import finished
+
+    assert not any(finished(t) for t in _targets().values())
+    trainer = build(SMALL.replace(target_cost=1e6)).trainer  # J starts below it: done at iteration 0
+    assert finished(trainer) and trainer.message == "Reached J < 1e+06 at iteration 0"

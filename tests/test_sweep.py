@@ -77,6 +77,7 @@ def test_hidden_activations_match_trainers(act):
     dict(loss="mse", output_activation="tanh"),
     dict(l2=0.05, l1=0.01),
     dict(schedule="exponential", decay_steps=10),
+    dict(schedule="interval_inverse", decay_rate=1.0, decay_steps=10),  # the lecture's fixed-interval decay
     dict(dtype="float32"),
 ])
 def test_other_paths_match_trainers(changes):

@@ -319,3 +319,52 @@ def test_history_columns_keep_values_types_and_thinning():
                                       "lr": np.float64}
     h.append(rows[-1] | {"cost": 7.0})
     assert frame.cost.iloc[-1] != 7.0 and h.frame.cost.iloc[-1] == 7.0  # a frame handed out does not change
+
+
+def test_a_target_cost_stops_at_the_first_recorded_cost_below_it(circles):
+    costs = _trainer(circles, learning_rate=0.1)
+    costs.step(60)
+    free = costs.history.set_index("iteration").cost_train
+    target = free[40] * (1 + 1e-12)
+    first = int(free[free < target].index[0])
+    tr = _trainer(circles, learning_rate=0.1, target_cost=target)
+    record = tr.step(100)
+    assert tr.finished and tr.target_reached_at == first == tr.iteration and record["iteration"] == first
+    assert tr.message == f"Reached J < {target:g} at iteration {first:,}" and not tr.diverged
+    assert tr.history.cost_train.iloc[-1] == free[first]  # the same descent, cut short
+    tr.step(10)
+    assert tr.iteration == first  # a finished run stays stopped, like a diverged one
+    tr.reset()
+    assert not tr.finished and tr.message == "" and tr.iteration == 0
+    tr.step(100)
+    assert tr.target_reached_at == first  # the same run reaches it at the same iteration
+
+
+def test_the_target_is_checked_every_iteration_without_changing_the_descent(circles):
+    free = _trainer(circles, learning_rate=0.1)
+    free.step(60)
+    costs = free.history.set_index("iteration").cost_train
+    target = costs[37] * (1 + 1e-12)
+    first = int(costs[costs < target].index[0])
+    for every in (None, 10):  # the UI records once per frame (None); the rule still stops on time
+        tr = _trainer(circles, learning_rate=0.1, record_every=every, target_cost=target)
+        tr.step(25)
+        tr.step(25)
+        assert tr.target_reached_at == first == tr.iteration
+        assert tr.last_record["cost_train"] == costs[first]
+        np.testing.assert_array_equal(tr.network.theta, free.snapshots.at(first)[1])
+
+
+def test_a_new_target_is_judged_from_the_newest_row(circles):
+    tr = _trainer(circles, learning_rate=0.1, record_every=None, target_cost=1e-9)
+    tr.step(30)
+    assert not tr.finished and tr.iteration == 30
+    tr.record()
+    tr.set_target_cost(10.0)  # already below it: stops where it is
+    assert tr.finished and tr.target_reached_at == 30 and tr.step(5)["iteration"] == 30 and tr.iteration == 30
+    tr.set_target_cost(None)
+    assert not tr.finished and tr.message == ""
+    tr.step(5)
+    assert tr.iteration == 35
+    with pytest.raises(ValueError, match="target_cost"):
+        tr.set_target_cost(0.0)

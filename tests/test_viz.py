@@ -484,6 +484,17 @@ def test_hyperparameters_table():
     gd = dict(zip(*viz.hyperparameters_table(RunConfig()).T.values))
     assert "Adam β₁" not in gd and gd["Mini-batch size"] == "full batch"
     assert not any("seed" in k.lower() or "dataset" in k.lower() for k in gd)
+    assert "Iterations run" not in gd and "Stop when J <" not in gd
+
+
+def test_hyperparameters_table_lists_the_iterations_and_the_target_cost():
+    """The course counts the number of iterations among the hyperparameters, beside α."""
+    config = RunConfig(target_cost=0.05, batch_size=20000, n_samples=20000, hidden=(2,))
+    rows = dict(zip(*viz.hyperparameters_table(config, iterations=1234).T.values))
+    assert rows["Iterations run"] == "1,234" and rows["Stop when J <"] == "0.05"
+    assert rows["Mini-batch size"] == "20,000"
+    names = list(rows)
+    assert names.index("Learning rate α") < names.index("Iterations run") < names.index("Mini-batch size")
 
 
 # ---------------------------------------------------------------- a diverged run still draws

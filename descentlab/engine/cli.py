@@ -208,11 +208,12 @@ def _progress_text(record: dict, done: int, total: int, width: int = 20) -> str:
 
 
 def _run_steps(trainer, iterations: int, report=None) -> dict:
-    """Step in ~100 chunks so progress can be shown; stop early when training diverges.
+    """Step in ~100 chunks so progress can be shown; stop early when training diverges or reaches
+    its target cost (--target-cost).
     Returns the final record: a history row for the last iteration."""
     chunk = max(1, iterations // 100)
     done, record = 0, {}
-    while done < iterations and not trainer.diverged:
+    while done < iterations and not (trainer.diverged or trainer.finished):
         n = min(chunk, iterations - done)
         record = trainer.step(n) or {}  # None only if even the initial state was not finite
         done += n
@@ -251,9 +252,12 @@ def _cmd_train(args) -> int:
     if args.json:
         # the newest recorded row (iteration/epoch fill in if nothing finite was ever recorded)
         out = {"iteration": tr.iteration, "epoch": tr.epoch, **record, "iterations_done": tr.iteration,
-               "diverged": bool(tr.diverged), "diverged_at": tr.diverged_at, "message": tr.message}
+               "diverged": bool(tr.diverged), "diverged_at": tr.diverged_at,
+               "target_reached_at": tr.target_reached_at, "message": tr.message}
         print(json.dumps(_jsonable(out), allow_nan=False))
     elif not args.quiet:
+        if tr.finished:
+            print(tr.message)  # "Reached J < 0.05 at iteration 1,234"
         print(f"{config.dataset}: {record.get('iteration')} iterations, "
               f"cost {_fmt(record.get('cost_train'))} (test {_fmt(record.get('cost_test'))}), "
               f"{_score(record, 'train')} (test {_score(record, 'test')})"

@@ -148,6 +148,9 @@ class RunConfig:
     dtype: str = _f("float64", "choice", "floating-point precision",
                     choices=lambda: ("float64", "float32"))
     record_every: int = _f(1, "int", "record the history every N iterations", lo=1, hi=10**6)
+    # --- stopping: the course's "repeat until J < epsilon" (None = train as long as asked)
+    target_cost: float | None = _f(None, "float", "stop once the training cost J falls below this",
+                                   lo=0, hi=1e6, lo_open=True, optional="none")
 
     def __post_init__(self):
         for name, spec in SPECS.items():
@@ -462,7 +465,7 @@ def build(config: RunConfig, dataset=None) -> Run:
         raise ConfigError(f"network: {exc}") from None
     tr = trainer.Trainer(net, dataset, learning_rate=c.learning_rate, optimizer=optimizer_from_config(c),
                          batch_size=c.batch_size, l1=c.l1, l2=c.l2, dropout=c.dropout, seed=c.seed,
-                         record_every=c.record_every,
+                         record_every=c.record_every, target_cost=c.target_cost,
                          max_snapshots=max(4, min(MAX_SNAPSHOTS, SNAPSHOT_BYTES // net.theta.nbytes)))
     return Run(net, dataset, tr)
 
@@ -482,7 +485,7 @@ def optimizer_from_config(config: RunConfig):
 # Anything else (data, network, initialization, seed, precision...) describes another run: rebuild it.
 OPTIMIZER_FIELDS = frozenset({"optimizer", "learning_rate", "momentum", "beta1", "beta2", "rho", "epsilon",
                               "schedule", "decay_rate", "decay_steps"})
-CONTINUE_FIELDS = OPTIMIZER_FIELDS | {"batch_size", "l1", "l2", "dropout"}
+CONTINUE_FIELDS = OPTIMIZER_FIELDS | {"batch_size", "l1", "l2", "dropout", "target_cost"}
 
 
 def changed_fields(old: RunConfig, new: RunConfig) -> set[str]:
@@ -519,6 +522,8 @@ def continue_run(trainer, old: RunConfig, new: RunConfig) -> None:
                          "build a new run")
     if not change.changed:
         return
+    if "target_cost" in change.changed:  # a lower (or no) target lets a finished run train on
+        trainer.set_target_cost(new.target_cost)
     trainer.set_learning_rate(new.learning_rate)
     if change.changed <= {"learning_rate"}:
         return

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SCHEDULES = ("constant", "step", "exponential", "inverse_time")
+SCHEDULES = ("constant", "step", "exponential", "inverse_time", "interval_inverse")
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class Schedule:
             return lr0 * self.decay_rate**k
         if self.name == "inverse_time":  # α_0 / (1 + r · t / steps), the course's 1/t decay
             return lr0 / (1.0 + self.decay_rate * k)
+        if self.name == "interval_inverse":  # α_0 / (1 + r · floor(t / steps)): the lecture's decay, once per interval
+            return lr0 / (1.0 + self.decay_rate * np.floor(k))
         return lr0
 
     @property
@@ -45,6 +47,7 @@ class Schedule:
             "step": r"\alpha_t = \alpha_0 \cdot r^{\lfloor t / s \rfloor}",
             "exponential": r"\alpha_t = \alpha_0 \cdot r^{t / s}",
             "inverse_time": r"\alpha_t = \frac{\alpha_0}{1 + r\, t / s}",
+            "interval_inverse": r"\alpha_t = \frac{\alpha_0}{1 + r \lfloor t / s \rfloor}",
         }[self.name]
 
 

@@ -14,6 +14,11 @@ of units with g'(z) = 0 on every training example), saturated_l (fraction of pre
 
 A cost or gradient that becomes NaN or infinite stops the run: ``diverged`` is set, ``diverged_at``
 names the iteration, ``message`` says what to try, and the history up to that point is kept.
+
+A ``target_cost`` ε is the course's other stopping rule, "until J < ε": while one is set the training
+cost is checked after every iteration, whatever ``record_every``, and the first iteration with J < ε
+is recorded and stops the run (``target_reached_at`` names it, ``finished`` is set, ``message`` says
+so). The check is a forward pass on the training set, which the next full-batch step reuses.
 """
 from __future__ import annotations
 
@@ -44,7 +49,7 @@ def _with_ones(X, dtype):
 class Trainer:
     def __init__(self, network, dataset, learning_rate=0.01, optimizer="gd", batch_size=None, l2=0.0,
                  l1=0.0, dropout=0.0, schedule="constant", optimizer_options=None, schedule_options=None,
-                 seed=0, record_every=1, max_history=10_000, max_snapshots=200):
+                 seed=0, record_every=1, max_history=10_000, max_snapshots=200, target_cost=None):
         self.network, self.dataset = network, dataset
         n_x, n_y = network.layer_sizes[0], network.layer_sizes[-1]
         if dataset.X_train.shape[0] != n_x or dataset.Y_train.shape[0] != n_y:
@@ -83,7 +88,9 @@ class Trainer:
         self._theta_prev = np.empty_like(network.theta)
         self._theta_evaluated = np.empty_like(network.theta)  # θ of the forward pass left in _ws_train
         self._evaluated_pass = False
+        self.target_cost = None
         self.reset()
+        self.set_target_cost(target_cost)
 
     # ---- run control ----
     def reset(self) -> dict:
@@ -97,6 +104,7 @@ class Trainer:
         self._log = History(self._max_history)
         self.snapshots = Snapshots(self._max_snapshots)
         self.diverged, self.diverged_at, self.message = False, None, ""
+        self.target_reached_at = None
         return self._record()
 
     def restart_from_current_weights(self) -> dict:
@@ -115,6 +123,32 @@ class Trainer:
         if not (math.isfinite(lr) and lr > 0):
             raise ValueError(f"learning_rate must be a finite number > 0; got {lr}")
         self.optimizer.learning_rate = lr
+
+    @property
+    def finished(self) -> bool:
+        """The stopping rule was met (J < target_cost): step() trains no further (the live loop pauses)."""
+        return self.target_reached_at is not None
+
+    def set_target_cost(self, target_cost: float | None) -> None:
+        """Stop once the recorded training cost falls below ``target_cost`` (None: no such rule).
+
+        A new target is judged from the newest row on: a run already below it stops where it is, one
+        above it may train on (so lowering or clearing the target continues a finished run)."""
+        if target_cost is not None:
+            target_cost = float(target_cost)
+            if not (math.isfinite(target_cost) and target_cost > 0):
+                raise ValueError(f"target_cost must be a finite number > 0, or None; got {target_cost}")
+        self.target_cost = target_cost
+        if self.target_reached_at is not None:
+            self.target_reached_at = None
+            self.message = ""
+        if self._log.last is not None and not self.diverged:
+            self._check_target(self._log.last)
+
+    def _check_target(self, row: dict) -> None:
+        if self.target_cost is not None and self.target_reached_at is None and row["cost_train"] < self.target_cost:
+            self.target_reached_at = int(row["iteration"])
+            self.message = f"Reached J < {self.target_cost:g} at iteration {self.target_reached_at:,}"
 
     def update_settings(self, *, optimizer=None, batch_size=..., l1=None, l2=None, dropout=None) -> None:
         """Change training settings mid-run; parameters, history and the iteration count are kept.
@@ -156,8 +190,9 @@ class Trainer:
         return self._log.last
 
     def step(self, n: int = 1) -> dict:
-        """Advance n iterations (fewer if the run diverges); returns the newest history row."""
-        if self.diverged:
+        """Advance n iterations (fewer if the run diverges or reaches its target cost); returns the
+        newest history row."""
+        if self.diverged or self.finished:
             return self._log.last
         net, theta, grad = self.network, self.network.theta, self.network.grad
         forward, backward, update = net.forward_workspace, net.backward_workspace, self.optimizer.update
@@ -177,17 +212,21 @@ class Trainer:
                     self._diverge(self.iteration + 1, "the gradient became NaN or infinite")
                     break
                 record = every is not None and (self.iteration + 1) % every == 0
-                if record or k == n - 1:  # keep θ before the update for the update/weight ratio
+                if record or k == n - 1 or self.target_cost is not None:  # θ before the update, for the update/weight ratio
                     np.copyto(self._theta_prev, theta)
                 update(theta, grad)
                 self.iteration += 1
                 if self._pos >= self._m:
                     self.epoch += 1
-                if record:
-                    self._record()
-                    if self.diverged:
+                if record or (self.target_cost is not None and self._train_cost() < self.target_cost):
+                    self._record()  # a row below the target marks the run finished (_check_target)
+                    if self.diverged or self.finished:
                         break
         return self._log.last
+
+    def _train_cost(self) -> float:
+        """J on the whole training set at the current θ, without dropout (as a history row has it)."""
+        return self.network.loss.cost(self._forward_train(), self._Ytr)
 
     def _forward_train(self) -> np.ndarray:
         """The training set's forward pass at the current θ, without dropout, into _ws_train; noted, so
@@ -283,6 +322,7 @@ class Trainer:
                 row[f"distinct_{l}"] = metrics.distinct_units(net.params[f"W{l}"], net.params[f"b{l}"])
         self._log.append(row)
         self.snapshots.add(self.iteration, net.theta)
+        self._check_target(row)
         return row
 
     # ---- views for the UI ----

@@ -37,6 +37,7 @@ PENALTIES = (0.0, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 BATCH_SIZES = (1, 2, 4, 8, 10, 16, 32, 64, 128, 256, "all")
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500)
 MAX_LAYERS, MAX_UNITS = 8, 64
+DEFAULT_TARGET_COST = 0.05  # what "Stop when J < ε" offers first
 # The slider of each optimizer option; which optimizer reads which is the engine's OPTIMIZER_OPTIONS.
 # epsilon has none: its default suits every run here (a link or the CLI can still set it).
 OPTION_SLIDERS = {
@@ -66,6 +67,7 @@ def load_widgets(config: RunConfig) -> None:
         "schedule": config.schedule, "decay_rate": config.decay_rate,
         "decay_steps": config.decay_steps, "batch_size": config.batch_size or "all",
         "l1": config.l1, "l2": config.l2, "dropout": config.dropout,
+        "stop_at_target": config.target_cost is not None, "target_cost": config.target_cost or DEFAULT_TARGET_COST,
     }
     for i, n in enumerate(config.hidden):
         values[f"units_{i}"] = n
@@ -186,6 +188,17 @@ def _init_controls(config):
     return v
 
 
+def _target_cost(config) -> float | None:
+    """The course's stopping rule "repeat until J < ε": off, or ε (0 also means off)."""
+    stop = st.toggle("Stop when J < ε", key=_seed_default("stop_at_target", config.target_cost is not None),
+                     help="Pause the run at the first iteration whose training cost J is below ε")
+    if not stop:
+        return None
+    target = st.number_input("ε (target training cost)", min_value=0.0, max_value=1e6, step=0.01, format="%g",
+                             key=_seed_default("target_cost", config.target_cost or DEFAULT_TARGET_COST))
+    return target or None
+
+
 def _training_controls(config):
     v = {"optimizer": st.selectbox("Optimizer", SPECS["optimizer"].options(),
                                    key=_seed_default("optimizer", config.optimizer))}
@@ -210,5 +223,6 @@ def _training_controls(config):
     v["l1"] = st.select_slider("L1 penalty λ", _options(PENALTIES, config.l1), format_func=lambda x: f"{x:g}",
                                key=_seed_default("l1", config.l1))
     v["dropout"] = _slider("Dropout", 0.0, 0.8, "dropout", config.dropout, step=0.05)
+    v["target_cost"] = _target_cost(config)
     st.select_slider("Speed (most iterations per frame)", SPEEDS, key=Keys.SPEED)
     return v

@@ -105,13 +105,16 @@ def _text(v) -> str:
         return ", ".join(map(str, v)) if v else "none"
     if isinstance(v, float):
         return f"{v:g}"
+    if isinstance(v, int) and not isinstance(v, bool):
+        return f"{v:,}"  # 20,000 examples, 1,000 decay steps
     return str(v)
 
 
-def hyperparameters_table(config) -> pd.DataFrame:
+def hyperparameters_table(config, iterations: int | None = None) -> pd.DataFrame:
     """The knobs of a RunConfig that are hyperparameters (not the data set, seeds or bookkeeping),
-    with readable names; options that the chosen optimizer / schedule ignore are left out.
-    Columns: hyperparameter, value (text)."""
+    with readable names; options that the chosen optimizer / schedule ignore are left out. The
+    course counts the number of iterations among them: ``iterations`` (the run's, so far) is listed
+    beside α, with the stopping rule's target cost when one is set. Columns: hyperparameter, value (text)."""
     c = config
     acts = c.activation if isinstance(c.activation, tuple) else (c.activation,)
     rows = [("Hidden layer sizes", _text(c.hidden)),
@@ -128,7 +131,11 @@ def hyperparameters_table(config) -> pd.DataFrame:
     rows.append(("Learning-rate schedule", c.schedule))
     if c.schedule != "constant":
         rows += [("Decay rate", _text(c.decay_rate)), ("Decay steps", _text(c.decay_steps))]
-    rows += [("Mini-batch size", "full batch" if c.batch_size is None else str(c.batch_size)),
+    if iterations is not None:
+        rows.append(("Iterations run", _text(int(iterations))))
+    if c.target_cost is not None:
+        rows.append(("Stop when J <", _text(c.target_cost)))
+    rows += [("Mini-batch size", "full batch" if c.batch_size is None else _text(c.batch_size)),
              ("L1 penalty λ₁", _text(c.l1)), ("L2 penalty λ₂", _text(c.l2)),
              ("Dropout rate", _text(c.dropout)),
              ("Input features", _text(c.features)), ("Input normalization", c.normalization)]

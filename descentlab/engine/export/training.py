@@ -7,11 +7,13 @@ SCHEDULE_CODE = {
     "step": "learning_rate * decay_rate ** np.floor(t / decay_steps)",
     "exponential": "learning_rate * decay_rate ** (t / decay_steps)",
     "inverse_time": "learning_rate / (1.0 + decay_rate * (t / decay_steps))",
+    "interval_inverse": "learning_rate / (1.0 + decay_rate * np.floor(t / decay_steps))",
 }
 SCHEDULE_WORDS = {
     "step": "multiplied by decay_rate every decay_steps updates",
     "exponential": "decays smoothly: times decay_rate per decay_steps updates",
     "inverse_time": "1/t decay: alpha_0 / (1 + decay_rate * t / decay_steps)",
+    "interval_inverse": "alpha_0 / (1 + decay_rate * floor(t / decay_steps)), lowered once every decay_steps updates",
 }
 
 # The update of one parameter p (a W or a b) with gradient d, in the course's form.
@@ -55,6 +57,8 @@ def hyperparameters(config, iterations: int, print_every: int, minibatch: bool):
     if minibatch:
         lines.append(f"batch_size = {c.batch_size!r}")
     lines += [f"num_iterations = {int(iterations)!r}", f"print_every = {int(print_every)!r}"]
+    if c.target_cost is not None:
+        lines.append(f"target_cost = {c.target_cost!r}  # stop once J < target_cost (\"until J < epsilon\")")
     return "## Hyperparameters", "\n".join(lines) + "\n"
 
 
@@ -91,6 +95,9 @@ def loop_section(config, L: int, minibatch: bool, has_test: bool):
             "grads = backward_propagation(X_batch, Y_batch, params, cache)\n"
             f"t += 1\nparams = update_parameters(params, grads, {alpha}{t_arg})\n"
             "if t % print_every == 0:\n    print_cost(t)\n")
+    stopping = c.target_cost is not None
+    if stopping:
+        step += "reached = cost_below_target(t)\n"
     head = '''def print_cost(t):
     """The cost J on the whole training set, without dropout (as the run's history records it)."""
     AL, _ = forward_propagation(X_train, params)
@@ -98,14 +105,18 @@ def loop_section(config, L: int, minibatch: bool, has_test: bool):
 
 
 '''
+    if stopping:
+        head += _TARGET_CHECK
     shared = dropout or minibatch
     if shared:
         head += (f"rng = np.random.default_rng(seed)  # {'shuffles' if minibatch else ''}"
                  f"{' and ' if minibatch and dropout else ''}{'dropout masks' if dropout else ''}: "
                  "one generator, drawn in the run's order\n")
+    start = "t = 0\nprint_cost(0)\n" + ("reached = cost_below_target(0)\n" if stopping else "")
+    until = "while t < num_iterations" + (" and not reached" if stopping else "")
     if not minibatch:
-        body = "t = 0\nprint_cost(0)\nX_batch, Y_batch = X_train, Y_train  # full batch: every example, every step\n" \
-               "while t < num_iterations:\n" + _indent(step, 4)
+        body = start + "X_batch, Y_batch = X_train, Y_train  # full batch: every example, every step\n" \
+               f"{until}:\n" + _indent(step, 4)
     else:
         head += '''
 
@@ -118,16 +129,32 @@ def random_mini_batches(X, Y, batch_size, rng):
 
 
 '''
-        body = ("t = 0\nprint_cost(0)\nwhile t < num_iterations:  # one pass = one epoch\n"
+        body = (f"{start}{until}:  # one pass = one epoch\n"
                 "    for X_batch, Y_batch in random_mini_batches(X_train, Y_train, batch_size, rng):\n"
-                + _indent(step, 8) + "        if t == num_iterations:\n            break\n")
+                + _indent(step, 8)
+                + f"        if t == num_iterations{' or reached' if stopping else ''}:\n            break\n")
     if has_test:
         body += ("\nAL_test, _ = forward_propagation(X_test, params)\n"
                  'print(f"Test cost: {compute_cost(AL_test, Y_test)!r}")\n')
     md = "## Train\n\nEach iteration: forward propagation, backward propagation, update. Every print_every iterations the cost on the whole training set is printed."
     if minibatch:
         md += " One iteration is one mini-batch; the examples are reshuffled every epoch."
+    if stopping:
+        md += f" Training stops early once the training cost J falls below target_cost = {c.target_cost:g}."
     return md, head + body
+
+
+# The stopping rule "repeat until J < epsilon", judged like print_cost: the whole training set, no dropout
+_TARGET_CHECK = '''def cost_below_target(t):
+    """Whether J has fallen below target_cost after t iterations (then say so, with J)."""
+    AL, _ = forward_propagation(X_train, params)
+    cost = compute_cost(AL, Y_train)
+    if cost < target_cost:
+        print(f"Reached J < {target_cost} at iteration {t}: {cost!r}")
+    return cost < target_cost
+
+
+'''
 
 
 def _indent(text: str, n: int) -> str:

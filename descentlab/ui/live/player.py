@@ -25,7 +25,7 @@ import streamlit as st
 
 from descentlab.ui.live import pacing, route
 from descentlab.ui.live.elements import frame_pump, presenter_keys
-from descentlab.ui.live.protocol import LiveTarget
+from descentlab.ui.live.protocol import LiveTarget, finished
 from descentlab.ui.sessions import session_id
 from descentlab.ui.state import Keys, notify
 from descentlab.viz.figure import plain_figures
@@ -45,6 +45,7 @@ class Loop:
     button_prefix: str = "btn"
     default_speed: int = 50
     shows_divergence: bool = False  # the page shows target.message itself: no second notice of it
+    shows_finish: bool = False      # the same for a met stopping rule (finished: "Reached J < ε at ...")
 
     def init(self) -> None:
         ss = st.session_state
@@ -95,15 +96,18 @@ def advance(loop: Loop, n: int | None = None) -> None:
     cost = ss.get(loop.step_cost_key, 1e-4)
     k = n or frame_iterations(ss.get(loop.speed_key, loop.default_speed), cost)
     ss[loop.step_cost_key] = train_frame(loop.target(), k, cost)
-    _stop_if_diverged(loop)
+    _stop_if_done(loop)
 
 
-def _stop_if_diverged(loop: Loop) -> None:
+def _stop_if_done(loop: Loop) -> None:
+    """Pause a playing loop whose target diverged or met its stopping rule (e.g. J < ε), saying so."""
     target = loop.target()
-    if target.diverged and loop.playing:
+    if loop.playing and (target.diverged or finished(target)):
         loop.stop()
-        if not loop.shows_divergence:
+        if target.diverged and not loop.shows_divergence:
             notify("error", target.message)
+        elif not target.diverged and not loop.shows_finish:
+            notify("success", target.message)
 
 
 @route.exclusively
@@ -113,6 +117,9 @@ def _set_playing(loop: Loop, playing: bool) -> None:
     target = loop.target()
     if playing and target.diverged:
         notify("error", f"{target.message}. Press Reset to start again.")
+        return
+    if playing and finished(target):  # stepping would do nothing: say why instead of playing in place
+        notify("info", f"{target.message}. Lower or clear the target cost to train on, or press Reset.")
         return
     if playing:
         st.session_state[loop.playing_key] = True
@@ -164,7 +171,7 @@ def live_area(render: Callable[[], None], loop: Loop, frames: bool = False) -> N
         stream.halt()  # this run draws the page: a frame still in flight is stale
     streaming = frames and loop.playing and route.available()
     if streaming:
-        _stop_if_diverged(loop)  # in case the browser's report of it (_frames_ended) was lost
+        _stop_if_done(loop)  # in case the browser's report of it (_frames_ended) was lost
         streaming = loop.playing
 
     # A fragment either way: its elements keep their identity (and the charts their Plotly divs)
@@ -188,7 +195,7 @@ def live_area(render: Callable[[], None], loop: Loop, frames: bool = False) -> N
         pacing.wait_for_turn(sid, last_start, frame_cpu, yield_slot.empty)
         start, cpu0 = time.monotonic(), time.thread_time()
         advance(loop)
-        if not loop.playing:  # stopped (diverged) in this frame: redraw the whole page
+        if not loop.playing:  # stopped (diverged, or reached its target) in this frame: redraw the whole page
             st.rerun()
         draw()
         st.session_state[pace_key] = (start, time.thread_time() - cpu0)
@@ -237,12 +244,12 @@ def _stopped_pump(slot, loop: Loop) -> None:
 
 @route.exclusively
 def _frames_ended(loop: Loop) -> None:
-    """The frames stopped: the run diverged, the route failed on the server (stream.error), or the
+    """The frames stopped: the run diverged or met its stopping rule, the route failed on the server (stream.error), or the
     browser got no frame from it. Pause and say why. The pump's element is in the live fragment, so
     this reruns the fragment, which reruns the page."""
     stream = route.session_stream()
-    if loop.target().diverged:
-        _stop_if_diverged(loop)
+    if loop.target().diverged or finished(loop.target()):
+        _stop_if_done(loop)
     elif stream.redraw:
         pass  # e.g. one variant of a group diverged: the rerun shows it, and the others play on
     elif loop.playing:

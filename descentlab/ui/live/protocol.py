@@ -18,7 +18,11 @@ class LiveTarget(Protocol):
     same initial weights. ``diverged``: truthy once training has blown up (the loop then pauses);
     ``message``: why, in a sentence the page may show ("" while all is well). A frame calls step and
     record on the frame route's thread (descentlab.ui.live.route), so none of them may read session
-    state."""
+    state.
+
+    A target with a stopping rule (the Trainer's target cost, "until J < ε") also has ``finished``:
+    truthy once the rule is met, when ``step`` trains no further; the loop then pauses and ``message``
+    says where. It is optional (read with ``finished(target)``): the others never finish on their own."""
 
     diverged: object
     message: str
@@ -28,3 +32,8 @@ class LiveTarget(Protocol):
     def record(self) -> object: ...
 
     def reset(self) -> object: ...
+
+
+def finished(target: LiveTarget) -> bool:
+    """Whether ``target`` met its stopping rule (False for a target that has none)."""
+    return bool(getattr(target, "finished", False))

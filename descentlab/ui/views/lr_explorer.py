@@ -33,8 +33,9 @@ LAB = "lr"  # the lab kind this page's presets name (descentlab.engine.presets.L
 SECTIONS = ("Sweep", "Loss surface", "Schedules")
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200)
 RANGE_OPTIONS = tuple(sorted({1e-5, 1e-4, *LEARNING_RATES}))
+# Every schedule in the engine's registry, in its order (a test checks none is missing from the page)
 SCHEDULE_LABELS = {"constant": "constant", "step": "step decay", "exponential": "exponential decay",
-                   "inverse_time": "1/t decay"}
+                   "inverse_time": "1/t decay", "interval_inverse": "fixed-interval decay"}
 GRID = 81  # surface resolution: 81 x 81 points, cached per problem
 REDUCE_RATES = "Use fewer learning rates, or fewer or narrower hidden layers, or fewer examples."
 MAX_PATH_RATE = 1e6  # separable data's flat logistic surface suggests rates in the 100,000s
@@ -48,7 +49,7 @@ class K:
     PATHS_SIG = "lr_paths_sig"
     PROBLEM_SIG = "lr_problem_sig"  # the surface problem whose suggested rates fill the inputs
     START = "lr_surf_start"       # (w1, w2) the paths start from; None = the problem's default
-    SCHED = "lr_sched"            # descentlab.engine.group.TrainerGroup of the four schedules
+    SCHED = "lr_sched"            # descentlab.engine.group.TrainerGroup of the schedules
     SCHED_SIG = "lr_sched_sig"
     MARKS = "lr_marks"            # rates a preset or link pointed at (dotted lines on the sweep)
     GOTO = "lr_goto"              # switch to the Playground on the next run

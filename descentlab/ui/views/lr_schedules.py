@@ -1,5 +1,5 @@
-"""The learning-rate page's "Schedules" section: one run under constant, step, exponential and 1/t
-learning rates, overlaid."""
+"""The learning-rate page's "Schedules" section: one run under every learning-rate schedule (constant,
+step, exponential, 1/t and the lecture's fixed-interval decay), overlaid."""
 from __future__ import annotations
 
 import numpy as np
@@ -55,7 +55,8 @@ def schedules_section() -> None:
     for col, name in zip(st.columns(len(SCHEDULE_LABELS)), SCHEDULE_LABELS):
         col.caption(SCHEDULE_LABELS[name])
         col.latex(make_schedule(name).latex)
-    st.caption(f"The sidebar's run (network, data, optimizer, α₀ = {base.learning_rate:g}) four times over, same "
+    st.caption(f"The sidebar's run (network, data, optimizer, α₀ = {base.learning_rate:g}) "
+               f"{len(SCHEDULE_LABELS)} times over, same "
                "initial weights: only α_t differs. A large α early moves fast; decaying it later lets the cost "
                "settle lower instead of bouncing around the minimum, most visibly with mini-batches (set a batch "
                "size in the sidebar), whose noise a constant α never averages out.")

@@ -19,8 +19,9 @@ from descentlab.viz.style import Style
 from descentlab.viz.text import number
 
 # The Playground's training loop: the sidebar's run, under the default session keys (dl_playing,
-# btn_play...). Its status line shows a divergence, so the loop adds no second notice of it.
-LOOP = player.Loop(lambda: current_run().trainer, shows_divergence=True)
+# btn_play...). Its status line shows a divergence or a reached target cost, so the loop adds no
+# second notice of either.
+LOOP = player.Loop(lambda: current_run().trainer, shows_divergence=True, shows_finish=True)
 CAPTIONS = {
     "cost": "Train and test cost per iteration; accuracy on the right axis. A widening gap is overfitting.",
     "boundary": "The network's output over the input plane. Dots: training examples; diamonds: test examples.",
@@ -57,6 +58,8 @@ def status_line() -> None:
     show_status(lambda: status_cells(run, playing), note=lambda: learning_note(run.trainer, chance))
     if run.trainer.diverged:
         st.error(run.trainer.message)
+    elif run.trainer.finished:  # "Reached J < 0.05 at iteration 1,234": the stopping rule paused it
+        st.success(run.trainer.message, icon=":material/flag:")
 
 
 def learning_note(trainer, chance: float | None) -> str:
@@ -70,7 +73,7 @@ def status_cells(run, playing: bool) -> list[tuple[str, str]]:
     tr, row = run.trainer, run.trainer.last_record
     score = "accuracy" if run.dataset.task != "regression" else "r2"
     fmt = (lambda x: f"{x:.1%}") if score == "accuracy" else (lambda x: number(x, 3))
-    state = "diverged" if tr.diverged else "playing" if playing else "paused"
+    state = "diverged" if tr.diverged else "target reached" if tr.finished else "playing" if playing else "paused"
     label = "acc." if score == "accuracy" else "R²"
     return [("Iteration", f"{tr.iteration:,}"), ("Epoch", f"{tr.epoch:,}"),
             ("Train cost", number(row["cost_train"])), ("Test cost", number(row["cost_test"])),

@@ -79,7 +79,7 @@ def _shapes_and_equations(s: Style, rewind: int | None, caption: str | None) -> 
                     f"{run.dataset.m_train} training examples** (learned parameters per layer on the right)")
         st.dataframe(viz.shapes_table_text(viz.shapes_table(run.network, run.dataset.m_train)), hide_index=True)
         st.markdown("**Hyperparameters** (what you set; the parameters W, b are what training learns)")
-        st.dataframe(viz.hyperparameters_table(current_config()), hide_index=True)
+        st.dataframe(viz.hyperparameters_table(current_config(), run.trainer.iteration), hide_index=True)
     with b:
         st.markdown("**Forward propagation**")
         for line in viz.forward_equations(run.network):
