@@ -41,7 +41,7 @@ def test_the_sidebars_options_are_the_engines_registries():
     at = open_page(PLAYGROUND)
     assert _options(at, "init") == [INITIALIZER_LABELS[n] for n in initializer_choices()]
     assert _options(at, "optimizer") == list(OPTIMIZERS)
-    assert _options(at, "schedule") == list(SCHEDULES)
+    assert _options(at, "schedule") == [optimizers.SCHEDULE_LABELS.get(n, n) for n in SCHEDULES]
     assert _options(at, "normalization") == list(features.NORMALIZATIONS)
     assert len(_options(at, "dataset")) == len(DATASETS)
     assert len(_options(at, "activation")) == len(ACTIVATIONS)
@@ -78,3 +78,9 @@ def test_a_linked_batch_size_off_the_sliders_grid_is_kept(batch):
     slider = at.select_slider(key="cfg_batch_size")
     assert slider.value == int(batch) and slider.options[-1] == "all"
     assert at.session_state["cfg_batch_size"] == int(batch)
+
+
+def test_every_schedule_reads_as_its_formula_in_the_sidebar():
+    at = open_page(PLAYGROUND)
+    shown = [optimizers.SCHEDULE_LABELS[name] for name in SCHEDULES]
+    assert _options(at, "schedule") == shown and all("α₀" in label for label in shown)

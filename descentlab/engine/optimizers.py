@@ -14,6 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 
 SCHEDULES = ("constant", "step", "exponential", "inverse_time", "interval_inverse")
+# What the sidebar shows for each (r: the decay rate, s: the decay steps); a schedule without a label
+# shows its name
+SCHEDULE_LABELS = {
+    "constant": "constant α₀",
+    "step": "step: α₀ · r^⌊t/s⌋",
+    "exponential": "exponential: α₀ · r^(t/s)",
+    "inverse_time": "1/t: α₀ / (1 + r·t/s)",
+    "interval_inverse": "fixed interval: α₀ / (1 + r·⌊t/s⌋)",
+}
 
 
 @dataclass(frozen=True)

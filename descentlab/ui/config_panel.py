@@ -22,6 +22,7 @@ from descentlab.engine.initializers import (
     initializer_choices,
 )
 from descentlab.engine.losses import TASK_LOSSES
+from descentlab.engine import optimizers
 from descentlab.engine.optimizers import OPTIMIZER_OPTIONS
 from descentlab.ui import classroom
 from descentlab.ui.state import (
@@ -210,6 +211,7 @@ def _training_controls(config):
             label, lo, hi, kwargs = OPTION_SLIDERS[option]
             v[option] = _slider(label, lo, hi, option, getattr(config, option), **kwargs)
     v["schedule"] = st.selectbox("Schedule", SPECS["schedule"].options(),
+                                 format_func=lambda name: optimizers.SCHEDULE_LABELS.get(name, name),
                                  key=_seed_default("schedule", config.schedule))
     if v["schedule"] != "constant":
         v["decay_rate"] = _slider("Decay rate", 0.05, 1.0, "decay_rate", config.decay_rate, step=0.05)
