@@ -455,7 +455,7 @@ def test_shapes_table_matches_the_real_arrays(runs, kind):
         real.update({f"W[{l}]": net.params[f"W{l}"].shape, f"b[{l}]": net.params[f"b{l}"].shape,
                      f"Z[{l}]": cache[f"Z{l}"].shape, f"A[{l}]": cache[f"A{l}"].shape,
                      f"dW[{l}]": grads[f"dW{l}"].shape, f"db[{l}]": grads[f"db{l}"].shape,
-                     f"dZ[{l}]": cache[f"Z{l}"].shape})
+                     f"dZ[{l}]": cache[f"Z{l}"].shape, f"dA[{l}]": cache[f"A{l}"].shape})
     table = viz.shapes_table(net, m)
     got = {r.array: ast.literal_eval(r.shape) for r in table.itertuples() if r.array != "total"}
     assert got == real
