@@ -9,6 +9,7 @@ from descentlab.engine.config import RunConfig, build
 from descentlab.engine.network import Network
 from descentlab.lessons import blocks as lessons
 from descentlab.viz import blocks as viz_blocks
+from descentlab.viz.style import Style
 
 from .pages import open_page
 
@@ -164,3 +165,14 @@ def test_the_panel_shows_the_cache_and_checks_gradients_without_touching_the_run
     assert "first 32 training examples" in " ".join(c.value for c in at.caption)
     at.button(key="btn_step").click().run()  # a new iteration: the old check is not shown for it
     assert "relative error" not in at.dataframe[-1].value.columns
+
+
+@pytest.mark.parametrize("sizes", [[2, 8, 8, 1], [2, 100, 100, 100, 1], [768, 64, 6], [2] + [8] * 7 + [3]])
+def test_the_diagrams_text_fits_its_places_and_is_bigger_when_presenting(sizes):
+    net = Network(sizes, "tanh")
+    normal, big = (viz_blocks._font_sizes(net, 300, Style(presentation=p)) for p in (False, True))
+    assert big >= normal and normal[0] >= 8
+    unit = viz_blocks.PLOT_WIDTH / (net.L + 2 * viz_blocks.X_MARGIN)
+    label, inside = big
+    assert len("(100, 300)") * viz_blocks.CHAR * label <= unit * (1 - 2 * viz_blocks.HALF) or max(sizes) < 100
+    assert len("dA[0] = WᵀdZ") * viz_blocks.CHAR * inside <= unit * 2 * viz_blocks.HALF

@@ -14,7 +14,9 @@ from descentlab.viz.figure import figure
 from descentlab.viz.style import BLUE, GREY, ORANGE, Style, resolve, rgba, style_layout
 from descentlab.viz.text import number
 
-HALF = 0.22        # half a block's width, in layer columns
+HALF = 0.3         # half a block's width, in layer columns
+PLOT_WIDTH = 900   # px the diagram is drawn in, at least (a 1280 px window with the sidebar open)
+CHAR = 0.56        # a character's width in its font size, about (Source Sans, digits and brackets)
 Y_FWD, Y_BWD, HALF_H = 1.0, -1.0, 0.42   # block centres and half height
 Y_PARAM, Y_GRAD = 2.15, -2.15            # where W, b come in and dW, db go out
 
@@ -44,14 +46,32 @@ def _g(name: str) -> str:
             "sigmoid": "sigmoid", "softmax": "softmax"}.get(name, name)
 
 
+X_MARGIN = 0.35   # layer columns left of X and right of the loss
+
+
+def _font_sizes(network, m: int, s: Style) -> tuple[int, int]:
+    """(labels, blocks): the style's sizes, or smaller where this network's text would not fit its
+    place (a deep network's columns, a projector's large type): the shapes between two blocks fit
+    the gap, the parameters' shapes a column, the equations a block."""
+    L, n = network.L, network.layer_sizes
+    unit = PLOT_WIDTH / (L + 2 * X_MARGIN)  # px per layer column
+    between = max(len(shape_text(k, m)) for k in n)
+    params = max(len(f"dW[{l}] {shape_text(n[l], n[l - 1])}") for l in range(1, L + 1))
+    cache = max(len(f"A[{l - 1}], W[{l}], b[{l}]") for l in range(1, L + 1))
+    block = max([14] + [len(f"A = {_g(a.name)}(Z)") for a in network.activations[1:]])
+    label = min(s.text * 0.9, unit * (1 - 2 * HALF) / (CHAR * between), unit * 0.95 / (CHAR * params),
+                unit * (1 - HALF - 0.06) / (CHAR * cache))
+    inside = min(s.text, unit * 2 * HALF * 0.92 / (CHAR * block))
+    return max(8, int(label)), max(8, int(inside))
+
+
 def blocks_figure(network, m: int, style: Style | None = None):
     """The network's forward and backward blocks for a batch of ``m`` examples: a figure of shapes and
     annotations only (no traces), so it is the same for every frame of the same network."""
     s = resolve(style)
     L, n = network.L, network.layer_sizes
     # the labels shrink with depth, so that a deep network's columns still hold their shapes
-    size = max(9, int(s.text * 0.8 * min(1.0, 6 / (L + 2))))
-    big = max(10, int(size * 1.1))
+    size, big = _font_sizes(network, m, s)
     width = 2.5 if s.presentation else 1.6
     shapes, notes = [], []
     fwd, bwd = BLUE, ORANGE
@@ -89,9 +109,9 @@ def blocks_figure(network, m: int, style: Style | None = None):
     notes.append(_label(L + 0.5, Y_BWD - 0.08, f"dA[{L}]<br>{shape_text(n[L], m)}", size, yanchor="top"))
     layout = style_layout(s)
     layout.update(
-        height=max(360, int(size * 31)),
+        height=max(380, int(max(size, big) * 30)),
         margin=dict(l=4, r=4, t=4, b=4),
-        xaxis=dict(range=[-0.5, L + 1.5], visible=False, fixedrange=True),
+        xaxis=dict(range=[-X_MARGIN, L + 1 + X_MARGIN], visible=False, fixedrange=True),
         yaxis=dict(range=[-2.6, 2.6], visible=False, fixedrange=True),
         shapes=shapes, annotations=notes, showlegend=False, hovermode=False,
     )
