@@ -176,3 +176,16 @@ def test_the_diagrams_text_fits_its_places_and_is_bigger_when_presenting(sizes):
     label, inside = big
     assert len("(100, 300)") * viz_blocks.CHAR * label <= unit * (1 - 2 * viz_blocks.HALF) or max(sizes) < 100
     assert len("dA[0] = WᵀdZ") * viz_blocks.CHAR * inside <= unit * 2 * viz_blocks.HALF
+
+
+@pytest.mark.parametrize("config", [RunConfig(dataset="shapes", hidden=(16,), n_samples=200),
+                                    RunConfig(dataset="plane", hidden=(5,), dtype="float32", l1=0.01)])
+def test_the_panel_on_images_regression_and_float32(config):
+    at = open_page("app_pages/playground.py", config.to_query(), state={"view_panel": "Blocks & cache"})
+    at.button(key="btn_gradcheck").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[-1].value
+    assert len(table) == 4 and all(v.startswith("✓") for v in table["verdict"]), table
+    if config.dataset == "shapes":  # W1 is (16, 768): a sample of its entries, and the caption says so
+        assert table["entries checked"].iloc[0] == f"100 of {16 * 768:,}"
+        assert "random sample of 100" in " ".join(c.value for c in at.caption)
