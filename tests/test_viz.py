@@ -14,6 +14,7 @@ from plotly.subplots import make_subplots
 from descentlab import viz
 from descentlab.engine.config import RunConfig, build
 from descentlab.engine.network import Network
+from descentlab.viz import blocks as viz_blocks
 from descentlab.viz import compare as viz_compare
 from descentlab.viz import (
     figure,
@@ -60,6 +61,7 @@ def _all_figures(run) -> dict:
         "weights_time": viz.weights_over_time_figure(snaps, 1),
         "weights_hist": viz.weight_histogram_figure(net.params, net.L),
         "weights_matrix": viz.weight_matrix_figure(net.params[f"W{net.L}"], net.L),
+        "blocks": viz_blocks.blocks_figure(net, ds.m_train),
     }
     if ds.points_train is not None:
         figs["decision"] = viz.decision_figure(tr.decision_grid(100), ds)
