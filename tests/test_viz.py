@@ -14,6 +14,7 @@ from plotly.subplots import make_subplots
 from descentlab import viz
 from descentlab.engine.config import RunConfig, build
 from descentlab.engine.network import Network
+from descentlab.viz import blocks as viz_blocks
 from descentlab.viz import compare as viz_compare
 from descentlab.viz import (
     figure,
@@ -60,6 +61,7 @@ def _all_figures(run) -> dict:
         "weights_time": viz.weights_over_time_figure(snaps, 1),
         "weights_hist": viz.weight_histogram_figure(net.params, net.L),
         "weights_matrix": viz.weight_matrix_figure(net.params[f"W{net.L}"], net.L),
+        "blocks": viz_blocks.blocks_figure(net, ds.m_train),
     }
     if ds.points_train is not None:
         figs["decision"] = viz.decision_figure(tr.decision_grid(100), ds)
@@ -455,7 +457,7 @@ def test_shapes_table_matches_the_real_arrays(runs, kind):
         real.update({f"W[{l}]": net.params[f"W{l}"].shape, f"b[{l}]": net.params[f"b{l}"].shape,
                      f"Z[{l}]": cache[f"Z{l}"].shape, f"A[{l}]": cache[f"A{l}"].shape,
                      f"dW[{l}]": grads[f"dW{l}"].shape, f"db[{l}]": grads[f"db{l}"].shape,
-                     f"dZ[{l}]": cache[f"Z{l}"].shape})
+                     f"dZ[{l}]": cache[f"Z{l}"].shape, f"dA[{l}]": cache[f"A{l}"].shape})
     table = viz.shapes_table(net, m)
     got = {r.array: ast.literal_eval(r.shape) for r in table.itertuples() if r.array != "total"}
     assert got == real

@@ -192,3 +192,12 @@ def readable_count(x: float) -> str:
 def readable_bytes(n: float) -> str:
     """Sizes in MB below 10 GB (where a budget of a few hundred MB is read), else GB."""
     return f"{n / MB:,.0f} MB" if n < 10 * 2**30 else f"{n / 2**30:,.1f} GB"
+
+
+def gradcheck(sizes, m: int, entries: int) -> Cost:
+    """descentlab.engine.gradcheck.check_blocks on a float64 copy of a network of ``sizes``, over ``m``
+    examples, checking ``entries`` parameters: two forward passes over m per entry, one backprop."""
+    P = weights(sizes)
+    per_example, _ = _buffers_per_example(sizes)
+    parts = {"parameters": 8 * P * 5, "workspaces": 8 * per_example * m}
+    return Cost(sum(parts.values()), float((2 * entries + 3) * P * m), parts)

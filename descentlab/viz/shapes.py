@@ -18,7 +18,8 @@ def _shape(*dims) -> str:
 
 
 def shapes_table(network, m: int) -> pd.DataFrame:
-    """One row per array for a batch of m examples: X, then per layer W, b, Z, A, dW, db, dZ.
+    """One row per array for a batch of m examples: X, then per layer W, b, Z, A, and backprop's dA,
+    dZ, dW, db (the backward block of layer l takes dA[l] and gives dA[l-1], dW[l], db[l]).
     Columns: layer, array, shape (as "(n, m)" text), parameters (learned values in W / b rows, a
     "total" row at the end; empty elsewhere)."""
     n = network.layer_sizes
@@ -28,9 +29,10 @@ def shapes_table(network, m: int) -> pd.DataFrame:
                  (l, f"b[{l}]", _shape(n[l], 1), n[l]),
                  (l, f"Z[{l}]", _shape(n[l], m), None),
                  (l, f"A[{l}]", _shape(n[l], m), None),
+                 (l, f"dA[{l}]", _shape(n[l], m), None),
+                 (l, f"dZ[{l}]", _shape(n[l], m), None),
                  (l, f"dW[{l}]", _shape(n[l], n[l - 1]), None),
-                 (l, f"db[{l}]", _shape(n[l], 1), None),
-                 (l, f"dZ[{l}]", _shape(n[l], m), None)]
+                 (l, f"db[{l}]", _shape(n[l], 1), None)]
     rows.append((None, "total", "", sum(n[l] * (n[l - 1] + 1) for l in range(1, network.L + 1))))
     df = pd.DataFrame(rows, columns=["layer", "array", "shape", "parameters"])
     df["layer"] = df["layer"].astype("Int64")

@@ -16,6 +16,7 @@ from descentlab.ui.formulas import fit_formulas
 from descentlab.ui.live.elements import live_chart
 from descentlab.ui.screen_fit import ROW_GROW
 from descentlab.ui.state import Keys, current_config, current_run
+from descentlab.ui.views import playground_blocks
 from descentlab.viz.style import Style
 
 
@@ -101,5 +102,10 @@ PANELS: dict[str, Panel] = {
                                    "means vanishing gradients. Update/weight ratio near 1e-3 is the usual "
                                    "healthy pace."),
     "Shapes & equations": Panel(_shapes_and_equations, live=False),
+    "Blocks & cache": Panel(playground_blocks.draw,
+                            "Each layer's forward block stores its cache (Z[l], and A[l−1], W[l], b[l]); "
+                            "the backward block under it reads that cache to take dA[l] to dA[l−1] and "
+                            "give dW[l], db[l]. Shapes for this network and m training examples.",
+                            live=False),
 }
 LIVE_PANELS = tuple(name for name, panel in PANELS.items() if panel.live)
