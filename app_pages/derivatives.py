@@ -25,29 +25,27 @@ def _gap(v: float) -> str:
 
 st.title("Derivatives")
 st.markdown(
-    "Gradient descent needs one number per parameter: the **slope** of the cost, how much it moves when "
-    "the parameter is nudged. A handful of rules give every slope a network needs; backprop is the chain "
-    "rule applied one layer after another. Check each rule the way a computer can: nudge x by a small "
-    "h both ways and divide the change in f by 2h. The dots on the right are "
-    r"$\dfrac{f(x+h) - f(x-h)}{2h}$, computed from $f$ alone; the line is the rule's $f'$.")
+    "Gradient descent needs the **slope** of the cost for every parameter. A handful of rules give every "
+    "slope a network needs (backprop is the chain rule, layer after layer). Check a rule as a computer "
+    r"can: the dots are $\dfrac{f(x+h) - f(x-h)}{2h}$, from $f$ alone; the line is the rule's $f'$.")
 
-c1, c2 = st.columns([3, 1])
-rule_name = c1.segmented_control("Rule", list(dv.RULES), default="Power", key=K.RULE) or "Power"
-h = c2.select_slider("Step h", dv.H_CHOICES, value=1e-3, format_func=lambda v: f"{v:g}", key=K.H)
+rule_name = st.segmented_control("Rule", list(dv.RULES), format_func=lambda r: dv.RULES[r].short,
+                                 default="Power", key=K.RULE) or "Power"
 rule = dv.RULES[rule_name]
 entries = dv.entries_for(rule_name)
-key = st.radio("Function", [e.key for e in entries], format_func=lambda k: dv.ENTRIES[k].label,
+c1, c2 = st.columns([3, 1])
+key = c1.radio("Function", [e.key for e in entries], format_func=lambda k: dv.ENTRIES[k].label,
                horizontal=True, key=K.FUNCTION + rule_name)
+h = c2.select_slider("Step h", dv.H_CHOICES, value=1e-3, format_func=lambda v: f"{v:g}", key=K.H)
 entry = dv.ENTRIES[key]
 
 left, right = st.columns([1, 1])
 with left:
-    st.markdown(f"**The {rule.name.lower() if rule.name != 'tanh' else 'tanh'} rule** — {rule.explanation}")
+    st.markdown(f"**{rule.name} rule.** {rule.explanation}")
     st.latex(rule.latex)
 with right:
     st.markdown(f"**Applied to {entry.label}**")
-    st.latex(entry.latex_f)
-    st.latex(entry.latex_df)
+    st.latex(r"\begin{gathered}" + entry.latex_f + r"\\[4pt]" + entry.latex_df + r"\end{gathered}")
 
 c = dv.curves(key, h)
 st.plotly_chart(derivative_figure(c, style()), key="deriv_chart")

@@ -129,10 +129,10 @@ left, right = st.columns([3, 2])
 with left:
     st.markdown(f"`image.shape` = **{LECTURE_IMAGE.shape}**: {h3} rows × {w3} columns × {c3} channels. "
                 "Its two channels, each a matrix:")
-    for k, col in enumerate(st.columns(c3)):
-        col.caption(f"image[:, :, {k}]")
-        col.table(pd.DataFrame([[f"{v:.8f}" for v in row] for row in LECTURE_IMAGE[:, :, k]],
-                               columns=[f"j = {j}" for j in range(w3)], index=[f"i = {i}" for i in range(h3)]))
+    for k in range(c3):
+        st.caption(f"image[:, :, {k}]: row i, column j")
+        st.table(pd.DataFrame([[f"{v:.8f}" for v in row] for row in LECTURE_IMAGE[:, :, k]],
+                              columns=[f"j = {j}" for j in range(w3)], index=[f"i = {i}" for i in range(h3)]))
     st.markdown(f"`image2vector(image)` has shape **{lec.shape}**: {h3} × {w3} × {c3} = {lec.size} numbers in "
                 "one column, read row by row and, within a pixel, channel by channel.")
 with right:

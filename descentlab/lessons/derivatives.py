@@ -23,6 +23,7 @@ _SIGMOID = ACTIVATIONS["sigmoid"]  # the engine's own σ and σ', as the network
 class Rule:
     """One row of the table: its name and its general statement."""
     name: str
+    short: str        # on the rule picker's button
     latex: str        # the rule itself, e.g. d/dx xⁿ = n xⁿ⁻¹
     explanation: str  # one sentence in words
 
@@ -41,24 +42,24 @@ class Entry:
 
 
 RULES: dict[str, Rule] = {r.name: r for r in (
-    Rule("Power", r"\frac{d}{dx}\,x^n = n\,x^{n-1}",
+    Rule("Power", "Power", r"\frac{d}{dx}\,x^n = n\,x^{n-1}",
          "Bring the exponent down in front and lower it by one; it works for any real n."),
-    Rule("Product", r"\frac{d}{dx}\,u(x)\,v(x) = u'(x)\,v(x) + u(x)\,v'(x)",
+    Rule("Product", "Product", r"\frac{d}{dx}\,u(x)\,v(x) = u'(x)\,v(x) + u(x)\,v'(x)",
          "Differentiate one factor at a time, holding the other still, and add the two."),
-    Rule("Quotient", r"\frac{d}{dx}\,\frac{u(x)}{v(x)} = \frac{u'(x)\,v(x) - u(x)\,v'(x)}{v(x)^2}",
+    Rule("Quotient", "Quotient", r"\frac{d}{dx}\,\frac{u(x)}{v(x)} = \frac{u'(x)\,v(x) - u(x)\,v'(x)}{v(x)^2}",
          "The product rule for u · (1/v), tidied up: it needs v(x) ≠ 0."),
-    Rule("Chain", r"\frac{d}{dx}\,u\big(v(x)\big) = u'\big(v(x)\big)\cdot v'(x)",
+    Rule("Chain", "Chain", r"\frac{d}{dx}\,u\big(v(x)\big) = u'\big(v(x)\big)\cdot v'(x)",
          "The outer function's slope at the inner value, times the inner function's slope: backprop is "
          "this rule applied layer after layer."),
-    Rule("Exponential", r"\frac{d}{dx}\,e^x = e^x",
+    Rule("Exponential", "eˣ", r"\frac{d}{dx}\,e^x = e^x",
          "e^x is its own slope: the higher it is, the faster it grows."),
-    Rule("Logarithm", r"\frac{d}{dx}\,\ln x = \frac{1}{x}, \quad x > 0",
+    Rule("Logarithm", "ln x", r"\frac{d}{dx}\,\ln x = \frac{1}{x}, \quad x > 0",
          "The slope of ln x falls like 1/x: the cross-entropy loss owes its steep edges to this."),
-    Rule("Sine and cosine", r"\frac{d}{dx}\,\sin x = \cos x, \qquad \frac{d}{dx}\,\cos x = -\sin x",
+    Rule("Sine and cosine", "sin, cos", r"\frac{d}{dx}\,\sin x = \cos x, \qquad \frac{d}{dx}\,\cos x = -\sin x",
          "Each one's slope is the other one, shifted by a quarter turn."),
-    Rule("tanh", r"\frac{d}{dx}\,\tanh x = 1 - \tanh^2 x",
+    Rule("tanh", "tanh", r"\frac{d}{dx}\,\tanh x = 1 - \tanh^2 x",
          "The slope comes from the output alone, which is how backprop computes it (1 − a²)."),
-    Rule("Sigmoid", r"\frac{d}{dx}\,\sigma(x) = \sigma(x)\,\big(1 - \sigma(x)\big), \quad "
+    Rule("Sigmoid", "σ", r"\frac{d}{dx}\,\sigma(x) = \sigma(x)\,\big(1 - \sigma(x)\big), \quad "
                     r"\sigma(x) = \frac{1}{1 + e^{-x}}",
          "At most ¼ (at x = 0), and near 0 for large |x|: why deep sigmoid networks learn slowly."),
 )}
