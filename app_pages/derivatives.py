@@ -27,7 +27,7 @@ st.title("Derivatives")
 st.markdown(
     "Gradient descent needs the **slope** of the cost for every parameter. A handful of rules give every "
     "slope a network needs (backprop is the chain rule, layer after layer). Check a rule as a computer "
-    r"can: the dots are $\dfrac{f(x+h) - f(x-h)}{2h}$, from $f$ alone; the line is the rule's $f'$.")
+    r"can: the dots are $\dfrac{f(x+h) - f(x-h)}{2h}$, from $f$ alone; the line is $f'$ by the rule.")
 
 rule_name = st.segmented_control("Rule", list(dv.RULES), format_func=lambda r: dv.RULES[r].short,
                                  default="Power", key=K.RULE) or "Power"

@@ -62,7 +62,7 @@ for i, ((structure, task), members) in enumerate(groups.items()):
         if members[0].name == kinds.CSV:
             csv = members[0]
             st.markdown(f"**Your CSV upload · {structure}**")
-            st.caption(f"On the Playground, under *Share, save, export*. x: {csv.example}. {csv.description.split(': ', 1)[1]}")
+            st.caption(f"On the Playground, under *Share, save, export*. x: {csv.example}. {csv.description}")
             continue
         st.markdown(f"**{structure.capitalize()} · {task}**")
         figure = thumbnails_figure(_thumbnails(tuple(k.name for k in members)), PER_ROW[i], style())

@@ -84,3 +84,9 @@ def test_page_renders_every_rule_and_function():
     at.select_slider(key="deriv_h").set_value(0.1).run()
     assert not at.exception
     assert "h = 0.1" in json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["annotations"][1]["text"]
+
+
+def test_page_renders_in_presentation_mode():
+    at = open_page("app_pages/derivatives.py", state={"dl_presentation": True})
+    (chart,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert chart["layout"]["height"] >= 200

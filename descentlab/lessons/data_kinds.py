@@ -61,8 +61,8 @@ def sort_datasets() -> list[DataKind]:
     kinds = [DataKind(name, STRUCTURE[name][0], "supervised", _task(spec.task), len(spec.class_names),
                       STRUCTURE[name][1], spec.description) for name, spec in DATASETS.items()]
     kinds.append(DataKind(CSV, STRUCTURE[CSV][0], "supervised", "classification or regression", 0,
-                          STRUCTURE[CSV][1], "Your own table: the label column decides the task "
-                          "(2–20 values: classification; other numbers: regression)."))
+                          STRUCTURE[CSV][1], "Its label column decides the task: 2–20 different "
+                          "values, classification; other numbers, regression."))
     return kinds
 
 
