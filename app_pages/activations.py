@@ -1,6 +1,7 @@
 """Activation functions: g and g' for every activation in the engine, the derivative formulas checked
 against central differences, and a table of properties with a cost measured on this server."""
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from descentlab.engine.activations import ACTIVATIONS, SOFTMAX
@@ -88,6 +89,14 @@ else:
         for col, c in zip(st.columns(PER_ROW if len(row) > 1 or not is_long(row[0]) else 1), row):
             with col:
                 formula_card(c)
+
+st.subheader("The lecture's numbers: σ and σ′ at five points")
+worked = props.sigmoid_values()
+shown = pd.DataFrame([[f"{v:.4f}" for v in worked[col]] for col in ("σ(z)", "σ′(z)")], index=["σ(z)", "σ′(z)"],
+                     columns=[f"z = {z:g}".replace("-", "−") for z in worked["z"]])
+st.table(shown)
+st.caption("Computed here by the engine's sigmoid: σ(z) = 1 / (1 + e⁻ᶻ) and σ′(z) = σ(z)(1 − σ(z)). "
+           "The slope peaks at ¼ at z = 0 and is symmetric: σ′(−z) = σ′(z), because σ(−z) = 1 − σ(z).")
 
 st.subheader("Properties")
 table = properties().drop(columns="name")

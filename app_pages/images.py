@@ -22,6 +22,7 @@ from descentlab.lessons.image_classifier import (
     TrainedClassifier,
     train_classifier,
 )
+from descentlab.lessons.images import LECTURE_IMAGE, lecture_vector
 from descentlab.ui import fit_css
 from descentlab.ui.theme import style
 from descentlab.ui.user_text import md_text
@@ -120,6 +121,25 @@ right.markdown(
     "together: px(0,0,R), px(0,0,G), px(0,0,B), px(0,1,R), … Any fixed order works, as long as every "
     "picture uses the same one: entry j of x must mean the same pixel in every example.\n\n"
     "With m pictures, the columns sit side by side: X has shape (n_x, m).")
+
+st.subheader("The lecture's example: a 3 × 3 × 2 array")
+lec = lecture_vector()
+h3, w3, c3 = LECTURE_IMAGE.shape
+left, right = st.columns([3, 2])
+with left:
+    st.markdown(f"`image.shape` = **{LECTURE_IMAGE.shape}**: {h3} rows × {w3} columns × {c3} channels. "
+                "Its two channels, each a matrix:")
+    for k in range(c3):
+        st.caption(f"image[:, :, {k}]: row i, column j")
+        st.table(pd.DataFrame([[f"{v:.8f}" for v in row] for row in LECTURE_IMAGE[:, :, k]],
+                              columns=[f"j = {j}" for j in range(w3)], index=[f"i = {i}" for i in range(h3)]))
+    st.markdown(f"`image2vector(image)` has shape **{lec.shape}**: {h3} × {w3} × {c3} = {lec.size} numbers in "
+                "one column, read row by row and, within a pixel, channel by channel.")
+with right:
+    where = [f"image[{i}, {j}, {k}]" for i in range(h3) for j in range(w3) for k in range(c3)]
+    right.dataframe(pd.DataFrame({"entry": [f"x[{n}]" for n in range(lec.size)], "from": where,
+                                  "value": [f"{v:.8f}" for v in lec[:, 0]]}),
+                    hide_index=True, height=320, key="img_lecture_vector")
 
 st.header("4 · Is it a circle? The course's classifier")
 key = st.segmented_control("Model", list(MODELS), format_func=lambda k: MODELS[k].label, default="logistic",

@@ -5,6 +5,7 @@ prefix and are extrapolated, and say so), and results are cached per (operation,
 import inspect
 import time
 
+import pandas as pd
 import streamlit as st
 
 from descentlab.lessons.vectorization import (
@@ -12,6 +13,7 @@ from descentlab.lessons.vectorization import (
     OPERATIONS,
     SIZES,
     Timing,
+    lecture_dot,
     time_operation,
 )
 from descentlab.ui.theme import style
@@ -31,6 +33,10 @@ def _timed(op: str, n: int, fresh: int = 0) -> Timing:
     """One timing per (operation, size), shared by every visitor (each says when it was measured and
     under what load); ``fresh``, a visitor's own "Measure again", makes one of their own."""
     return time_operation(op, n)
+
+
+def _n(v: float) -> str:
+    return f"{v:g}"  # the lecture's numbers are whole: 81, not 81.0
 
 
 def _measure_again() -> None:
@@ -81,6 +87,16 @@ if len(measured) > 1:
                "dominates and the gain is small. Large arrays: the loop pays per number, numpy does not.")
 else:
     st.info("Pick another size: a chart of the speed-up against n appears once two sizes are timed.")
+
+st.subheader("The lecture's dot product, both ways")
+lec = lecture_dot()
+st.table(pd.DataFrame([[_n(v) for v in lec.x1], [_n(v) for v in lec.x2], [_n(v) for v in lec.products]],
+                      index=["x1", "x2", "x1[i] · x2[i]"], columns=[str(i) for i in range(lec.x1.size)]))
+left, right = st.columns(2)
+left.metric(f"For-loop (the one timed above): the {lec.x1.size} products added one by one", _n(lec.loop))
+right.metric("np.dot(x1, x2): one call", _n(lec.numpy))
+if lec.loop != lec.numpy:
+    st.error("The loop and np.dot disagree on the lecture's vectors: that is a bug, please report it.")
 
 st.subheader("The code being timed")
 tabs = st.tabs([LABELS[op] for op in OPERATIONS])

@@ -129,3 +129,13 @@ def properties_table(costs: dict[str, tuple[float, float]] | None = None, seed: 
                      "max g′": max_derivative(g), "cost of g (× ReLU)": t_g / ref,
                      "cost of g′ (× ReLU)": t_dg / ref})
     return pd.DataFrame(rows)
+
+
+LECTURE_Z = (-2.0, -1.0, 0.0, 1.0, 2.0)  # the lecture's worked example of σ and σ'
+
+
+def sigmoid_values(z=LECTURE_Z) -> pd.DataFrame:
+    """σ(z) and σ'(z) = σ(z)(1 − σ(z)) at the points z, by the engine's sigmoid: one row per z."""
+    g = ACTIVATIONS["sigmoid"]
+    z = np.asarray(z, dtype=np.float64)
+    return pd.DataFrame({"z": z, "σ(z)": g.forward(z), "σ′(z)": g.derivative(z)})

@@ -262,3 +262,26 @@ def _load() -> float:
         return os.getloadavg()[0]
     except OSError:  # not available on this system
         return float("nan")
+
+
+# The lecture's two vectors of 15 numbers, multiplied both ways.
+LECTURE_X1 = (9, 2, 5, 0, 0, 7, 5, 0, 0, 0, 9, 2, 5, 0, 0)
+LECTURE_X2 = (9, 2, 2, 9, 0, 9, 2, 5, 0, 0, 9, 2, 5, 0, 0)
+
+
+@dataclass(frozen=True)
+class LectureDot:
+    x1: np.ndarray
+    x2: np.ndarray
+    products: np.ndarray  # x1[i] * x2[i], the loop's terms
+    loop: float           # the for-loop's running sum
+    numpy: float          # np.dot(x1, x2)
+
+
+def lecture_dot(x1=LECTURE_X1, x2=LECTURE_X2) -> LectureDot:
+    """x1 · x2 by the page's for-loop (the one it times) and by np.dot."""
+    a, b = np.asarray(x1, dtype=np.float64), np.asarray(x2, dtype=np.float64)
+    if a.shape != b.shape or a.ndim != 1:
+        raise ValueError(f"two vectors of the same length, got shapes {a.shape} and {b.shape}")
+    return LectureDot(x1=a, x2=b, products=a * b, loop=float(_dot_loop(a, b, a.size)),
+                      numpy=float(np.dot(a, b)))

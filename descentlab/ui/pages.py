@@ -31,6 +31,8 @@ PAGES: tuple[Page, ...] = (
          "what the lab is, the pages in course order, one-click lecture presets", default=True),
     Page("app_pages/images.py", "Images as vectors", ":material/image:", FOUNDATIONS_SECTION,
          "an image is three matrices, reshaped into one column x of n_x numbers"),
+    Page("app_pages/derivatives.py", "Derivatives", ":material/trending_up:", FOUNDATIONS_SECTION,
+         "the table of derivative rules, each checked against (f(x+h) − f(x−h)) / 2h"),
     Page("app_pages/one_neuron.py", "One neuron", ":material/radio_button_checked:", FOUNDATIONS_SECTION,
          "logistic regression as a graph: values forward, derivatives back, then training"),
     Page("app_pages/losses.py", "Loss functions", ":material/functions:", FOUNDATIONS_SECTION,
