@@ -31,6 +31,7 @@ def test_lecture_dot_loop_and_numpy_agree():
     assert d.x1.size == d.x2.size == 15
     assert d.loop == d.numpy == float(np.dot(vec.LECTURE_X1, vec.LECTURE_X2))
     assert d.loop == sum(a * b for a, b in zip(vec.LECTURE_X1, vec.LECTURE_X2))
+    assert d.loop == 235  # the lecture prints "for-looped dot = 235" and "vectorized dot = 235"
     np.testing.assert_array_equal(d.products, np.multiply(vec.LECTURE_X1, vec.LECTURE_X2))
     with pytest.raises(ValueError):
         vec.lecture_dot((1, 2), (1, 2, 3))
@@ -43,6 +44,8 @@ def test_lecture_image2vector_is_the_engines_column_in_c_order():
     np.testing.assert_array_equal(v, image2vector(image))
     np.testing.assert_array_equal(v[:, 0], image.reshape(-1))
     assert v[1, 0] == image[0, 0, 1] and v[2, 0] == image[0, 1, 0]
+    # the lecture's printed column starts 0.139, 0.381, 0.982 and ends 0.279, 0.077
+    assert v[:3, 0].tolist() == [0.139, 0.381, 0.982] and v[-2:, 0].tolist() == [0.279, 0.077]
 
 
 # ---- the pages show those numbers

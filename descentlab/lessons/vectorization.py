@@ -265,8 +265,8 @@ def _load() -> float:
 
 
 # The lecture's two vectors of 15 numbers, multiplied both ways.
-LECTURE_X1 = (9, 2, 5, 0, 0, 7, 5, 0, 0, 0, 9, 2, 5, 0, 0)
-LECTURE_X2 = (9, 2, 2, 9, 0, 9, 2, 5, 0, 0, 9, 2, 5, 0, 0)
+LECTURE_X1 = (5, 1, 0, 3, 8, 2, 5, 6, 0, 1, 2, 5, 9, 0, 7)
+LECTURE_X2 = (2, 5, 2, 0, 3, 2, 2, 9, 1, 0, 2, 5, 4, 0, 9)
 
 
 @dataclass(frozen=True)
