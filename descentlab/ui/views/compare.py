@@ -34,7 +34,7 @@ from descentlab.engine.group import (
 from descentlab.engine.initializers import INITIALIZER_LABELS, initializer_choices
 from descentlab.engine.optimizers import OPTIMIZERS, SCHEDULES
 from descentlab.engine.presets import Preset
-from descentlab.ui import budget
+from descentlab.ui import budget, session_runs
 from descentlab.ui.config_panel import LEARNING_RATES, PENALTIES
 from descentlab.ui.live import player
 from descentlab.ui.live.elements import live_chart, live_html
@@ -373,6 +373,8 @@ def frame() -> None:
     the widgets say is read here, once."""
     ss = st.session_state
     group: TrainerGroup = ss[CmpKeys.GROUP]
+    for v in group.variants:  # the Runs page's list
+        session_runs.note_trainer(v.trainer, f"Compare: {v.label}", "Compare", v.config)
     s = fitted(style(), 300, 300)  # the charts under the controls and status on a 1280x720 screen (descentlab.ui.screen_fit)
     variants = group.variants
     labels, colors = [v.label for v in variants], vc.variant_colors(len(variants))
