@@ -125,6 +125,7 @@ def test_compare_and_init_lab_runs_are_listed_and_one_opens_in_the_playground():
     for _ in range(2):
         at.button(key="cmp_btn_step").click().run()
     variants = at.session_state["cmp_group"].variants
+    assert {"Summary table (CSV)", "Cost curves (CSV)"} <= {b.proto.label for b in at.get("download_button")}
     at.switch_page("app_pages/init_lab.py").run()
     assert not at.exception, [e.value for e in at.exception]
     at.button(key="init_btn_step").click().run()
@@ -153,3 +154,18 @@ def test_compare_and_init_lab_runs_are_listed_and_one_opens_in_the_playground():
     assert np.array_equal(opened.network.theta, target.network.theta)
     pd.testing.assert_frame_equal(opened.history, target.history, check_dtype=False)
     assert at.session_state["dl_config"] == variants[0].config
+
+
+def test_compare_downloads_its_summary_and_cost_curves_as_csv():
+    from descentlab.engine.group import build_group
+    from descentlab.ui.views.compare import costs_csv, summary_csv
+
+    group = build_group(SMALL, "activation", ["tanh", "relu"])
+    group.step(5)
+    costs = pd.read_csv(io.StringIO(costs_csv(group)))
+    assert list(costs.columns) == ["iteration", "tanh train", "tanh test", "relu train", "relu test"]
+    for v in group.variants:
+        for split in ("train", "test"):
+            np.testing.assert_array_equal(costs[f"{v.label} {split}"], v.trainer.history[f"cost_{split}"])
+    summary = pd.read_csv(io.StringIO(summary_csv(group, 0.2)))
+    assert summary["variant"].tolist() == ["tanh", "relu"] and (summary["iteration"] == 5).all()
