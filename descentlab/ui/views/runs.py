@@ -110,19 +110,24 @@ def gather() -> list[Listed]:
 def config_summary(c: RunConfig) -> str:
     act = c.activation if isinstance(c.activation, str) else "/".join(c.activation)
     batch = "full batch" if c.batch_size is None else f"batch {c.batch_size}"
-    return (f"{c.dataset} · {list(c.hidden)} {act} · {c.init} init · {c.optimizer} α={c.learning_rate:g}"
-            f" · {batch}")
+    return f"{c.dataset} · {list(c.hidden)} {act} · {c.init} · {c.optimizer} α={c.learning_rate:g} · {batch}"
 
 
 def table(listed: list[Listed]) -> pd.DataFrame:
     rows = []
     for item in listed:
         s = item.summary
-        label = "R²" if s["score"] == "r2" else "accuracy"
         rows.append({"run": item.name, "from": item.source, "config": config_summary(item.config),
                      "iterations": s["iterations"], "train cost": s["cost_train"], "test cost": s["cost_test"],
-                     "train score": s["score_train"], "test score": s["score_test"], "score": label})
+                     "train acc. / R²": _score(s["score_train"], s["score"]),
+                     "test acc. / R²": _score(s["score_test"], s["score"])})
     return pd.DataFrame(rows)
+
+
+def _score(x: float, kind: str) -> str:
+    if not np.isfinite(x):
+        return "–"
+    return f"R² {x:.3f}" if kind == "r2" else f"{x:.1%}"
 
 
 # ---------------------------------------------------------------- metrics
@@ -225,7 +230,8 @@ def page() -> None:
         return
     by_id = {item.id: item for item in listed}
     ids = list(by_id)
-    chosen = [i for i in ss.get(K.SELECTED, ids[:DEFAULT_OVERLAY]) if i in by_id]
+    trained = [i for i in ids if by_id[i].summary["iterations"] > 0] or ids  # at first: the newest trained
+    chosen = [i for i in ss.get(K.SELECTED, trained[:DEFAULT_OVERLAY]) if i in by_id]
     ss[K.SELECTED] = chosen
     st.multiselect("Overlay these runs", ids, key=K.SELECTED, format_func=lambda i: by_id[i].name,
                    placeholder="Pick runs from the table below")
@@ -237,11 +243,10 @@ def page() -> None:
 
     st.subheader("Every run", anchor=False)
     st.dataframe(table(listed), hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.4g")
-                                for c in ("train cost", "test cost", "train score", "test score")})
+                 column_config={c: st.column_config.NumberColumn(format="%.4g") for c in ("train cost", "test cost")})
     st.caption("This session's runs (the Playground's, each Compare variant, each Initialization lab scheme, "
                f"each swept learning rate; the last {session_runs.MAX_RUNS}, newest first) and the runs this "
-               "browser saved, with the class library's. Score: accuracy, or R² for regression.")
+               "browser saved, with the class library's. Accuracy, or R² for regression.")
     a, b = st.columns([3, 1], vertical_alignment="bottom")
     if ss.get(K.OPEN) not in by_id:
         ss[K.OPEN] = ids[0]
@@ -260,7 +265,7 @@ def overlay_section(selected: list[Listed]) -> None:
         return
     if ss.get(K.METRIC) not in options:
         ss[K.METRIC] = options[0]
-    m, x, sm, lg = st.columns([3, 3, 3, 1.3], vertical_alignment="bottom")
+    m, x, sm, lg = st.columns([2.6, 3.4, 3, 1.4], vertical_alignment="bottom")
     metric = m.selectbox("Metric", options, key=K.METRIC, format_func=metric_label)
     x_axis = x.segmented_control("Horizontal axis", vr.X_AXES, key=K.X) or vr.X_AXES[0]
     smoothing = sm.slider("Smoothing", 0.0, vr.MAX_SMOOTHING, step=0.001, key=K.SMOOTH, format="%.3f",
@@ -273,7 +278,7 @@ def overlay_section(selected: list[Listed]) -> None:
     if curves:
         fig = vr.overlay_figure(curves, metric_label(metric), x_axis, smoothing, log_y, style())
         st.plotly_chart(fig, key="runs_chart", config={
-            "displaylogo": False, "toImageButtonOptions": {"filename": "descentlab_runs", "scale": 2}})
+            "displaylogo": False, "displayModeBar": True, "toImageButtonOptions": {"filename": "descentlab_runs", "scale": 2}})
     if left_out:
         why = ("their row times are not saved" if x_axis == "Wall time" else f"they have no {metric_label(metric)}")
         st.caption(f"Not drawn: {md_text(', '.join(left_out))} ({why}).")
@@ -281,7 +286,7 @@ def overlay_section(selected: list[Listed]) -> None:
     c1.download_button("Overlay (CSV)", vr.overlay_table(curves, x_axis).to_csv(index=False),
                        "descentlab_runs.csv", "text/csv", key="runs_dl_csv", width="stretch",
                        icon=":material/download:")
-    c2.caption("PNG: the camera icon in the chart's toolbar (top right, on hover). The CSV holds one column "
+    c2.caption("PNG: the camera icon in the chart's toolbar (top right). The CSV holds one column "
                "per run, raw values by the chosen axis. Wall time: when each history row was recorded, from "
                "the run's first row, pauses included.")
     diff = vr.config_differences({item.name: item.config.to_dict() for item in selected})
