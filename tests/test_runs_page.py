@@ -12,7 +12,7 @@ from descentlab.engine.config import RunConfig, build
 from descentlab.ui import session_runs
 from descentlab.viz import runs as vr
 
-from .pages import open_page
+from .pages import OWNER_KEY, open_page
 
 SMALL = RunConfig(hidden=(4,), n_samples=120)
 
@@ -169,3 +169,43 @@ def test_compare_downloads_its_summary_and_cost_curves_as_csv():
             np.testing.assert_array_equal(costs[f"{v.label} {split}"], v.trainer.history[f"cost_{split}"])
     summary = pd.read_csv(io.StringIO(summary_csv(group, 0.2)))
     assert summary["variant"].tolist() == ["tanh", "relu"] and (summary["iteration"] == 5).all()
+
+
+def test_a_swept_rate_opens_as_a_run_with_its_own_weights():
+    from descentlab.engine.sweep import LoggedSweep, sweep_from_config
+
+    config = SMALL.replace(record_every=10**6)
+    target = LoggedSweep(sweep_from_config(config, [0.01, 0.3, 1.0]), config)
+    for _ in range(4):
+        target.step(5)
+        target.record()
+    reg = {}
+    session_runs.note_sweep(target, 1, reg=reg)
+    assert [e.name for e in reg.values()] == ["Learning rate: α = 0.01", "Learning rate: α = 0.3",
+                                              "Learning rate: α = 1"]
+    entry = list(reg.values())[1]
+    snap = entry.snapshot()
+    assert entry.config.learning_rate == 0.3 and entry.config.record_every == 1
+    assert snap.history["iteration"].tolist() == [0, 5, 10, 15, 20] and len(snap.times) == 5
+    run = build(entry.config)
+    run.trainer.resume(snap.theta, snap.iteration, snap.epoch, snap.history, snap.times)
+    assert run.trainer.iteration == 20
+    assert np.array_equal(run.network.theta, target.sweep.theta[1])
+    assert run.trainer.evaluate()["cost_train"] == pytest.approx(target.table["cost_train"].iloc[1], rel=1e-9)
+
+
+def test_a_saved_run_is_listed_and_opens_in_the_playground_where_it_stopped(tmp_path, monkeypatch):
+    from descentlab.engine import runs
+
+    monkeypatch.setenv(runs.RUNS_DIR_ENV, str(tmp_path / "runs"))
+    t = _trained(SMALL, 12)
+    runs.save_run(t, SMALL, "week-3", runs.owner_space(OWNER_KEY))
+    at = open_page("app_pages/runs.py", state={"dl_owner_key": OWNER_KEY})
+    assert "week-3" in _labels(at)  # as the picker names it (its value: "mine/week-3")
+    at.selectbox(key="runs_open").set_value("mine/week-3").run()
+    at.button(key="runs_btn_open").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    opened = at.session_state["dl_run"].trainer
+    assert opened.iteration == 12
+    np.testing.assert_array_equal(opened.network.theta, t.network.theta)  # the .npz keeps float64 exactly
+    assert opened.history["cost_train"].tolist() == t.history["cost_train"].tolist()

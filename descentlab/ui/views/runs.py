@@ -222,6 +222,7 @@ def init() -> None:
 
 def page() -> None:
     ss = st.session_state
+    run_spaces.browser_key()  # this browser's own saved runs are listed once its key is known
     note_current_run()
     listed = gather()
     if not listed:
