@@ -209,3 +209,13 @@ def test_a_saved_run_is_listed_and_opens_in_the_playground_where_it_stopped(tmp_
     assert opened.iteration == 12
     np.testing.assert_array_equal(opened.network.theta, t.network.theta)  # the .npz keeps float64 exactly
     assert opened.history["cost_train"].tolist() == t.history["cost_train"].tolist()
+
+
+def test_row_times_stay_with_their_rows_when_the_history_is_thinned():
+    from descentlab.engine.history import History
+
+    h = History(8)
+    for i in range(30):
+        h.append({"iteration": i}, at=100.0 + i)
+    assert (h.times - 100).astype(int).tolist() == h.frame["iteration"].tolist()
+    assert h.frame["iteration"].iloc[0] == 0 and list(h.frame.columns) == ["iteration"]  # not a column
