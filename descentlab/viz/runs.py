@@ -96,18 +96,19 @@ def overlay_figure(curves: list[Curve], metric_label: str, x_axis: str, smoothin
         idx = thin_index(len(c.x), max_points)
         x = c.x[idx]
         raw = c.y[idx]
+        mode = "lines" if len(x) > 1 else "markers"  # a run at its first row is one point: show it
         tip = f"{name}<br>{X_TITLES[x_axis].split(' (')[0]} %{{x:.4g}}<br>{plotly_text(metric_label)} %{{y:.4g}}"
         if smoothing > 0:
             smooth = ema(c.y, smoothing)[idx]
-            data.append(dict(type="scatter", x=x, y=positive(raw) if log_y else raw, mode="lines",
+            data.append(dict(type="scatter", x=x, y=positive(raw) if log_y else raw, mode=mode,
                              name=name, legendgroup=name, showlegend=False, hoverinfo="skip",
-                             line=dict(color=rgba(color, 0.28), width=lw * 0.8)))
-            data.append(dict(type="scatter", x=x, y=positive(smooth) if log_y else smooth, mode="lines",
-                             name=name, legendgroup=name, line=dict(color=color, width=lw),
+                             line=dict(color=rgba(color, 0.28), width=lw * 0.8), marker=dict(color=rgba(color, 0.28))))
+            data.append(dict(type="scatter", x=x, y=positive(smooth) if log_y else smooth, mode=mode,
+                             name=name, legendgroup=name, line=dict(color=color, width=lw), marker=dict(color=color),
                              hovertemplate=tip + " (smoothed)<extra></extra>"))
         else:
-            data.append(dict(type="scatter", x=x, y=positive(raw) if log_y else raw, mode="lines",
-                             name=name, legendgroup=name, line=dict(color=color, width=lw),
+            data.append(dict(type="scatter", x=x, y=positive(raw) if log_y else raw, mode=mode,
+                             name=name, legendgroup=name, line=dict(color=color, width=lw), marker=dict(color=color),
                              hovertemplate=tip + "<extra></extra>"))
     layout = style_layout(s, legend=True)
     layout["legend"].update(traceorder="normal")

@@ -248,12 +248,12 @@ def page() -> None:
     st.caption("This session's runs (the Playground's, each Compare variant, each Initialization lab scheme, "
                f"each swept learning rate; the last {session_runs.MAX_RUNS}, newest first) and the runs this "
                "browser saved, with the class library's. Accuracy, or R² for regression.")
-    a, b = st.columns([3, 1], vertical_alignment="bottom")
     if ss.get(K.OPEN) not in by_id:
         ss[K.OPEN] = ids[0]
+    a = b = st.container()  # one under the other: the button's name whole at presentation size
     a.selectbox("Open a run in the Playground where it stopped", ids, key=K.OPEN,
                 format_func=lambda i: by_id[i].name)
-    b.button("Open in the Playground", key="runs_btn_open", icon=":material/open_in_new:", width="stretch",
+    b.button("Open in the Playground", key="runs_btn_open", icon=":material/open_in_new:",
              on_click=lambda: open_in_playground(ss[K.OPEN]),
              help="Its weights, iteration and history; Play continues it")
 
@@ -266,7 +266,7 @@ def overlay_section(selected: list[Listed]) -> None:
         return
     if ss.get(K.METRIC) not in options:
         ss[K.METRIC] = options[0]
-    m, x, sm, lg = st.columns([2.6, 3.4, 3, 1.4], vertical_alignment="bottom")
+    m, x, sm, lg = st.columns([2.3, 3.8, 2.5, 1.4], vertical_alignment="bottom")
     metric = m.selectbox("Metric", options, key=K.METRIC, format_func=metric_label)
     x_axis = x.segmented_control("Horizontal axis", vr.X_AXES, key=K.X) or vr.X_AXES[0]
     smoothing = sm.slider("Smoothing", 0.0, vr.MAX_SMOOTHING, step=0.001, key=K.SMOOTH, format="%.3f",
