@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from descentlab.viz.figure import figure
-from descentlab.viz.series import positive, thin_index
+from descentlab.viz.series import log_axis, positive, thin_index
 from descentlab.viz.static_chart import pin_axis_fonts
 from descentlab.viz.style import LAYER_COLORS, Style, resolve, rgba, style_layout
 from descentlab.viz.text import plotly_text
@@ -113,8 +113,11 @@ def overlay_figure(curves: list[Curve], metric_label: str, x_axis: str, smoothin
     layout = style_layout(s, legend=True)
     layout["legend"].update(traceorder="normal")
     layout["xaxis"] = dict(title=dict(text=X_TITLES[x_axis]), automargin=True)
-    layout["yaxis"] = dict(title=dict(text=plotly_text(metric_label)), automargin=True,
-                           type="log" if log_y else "linear")
+    layout["yaxis"] = dict(title=dict(text=plotly_text(metric_label)), automargin=True)
+    if log_y:  # labelled 0.1, 0.2, 0.5 or by decades (descentlab.viz.series), not Plotly's small 2 ... 9
+        shown = np.concatenate([np.asarray(t["y"], float) for t in data] or [np.empty(0)])
+        shown = shown[np.isfinite(shown) & (shown > 0)]
+        layout["yaxis"].update(log_axis(shown) if shown.size else dict(type="log"))
     layout["hovermode"] = "closest"
     return figure(data, pin_axis_fonts(layout, s))
 
