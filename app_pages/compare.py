@@ -21,6 +21,8 @@ def show(_chosen) -> None:
     loop = view.make_loop()
     player.controls(loop, reset_help="Every variant back to iteration 0 with its initial weights")
     player.live_area(view.frame, loop, frames=True)
+    if not loop.playing and not st.session_state[state.Keys.PRESENTATION]:  # as the Playground's exports
+        view.downloads()
     classroom.share_section()
 
 

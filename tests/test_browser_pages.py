@@ -8,7 +8,7 @@ from tests.browser import ROOT, served_browser, wait_for_app
 SHOTS = ROOT / "artifacts" / "pages"
 # Plotly charts each page draws on arrival at least, by its url path (a page missing here fails below)
 CHARTS = {"": 0, "images": 2, "derivatives": 1, "one_neuron": 2, "losses": 2, "vectorization": 1, "broadcasting": 1,
-          "activations": 1, "playground": 3, "compare": 2, "init_lab": 2, "lr_explorer": 2}
+          "activations": 1, "playground": 3, "compare": 2, "init_lab": 2, "lr_explorer": 2, "runs": 0}
 # (url path, charts), every page of the registry in the navigation's order
 PAGES = [(p.url_path, CHARTS[p.url_path]) for p in pages.PAGES]
 ERRORS = "[data-testid='stException'], [data-testid='stAlertContentError']"

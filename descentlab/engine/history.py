@@ -6,6 +6,8 @@ first entry (the initial state) is always kept, and memory is O(capacity).
 """
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pandas as pd
 
@@ -29,10 +31,12 @@ class History:
         self._cols: dict[str, np.ndarray] = {}
         self._types: dict[str, type] = {}  # the Python type each column last got
         self._n = 0
+        self._times = np.empty(64)  # time.monotonic() of each row (not a column: same run, same frame)
         self._last: dict | None = None
         self._frame: pd.DataFrame | None = None
 
-    def append(self, row: dict) -> None:
+    def append(self, row: dict, at: float | None = None) -> None:
+        """Add one row; ``at``: when it was recorded (time.monotonic(), now if None; NaN if unknown)."""
         if not self._cols:
             self._cols = {k: np.empty(64, _dtype_of(v)) for k, v in row.items()}
             self._types = {k: type(v) for k, v in row.items()}
@@ -49,11 +53,15 @@ class History:
                 if wider != col.dtype:
                     col = cols[k] = col.astype(wider)
             col[n] = v
+        if n == self._times.size:
+            self._times = np.concatenate([self._times, np.empty_like(self._times)])
+        self._times[n] = time.monotonic() if at is None else at
         self._n += 1
         self._last = dict(row)
         if self._n > self.capacity:
             keep = np.asarray(thin(list(range(self._n)), self.capacity // 2))
             self._cols = {k: col[keep] for k, col in self._cols.items()}
+            self._times = self._times[keep]
             self._n = len(keep)
         self._frame = None
 
@@ -63,6 +71,12 @@ class History:
     @property
     def last(self) -> dict | None:
         return dict(self._last) if self._n else None
+
+    @property
+    def times(self) -> np.ndarray:
+        """When each row was recorded, in seconds of time.monotonic() (a copy): the wall-time axis of
+        TensorBoard. Not a column of ``frame``, so two runs of one config still have equal histories."""
+        return self._times[:self._n].copy()
 
     @property
     def frame(self) -> pd.DataFrame:

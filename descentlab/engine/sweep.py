@@ -505,6 +505,11 @@ class LoggedSweep:
         f = self._log.frame
         return f["iteration"].to_numpy(), f[[f"c{k}" for k in range(len(self.rates))]].to_numpy(float)
 
+    @property
+    def times(self) -> np.ndarray:
+        """When each log row was recorded (time.monotonic() seconds): the wall-time axis."""
+        return self._log.times
+
     def not_learning(self) -> list[str | None]:
         """descentlab.engine.diagnosis of every rate still running, from its cost over the last records and
         its accuracy now (None: learning as far as one can tell, or stopped)."""

@@ -113,6 +113,44 @@ class Trainer:
         self._theta0 = self.network.theta.copy()
         return self.reset()
 
+    def resume(self, theta, iteration: int, epoch: int | None = None, history=None, times=None) -> dict:
+        """Continue a run recorded elsewhere where it stopped: its parameters θ, its iteration and epoch
+        (the iteration if None: full batch), its history rows up to that iteration (a DataFrame; a column
+        this trainer records but the frame lacks is NaN, one it does not record is dropped) and when they
+        were recorded (``times``, time.monotonic() seconds; NaN if None). The optimizer's state (momentum,
+        Adam's averages) and the shuffling start afresh, schedules at ``iteration``; the one snapshot is
+        θ now, and Reset returns to iteration 0 from these weights (as a loaded run's)."""
+        theta = np.asarray(theta, self.network.theta.dtype)
+        if theta.shape != self.network.theta.shape:
+            raise ValueError(f"θ has shape {theta.shape}; this network's is {self.network.theta.shape}")
+        iteration = int(iteration)
+        if iteration < 0:
+            raise ValueError(f"iteration must be >= 0; got {iteration}")
+        self.network.theta[...] = theta
+        first = self.restart_from_current_weights()
+        self.iteration, self.epoch = iteration, iteration if epoch is None else int(epoch)
+        self.optimizer.t = iteration
+        log = History(self._max_history)
+        if history is not None and len(history):
+            keep = history["iteration"].to_numpy() <= iteration if "iteration" in history else slice(None)
+            rows = history.loc[keep].reindex(columns=list(first))
+            at = np.full(len(history), np.nan) if times is None else np.asarray(times, float)
+            for row, t in zip(rows.to_dict("records"), at[keep]):
+                log.append(row, at=float(t))
+        self._log = log
+        self.snapshots = Snapshots(self._max_snapshots)
+        np.copyto(self._theta_prev, self.network.theta)
+        last = log.last
+        if last is None or last["iteration"] != iteration:
+            return self._record()
+        self.snapshots.add(iteration, self.network.theta)
+        return last
+
+    @property
+    def row_times(self):
+        """When each history row was recorded (time.monotonic() seconds, NaN if unknown): wall time."""
+        return self._log.times
+
     @property
     def learning_rate(self) -> float:
         return self.optimizer.learning_rate

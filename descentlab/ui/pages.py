@@ -51,6 +51,8 @@ PAGES: tuple[Page, ...] = (
          "zeros vs random vs Xavier vs He: symmetry, saturation, the classic table", lab="init_lab"),
     Page("app_pages/lr_explorer.py", "Learning rate", ":material/tune:", LABS_SECTION,
          "16 learning rates at once, the loss surface, decay schedules", lab="lr"),
+    Page("app_pages/runs.py", "Runs", ":material/stacked_line_chart:", LABS_SECTION,
+         "every run of this session and every saved one, overlaid: smoothing, log axis, wall time, CSV"),
 )
 
 

@@ -34,7 +34,7 @@ from descentlab.engine.group import (
 from descentlab.engine.initializers import INITIALIZER_LABELS, initializer_choices
 from descentlab.engine.optimizers import OPTIMIZERS, SCHEDULES
 from descentlab.engine.presets import Preset
-from descentlab.ui import budget
+from descentlab.ui import budget, session_runs
 from descentlab.ui.config_panel import LEARNING_RATES, PENALTIES
 from descentlab.ui.live import player
 from descentlab.ui.live.elements import live_chart, live_html
@@ -50,6 +50,7 @@ from descentlab.ui.theme import STATUS_CSS, style
 from descentlab.ui.theme import status_html as status_line_html
 from descentlab.ui.user_text import md_text
 from descentlab.viz import compare as vc
+from descentlab.viz import runs as vr
 from descentlab.viz.variants import coincide_caption
 
 LAB = "compare"  # the lab kind this page's presets name (descentlab.engine.presets.LABS)
@@ -373,6 +374,8 @@ def frame() -> None:
     the widgets say is read here, once."""
     ss = st.session_state
     group: TrainerGroup = ss[CmpKeys.GROUP]
+    for v in group.variants:  # the Runs page's list
+        session_runs.note_trainer(v.trainer, f"Compare: {v.label}", "Compare", v.config)
     s = fitted(style(), 300, 300)  # the charts under the controls and status on a 1280x720 screen (descentlab.ui.screen_fit)
     variants = group.variants
     labels, colors = [v.label for v in variants], vc.variant_colors(len(variants))
@@ -405,3 +408,28 @@ def frame() -> None:
                            caption=_BOUNDARY_CAPTION[dataset.task])
         live_html(lambda: vc.summary_html(group.summary(target), colors, dataset.task, big), key="cmp_table")
         st.caption(_TABLE_CAPTION)
+
+
+# ---- downloads ----------------------------------------------------------------------------------
+def summary_csv(group: TrainerGroup, target: float | None) -> str:
+    """The summary table (TrainerGroup.summary) as CSV."""
+    return group.summary(target).to_csv(index=False)
+
+
+def costs_csv(group: TrainerGroup) -> str:
+    """The cost curves as CSV: iteration, then "<variant> train" and "<variant> test" columns."""
+    curves = [vr.curve(f"{v.label} {split}", v.trainer.history, None, f"cost_{split}", "Iteration")
+              for v in group.variants for split in ("train", "test")]
+    return vr.overlay_table([c for c in curves if c is not None], "Iteration").to_csv(index=False)
+
+
+def downloads() -> None:
+    """The summary table and the cost curves as CSV, built on click (nothing is computed on a rerun)."""
+    ss = st.session_state
+    group, target = ss[CmpKeys.GROUP], ss.get(CmpKeys.TARGET)
+    a, b, _ = st.columns([1, 1, 2])
+    a.download_button("Summary table (CSV)", lambda: summary_csv(group, target), "compare_summary.csv",
+                      "text/csv", key="cmp_dl_summary", icon=":material/download:", width="stretch")
+    b.download_button("Cost curves (CSV)", lambda: costs_csv(group), "compare_costs.csv", "text/csv",
+                      key="cmp_dl_costs", icon=":material/download:", width="stretch",
+                      help="Iteration, then each variant's train and test cost")

@@ -29,7 +29,7 @@ from descentlab.lessons.init_experiments import (
     distinct_per_layer,
     parse_schemes,
 )
-from descentlab.ui import budget
+from descentlab.ui import budget, session_runs
 from descentlab.ui.config_panel import SPEEDS, load_widgets
 from descentlab.ui.live import player
 from descentlab.ui.live.elements import live_chart
@@ -262,6 +262,8 @@ def frame(schemes, rewind: int | None) -> None:
     """Everything that changes while training: status, cost, gradients, weights, distinct units."""
     g, s, colors = group(), style(), _colors(schemes)
     labels = [v.label for v in g.variants]
+    for v in g.variants:  # the Runs page's list
+        session_runs.note_trainer(v.trainer, f"Init lab: {v.label}", "Initialization lab", v.config)
     status_line(schemes)
     net = g.variants[0].run.network
     L, hidden = net.L, list(net.layer_sizes[1:-1])

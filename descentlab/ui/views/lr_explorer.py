@@ -19,7 +19,7 @@ from descentlab.engine.sweep import (
     lr_grid,
     sweep_from_config,
 )
-from descentlab.ui import budget, pages, state
+from descentlab.ui import budget, pages, session_runs, state
 from descentlab.ui.config_panel import LEARNING_RATES, load_widgets
 from descentlab.ui.live import player
 from descentlab.ui.live.elements import live_chart
@@ -243,6 +243,7 @@ def _sweep_frame() -> None:
     sweep, so live frames can make them again (descentlab.ui.live.route); the widgets are read here, once."""
     ss = st.session_state
     target: LoggedSweep = ss[K.SWEEP]
+    session_runs.note_sweep(target, state.current_config().record_every)  # the Runs page's list
     # the two charts under the controls and status on a 1280x720 screen (descentlab.ui.screen_fit)
     s, log_y, marks, playing = fitted(style(), 320, 350), ss[K.LOG], ss[K.MARKS], sweep_loop().playing
 

@@ -12,7 +12,8 @@ from descentlab.engine.diagnosis import chance_accuracy, diagnose
 from descentlab.ui.live import player
 from descentlab.ui.live.elements import live_chart
 from descentlab.ui.screen_fit import ROW_GROW, fitted, presenting
-from descentlab.ui.state import Keys, current_run
+from descentlab.ui import session_runs
+from descentlab.ui.state import Keys, current_config, current_run
 from descentlab.ui.theme import follow_latest, show_status, style
 from descentlab.ui.views.playground_panels import PANELS
 from descentlab.viz.style import Style
@@ -54,6 +55,7 @@ def rewind_iteration(key: str, iterations: list[int]) -> int | None:
 
 def status_line() -> None:
     run, playing = current_run(), bool(st.session_state[Keys.PLAYING])
+    session_runs.note_trainer(run.trainer, "Playground", "Playground", current_config())  # the Runs page's list
     chance = chance_accuracy(run.dataset)
     show_status(lambda: status_cells(run, playing), note=lambda: learning_note(run.trainer, chance))
     if run.trainer.diverged:
