@@ -15,14 +15,14 @@ def test_presentation_mode_shows_the_qr_code_and_a_link_to_this_page():
         wait_for_app(page)
         assert page.locator(ROOM).count() == 0  # not outside presentation mode
         page.locator("[data-testid='stSidebar'] label:has-text('Presentation mode')").click()
-        page.wait_for_function(QR_DRAWN, arg=ROOM, timeout=60_000)
+        page.wait_for_function(QR_DRAWN, arg=ROOM, timeout=90_000)
         link = page.locator(f"{ROOM} a").inner_text()
         box = page.locator(f"{ROOM} img").bounding_box()
         # the classroom link opens with the sidebar collapsed
         room = browser.new_page(viewport={"width": 1280, "height": 720})
         room.goto(f"{base_url}/playground?dataset=xor&hide=sidebar")
         wait_for_app(room)
-        room.wait_for_selector("[data-testid='stSidebar'][data-collapsed='true']", state="attached", timeout=30_000)
+        room.wait_for_selector("[data-testid='stSidebar'][data-collapsed='true']", state="attached", timeout=90_000)
         browser.close()
     assert link.startswith(f"{base_url}/playground?") and "dataset=xor" in link, link
     assert box["width"] >= 200 and abs(box["width"] - box["height"]) < 2, box

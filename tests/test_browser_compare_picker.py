@@ -35,7 +35,7 @@ def test_every_chosen_value_is_visible_at_1280x720(presentation):
             page.locator("[data-testid='stSidebar'] label:has-text('Presentation mode')").click()
             wait_for_app(page)
         page.wait_for_function(f"(sel) => document.querySelectorAll(sel + ' [data-tag]').length >= {len(VALUES)}",
-                               arg=PICKER, timeout=60_000)
+                               arg=PICKER, timeout=90_000)
         shown = page.evaluate(TAGS_SHOWN, PICKER)
         browser.close()
     assert len(shown) == len(VALUES), shown

@@ -36,7 +36,7 @@ def test_page_opens_without_errors_and_draws_its_charts(browser, path, charts):
         page.goto(f"{base_url}/{path}")
         wait_for_app(page)
         if charts:
-            page.wait_for_function(f"() => {DRAWN} >= {charts}", timeout=60_000)
+            page.wait_for_function(f"() => {DRAWN} >= {charts}", timeout=90_000)
         page.wait_for_timeout(500)
         errors = page.locator(ERRORS)
         assert errors.count() == 0, errors.first.inner_text()

@@ -57,7 +57,7 @@ def browser_page():
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         page.goto(base_url + "/playground?seed=3")
         wait_for_app(page)
-        page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=90_000)
         yield page, base_url, browser
         browser.close()
 
@@ -78,7 +78,7 @@ def test_play_pause_step_reset_rewind_and_share(browser_page):
     page.screenshot(path=str(ARTIFACTS / "playground_playing.png"), full_page=True)
 
     _click(page, "btn_play")  # pause: frames already in flight may still land, then it must stop
-    page.locator(".st-key-btn_play button", has_text="Play").first.wait_for(timeout=10_000)
+    page.locator(".st-key-btn_play button", has_text="Play").first.wait_for(timeout=90_000)
     page.wait_for_timeout(700)
     paused_at = _iteration(page)
     page.wait_for_timeout(1000)
@@ -111,13 +111,13 @@ def test_play_pause_step_reset_rewind_and_share(browser_page):
 def _open_and_play(page, url: str) -> None:
     page.goto(url)
     wait_for_app(page)
-    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=90_000)
     _click(page, "btn_play")
 
 
 def _wait_until_paused(page) -> None:
     """Until the button offers Play again (the page paused, or was paused) and the run has finished."""
-    page.locator(".st-key-btn_play button", has_text="Play").first.wait_for(timeout=20_000)
+    page.locator(".st-key-btn_play button", has_text="Play").first.wait_for(timeout=90_000)
     wait_for_app(page)
 
 
@@ -176,17 +176,17 @@ def test_reset_while_playing_always_returns_to_iteration_0_and_the_first_weights
     page, base_url, _ = browser_page
     page.goto(base_url + "/playground?seed=4&learning_rate=1")
     wait_for_app(page)
-    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=90_000)
     assert _iteration(page) == 0
     first_cost = _train_cost(page)
     for attempt in range(10):
         _click(page, "btn_play")
-        page.wait_for_function(f"() => ({_ITERATION_JS})() > {25 * (attempt % 3 + 1)}", timeout=30_000)
+        page.wait_for_function(f"() => ({_ITERATION_JS})() > {25 * (attempt % 3 + 1)}", timeout=90_000)
         _click(page, "btn_reset")
         _wait_until_paused(page)
         assert (_iteration(page), _train_cost(page)) == (0, first_cost), f"try {attempt + 1}"
         _click(page, "btn_step")
-        page.wait_for_function(f"() => ({_ITERATION_JS})() === 1", timeout=30_000)
+        page.wait_for_function(f"() => ({_ITERATION_JS})() === 1", timeout=90_000)
         assert _iteration(page) == 1, f"try {attempt + 1}: a frame trained the run after Reset"
         _click(page, "btn_reset")
 
@@ -204,22 +204,22 @@ def test_a_presenters_keys_drive_the_run(browser_page):
     page, base_url, _ = browser_page
     page.goto(base_url + "/playground?seed=6")
     wait_for_app(page)
-    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=90_000)
     page.locator("h1").first.click()  # the focus on the page, not on a button
     for key, expected in (("n", 1), ("ArrowRight", 2), ("PageDown", 3)):
         page.keyboard.press(key)
-        page.wait_for_function(f"() => ({_ITERATION_JS})() === {expected}", timeout=30_000)
+        page.wait_for_function(f"() => ({_ITERATION_JS})() === {expected}", timeout=90_000)
     page.keyboard.press("r")
-    page.wait_for_function(f"() => ({_ITERATION_JS})() === 0", timeout=30_000)
+    page.wait_for_function(f"() => ({_ITERATION_JS})() === 0", timeout=90_000)
     page.keyboard.press(" ")
-    page.wait_for_function(f"() => ({_ITERATION_JS})() > 10", timeout=30_000)  # playing
+    page.wait_for_function(f"() => ({_ITERATION_JS})() > 10", timeout=90_000)  # playing
     page.keyboard.press("PageUp")
     _wait_until_paused(page)
     wait_for_app(page)
     page.keyboard.press("p")
-    page.wait_for_selector(".dl-status.dl-big", timeout=30_000)
+    page.wait_for_selector(".dl-status.dl-big", timeout=90_000)
     page.keyboard.press("p")
-    page.wait_for_selector(".dl-status:not(.dl-big)", timeout=30_000)
+    page.wait_for_selector(".dl-status:not(.dl-big)", timeout=90_000)
     field = page.locator(".st-key-save_name input")
     before = _iteration(page)
     field.click()

@@ -133,17 +133,17 @@ def test_in_a_browser_the_key_stays_with_the_browser(tmp_path):
         mine = browser.new_context().new_page()
         mine.goto(f"{base}/playground")
         wait_for_app(mine)
-        mine.wait_for_selector(save + ":not([disabled])", timeout=60_000)  # the key has arrived
+        mine.wait_for_selector(save + ":not([disabled])", timeout=90_000)  # the key has arrived
         mine.locator(save).click()
-        mine.wait_for_selector("text=Saved as my-run", timeout=60_000)
+        mine.wait_for_selector("text=Saved as my-run", timeout=90_000)
         mine.reload()
         wait_for_app(mine)
-        mine.wait_for_selector(picker, timeout=60_000)
+        mine.wait_for_selector(picker, timeout=90_000)
         assert "my-run" in mine.locator(picker).evaluate("(el) => el.textContent + [...el.querySelectorAll('input')].map((i) => i.value).join()")
         other = browser.new_context().new_page()
         other.goto(f"{base}/playground")
         wait_for_app(other)
-        other.wait_for_selector(save + ":not([disabled])", timeout=60_000)
+        other.wait_for_selector(save + ":not([disabled])", timeout=90_000)
         assert other.locator(picker).count() == 0  # nothing of its own, and the library is empty
         keys = [p.evaluate("() => localStorage.getItem('descentlab-owner-key')") for p in (mine, other)]
         assert all(k and len(k) == 64 for k in keys) and keys[0] != keys[1]

@@ -335,7 +335,13 @@ def test_killed_saves_leave_the_old_or_the_new_run(root, tmp_path):
     with _writer(root, tmp_path) as (start, kill):
         for k in range(kills):
             start((k + 1) * 10**6)
-            time.sleep(rng.uniform(0.005, 0.15))  # a save takes ~70 ms: old and new both win
+            if k % 2:  # at a random moment: a save takes ~70 ms on a quiet machine, old and new both win
+                time.sleep(rng.uniform(0.005, 0.15))
+            else:  # once its temp folder is there: on a busy machine a random moment may come too soon
+                deadline = time.monotonic() + 60
+                while not _temps(root) and time.monotonic() < deadline:
+                    time.sleep(0.001)
+                time.sleep(rng.uniform(0, 0.02))
             kill()
             mid_save += any(n.startswith(".") for n in os.listdir(root))  # temp / set-aside folders
             assert [r["name"] for r in list_runs()] == ["crash"]
@@ -357,7 +363,7 @@ def _kill_mid_write(root, start, kill, first: int) -> tuple[str, int]:
     """SIGKILL a saving child while its temp folder is there: the temp folder's name, the child's pid."""
     for attempt in range(20):
         child = start(first + attempt)
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 60  # a busy machine is slow to start a child
         while not _temps(root) and time.monotonic() < deadline:
             pass
         kill()

@@ -219,7 +219,7 @@ def test_the_browser_draws_a_hostile_link_as_text():
             page.goto(f"{base_url}/playground?{urllib.parse.urlencode(query)}")
             wait_for_app(page)
             warning = page.locator("[data-testid='stAlertContentWarning']")
-            warning.first.wait_for(timeout=60_000)
+            warning.first.wait_for(timeout=90_000)
             assert warning.count() == 1
             box = warning.first.locator("[data-testid='stMarkdownContainer']")
             inner = box.inner_html()
