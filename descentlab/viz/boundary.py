@@ -217,12 +217,13 @@ def decision_figure(grid: dict, dataset, show_test: bool = True, discretize: boo
 
 
 def traced_mark(point, style: Style | None = None) -> dict:
-    """A ring around the traced example at ``point`` (x₁, x₂), in ink, so it shows on either class's
-    colour. Not hoverable or clickable: a click there still reaches the point under it."""
+    """A ring around the traced example at ``point`` (x₁, x₂), near-black: the surface under it is pale
+    in either theme, and the ring is wider than the class-coloured point inside it. Not hoverable or
+    clickable: a click there still reaches the point under it."""
     s = resolve(style)
     return dict(type="scatter", x=[float(point[0])], y=[float(point[1])], mode="markers", name="traced",
                 showlegend=False, hoverinfo="skip",
-                marker=dict(symbol="circle-open", size=s.marker_size * 2.6, color=s.ink, line=dict(width=3)))
+                marker=dict(symbol="circle-open", size=s.marker_size * 2.8, color="#111111", line=dict(width=3)))
 
 
 def point_trace_sets(dataset, show_test: bool = True) -> list[str | None]:

@@ -90,10 +90,11 @@ def forward_lines(trace) -> list[str]:
     return lines
 
 
-def loss_line(trace) -> str:
+def loss_lines(trace) -> list[str]:
+    """ŷ beside y, then the loss L(ŷ, y) with its formula and value."""
     body = _LOSS.get(trace.loss_name, r"\mathcal{L}")
-    return (rf"\hat y = a^{{[{trace.L}]}} = {array(trace.y_hat)},\quad y = {array(trace.y)}"
-            rf"\qquad \mathcal{{L}}(\hat y, y) = {body} = {num(trace.loss)}")
+    return [rf"\hat y = a^{{[{trace.L}]}} = {array(trace.y_hat)},\qquad y = {array(trace.y)}",
+            rf"\mathcal{{L}}(\hat y, y) = {body} = {num(trace.loss)}"]
 
 
 def backward_lines(trace) -> list[str]:
@@ -112,9 +113,9 @@ def backward_lines(trace) -> list[str]:
         lines = [da + r"\qquad " + dz]
     for t in reversed(trace.layers):
         l = t.layer
-        prev = "x" if l == 1 else f"a^{{[{l - 1}]}}"
-        lines.append(rf"dW^{{[{l}]}} = dz^{{[{l}]}}\,{prev}^{{T}} = {array(t.dW)}\qquad "
-                     rf"db^{{[{l}]}} = dz^{{[{l}]}}\;{_shape(t.db)}")
+        prev_t = "x^{T}" if l == 1 else f"a^{{[{l - 1}]T}}"
+        lines.append(rf"dW^{{[{l}]}} = dz^{{[{l}]}}\,{prev_t} = {array(t.dW)}")  # alone: a row can be 8 wide
+        lines.append(rf"db^{{[{l}]}} = dz^{{[{l}]}}\;{_shape(t.db)}")
         if l > 1:
             p = trace.layer(l - 1)
             lines.append(rf"da^{{[{l - 1}]}} = W^{{[{l}]T}} dz^{{[{l}]}} = {array(p.da)}\qquad "

@@ -64,6 +64,7 @@ def take_click(click: dict | None, dataset, show_test: bool) -> None:
     if hit is None or traced(dataset) == hit:
         return
     set_trace(dataset, *hit)
+    st.session_state[TRACE_KEY]["new"] = True  # say where its numbers are, once
     st.rerun()
 
 
@@ -97,6 +98,9 @@ def draw(rewind: int | None) -> None:
     net = run.network if rewind is None else tr.network_at(rewind)
     trace = trace_example(net, data, i, which)
     it = tr.iteration if rewind is None else rewind
+    if st.session_state[TRACE_KEY].pop("new", False):  # a toast: the charts row keeps its place
+        st.toast(f"Tracing {'training' if which == 'train' else 'test'} example {i}: its numbers are under "
+                 "the charts.", icon=":material/arrow_downward:")
     with st.container(key="trace_panel", border=True):
         head, clear = st.columns([7, 1], vertical_alignment="center")
         head.markdown(f"**Tracing {'training' if which == 'train' else 'test'} example {i}** at iteration "
@@ -112,7 +116,8 @@ def draw(rewind: int | None) -> None:
             st.markdown("**Forward**")
             for line in tviz.forward_lines(trace):
                 st.latex(line)
-            st.latex(tviz.loss_line(trace))
+            for line in tviz.loss_lines(trace):
+                st.latex(line)
         with backward:
             st.markdown("**Backward**: this example's contributions (the step uses their mean over the batch)")
             for line in tviz.backward_lines(trace):
