@@ -1,5 +1,7 @@
 """Trace one example (descentlab.lessons.trace): the lecture's formulas for one column give exactly the
 engine's forward pass and, for m = 1, its gradients, for every kind of network the Playground trains."""
+import re
+
 import numpy as np
 import pytest
 
@@ -68,3 +70,23 @@ def test_the_trace_leaves_the_network_alone_and_refuses_a_missing_example():
         trace_example(net, data, data.m_train)
     with pytest.raises(ValueError):
         trace_example(net, data, 0, which="dev")
+
+
+def test_numbers_and_arrays_are_written_for_a_person():
+    from descentlab.viz.trace import array, backward_lines, forward_lines, loss_lines, num
+    assert num(0.123456) == "0.1235" and num(-1234.5) == "-1234" and num(0) == "0"
+    assert num(1.23456e-5) == r"1.235\times10^{-5}" and num(float("inf")) == r"\infty"
+    short = array(np.arange(8.0)[:, None])  # a column of 8: every entry
+    assert all(num(v) in short for v in range(8)) and "(8,\\,1)" in short
+    long = array(np.arange(20.0)[:, None])  # 20: its first 3 and last 2, and its shape
+    assert r"\vdots" in long and "{19}" not in long and "19" in long and "7" not in long and "(20,\\,1)" in long
+    big = array(np.arange(64.0).reshape(8, 8))
+    assert "from" in big and "{63}" in big and "(8,\\,8)" in big
+    data = make_dataset("blobs3", n_samples=40, seed=0)
+    t = trace_example(Network([data.n_x, 4, data.n_y], "relu", seed=0), data, 2)
+    text = " ".join(forward_lines(t) + loss_lines(t) + backward_lines(t))
+    for name in ("z^{[1]}", "a^{[2]}", r"\mathrm{softmax}", "dz^{[2]} = \\hat y - y", "dW^{[1]} = dz^{[1]}\\,x^{T}",
+                 "db^{[2]}", "da^{[1]} = W^{[2]T}", r"\mathrm{ReLU}'(z^{[1]})"):
+        assert name in text, name
+    assert not re.search(r"\^\{[^{}]*\}\^", text)  # no double superscript (KaTeX refuses a^{[1]}^{T})
+    assert re.search(r"\^\{[^{}]*\}\^", "a^{[1]}^{T}") is not None  # (the check catches it)

@@ -56,9 +56,11 @@ def array(a: np.ndarray) -> str:
         return _with_shape(r"\begin{bmatrix}" + r"\\".join(rows) + r"\end{bmatrix}", a)
     if c > 1 and (r * c > MATRIX_CELLS or r > SHORT or c > SHORT):
         finite = a[np.isfinite(a)]
-        span = (rf"\text{{from }}{num(finite.min())}\text{{ to }}{num(finite.max())}" if finite.size
+        span = (rf"\text{{from }}{{{num(finite.min())}}}\text{{ to }}{{{num(finite.max())}}}" if finite.size
                 else r"\text{not finite}")
         return _with_shape(rf"\bigl[\,{span}\,\bigr]", a)
+    if r == 1 and c > 1:  # a row: no array column spacing, so 8 entries keep a readable size
+        return _with_shape(r"\bigl[\;" + r"\;\;".join(f"{{{num(v)}}}" for v in a[0]) + r"\;\bigr]", a)
     body = r"\\".join("&".join(num(v) for v in row) for row in a)
     return _with_shape(r"\begin{bmatrix}" + body + r"\end{bmatrix}", a)
 
