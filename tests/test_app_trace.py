@@ -2,6 +2,7 @@
 traced example's panel shows its own numbers (the engine's, written as viz.trace writes them), Step
 changes them, Clear ends the trace, and a click on the boundary chart picks the example it means."""
 import numpy as np
+import pytest
 
 from descentlab.lessons.trace import trace_example
 from descentlab.ui.views.playground_trace import TRACE_KEY
@@ -48,6 +49,12 @@ def test_traced_example_shows_its_numbers_and_step_changes_them():
     assert any(num(t1.loss) in b for b in after if r"\mathcal{L}(\hat y, y)" in b)
     np.testing.assert_array_equal(t1.x, t.x)  # the same example, the new θ
 
+    at.button(key="btn_play").click().run()  # playing: no stale numbers, the trace stays
+    assert not at.exception and not _trace_lines(at)
+    assert any("pause to see" in c.value for c in at.caption)
+    at.button(key="btn_play").click().run()
+    assert _trace_lines(at)
+
     at.button(key="trace_clear").click().run()
     assert not at.exception and not _trace_lines(at) and TRACE_KEY not in at.session_state
 
@@ -81,3 +88,23 @@ def test_the_traced_point_is_ringed_on_the_boundary():
     assert ring.marker.symbol == "circle-open" and list(ring.x) == [0.25] and list(ring.y) == [-0.5]
     assert ring.hoverinfo == "skip"  # a click there reaches the point under it
     assert ringed.layout.datarevision != plain.layout.datarevision  # Plotly re-reads the traces
+
+
+@pytest.mark.parametrize("query", [{"dataset": "blobs3"}, {"dataset": "plane"},
+                                   {"dataset": "moons", "activation": "relu", "dropout": "0.2"}])
+def test_every_kind_of_run_traces(query):
+    at = open_page("app_pages/playground.py", query)
+    data = at.session_state["dl_run"].dataset
+    assert data.name == query["dataset"]
+    at.session_state[TRACE_KEY] = {"which": "test", "index": 2,
+                                   "point": tuple(float(v) for v in data.points_test[:, 2])}
+    at.run()
+    assert not at.exception and _trace_lines(at)
+    heading = next(m.value for m in at.markdown if "Tracing test example 2" in m.value)
+    assert ("ŷ =" in heading) == (data.task == "regression")
+    if "dropout" in query:
+        assert any("Without dropout" in c.value for c in at.caption)
+    # another data set (a new sample): the old index means another point, so the trace ends
+    at.session_state[TRACE_KEY] = {"which": "test", "index": 2, "point": (9.0, 9.0)}
+    at.run()
+    assert not at.exception and not _trace_lines(at)

@@ -15,7 +15,7 @@ from streamlit.errors import StreamlitDuplicateElementKey
 
 from descentlab.lessons.trace import trace_example
 from descentlab.ui.formulas import fit_formulas
-from descentlab.ui.state import Keys, current_run
+from descentlab.ui.state import Keys, current_config, current_run
 from descentlab.viz import trace as tviz
 from descentlab.viz.boundary import clicked_example
 
@@ -107,6 +107,15 @@ def draw(rewind: int | None) -> None:
                       f"{it:,}: {_describe(data, trace)}")
         clear.button("Clear", key=CLEAR_KEY, on_click=clear_trace, icon=":material/close:", width="stretch",
                      help="End the trace")
+        if st.session_state.get(Keys.PLAYING):  # numbers drawn once at Play would be stale in a moment
+            st.caption("Training is playing: pause to see this example's numbers at the current parameters.")
+            return
+        config = current_config()
+        off = [name for name, on in (("dropout", config.dropout > 0), ("the L1/L2 penalty", config.l1 > 0 or
+                                                                           config.l2 > 0)) if on]
+        if off:
+            st.caption(f"Without {' and '.join(off)}: the network as the decision boundary draws it, and this "
+                       "example's own loss.")
         try:
             fit_formulas()  # long lines shrink to their column
         except StreamlitDuplicateElementKey:
