@@ -18,6 +18,7 @@ PIXEL = """([sel, x, y]) => {
   return [r.left + fl.xaxis._offset + fl.xaxis.l2p(x), r.top + fl.yaxis._offset + fl.yaxis.l2p(y)];
 }"""
 TEX = """() => [...document.querySelectorAll('.st-key-trace_panel annotation')].map((a) => a.textContent)"""
+TOP = "(sel) => document.querySelector(sel).scrollIntoView({block: 'start'})"
 LAST_TRACE = """(sel) => { const d = document.querySelector(sel).data; return d[d.length - 1].name; }"""
 
 
@@ -65,9 +66,13 @@ def test_clicking_a_training_point_traces_it_at_1280x720():
         page.wait_for_function(f"(old) => JSON.stringify(({TEX})()) !== old", arg=json.dumps(tex), timeout=30_000)
         wait_for_app(page)
         assert f"training example {j} " in page.locator(".st-key-trace_panel").inner_text()
-        page.locator(".st-key-trace_panel").scroll_into_view_if_needed()
+        page.wait_for_timeout(4500)  # the toast ("its numbers are under the charts") has gone
+        page.evaluate(TOP, ".st-key-trace_panel")
+        page.wait_for_timeout(300)
         page.screenshot(path=str(SHOTS / "trace_panel_1280x720.png"))
-        page.screenshot(path=str(SHOTS / "trace_full_1280.png"), full_page=True)
+        page.mouse.wheel(0, 650)
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(SHOTS / "trace_panel_lower_1280x720.png"))
 
         page.locator("[data-testid='stSidebar'] label:has-text('Presentation mode')").click()
         wait_for_app(page)
@@ -75,7 +80,8 @@ def test_clicking_a_training_point_traces_it_at_1280x720():
         page.locator(CHART).scroll_into_view_if_needed()
         page.wait_for_timeout(500)
         page.screenshot(path=str(SHOTS / "trace_presentation_1280x720.png"))
-        page.locator(".st-key-trace_panel").scroll_into_view_if_needed()
+        page.evaluate(TOP, ".st-key-trace_panel")
+        page.wait_for_timeout(300)
         page.screenshot(path=str(SHOTS / "trace_panel_presentation_1280x720.png"))
         assert f"training example {j} " in page.locator(".st-key-trace_panel").inner_text()
 

@@ -39,7 +39,7 @@ def num(v: float) -> str:
 
 
 def _shape(a: np.ndarray) -> str:
-    return rf"{{\scriptscriptstyle ({a.shape[0]},\,{a.shape[1]})}}"
+    return rf"{{\scriptstyle ({a.shape[0]},\,{a.shape[1]})}}"
 
 
 def _with_shape(body: str, a: np.ndarray) -> str:

@@ -120,14 +120,11 @@ def draw(rewind: int | None) -> None:
             fit_formulas()  # long lines shrink to their column
         except StreamlitDuplicateElementKey:
             pass  # the Shapes & equations panel has it on the page already
-        forward, backward = st.columns(2)
-        with forward:
-            st.markdown("**Forward**")
-            for line in tviz.forward_lines(trace):
-                st.latex(line)
-            for line in tviz.loss_lines(trace):
-                st.latex(line)
-        with backward:
-            st.markdown("**Backward**: this example's contributions (the step uses their mean over the batch)")
-            for line in tviz.backward_lines(trace):
-                st.latex(line)
+        # forward, then backward, each the panel's width: side by side, a layer's two columns of 8 (or a
+        # row of 8 in dW) shrank to half size at 1280 px
+        st.markdown("**Forward**")
+        for line in tviz.forward_lines(trace) + tviz.loss_lines(trace):
+            st.latex(line)
+        st.markdown("**Backward**: this example's contributions (the step uses their mean over the batch)")
+        for line in tviz.backward_lines(trace):
+            st.latex(line)
