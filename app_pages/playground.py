@@ -7,6 +7,7 @@ from descentlab.ui import classroom, exports, state, theme
 from descentlab.ui.lab_page import LabPage
 from descentlab.ui.live import player
 from descentlab.ui.views import playground as view
+from descentlab.ui.views import playground_trace
 from descentlab.ui.views.playground_panels import LIVE_PANELS, PANELS
 
 
@@ -43,6 +44,7 @@ def show(_chosen) -> None:
         if rewind is not None:
             st.info(f"Rewound: the boundary, network and weights show iteration {rewind:,} "
                     f"(training is at {tr.iteration:,}; Play continues from there).", icon=":material/history:")
+    playground_trace.draw(rewind)  # the example clicked on the boundary, if one is traced
     if live_panel is None:
         view.detail_panel(panel, rewind)
     if presenting:

@@ -65,6 +65,7 @@ def _all_figures(run) -> dict:
     }
     if ds.points_train is not None:
         figs["decision"] = viz.decision_figure(tr.decision_grid(100), ds)
+        figs["decision_traced"] = viz.decision_figure(tr.decision_grid(100), ds, mark=tuple(ds.points_train[:, 0]))
         figs["network"] = viz.network_figure(net, tr.unit_grids(20), "iteration 20", ds.feature_names, ds.task,
                                              ds.class_names)
     else:

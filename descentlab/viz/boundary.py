@@ -164,15 +164,16 @@ def _point_traces(dataset, which: str, s: Style, gl: bool) -> list[dict]:
 
 
 def decision_figure(grid: dict, dataset, show_test: bool = True, discretize: bool = False,
-                    points: str = "train", style: Style | None = None) -> go.Figure:
+                    points: str = "train", style: Style | None = None, mark=None) -> go.Figure:
     """The prediction surface from ``trainer.decision_grid`` with the data on top.
 
     The surface is a picture (``surface_rgb``) drawn as a layout image under the points, so a live
     update redraws it alone: binary P(y=1) with its colour bar, multiclass class colours mixed by
     probability, regression ŷ on the same colour axis as the points' targets. ``points``: "train"
     draws the training points (one trace per class, filled, thin outline) and, with ``show_test``,
-    the test points (diamonds with a dark outline); "none" draws the surface only. Traces: train
-    points, test points, then (binary, not discretized) the colour-bar carrier."""
+    the test points (diamonds with a dark outline); "none" draws the surface only. ``mark``: (x₁, x₂)
+    of a traced example, ringed (``traced_mark``). Traces: train points, test points, then (binary,
+    not discretized) the colour-bar carrier, then the ring."""
     if points not in ("train", "none"):
         raise ValueError(f"points must be 'train' or 'none'; got {points!r}")
     s = resolve(style)
@@ -201,7 +202,9 @@ def decision_figure(grid: dict, dataset, show_test: bool = True, discretize: boo
     elif task == "binary" and not discretize:
         data.append(_binary_colorbar(s.presentation))
     layout["images"] = [_surface_image(grid, surface_rgb(grid, task, discretize, value_range))]
-    layout["datarevision"] = points_revision(dataset, which)
+    if mark is not None:
+        data.append(traced_mark(mark, s))
+    layout["datarevision"] = points_revision(dataset, which) + ("" if mark is None else f"@{mark[0]:.6g},{mark[1]:.6g}")
     geo = _grid_geometry(grid)
     r1, r2 = len(grid["x1"]), len(grid["x2"])
     t1, t2 = plane_axis_titles(dataset)
@@ -211,3 +214,52 @@ def decision_figure(grid: dict, dataset, show_test: bool = True, discretize: boo
                            scaleanchor="x", scaleratio=1, constrain="domain", showgrid=False, zeroline=False,
                            autorange=False)
     return figure(data, layout)
+
+
+def traced_mark(point, style: Style | None = None) -> dict:
+    """A ring around the traced example at ``point`` (x₁, x₂), near-black: the surface under it is pale
+    in either theme, and the ring is wider than the class-coloured point inside it. Not hoverable or
+    clickable: a click there still reaches the point under it."""
+    s = resolve(style)
+    return dict(type="scatter", x=[float(point[0])], y=[float(point[1])], mode="markers", name="traced",
+                showlegend=False, hoverinfo="skip",
+                marker=dict(symbol="circle-open", size=s.marker_size * 2.8, color="#111111", line=dict(width=3)))
+
+
+def point_trace_sets(dataset, show_test: bool = True) -> list[str | None]:
+    """For each trace index of ``decision_figure`` (points="train"), which examples it draws: "train",
+    "test", or None (the test legend's shape, the colour bar, the ring)."""
+    out: list[str | None] = []
+    for w in ["train"] + (["test"] if show_test else []):
+        pts = getattr(dataset, f"points_{w}")
+        if pts is None or pts.shape[1] == 0:
+            continue
+        n = 1 if dataset.task == "regression" else len(dataset.class_names)
+        out += [w] * n + ([None] if w == "test" and dataset.task != "regression" else [])
+    return out
+
+
+def clicked_example(dataset, click: dict | None, show_test: bool = True, radius: float = 0.04):
+    """The example a click on the decision boundary means, as (which, index), or None: the point of
+    the clicked trace's set (training or test) nearest to the click; for a click beside the points
+    (on the surface), the nearest drawn point within ``radius`` × the plane's width."""
+    if not click or click.get("x") is None or click.get("y") is None or dataset.points_train is None:
+        return None
+    at = np.array([float(click["x"]), float(click["y"])])
+    sets = point_trace_sets(dataset, show_test)
+    curve = click.get("curveNumber")
+    on_points = isinstance(curve, int) and 0 <= curve < len(sets) and sets[curve] is not None
+    best = None
+    for w in [sets[curve]] if on_points else [w for w in ("train", "test") if w in sets]:
+        pts = np.asarray(getattr(dataset, f"points_{w}"), float)
+        d = np.hypot(pts[0] - at[0], pts[1] - at[1])
+        i = int(np.argmin(d))
+        if best is None or d[i] < best[0]:
+            best = (float(d[i]), w, i)
+    if best is None:
+        return None
+    if not on_points:
+        (lo, hi), _ = dataset.bounds or ((float(at[0]) - 1, float(at[0]) + 1), None)
+        if best[0] > radius * max(hi - lo, 1e-12):
+            return None
+    return best[1], best[2]

@@ -15,6 +15,7 @@ from descentlab.ui.screen_fit import ROW_GROW, fitted, presenting
 from descentlab.ui import session_runs
 from descentlab.ui.state import Keys, current_config, current_run
 from descentlab.ui.theme import follow_latest, show_status, style
+from descentlab.ui.views import playground_trace
 from descentlab.ui.views.playground_panels import PANELS
 from descentlab.viz.style import Style
 from descentlab.viz.text import number
@@ -25,7 +26,8 @@ from descentlab.viz.text import number
 LOOP = player.Loop(lambda: current_run().trainer, shows_divergence=True, shows_finish=True)
 CAPTIONS = {
     "cost": "Train and test cost per iteration; accuracy on the right axis. A widening gap is overfitting.",
-    "boundary": "The network's output over the input plane. Dots: training examples; diamonds: test examples.",
+    "boundary": "The network's output over the input plane. Dots: training examples, diamonds: test ones; "
+                "paused, click one to trace it.",
 }
 
 
@@ -106,9 +108,13 @@ def main_charts(rewind: int | None, left, right) -> None:
     with left:
         if data.points_train is not None:
             show_test, discretize = ss.get("view_show_test", True), ss.get("view_discretize", False)
-            live_chart(lambda: viz.decision_figure(tr.decision_grid(100, iteration=rewind), data, show_test=show_test,
-                                                   discretize=discretize, style=s),
-                       key="live_boundary", caption=chart_caption("boundary"), grow=ROW_GROW)
+            mark = playground_trace.traced_point(data)  # the traced example's ring
+            click = live_chart(lambda: viz.decision_figure(tr.decision_grid(100, iteration=rewind), data,
+                                                           show_test=show_test, discretize=discretize, style=s,
+                                                           mark=mark),
+                               key="live_boundary", caption=chart_caption("boundary"), grow=ROW_GROW,
+                               on_click=not ss[Keys.PLAYING])
+            playground_trace.take_click(click, data, show_test)
         elif data.image_shape is not None:
             def images():
                 net = run.network if rewind is None else tr.network_at(rewind)
