@@ -28,9 +28,10 @@ if not seated():
     st.stop()
 ensure_plotly_loaded()
 restart_notice()
-# The registry (descentlab.ui.pages) holds every page's file, title, icon and section.
+# The registry (descentlab.ui.pages) holds every page's file, title, icon and section. Every page
+# listed (expanded): past ten pages Streamlit would hide the last labs behind "View 3 more".
 page = st.navigation({section: [st.Page(p.file, title=p.title, icon=p.icon, default=p.default) for p in group]
-                      for section, group in pages.sections().items()})
+                      for section, group in pages.sections().items()}, expanded=True)
 with st.sidebar:
     st.toggle("Presentation mode", key="dl_presentation", help="Larger fonts and charts for a projector. Key: P")
 if st.session_state.get("dl_presentation"):

@@ -31,11 +31,12 @@ def test_every_preset_opens_a_registered_page():
 
 
 def test_the_app_navigation_is_the_registry(monkeypatch):
-    seen = []
+    seen, expanded = [], []
     navigation = streamlit.navigation
 
     def recording(sections, *args, **kwargs):
         seen.append({s: [(p.title, p.icon, p.url_path) for p in group] for s, group in sections.items()})
+        expanded.append(kwargs.get("expanded"))
         return navigation(sections, *args, **kwargs)
 
     monkeypatch.setattr(streamlit, "navigation", recording)
@@ -43,3 +44,4 @@ def test_the_app_navigation_is_the_registry(monkeypatch):
     expected = {s: [(p.title, p.icon, p.url_path) for p in group] for s, group in pages.sections().items()}
     assert seen and seen[-1] == expected
     assert list(seen[-1]) == ["", pages.FOUNDATIONS_SECTION, pages.LABS_SECTION]
+    assert expanded[-1] is True  # every lab in view: not folded behind "View N more"
