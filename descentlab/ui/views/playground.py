@@ -15,7 +15,7 @@ from descentlab.ui.screen_fit import ROW_GROW, fitted, presenting
 from descentlab.ui import session_runs
 from descentlab.ui.state import Keys, current_config, current_run
 from descentlab.ui.theme import follow_latest, show_status, style
-from descentlab.ui.views.playground_panels import PANELS
+from descentlab.ui.views.playground_panels import PANELS, UNIT_KEY, show_output, shown_unit
 from descentlab.viz.style import Style
 from descentlab.viz.text import number
 
@@ -26,6 +26,8 @@ LOOP = player.Loop(lambda: current_run().trainer, shows_divergence=True, shows_f
 CAPTIONS = {
     "cost": "Train and test cost per iteration; accuracy on the right axis. A widening gap is overfitting.",
     "boundary": "The network's output over the input plane. Dots: training examples; diamonds: test examples.",
+    "unit": "One unit's output over the input plane, the unit framed in the network. Click it again (or the "
+            "button) for the network's output.",
 }
 
 
@@ -106,9 +108,16 @@ def main_charts(rewind: int | None, left, right) -> None:
     with left:
         if data.points_train is not None:
             show_test, discretize = ss.get("view_show_test", True), ss.get("view_discretize", False)
-            live_chart(lambda: viz.decision_figure(tr.decision_grid(100, iteration=rewind), data, show_test=show_test,
+            unit = shown_unit()  # a unit clicked in the network diagram: its output instead of the network's
+
+            def grid():
+                return tr.unit_grid(*unit, 100, iteration=rewind) if unit else tr.decision_grid(100, iteration=rewind)
+            live_chart(lambda: viz.decision_figure(grid(), data, show_test=show_test,
                                                    discretize=discretize, style=s),
-                       key="live_boundary", caption=chart_caption("boundary"), grow=ROW_GROW)
+                       key="live_boundary", caption=chart_caption("unit" if unit else "boundary"), grow=ROW_GROW)
+            if unit:
+                st.button("Show the network's output", key=f"{UNIT_KEY}_clear", on_click=show_output,
+                          icon=":material/undo:", type="tertiary")
         elif data.image_shape is not None:
             def images():
                 net = run.network if rewind is None else tr.network_at(rewind)
