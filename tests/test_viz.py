@@ -304,6 +304,8 @@ def test_output_units_shown_big_multiclass_and_regression(runs):
     assert fig.layout.title.text == "a[3]₁ = z[3]₁ over the input plane"
     assert fig.data[-1].marker.cmin == -fig.data[-1].marker.cmax and fig.layout.coloraxis.showscale is False
     assert fig.data[0].marker.coloraxis == "coloraxis"
+    big = viz.decision_figure(run.trainer.unit_grid(3, 0, 60), run.dataset, style=style.Style(presentation=True))
+    assert big.layout.title.text == "a[3]₁ = z[3]₁"  # a projector's type: the short title
 
 
 def test_a_click_on_a_unit_names_it_and_the_shown_unit_is_framed(runs):
@@ -327,8 +329,9 @@ def test_a_click_on_a_unit_names_it_and_the_shown_unit_is_framed(runs):
     k = 1 + 6 + 2  # the weights' image, layer 1's six units, then layer 2's third
     ink = style.hex_to_rgb(style.Style().ink)
     framed, plain = picture(shown, k), picture(fig, k)
-    assert (framed[0] == ink).all() and (framed[:, -1] == ink).all()
-    np.testing.assert_array_equal(framed[1:-1, 1:-1], plain[1:-1, 1:-1])
+    f = network_diagram.FRAME
+    assert (framed[:f] == ink).all() and (framed[:, -f:] == ink).all() and (framed[-f:, :f] == ink).all()
+    np.testing.assert_array_equal(framed[f:-f, f:-f], plain[f:-f, f:-f])
     assert all(shown.layout.images[i].source == fig.layout.images[i].source for i in range(len(fig.layout.images))
                if i != k)
 

@@ -136,8 +136,9 @@ def unit_name(l: int, j: int) -> str:
     return f"a[{l}]{str(j + 1).translate(_SUBSCRIPT)}"
 
 
-def unit_title(l: int, j: int, activation: str) -> str:
-    """ "a[2]₃ = tanh(z[2]₃) over the input plane" (j is the row of A[l], from 0)."""
+def unit_title(l: int, j: int, activation: str, short: bool = False) -> str:
+    """ "a[2]₃ = tanh(z[2]₃) over the input plane" (j is the row of A[l], from 0); ``short``: without
+    "over the input plane" (a projector's type: the whole title ran past a third of the screen)."""
     sub, a = str(j + 1).translate(_SUBSCRIPT), unit_name(l, j)
     if activation == "linear":
         formula = f"z[{l}]{sub}"
@@ -145,7 +146,7 @@ def unit_title(l: int, j: int, activation: str) -> str:
         formula = f"softmax(z[{l}]){sub}"
     else:
         formula = f"{_FUNCTION.get(activation, activation)}(z[{l}]{sub})"
-    return f"{a} = {formula} over the input plane"
+    return f"{a} = {formula}" + ("" if short else " over the input plane")
 
 
 def unit_scale(values: np.ndarray, activation: str, j: int = 0) -> tuple[list, float, float]:
@@ -252,7 +253,7 @@ def decision_figure(grid: dict, dataset, show_test: bool = True, discretize: boo
         data += _point_traces(dataset, w, s, gl=n_points > GL_THRESHOLD)
     # Presentation mode leaves the points' legend out: in a projector's type it takes as much room
     # as the plot (the colour bar still says which colour is which class; the lecturer says the rest).
-    title = unit_title(*unit, grid["activation"]) if unit else "Prediction" if regression else "Decision boundary"
+    title = unit_title(*unit, grid["activation"], short=s.presentation) if unit else "Prediction" if regression else "Decision boundary"
     layout = style_layout(s, title=title, legend=not regression and points != "none" and not s.presentation)
     value_range = (0.0, 1.0)
     if regression:

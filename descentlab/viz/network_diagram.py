@@ -42,6 +42,7 @@ MAX_ROWS = 64          # a column taller than this is squeezed to fit
 MAX_PICTURES = 200     # above this many units, pictures are skipped (encoding and payload)
 MAX_EDGES = 2500       # above this many weights, only the strongest (relative to their layer) are drawn
 PICTURE_LEVELS = 32    # colours per unit picture: smooth enough, and the PNGs compress 3x better
+FRAME = 2              # picture pixels: the frame round the picture of the unit the boundary chart shows
 EDGE_WIDTHS = (0.5, 5.0)  # px: the line of the weakest and of the strongest weight
 EDGE_OPACITY = 0.75
 RASTER_WIDTH = 1400    # px: about the plot's width on a wide page, so lines keep their drawn width
@@ -173,8 +174,7 @@ def _framed(levels: np.ndarray, palette: bytes, ink: str) -> tuple[np.ndarray, b
     output the boundary chart shows. In the picture, not a shape or a trace: the figure's layout and
     traces stay those of every other frame."""
     framed = levels.copy()
-    framed[[0, -1], :] = PICTURE_LEVELS
-    framed[:, [0, -1]] = PICTURE_LEVELS
+    framed[:FRAME], framed[-FRAME:], framed[:, :FRAME], framed[:, -FRAME:] = (PICTURE_LEVELS,) * 4
     return framed, palette + bytes(hex_to_rgb(ink))
 
 

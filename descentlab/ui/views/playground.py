@@ -26,8 +26,6 @@ LOOP = player.Loop(lambda: current_run().trainer, shows_divergence=True, shows_f
 CAPTIONS = {
     "cost": "Train and test cost per iteration; accuracy on the right axis. A widening gap is overfitting.",
     "boundary": "The network's output over the input plane. Dots: training examples; diamonds: test examples.",
-    "unit": "One unit's output over the input plane, the unit framed in the network. Click it again (or the "
-            "button) for the network's output.",
 }
 
 
@@ -114,8 +112,8 @@ def main_charts(rewind: int | None, left, right) -> None:
                 return tr.unit_grid(*unit, 100, iteration=rewind) if unit else tr.decision_grid(100, iteration=rewind)
             live_chart(lambda: viz.decision_figure(grid(), data, show_test=show_test,
                                                    discretize=discretize, style=s),
-                       key="live_boundary", caption=chart_caption("unit" if unit else "boundary"), grow=ROW_GROW)
-            if unit:
+                       key="live_boundary", caption=None if unit else chart_caption("boundary"), grow=ROW_GROW)
+            if unit:  # where the caption was: the title says which unit, the button the way back
                 st.button("Show the network's output", key=f"{UNIT_KEY}_clear", on_click=show_output,
                           icon=":material/undo:", type="tertiary")
         elif data.image_shape is not None:
