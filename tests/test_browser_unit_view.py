@@ -2,7 +2,7 @@
 mouse click on a hidden unit's node in the network diagram makes the boundary chart show that unit's
 output (its title names it), paused; the choice holds through Step and while playing (every frame
 shows the unit: the frame producer holds the choice); clicking the unit again brings the network's
-output back. Screenshots at 1280×720, presentation mode off and on, go to artifacts/unit_view/."""
+output back, while playing too, and a click on another unit while playing shows that one. Screenshots at 1280×720, presentation mode off and on, go to artifacts/unit_view/."""
 from tests.browser import ROOT, UNIT_PIXEL, served_browser, wait_for_app
 from tests.test_layout import set_presentation
 
@@ -12,6 +12,9 @@ TITLE_HAS = "(text) => document.querySelector('.st-key-live_boundary .js-plotly-
 SURFACE = "() => document.querySelector('.st-key-live_boundary .js-plotly-plot .layer-below image')?.getAttribute('href')"
 ITERATION = """() => Number(document.querySelector('.dl-status .dl-value')?.textContent.replace(/[^0-9]/g, ''))"""
 UNIT = "a[1]₃ = tanh(z[1]₃) over the input plane"  # the default run: tanh hidden units
+OTHER = "a[2]₂ = tanh(z[2]₂) over the input plane"
+STATE = """() => [...document.querySelectorAll('.dl-cell')].find((c) => c.textContent.startsWith('State'))
+    ?.querySelector('.dl-value').textContent"""
 
 
 def _click_unit(page, l: int, j: int) -> None:
@@ -50,19 +53,29 @@ def test_clicking_a_hidden_unit_shows_its_output_big_paused_after_step_and_while
         page.wait_for_function(f"(first) => ({SURFACE})() !== first && ({ITERATION})() > 40", arg=first)
         assert page.evaluate(TITLE_HAS, UNIT), "a frame while playing showed something else than the unit"
         page.screenshot(path=str(SHOTS / "hidden_unit_playing_1280x720.png"))
+
+        # clicks while playing: the same unit (the output again), then another unit; frames go on
+        _click_unit(page, 1, 2)
+        page.wait_for_function(TITLE_HAS, arg="Decision boundary")
+        _click_unit(page, 2, 1)
+        page.wait_for_function(TITLE_HAS, arg=OTHER)
+        now = page.evaluate(ITERATION)
+        shown = page.evaluate(SURFACE)
+        page.wait_for_function(f"([it, src]) => ({ITERATION})() > it + 20 && ({SURFACE})() !== src", arg=[now, shown])
+        assert page.evaluate(TITLE_HAS, OTHER) and page.evaluate(STATE) == "playing"
         _press(page, "btn_play")  # pause
         wait_for_app(page)
-        assert page.evaluate(TITLE_HAS, UNIT)
+        assert page.evaluate(TITLE_HAS, OTHER)
 
         set_presentation(page, True)
         wait_for_app(page)
-        page.wait_for_function(TITLE_HAS, arg="a[1]₃ = tanh(z[1]₃)")  # the short title, in a projector's type
+        page.wait_for_function(TITLE_HAS, arg="a[2]₂ = tanh(z[2]₂)")  # the short title, in a projector's type
         page.wait_for_timeout(800)
         page.screenshot(path=str(SHOTS / "hidden_unit_presentation_1280x720.png"))
         set_presentation(page, False)
         wait_for_app(page)
 
-        _click_unit(page, 1, 2)  # the same unit again: the network's output
+        _click_unit(page, 2, 1)  # the same unit again: the network's output
         page.wait_for_function(TITLE_HAS, arg="Decision boundary")
         wait_for_app(page)
         assert page.locator(".st-key-view_unit_clear").count() == 0
