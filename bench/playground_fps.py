@@ -1,13 +1,14 @@
 """How alive the Playground is in a real browser: frames per second of every visible live chart, the
 share of blank samples, and the time from page load to the first chart.
 
-    python -m bench.playground_fps [--seconds 10] [--query "seed=1"] [--panel Network]
+    python -m bench.playground_fps [--seconds 10] [--query "seed=1"] [--panel Network] [--unit 1,2]
 
 Starts `streamlit run server.py` (as `make run` does; `--script app.py`: without the live-frame route,
 frames through fragment reruns), opens /playground in headless Chromium, presses Play and, over the
 window, counts redraws per live chart (a figure on screen that differs from the chart's last one), the distinct iteration values the
 status line showed (training frames), blank samples (every 50 ms: a chart with no drawn trace) and
-server CPU. Prints a Markdown table. Browser and server share this machine's two cores, and its
+server CPU (``--unit l,j``: with unit (l, j), j from 0, clicked in the network diagram first, so the
+boundary chart shows that unit's output). Prints a Markdown table. Browser and server share this machine's two cores, and its
 neighbours' load moves frames/s by 20 % from run to run; so it also reports the CPU time a frame costs
 (all Chromium processes + the server, and the page's main thread alone) and the frames/s that CPU
 would allow on idle cores: the main thread is one core at most, the rest shares os.cpu_count().
@@ -25,7 +26,7 @@ SCRIPT = "server.py"  # what `make run` starts
 SCRIPTS = ("server.py", "app.py")  # app.py: no frame route, live frames through fragment reruns
 sys.path.insert(0, str(ROOT))
 from bench.live_chart_fps import browser_cpu_seconds, cpu_seconds, rss_mb  # noqa: E402
-from tests.browser import launch_browser, start_streamlit, wait_for_app  # noqa: E402
+from tests.browser import UNIT_PIXEL, launch_browser, start_streamlit, wait_for_app  # noqa: E402
 
 PROBE = r"""
 window.__pg = { draws: new Map(), samples: 0, blank: 0, firstChart: null, iterations: new Set(), watched: null };
@@ -62,7 +63,7 @@ READ = """() => ({ draws: [...__pg.draws.entries()].filter(([gd]) => gd.isConnec
 
 
 def measure(seconds: float, query: str, panel: str | None = "Network", page_path: str = "playground",
-            play_key: str = "btn_play", script: str = SCRIPT) -> dict:
+            play_key: str = "btn_play", script: str = SCRIPT, unit: tuple[int, int] | None = None) -> dict:
     """Open ``/<page_path>?<query>``, press the button keyed ``play_key`` and measure (``panel``: the
     Playground's detail panel to open first; None leaves the page as it opens)."""
     with start_streamlit(str(ROOT / script)) as (base, proc):
@@ -78,6 +79,13 @@ def measure(seconds: float, query: str, panel: str | None = "Network", page_path
             first = page.evaluate("() => window.__pg.firstChart")
             if panel not in (None, "Network"):
                 page.locator(".st-key-view_panel button", has_text=panel).first.click()
+                wait_for_app(page)
+            if unit is not None:  # the boundary chart shows this unit's output, as after a click on it
+                page.wait_for_function(f"() => ({UNIT_PIXEL})({list(unit)}) !== null")
+                at = page.evaluate(UNIT_PIXEL, list(unit))
+                page.mouse.click(at["x"], at["y"])
+                page.wait_for_function("() => document.querySelector('.st-key-live_boundary .js-plotly-plot')"
+                                       "?.textContent.includes('over the input plane')")
                 wait_for_app(page)
             page.locator(f".st-key-{play_key} button").click()
             page.wait_for_timeout(1500)  # settle: the first frames size the per-frame iterations
@@ -127,12 +135,14 @@ def main(argv=None) -> int:
     ap.add_argument("--query", default="seed=0")
     ap.add_argument("--panel", default="Network")
     ap.add_argument("--script", default=SCRIPT, choices=SCRIPTS)
+    ap.add_argument("--unit", default=None, help="l,j: show unit (l, j) (j from 0) on the boundary chart")
     args = ap.parse_args(argv)
-    r = measure(args.seconds, args.query, args.panel, script=args.script)
+    unit = tuple(int(v) for v in args.unit.split(",")) if args.unit else None
+    r = measure(args.seconds, args.query, args.panel, script=args.script, unit=unit)
     print(f"| live charts | chart redraws/s (slowest / mean) | status frames/s | blank samples | "
           f"page load to first chart | server CPU | server RSS | CPU per frame: all / page main thread | "
           f"frames/s that CPU allows on idle cores |\n|---|---|---|---|---|---|---|---|---|\n"
-          f"| {r['charts']} ({args.panel} panel) | {r['fps_min']:.1f} / {r['fps_mean']:.1f} | {r['frames']:.1f} | "
+          f"| {r['charts']} ({args.panel} panel{f', unit {unit}' if unit else ''}) | {r['fps_min']:.1f} / {r['fps_mean']:.1f} | {r['frames']:.1f} | "
           f"{r['blank']:.1%} | {r['first_chart_s']:.1f} s | {r['cpu']:.0%} of a core | {r['rss_mb']:.0f} MB | "
           f"{r['cpu_ms']:.0f} / {r['main_ms']:.0f} ms | {r['ceiling']:.1f} |")
     return 0

@@ -157,3 +157,18 @@ def served_browser(script: str | Path = "server.py", env: dict | None = None):
             yield browser, base_url
         finally:
             browser.close()
+
+
+# Where the Playground's network diagram draws unit (l, j) (j from 0), in the page's viewport pixels:
+# the units' trace (viz.network_diagram.UNITS_TRACE) has x = l for every unit of layer l, top to bottom;
+# Plotly's axes map data to the plot area (l2p) and the plot area sits at _offset in the chart's div.
+UNIT_PIXEL = """([l, j]) => {
+  const gd = document.querySelector('.st-key-live_network .js-plotly-plot');
+  const units = gd && gd._fullData && gd._fullData.find((t) => t.name === 'units');
+  if (!units) return null;
+  const xs = Array.from(units.x), ys = Array.from(units.y);
+  const k = xs.map((x, i) => [x, i]).filter(([x]) => x === l).map(([, i]) => i)[j];
+  if (k === undefined) return null;
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+  return { x: box.left + xa._offset + xa.l2p(xs[k]), y: box.top + ya._offset + ya.l2p(ys[k]) };
+}"""

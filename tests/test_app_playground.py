@@ -1,6 +1,8 @@
 """AppTest for the landing page and the Playground: widgets found by key, no exception anywhere.
 
 AppTest runs fragments inline and never ticks run_every, so training is driven with the Step button."""
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -13,8 +15,8 @@ from descentlab.ui.user_text import md_plain
 from .pages import OWNER_KEY, open_app, open_page
 
 
-def _playground(query: dict | None = None) -> AppTest:
-    return open_page("app_pages/playground.py", query)
+def _playground(query: dict | None = None, state: dict | None = None) -> AppTest:
+    return open_page("app_pages/playground.py", query, state)
 
 
 def _run(at):
@@ -166,3 +168,79 @@ def test_shapes_panel_lists_the_iterations_run_among_the_hyperparameters():
     assert not at.exception, [e.value for e in at.exception]
     tables = [dict(zip(*df.value.T.values)) for df in at.dataframe if "hyperparameter" in df.value.columns]
     assert tables and tables[0]["Iterations run"] == "3" and tables[0]["Stop when J <"] == "0.05"
+
+
+# ---------------------------------------------------------------- a unit's output as the big picture
+def _live_figure(at, key: str) -> dict:
+    """The figure a live chart was last sent (its frame message's JSON)."""
+    for el in at.get("bidi_component"):
+        if el.proto.component_name == "descentlab.live_chart":
+            message = json.loads(el.proto.bytes)
+            if message["name"] == key:
+                return message["figure"]
+    raise AssertionError(f"no live chart {key!r}")
+
+
+def _title(fig: dict) -> str:
+    layout = fig["layout"]  # with a legend the title is the legend's (viz.style.style_layout)
+    return (layout.get("legend", {}).get("title") or layout.get("title"))["text"]
+
+
+def _colour_bar(fig: dict) -> tuple[float, float]:
+    (bar,) = [t["marker"] for t in fig["data"] if t.get("marker", {}).get("showscale")]
+    return bar["cmin"], bar["cmax"]
+
+
+def _click_diagram(at, point_index: int, curve: int = 1) -> None:
+    """What the browser reports when the network diagram is clicked: live_chart.js sets the element's
+    "click" trigger value ({x, y, curveNumber, pointIndex}) and the page runs again."""
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    (el,) = [el for el in at.get("bidi_component") if el.proto.component_name == "descentlab.live_chart"
+             and json.loads(el.proto.bytes)["name"] == "live_network"]
+    assert json.loads(el.proto.bytes)["click"], "the diagram does not report clicks"
+    states = at._tree.get_widget_states()
+    click = {"x": 1, "y": 0, "curveNumber": curve, "pointIndex": point_index}
+    states.widgets.append(WidgetState(id=_make_trigger_id(el.proto.id, "events"),
+                                      json_trigger_value=json.dumps([{"event": "click", "value": click}])))
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_a_unit_chosen_in_the_diagram_is_the_boundary_charts_picture_until_chosen_again():
+    at = _playground(state={"view_unit": (1, 2)})  # default run: [2, 8, 8, 1], tanh, sigmoid output
+    fig = _live_figure(at, "live_boundary")
+    assert _title(fig) == "a[1]₃ = tanh(z[1]₃) over the input plane" and _colour_bar(fig) == (-1, 1)
+    assert at.button(key="view_unit_clear").label == "Show the network's output"
+    at.button(key="btn_step").click().run()  # stepping keeps the choice
+    assert _title(_live_figure(at, "live_boundary")).startswith("a[1]₃ = tanh")
+    assert _run(at).trainer.iteration == 1
+    at.button(key="view_unit_clear").click().run()
+    assert at.session_state["view_unit"] is None
+    fig = _live_figure(at, "live_boundary")
+    assert _title(fig) == "Decision boundary" and not [b for b in at.button if b.key == "view_unit_clear"]
+
+    _click_diagram(at, 8 + 3)  # layer 2's fourth unit (after layer 1's eight)
+    assert at.session_state["view_unit"] == (2, 3)
+    assert _title(_live_figure(at, "live_boundary")) == "a[2]₄ = tanh(z[2]₄) over the input plane"
+    _click_diagram(at, 16)  # the output unit: sigmoid, 0..1
+    fig = _live_figure(at, "live_boundary")
+    assert _title(fig) == "a[3]₁ = σ(z[3]₁) over the input plane" and _colour_bar(fig) == (0, 1)
+    _click_diagram(at, 16)  # the same unit again: the network's output
+    assert at.session_state["view_unit"] is None
+    assert _title(_live_figure(at, "live_boundary")) == "Decision boundary"
+    _click_diagram(at, 0, curve=0)  # an input node: nothing to show
+    assert at.session_state["view_unit"] is None
+
+
+def test_a_relu_units_colour_bar_runs_from_0_to_its_largest_value():
+    config = RunConfig(hidden=(5,), activation="relu")
+    at = _playground({**config.to_query()}, state={"view_unit": (1, 4)})
+    low, high = _colour_bar(_live_figure(at, "live_boundary"))
+    top = float(_run(at).trainer.unit_grid(1, 4, 100)["output"].max())
+    assert low == 0 and top <= high <= 1.25 * top
+    assert _title(_live_figure(at, "live_boundary")) == "a[1]₅ = ReLU(z[1]₅) over the input plane"
+    at.session_state["view_unit"] = (3, 0)  # a unit this network does not have (a layer fewer): the output
+    at.run()
+    assert _title(_live_figure(at, "live_boundary")) == "Decision boundary"

@@ -185,6 +185,42 @@ def test_unit_grids_show_every_unit(circles):
     assert grids["layers"][0].min() >= 0  # ReLU units
 
 
+def _forward_layers(net, X):
+    """Every layer's A[l] for X, from Network.forward's cache (copies)."""
+    net.forward(X)
+    return [None] + [net.cache[f"A{l}"].copy() for l in range(1, net.L + 1)]
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+def test_unit_grid_is_that_units_forward_pass_over_the_grid(circles, activation):
+    """unit_grid(l, j, 100) is row j of A[l] of a forward pass over the grid's points: exactly (1e-12)
+    that of a float32 network with the run's weights (the grid is for display, in float32), and that of
+    the run's own float64 network to float32 precision; it follows a rewind as decision_grid does."""
+    tr = _trainer(circles, "he", activation=activation)
+    before = tr.unit_grid(2, 3, 100)
+    tr.step(100)
+    net = tr.network
+    g1, g2 = np.meshgrid(np.linspace(*circles.bounds[0], 100), np.linspace(*circles.bounds[1], 100))
+    X = circles.featurize(np.vstack([g1.ravel(), g2.ravel()]))
+    net32 = Network(net.layer_sizes, net.activations[1:-1], net.activations[-1], "zeros", None, 0, np.float32,
+                    loss=net.loss)
+    net32.theta[...] = net.theta
+    exact, close = _forward_layers(net32, X.astype(np.float32)), _forward_layers(net, X)
+    for l in range(1, net.L + 1):
+        for j in range(net.layer_sizes[l]):
+            grid = tr.unit_grid(l, j, 100)
+            assert grid["output"].shape == (100, 100) and grid["unit"] == (l, j)
+            assert grid["activation"] == net.activations[l].name and grid["output_layer"] == (l == net.L)
+            np.testing.assert_allclose(grid["output"], exact[l][j].reshape(100, 100), rtol=0, atol=1e-12)
+            np.testing.assert_allclose(grid["output"], close[l][j].reshape(100, 100), rtol=0, atol=2e-5)
+    np.testing.assert_array_equal(grid["output"], tr.decision_grid(100)["output"])  # the output unit
+    np.testing.assert_array_equal(tr.unit_grid(2, 3, 100, iteration=0)["output"], before["output"])
+    assert not np.array_equal(tr.unit_grid(2, 3, 100)["output"], before["output"])
+    for bad in ((0, 0), (3, 1), (1, 10), (4, 0)):
+        with pytest.raises(ValueError, match="no unit"):
+            tr.unit_grid(*bad)
+
+
 def test_decision_grid_for_three_classes_and_refuses_images():
     ds = make_dataset("blobs3", n_samples=150, seed=0)
     tr = Trainer(Network([2, 5, 3], "relu", seed=0), ds, learning_rate=0.1)

@@ -66,8 +66,10 @@ def _all_figures(run) -> dict:
     if ds.points_train is not None:
         figs["decision"] = viz.decision_figure(tr.decision_grid(100), ds)
         figs["decision_traced"] = viz.decision_figure(tr.decision_grid(100), ds, mark=tuple(ds.points_train[:, 0]))
+        figs["unit"] = viz.decision_figure(tr.unit_grid(1, 2, 100), ds)  # a unit shown big
         figs["network"] = viz.network_figure(net, tr.unit_grids(20), "iteration 20", ds.feature_names, ds.task,
                                              ds.class_names)
+        figs["network_shown"] = viz.network_figure(net, tr.unit_grids(20), dataset=ds, values=False, shown=(1, 2))
     else:
         figs["images"] = viz.images_figure(ds, net.forward(ds.X_test), n=6)
         figs["first_layer"] = viz.first_layer_weights_figure(net.params["W1"], ds.image_shape, n=4)
@@ -257,6 +259,82 @@ def test_decision_regression_colours_points_and_surface_on_one_scale(runs):
     surface_only = viz.decision_figure(grid, run.dataset, points="none")
     assert surface_only.data[0].marker.coloraxis == "coloraxis"  # the colour bar stays
     print(f"\ndecision figure JSON at resolution 100 (regression): {len(fig.to_json()) / 1000:.1f} kB")
+
+
+@pytest.mark.parametrize("activation, lo, hi", [("tanh", -1, 1), ("relu", 0, None), ("sigmoid", 0, 1),
+                                                ("linear", None, None), ("leaky_relu", None, None)])
+def test_a_units_figure_names_it_and_spans_its_activations_range(activation, lo, hi):
+    """A hidden unit shown big: its title names it, its colour bar spans the activation's range (tanh
+    −1..1 diverging, ReLU 0..max sequential, sigmoid 0..1, linear symmetric around 0) and the surface
+    is its output on that scale; the points stay on top."""
+    run = build(RunConfig(dataset="circles", hidden=(6, 4), activation=activation, n_samples=200))
+    run.trainer.step(30)
+    grid = run.trainer.unit_grid(2, 2, 100)
+    fig = viz.decision_figure(grid, run.dataset)
+    formula = {"tanh": "tanh(z[2]₃)", "relu": "ReLU(z[2]₃)", "sigmoid": "σ(z[2]₃)", "linear": "z[2]₃",
+               "leaky_relu": "LeakyReLU(z[2]₃)"}[activation]
+    assert fig.layout.legend.title.text == f"a[2]₃ = {formula} over the input plane"
+    assert [t.name for t in fig.data] == ["class 0", "class 1", "class 0 (test)", "class 1 (test)", "test", "a"]
+    bar = fig.data[-1].marker
+    assert bar.showscale
+    a = np.asarray(grid["output"], float)
+    top = float(a.max()) if activation == "relu" else float(np.abs(a).max())
+    want_lo = lo if lo is not None else -bar.cmax
+    want_hi = hi if hi is not None else series.nice_ceiling(top)
+    assert (bar.cmin, bar.cmax) == (want_lo, want_hi) and bar.cmin <= a.min() <= a.max() <= bar.cmax
+    if hi is None:  # an unbounded end: a stepped ceiling of the largest value, at most a fifth above it
+        assert top <= bar.cmax <= 1.25 * top
+    scale = {"tanh": style.DIVERGING_SCALE, "relu": style.SEQUENTIAL_SCALE, "sigmoid": style.BINARY_SCALE}.get(
+        activation, style.DIVERGING_SCALE)
+    lut = viz.boundary._pale(style.scale_lut(scale, 256))
+    np.testing.assert_array_equal(_surface_png(fig), lut[np.rint(np.clip((a - bar.cmin) / (bar.cmax - bar.cmin), 0, 1)
+                                                                  * 255).astype(int)])
+    assert bar.colorscale[0][1] == "rgb({},{},{})".format(*lut[0])  # the bar shows the surface's colours
+    assert bar.colorscale[-1][1] == "rgb({},{},{})".format(*lut[-1])
+
+
+def test_output_units_shown_big_multiclass_and_regression(runs):
+    run = runs["multiclass"]  # a softmax unit: 0..1, neutral to its class's colour
+    fig = viz.decision_figure(run.trainer.unit_grid(3, 1, 60), run.dataset)
+    assert fig.layout.legend.title.text == "a[3]₂ = softmax(z[3])₂ over the input plane"
+    assert (fig.data[-1].marker.cmin, fig.data[-1].marker.cmax) == (0, 1)
+    assert fig.data[-1].marker.colorscale[-1][1] == "rgb({},{},{})".format(
+        *viz.boundary._pale(np.array(style.hex_to_rgb(viz.class_color(1)))))
+    run = runs["regression"]  # ŷ is linear: symmetric around 0; the points' colour axis gives up its bar
+    fig = viz.decision_figure(run.trainer.unit_grid(3, 0, 60), run.dataset)
+    assert fig.layout.title.text == "a[3]₁ = z[3]₁ over the input plane"
+    assert fig.data[-1].marker.cmin == -fig.data[-1].marker.cmax and fig.layout.coloraxis.showscale is False
+    assert fig.data[0].marker.coloraxis == "coloraxis"
+    big = viz.decision_figure(run.trainer.unit_grid(3, 0, 60), run.dataset, style=style.Style(presentation=True))
+    assert big.layout.title.text == "a[3]₁ = z[3]₁"  # a projector's type: the short title
+
+
+def test_a_click_on_a_unit_names_it_and_the_shown_unit_is_framed(runs):
+    run = runs["binary"]
+    net, tr = run.network, run.trainer  # layer sizes 2, 6, 4, 1
+    assert network_diagram.clicked_unit(net, {"curveNumber": 1, "pointIndex": 0}) == (1, 0)
+    assert network_diagram.clicked_unit(net, {"curveNumber": 1, "pointIndex": 8}) == (2, 2)
+    assert network_diagram.clicked_unit(net, {"curveNumber": 1, "pointIndex": 10}) == (3, 0)
+    for other in ({"curveNumber": 0, "pointIndex": 1}, {"curveNumber": 3, "pointIndex": 1}, None, {},
+                  {"curveNumber": 1, "pointIndex": 11}):
+        assert network_diagram.clicked_unit(net, other) is None
+    fig = viz.network_figure(net, tr.unit_grids(24), dataset=run.dataset, values=False)
+    units = fig.data[network_diagram.UNITS_TRACE]
+    assert units.name == "units" and [tuple(units.customdata[8])] == [(2, 3)]  # layer 2, unit 3 (from 1)
+    shown = viz.network_figure(net, tr.unit_grids(24), dataset=run.dataset, values=False, shown=(2, 2))
+    assert _structure(shown) == _structure(fig) and shown.layout.datarevision == fig.layout.datarevision
+
+    def picture(f, k):
+        raw = base64.b64decode(f.layout.images[k].source.removeprefix("data:image/png;base64,"))
+        return np.asarray(Image.open(io.BytesIO(raw)).convert("RGB"))
+    k = 1 + 6 + 2  # the weights' image, layer 1's six units, then layer 2's third
+    ink = style.hex_to_rgb(style.Style().ink)
+    framed, plain = picture(shown, k), picture(fig, k)
+    f = network_diagram.FRAME
+    assert (framed[:f] == ink).all() and (framed[:, -f:] == ink).all() and (framed[-f:, :f] == ink).all()
+    np.testing.assert_array_equal(framed[f:-f, f:-f], plain[f:-f, f:-f])
+    assert all(shown.layout.images[i].source == fig.layout.images[i].source for i in range(len(fig.layout.images))
+               if i != k)
 
 
 def test_scattergl_above_a_thousand_points():

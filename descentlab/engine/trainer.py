@@ -393,6 +393,21 @@ class Trainer:
         r = (len(x2), len(x1))
         return {"x1": x1, "x2": x2, "layers": [ws.av[l].reshape(-1, *r).copy() for l in range(1, len(ws.av))]}
 
+    def unit_grid(self, l: int, j: int, resolution: int = 100, bounds=None, iteration: int | None = None) -> dict:
+        """One unit's output a[l]_j over the input plane, at the boundary's resolution (the Playground
+        shows it in place of the network's output): l in 1..L, j the unit's row of A[l] (from 0).
+
+        Returns {"x1", "x2", "output": (r, r) float32, "unit": (l, j), "activation": g's name,
+        "output_layer": l == L}. The same pass (and cached grid) as ``decision_grid`` at the same
+        resolution: showing a unit costs a frame no more than showing the output."""
+        net = self.network
+        l, j = int(l), int(j)
+        if not (1 <= l <= net.L and 0 <= j < net.layer_sizes[l]):
+            raise ValueError(f"no unit ({l}, {j}) in a network of layer sizes {list(net.layer_sizes)}")
+        x1, x2, ws = self._grid_pass(resolution, bounds, iteration)
+        return {"x1": x1, "x2": x2, "output": ws.av[l][j].reshape(len(x2), len(x1)).copy(), "unit": (l, j),
+                "activation": net.activations[l].name, "output_layer": l == net.L}
+
     def _grid_pass(self, resolution, bounds, iteration):
         ds = self.dataset
         if ds.points_train is None:

@@ -15,8 +15,11 @@ from descentlab.engine.features import FEATURES
 from descentlab.viz.arrays import f32
 from descentlab.viz.figure import figure
 from descentlab.viz.png import png_uri
+from descentlab.viz.series import nice_ceiling
 from descentlab.viz.style import (
     BINARY_SCALE,
+    DIVERGING_SCALE,
+    NEUTRAL,
     SEQUENTIAL_SCALE,
     Style,
     class_color,
@@ -123,6 +126,66 @@ def _binary_colorbar(presentation: bool = False) -> dict:
                             colorbar=bar))
 
 
+# ---- one unit's output, big (trainer.unit_grid): TensorFlow Playground's "the neuron becomes the picture"
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_FUNCTION = {"sigmoid": "σ", "relu": "ReLU", "leaky_relu": "LeakyReLU", "elu": "ELU", "gelu": "GELU"}
+
+
+def unit_name(l: int, j: int) -> str:
+    """a[l]_j as text, j counted from 1 as the course counts units (``j`` is the row, from 0)."""
+    return f"a[{l}]{str(j + 1).translate(_SUBSCRIPT)}"
+
+
+def unit_title(l: int, j: int, activation: str, short: bool = False) -> str:
+    """ "a[2]₃ = tanh(z[2]₃) over the input plane" (j is the row of A[l], from 0); ``short``: without
+    "over the input plane" (a projector's type: the whole title ran past a third of the screen)."""
+    sub, a = str(j + 1).translate(_SUBSCRIPT), unit_name(l, j)
+    if activation == "linear":
+        formula = f"z[{l}]{sub}"
+    elif activation == "softmax":
+        formula = f"softmax(z[{l}]){sub}"
+    else:
+        formula = f"{_FUNCTION.get(activation, activation)}(z[{l}]{sub})"
+    return f"{a} = {formula}" + ("" if short else " over the input plane")
+
+
+def unit_scale(values: np.ndarray, activation: str, j: int = 0) -> tuple[list, float, float]:
+    """(colour scale, lo, hi) for a unit's output over the plane, by its activation: sigmoid 0..1 (the
+    P(y=1) scale), a softmax unit 0..1 (neutral to its class's colour), tanh −1..1 diverging, ReLU and
+    softplus 0..max sequential, anything else (linear, leaky ReLU...) diverging and symmetric around 0.
+    An unbounded end is ``nice_ceiling`` of the largest value: it moves in steps while the run
+    trains, so most live frames change only the picture (the colour bar stays)."""
+    if activation == "sigmoid":
+        return BINARY_SCALE, 0.0, 1.0
+    if activation == "softmax":
+        return [[0.0, NEUTRAL], [1.0, class_color(j)]], 0.0, 1.0
+    if activation == "tanh":
+        return DIVERGING_SCALE, -1.0, 1.0
+    v = np.nan_to_num(f32(values), nan=0.0, posinf=0.0, neginf=0.0)
+    if activation in ("relu", "softplus"):
+        return SEQUENTIAL_SCALE, 0.0, nice_ceiling(float(v.max()) if v.size else 0.0)
+    top = nice_ceiling(float(np.abs(v).max()) if v.size else 0.0)
+    return DIVERGING_SCALE, -top, top
+
+
+def unit_rgb(values: np.ndarray, scale, lo: float, hi: float) -> np.ndarray:
+    """A unit's output as an (r, r, 3) uint8 picture on ``scale`` over [lo, hi], pale as the boundary's
+    surface (the points stay visible on it); rows in x2 order."""
+    lut = _pale(scale_lut(scale, 256))
+    t = (np.nan_to_num(f32(values), nan=(lo + hi) / 2) - lo) / (hi - lo if hi > lo else 1.0)
+    return lut[np.rint(np.clip(t, 0, 1) * 255).astype(np.intp)]
+
+
+def _unit_colorbar(scale, lo: float, hi: float, presentation: bool = False) -> dict:
+    """The colour bar of a unit's picture (a marker-less trace, as _binary_colorbar), from lo to hi."""
+    lut = _pale(scale_lut(scale, 11))
+    bar = dict(title=dict(text="a", side="top" if presentation else "right"), thickness=10 if presentation else 14,
+               len=0.75 if presentation else 0.85)
+    return dict(type="scatter", x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
+                name="a", marker=dict(color=[lo], cmin=lo, cmax=hi, showscale=True, colorbar=bar,
+                                      colorscale=[[i / 10, "rgb({},{},{})".format(*lut[i])] for i in range(11)]))
+
+
 def points_revision(dataset, which: list[str]) -> str:
     """A fingerprint of the points drawn: Plotly skips re-reading (and redrawing) the data traces
     while layout.datarevision is unchanged, so only the surface image is redrawn each frame."""
@@ -169,16 +232,19 @@ def decision_figure(grid: dict, dataset, show_test: bool = True, discretize: boo
 
     The surface is a picture (``surface_rgb``) drawn as a layout image under the points, so a live
     update redraws it alone: binary P(y=1) with its colour bar, multiclass class colours mixed by
-    probability, regression ŷ on the same colour axis as the points' targets. ``points``: "train"
-    draws the training points (one trace per class, filled, thin outline) and, with ``show_test``,
+    probability, regression ŷ on the same colour axis as the points' targets. A ``grid`` from
+    ``trainer.unit_grid`` (it has "unit") shows that unit's output instead: its title says which unit,
+    its colour bar spans the activation's range (``unit_scale``) and ``discretize`` does not apply.
+    ``points``: "train" draws the training points (one trace per class, filled, thin outline) and, with ``show_test``,
     the test points (diamonds with a dark outline); "none" draws the surface only. ``mark``: (x₁, x₂)
     of a traced example, ringed (``traced_mark``). Traces: train points, test points, then (binary,
-    not discretized) the colour-bar carrier, then the ring."""
+    not discretized, or a unit) the colour-bar carrier, then the ring."""
     if points not in ("train", "none"):
         raise ValueError(f"points must be 'train' or 'none'; got {points!r}")
     s = resolve(style)
     task = dataset.task
     regression = task == "regression"
+    unit = grid.get("unit")
     which = [] if points == "none" else ["train"] + (["test"] if show_test else [])
     n_points = sum(0 if getattr(dataset, f"points_{w}") is None else getattr(dataset, f"points_{w}").shape[1]
                    for w in which)
@@ -187,7 +253,8 @@ def decision_figure(grid: dict, dataset, show_test: bool = True, discretize: boo
         data += _point_traces(dataset, w, s, gl=n_points > GL_THRESHOLD)
     # Presentation mode leaves the points' legend out: in a projector's type it takes as much room
     # as the plot (the colour bar still says which colour is which class; the lecturer says the rest).
-    layout = style_layout(s, title="Prediction" if regression else "Decision boundary", legend=not regression and points != "none" and not s.presentation)
+    title = unit_title(*unit, grid["activation"], short=s.presentation) if unit else "Prediction" if regression else "Decision boundary"
+    layout = style_layout(s, title=title, legend=not regression and points != "none" and not s.presentation)
     value_range = (0.0, 1.0)
     if regression:
         y = np.asarray(dataset.Y_train, float)
@@ -199,9 +266,17 @@ def decision_figure(grid: dict, dataset, show_test: bool = True, discretize: boo
         if not data:  # no points: something must carry the colour axis
             data.append(dict(type="scatter", x=[None], y=[None], mode="markers", showlegend=False,
                              hoverinfo="skip", marker=dict(color=[0.0], coloraxis="coloraxis")))
-    elif task == "binary" and not discretize:
-        data.append(_binary_colorbar(s.presentation))
-    layout["images"] = [_surface_image(grid, surface_rgb(grid, task, discretize, value_range))]
+    if unit:  # one unit's output, on its activation's scale: the points' colour axis keeps no bar of its own
+        scale, lo, hi = unit_scale(grid["output"], grid["activation"], unit[1])
+        data.append(_unit_colorbar(scale, lo, hi, s.presentation))
+        if regression:
+            layout["coloraxis"]["showscale"] = False
+        rgb = unit_rgb(grid["output"], scale, lo, hi)
+    else:
+        if task == "binary" and not discretize:
+            data.append(_binary_colorbar(s.presentation))
+        rgb = surface_rgb(grid, task, discretize, value_range)
+    layout["images"] = [_surface_image(grid, rgb)]
     if mark is not None:
         data.append(traced_mark(mark, s))
     layout["datarevision"] = points_revision(dataset, which) + ("" if mark is None else f"@{mark[0]:.6g},{mark[1]:.6g}")

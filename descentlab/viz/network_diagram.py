@@ -42,6 +42,7 @@ MAX_ROWS = 64          # a column taller than this is squeezed to fit
 MAX_PICTURES = 200     # above this many units, pictures are skipped (encoding and payload)
 MAX_EDGES = 2500       # above this many weights, only the strongest (relative to their layer) are drawn
 PICTURE_LEVELS = 32    # colours per unit picture: smooth enough, and the PNGs compress 3x better
+FRAME = 2              # picture pixels: the frame round the picture of the unit the boundary chart shows
 EDGE_WIDTHS = (0.5, 5.0)  # px: the line of the weakest and of the strongest weight
 EDGE_OPACITY = 0.75
 RASTER_WIDTH = 1400    # px: about the plot's width on a wide page, so lines keep their drawn width
@@ -168,7 +169,16 @@ def _unit_levels(values: np.ndarray, activation: str, output_of: str | None):
     return np.rint(np.clip(t, 0, 1) * (k - 1)).astype(np.uint8), palettes
 
 
-def _pictures(network, unit_grids, ys, task) -> list[dict]:
+def _framed(levels: np.ndarray, palette: bytes, ink: str) -> tuple[np.ndarray, bytes]:
+    """A unit's picture with a frame of ``ink`` round it (one more palette entry): the unit whose
+    output the boundary chart shows. In the picture, not a shape or a trace: the figure's layout and
+    traces stay those of every other frame."""
+    framed = levels.copy()
+    framed[:FRAME], framed[-FRAME:], framed[:, :FRAME], framed[:, -FRAME:] = (PICTURE_LEVELS,) * 4
+    return framed, palette + bytes(hex_to_rgb(ink))
+
+
+def _pictures(network, unit_grids, ys, task, shown=None, ink: str = NEUTRAL) -> list[dict]:
     L, images = network.L, []
     for l in range(1, L + 1):
         levels, palettes = _unit_levels(unit_grids["layers"][l - 1], network.activations[l].name,
@@ -176,10 +186,29 @@ def _pictures(network, unit_grids, ys, task) -> list[dict]:
         gap = ys[l][0] - ys[l][1] if len(ys[l]) > 1 else 1.0
         size = 0.84 * min(1.0, gap)
         for i in range(levels.shape[0]):  # rows of the grid go up in x2; rows of a PNG go down
-            images.append(dict(source=png_uri(levels[i, ::-1], palettes[i]), xref="x", yref="y", x=float(l),
+            picture, palette = levels[i, ::-1], palettes[i]
+            if shown == (l, i):
+                picture, palette = _framed(picture, palette, ink)
+            images.append(dict(source=png_uri(picture, palette), xref="x", yref="y", x=float(l),
                                y=float(ys[l][i]), sizex=size, sizey=size, xanchor="center", yanchor="middle",
                                sizing="contain", layer="above"))
     return images
+
+
+UNITS_TRACE = 1  # the hidden and output units' trace: a click on one names its unit (clicked_unit)
+
+
+def clicked_unit(network, click: dict | None) -> tuple[int, int] | None:
+    """The unit (l, j) a click on the diagram landed on (live_chart's {curveNumber, pointIndex}; l in
+    1..L, j its row of A[l], from 0), or None for a click on anything else (an input, a weight)."""
+    if not click or click.get("curveNumber") != UNITS_TRACE or click.get("pointIndex") is None:
+        return None
+    k = int(click["pointIndex"])
+    for l in range(1, network.L + 1):
+        if 0 <= k < network.layer_sizes[l]:
+            return l, k
+        k -= network.layer_sizes[l]
+    return None
 
 
 def _output_names(network, task, class_names) -> list[str]:
@@ -235,7 +264,7 @@ def _node_traces(network, ys, rows, feature_names, outs, s: Style, values: bool)
 
 def network_figure(network, unit_grids: dict | None = None, iteration_label: str = "",
                    feature_names=None, task: str | None = None, class_names=None, dataset=None,
-                   style: Style | None = None, values: bool = True) -> go.Figure:
+                   style: Style | None = None, values: bool = True, shown: tuple[int, int] | None = None) -> go.Figure:
     """The network as a diagram. The weights are one layout image (``edge_image``, the first image);
     with ``unit_grids`` (trainer.unit_grids) each unit's picture follows as its own layout image,
     unless there are more than MAX_PICTURES units (then a note says so). Traces, in this order:
@@ -243,7 +272,8 @@ def network_figure(network, unit_grids: dict | None = None, iteration_label: str
     (``class_names``; ``task`` picks "ŷ" for regression), and with ``values`` the weights' hover
     markers. ``values``: units coloured by their bias, and every b and w on hover; False (a live
     frame) keeps all traces unchanged from frame to frame. ``dataset`` fills in any of
-    feature_names / task / class_names not given."""
+    feature_names / task / class_names not given. ``shown`` (l, j): the unit whose output the
+    boundary chart shows, its picture framed. The units' trace is trace UNITS_TRACE (clicked_unit)."""
     if dataset is not None:
         feature_names = dataset.feature_names if feature_names is None else feature_names
         task, class_names = task or dataset.task, class_names or dataset.class_names
@@ -286,7 +316,7 @@ def network_figure(network, unit_grids: dict | None = None, iteration_label: str
     plot_height = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
     layout["images"] = [edge_image(e, x_range, y_range, plot_height, s.presentation)]
     if pictures:
-        layout["images"] += _pictures(network, unit_grids, ys, task)
+        layout["images"] += _pictures(network, unit_grids, ys, task, shown, s.ink)
     layout["datarevision"] = _revision(network, feature_names, outs, values)
     return figure(data, layout)
 

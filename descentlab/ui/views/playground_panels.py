@@ -17,7 +17,13 @@ from descentlab.ui.live.elements import live_chart
 from descentlab.ui.screen_fit import ROW_GROW
 from descentlab.ui.state import Keys, current_config, current_run
 from descentlab.ui.views import playground_blocks
+from descentlab.viz.network_diagram import clicked_unit
 from descentlab.viz.style import Style
+
+# The unit (l, j) whose output the boundary chart shows instead of the network's (j from 0), or None:
+# chosen by clicking (or tapping) the unit in the network diagram, cleared by clicking it again or by
+# the button under the boundary chart. Read at script time; the frame producers get it in their closure.
+UNIT_KEY = "view_unit"
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,30 @@ class Panel:
     live: bool = True            # redrawn every frame, beside the main charts
 
 
+def shown_unit() -> tuple[int, int] | None:
+    """The unit the boundary chart shows, if one is chosen and the current run's network has it (a new
+    network may be smaller) and the data have an input plane to show it on."""
+    unit, run = st.session_state.get(UNIT_KEY), current_run()
+    if unit is None or run.dataset.points_train is None:
+        return None
+    l, j = unit
+    return (l, j) if 1 <= l <= run.network.L and 0 <= j < run.network.layer_sizes[l] else None
+
+
+def show_output() -> None:
+    """Back to the network's output on the boundary chart."""
+    st.session_state[UNIT_KEY] = None
+
+
+def _take_click(click: dict | None, network) -> None:
+    """A click on a unit shows it big; on the unit already shown, the output again. The page runs
+    again, so the diagram's frame, the boundary and the button all follow."""
+    unit = clicked_unit(network, click)
+    if unit is not None:
+        st.session_state[UNIT_KEY] = None if shown_unit() == unit else unit
+        st.rerun()
+
+
 def _network(s: Style, rewind: int | None, caption: str | None) -> None:
     run = current_run()
     tr, net = run.trainer, run.network
@@ -34,10 +64,12 @@ def _network(s: Style, rewind: int | None, caption: str | None) -> None:
     # while playing, hover values would change under the pointer 10 times a second; leaving them
     # out keeps the diagram's traces unchanged, so each frame redraws only its pictures
     values = rewind is not None or not st.session_state[Keys.PLAYING]
-    live_chart(lambda: viz.network_figure(net if rewind is None else tr.network_at(rewind),
-                                          tr.unit_grids(24, iteration=rewind) if has_plane else None,
-                                          dataset=run.dataset, style=s, values=values),
-               key="live_network", caption=caption, grow=ROW_GROW)
+    shown = shown_unit()
+    click = live_chart(lambda: viz.network_figure(net if rewind is None else tr.network_at(rewind),
+                                                  tr.unit_grids(24, iteration=rewind) if has_plane else None,
+                                                  dataset=run.dataset, style=s, values=values, shown=shown),
+                       key="live_network", caption=caption, grow=ROW_GROW, on_click=has_plane)
+    _take_click(click, net)
     if run.dataset.image_shape is not None:
         live_chart(lambda: viz.first_layer_weights_figure(
             (tr.params_at(rewind) if rewind is not None else net.params)["W1"], run.dataset.image_shape, style=s),
@@ -92,7 +124,7 @@ def _shapes_and_equations(s: Style, rewind: int | None, caption: str | None) -> 
 
 PANELS: dict[str, Panel] = {
     "Network": Panel(_network, "Line colour = sign of the weight, width = its size. Each picture is what "
-                               "that unit computes."),
+                               "that unit computes: click one to see it big on the boundary chart."),
     "Activations": Panel(_activations, "g(z) and g'(z) with the current pre-activations of every hidden layer: "
                                        "mass in the flat regions means saturated units (tiny gradients), ReLU "
                                        "mass at z < 0 means dead units."),
