@@ -18,8 +18,16 @@ STATE = """() => [...document.querySelectorAll('.dl-cell')].find((c) => c.textCo
 
 
 def _click_unit(page, l: int, j: int) -> None:
+    """Click unit (l, j) where it stays: after a rerun or a width change the diagram is redrawn, and
+    a click computed from the old layout would land beside the node (a busy machine redraws late)."""
     page.wait_for_function(f"() => ({UNIT_PIXEL})([{l}, {j}]) !== null")
-    at = page.evaluate(UNIT_PIXEL, [l, j])
+    at = None
+    for _ in range(360):  # up to 90 s; ends as soon as two looks a quarter second apart agree
+        now = page.evaluate(UNIT_PIXEL, [l, j])
+        if now is not None and now == at:
+            break
+        at = now
+        page.wait_for_timeout(250)
     page.mouse.click(at["x"], at["y"])
 
 
