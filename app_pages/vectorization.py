@@ -93,8 +93,10 @@ lec = lecture_dot()
 st.table(pd.DataFrame([[_n(v) for v in lec.x1], [_n(v) for v in lec.x2], [_n(v) for v in lec.products]],
                       index=["x1", "x2", "x1[i] · x2[i]"], columns=[str(i) for i in range(lec.x1.size)]))
 left, right = st.columns(2)
-left.metric(f"For-loop (the one timed above): the {lec.x1.size} products added one by one", _n(lec.loop))
-right.metric("np.dot(x1, x2): one call", _n(lec.numpy))
+# short labels: a projector's type must fit half a 1280 px screen
+left.metric("for-loop, one product at a time", _n(lec.loop),
+            help=f"The loop timed above: the {lec.x1.size} products added one by one")
+right.metric("np.dot(x1, x2), one call", _n(lec.numpy))
 if lec.loop != lec.numpy:
     st.error("The loop and np.dot disagree on the lecture's vectors: that is a bug, please report it.")
 

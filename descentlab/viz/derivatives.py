@@ -12,11 +12,12 @@ from descentlab.viz.style import BLUE, ORANGE, Style, resolve, style_layout
 
 
 def derivative_figure(c: Curves, style: Style | None = None) -> go.Figure:
-    """Three traces: f (left), f' (right, line), the central difference (right, dots)."""
+    """Three traces: f (left), f' (right, line), the central difference (right, dots); the legend says
+    which is which, so the titles stay short enough for a projector's half screen."""
     s = resolve(style)
     axes, (left, right), notes = grid_axes(1, 2, horizontal_spacing=0.1,
                                            titles=(f"f(x) = {c.entry.label}",
-                                                   f"f′(x): line = rule, dots = central difference, h = {c.h:g}"),
+                                                   f"f′(x); dots: h = {c.h:g}"),
                                            title_font=dict(size=int(s.text * 0.95)))
     x = f32(c.x)
     data = [
