@@ -305,7 +305,9 @@ async def _run(url: str, sessions: int, seconds: float, pids: list, log, make_cl
     rss_open, cpu0, frames0, t1 = _rss(pids), _cpu(pids), sum(c.frames for c in clients), time.perf_counter()
     log(f"{sessions} sessions playing after {opened:.1f} s")
     k = 0
-    while time.perf_counter() - t1 < seconds:
+    # the window, and at least one turn each: on a busy machine a turn takes longer, and a user that
+    # never got its turn would look as if its Step never landed
+    while time.perf_counter() - t1 < seconds or k < sessions:
         done = asyncio.Event()
         await turns[k % sessions].put(done)
         await asyncio.wait_for(done.wait(), 3 * TIMEOUT)
