@@ -136,7 +136,9 @@ def test_browser_redraws_in_place():
             frame0 = int(page.inner_text("#frame-counter"))
             # until every chart has been redrawn with new data (a busy machine takes longer than 1 s)
             page.wait_for_function(f"() => {{ const s = ({STILL_SAME})(); return s.recalculated.every(Boolean) && "
-                                   f"s.lengths[0] > {first_lengths[0]}; }}", polling=100, timeout=90_000)
+                                   f"s.lengths[0] > {first_lengths[0]} && "
+                                   f"Number(document.querySelector('#frame-counter').innerText) > {frame0}; }}",
+                                   polling=100, timeout=90_000)
             frame1 = int(page.inner_text("#frame-counter"))
             state = page.evaluate(STILL_SAME)
             assert frame1 > frame0, "the fragment did not tick"
