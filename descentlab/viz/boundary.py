@@ -113,12 +113,12 @@ def _surface_image(grid, rgb: np.ndarray) -> dict:
 
 
 def _binary_colorbar(presentation: bool = False) -> dict:
-    """A marker-less trace that only carries the P(y=1) colour bar (the surface is an image). At
-    presentation size the bar is thinner, with its name on top (a rotated "P(y=1)" beside it took a
-    third of a narrow chart)."""
-    bar = dict(title=dict(text="P(y=1)", side="right"), thickness=14, len=0.85, tickvals=[0, 0.5, 1])
-    if presentation:
-        bar.update(title=dict(text="P(y=1)", side="top"), thickness=10, len=0.75, tickvals=[0, 0.5, 1])
+    """A marker-less trace that only carries the P(y=1) colour bar (the surface is an image), its name
+    on top: beside the bar, rotated, it set Plotly's automatic margins and the legend's against each
+    other, and every full redraw of the chart ran Plotly's margin loop to its limit (2.4-3 s a draw on
+    a busy machine, 0.1-0.35 s with the name on top). At presentation size the bar is thinner."""
+    bar = dict(title=dict(text="P(y=1)", side="top"), thickness=10 if presentation else 14, len=0.75,
+               tickvals=[0, 0.5, 1])
     return dict(type="scatter", x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
                 name="P(y=1)",
                 marker=dict(color=[0.0], cmin=0, cmax=1, showscale=True,
@@ -179,8 +179,7 @@ def unit_rgb(values: np.ndarray, scale, lo: float, hi: float) -> np.ndarray:
 def _unit_colorbar(scale, lo: float, hi: float, presentation: bool = False) -> dict:
     """The colour bar of a unit's picture (a marker-less trace, as _binary_colorbar), from lo to hi."""
     lut = _pale(scale_lut(scale, 11))
-    bar = dict(title=dict(text="a", side="top" if presentation else "right"), thickness=10 if presentation else 14,
-               len=0.75 if presentation else 0.85)
+    bar = dict(title=dict(text="a", side="top"), thickness=10 if presentation else 14, len=0.75)  # see _binary_colorbar
     return dict(type="scatter", x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
                 name="a", marker=dict(color=[lo], cmin=lo, cmax=hi, showscale=True, colorbar=bar,
                                       colorscale=[[i / 10, "rgb({},{},{})".format(*lut[i])] for i in range(11)]))
