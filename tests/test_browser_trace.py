@@ -3,8 +3,10 @@ of the decision boundary (its pixel from the Plotly chart's own axes) opens the 
 example, its x written in the panel, the point ringed on the chart; presentation mode keeps it.
 Screenshots go to artifacts/trace/ for a person to look at."""
 import json
+import time
 
 import numpy as np
+from playwright.sync_api import Error as PlaywrightError
 
 from descentlab.engine.config import RunConfig, build
 from descentlab.viz.trace import num
@@ -30,6 +32,23 @@ def _loneliest_training_point(data) -> int:
     inside = (np.abs(data.points_train) < 0.8 * np.abs(data.points_train).max()).all(axis=0)  # not at an edge
     gaps = np.where(inside, d[: data.m_train].min(axis=1), -1)
     return int(np.argmax(gaps))
+
+
+TOAST_GONE = "() => !document.querySelector('[data-testid=\"stToast\"]')"
+
+
+def _scroll_to(page, selector: str) -> None:
+    """Scroll the element into view; a page run may replace it meanwhile (the boundary chart is
+    redrawn after a Step), so look it up again until it holds still, within 90 s."""
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            page.locator(selector).first.scroll_into_view_if_needed(timeout=5_000)
+            return
+        except PlaywrightError:
+            if time.monotonic() > deadline:
+                raise
+            wait_for_app(page)
 
 
 def test_clicking_a_training_point_traces_it_at_1280x720():
@@ -66,7 +85,7 @@ def test_clicking_a_training_point_traces_it_at_1280x720():
         page.wait_for_function(f"(old) => JSON.stringify(({TEX})()) !== old", arg=json.dumps(tex), timeout=30_000)
         wait_for_app(page)
         assert f"training example {j} " in page.locator(".st-key-trace_panel").inner_text()
-        page.wait_for_timeout(4500)  # the toast ("its numbers are under the charts") has gone
+        page.wait_for_function(TOAST_GONE, timeout=90_000)  # "its numbers are under the charts": out of the picture
         page.evaluate(TOP, ".st-key-trace_panel")
         page.wait_for_timeout(300)
         page.screenshot(path=str(SHOTS / "trace_panel_1280x720.png"))
@@ -77,7 +96,7 @@ def test_clicking_a_training_point_traces_it_at_1280x720():
         page.locator("[data-testid='stSidebar'] label:has-text('Presentation mode')").click()
         wait_for_app(page)
         page.locator(".st-key-trace_panel").wait_for(timeout=30_000)
-        page.locator(CHART).scroll_into_view_if_needed()
+        _scroll_to(page, CHART)
         page.wait_for_timeout(500)
         page.screenshot(path=str(SHOTS / "trace_presentation_1280x720.png"))
         page.evaluate(TOP, ".st-key-trace_panel")
