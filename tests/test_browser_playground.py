@@ -246,3 +246,46 @@ def test_a_run_reaching_its_target_cost_while_playing_pauses_there_and_says_so(b
     assert _iteration(page) == expected.target_reached_at
     assert page.get_by_text(f"Reached J < {target:g} at iteration {expected.target_reached_at:,}").count() == 1
     page.screenshot(path=str(ARTIFACTS / "playground_target_reached.png"), full_page=True)
+
+
+# Counts, per live element, the frame parts the pump handed to it (frame_pump.js looks each key up).
+COUNT_PARTS = """() => { const m = window.__descentlabLive.targets; window.__parts = {};
+    if (!m.__counted) { const get = m.get.bind(m); m.get = (k) => { __parts[k] = (__parts[k] || 0) + 1; return get(k); };
+                        m.__counted = true; } }"""
+PARTS = "(key) => (window.__parts || {})[key] || 0"
+PUMP_PARKED = """() => [...document.querySelectorAll('*')].some((e) => e.__descentlabPump?.parked)"""
+SET_HIDDEN = """(hidden) => { Object.defineProperty(document, 'visibilityState', { configurable: true,
+    get: () => hidden ? 'hidden' : 'visible' }); document.dispatchEvent(new Event('visibilitychange')); }"""
+
+
+def test_charts_out_of_sight_and_a_tab_in_the_background_cost_no_frames(browser_page):
+    """A chart below the fold gets no frame parts while playing (the server made none) and catches
+    up once scrolled into view; a tab in the background asks for no frames and goes on when shown."""
+    page, base_url, _ = browser_page
+    page.set_viewport_size({"width": 1280, "height": 480})  # the Weights panel's lower chart is out of sight
+    page.goto(base_url + "/playground?seed=3")
+    wait_for_app(page)
+    page.locator(".st-key-view_panel button", has_text="Weights").first.click()
+    wait_for_app(page)
+    page.locator(".st-key-live_w_hist .js-plotly-plot").wait_for(timeout=90_000)
+    _click(page, "btn_play")
+    page.evaluate(COUNT_PARTS)
+    page.wait_for_function(f"() => ({PARTS})('live_status') > 5", timeout=90_000)  # five frames
+    assert page.evaluate(PARTS, "live_boundary") > 5  # in sight: drawn every frame
+    assert page.evaluate(PARTS, "live_w_hist") == 0, "a chart out of sight was sent with the frames"
+    page.locator(".st-key-live_w_hist").scroll_into_view_if_needed()
+    page.wait_for_function(f"() => ({PARTS})('live_w_hist') > 3", timeout=90_000)  # in sight: it catches up
+
+    page.evaluate(SET_HIDDEN, True)
+    page.wait_for_function(PUMP_PARKED, timeout=90_000)
+    parked_at, frames = _iteration(page), page.evaluate(ROUTE_FRAMES)
+    page.wait_for_timeout(1500)  # a window in which a parked pump must ask for nothing
+    assert page.evaluate(ROUTE_FRAMES) == frames and _iteration(page) == parked_at
+    page.evaluate(SET_HIDDEN, False)
+    page.wait_for_function(f"(it) => ({ITERATION_JS})() > it", arg=parked_at, timeout=90_000)
+    _click(page, "btn_play")  # pause
+    _wait_until_paused(page)
+    page.set_viewport_size({"width": 1600, "height": 1000})
+
+
+ITERATION_JS = """() => Number(document.querySelector('.dl-status .dl-value')?.textContent.replace(/[^0-9]/g, ''))"""

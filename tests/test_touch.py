@@ -139,3 +139,17 @@ def test_a_unit_the_network_does_not_have_is_not_shown():
     assert UnitView(pinned=(3, 0), hovered=(4, 0)).shown(NET) == (3, 0)
     assert UnitView(pinned=(2, 8)).shown(NET) is None
 
+
+
+def test_a_frame_leaves_out_the_elements_out_of_the_browsers_sight():
+    c = Counter()
+    s = Stream("sight-session")
+    s.publish(c.parts(), c.advance, lambda: False)
+    made = []
+    s.parts = [(k, (lambda k=k, make=make: made.append(k) or make())) for k, make in s.parts]
+    f = s.next_frame(unseen=frozenset({"double", "not-a-key"}))
+    assert f.parts == [("count", b"1")] and made == ["count"], "an unseen element's part was made"
+    assert route.unseen_keys(_Request("t", **{"x_descentlab_unseen": " double, ,count "})) == {"double", "count"}
+    assert route.unseen_keys(_Request("t")) == frozenset()
+    long = ",".join(f"k{i}" for i in range(2000))
+    assert len(",".join(route.unseen_keys(_Request("t", x_descentlab_unseen=long)))) <= route.UNSEEN_LIMIT

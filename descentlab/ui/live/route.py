@@ -59,6 +59,8 @@ ROUTE = "/descentlab/frame/{token}"
 ACT_ROUTE = ROUTE + "/act"         # a touch on a live chart (see "Touch" above)
 ACT_BODY_LIMIT = 4096              # bytes: an event is a few fields; anything larger is refused unread
 HEADER = "X-Descentlab-Frame"      # the frame's description (JSON); the body is its parts' bytes
+UNSEEN = "X-Descentlab-Unseen"     # a frame request's live elements out of the browser's sight: key,key...
+UNSEEN_LIMIT = 2048                # characters of it read; a page has a dozen keys
 SERVED_MARK = "descentlab_frame_route"  # attribute server.py sets on Streamlit's Runtime (see available)
 STREAM_KEY = "dl_frame_stream"     # session-state key of the session's Stream
 
@@ -210,8 +212,9 @@ class Stream:
             self.generation += 1
         self.playing = False
 
-    def next_frame(self) -> Frame:
-        """Train one frame and make every live element's data; empty and not playing once stopped."""
+    def next_frame(self, unseen: frozenset[str] = frozenset()) -> Frame:
+        """Train one frame and make every live element's data, but for the ``unseen`` ones (out of the
+        browser's sight: no work for them); empty and not playing once stopped."""
         with self.lock:
             if not self.playing or self.advance is None or self.suspended:
                 return Frame(self.generation, playing=False)
@@ -219,7 +222,7 @@ class Stream:
             try:
                 self.advance()
                 with plain_figures():
-                    parts = [(key, make()) for key, make in self.parts]
+                    parts = [(key, make()) for key, make in self.parts if key not in unseen]
             except Exception as exc:  # noqa: BLE001 - a bug must stop the run with a message, not kill the route
                 _log.exception("live frame failed")
                 self.error = f"Training stopped: {type(exc).__name__}: {exc}"
@@ -337,6 +340,12 @@ def refusal(request, body_limit: int = 0) -> tuple[int, str] | None:
     return None
 
 
+def unseen_keys(request) -> frozenset[str]:
+    """The keys the browser says are out of sight (UNSEEN); only names, only the first UNSEEN_LIMIT
+    characters: an unknown key matches no element and costs nothing."""
+    return frozenset(k.strip() for k in request.headers.get(UNSEEN.lower(), "")[:UNSEEN_LIMIT].split(",") if k.strip())
+
+
 def parse_touch(body: bytes) -> tuple[str, dict] | None:
     """(key, event) from a touch's JSON body, or None when it is not one."""
     try:
@@ -362,7 +371,7 @@ async def serve_frame(request):
     wait = stream.wait_seconds()
     if wait > 0:
         await asyncio.sleep(wait)  # other sessions' turn; sleeping here holds no thread
-    frame = await run_in_threadpool(stream.next_frame)
+    frame = await run_in_threadpool(stream.next_frame, unseen_keys(request))
     # "identity" keeps Streamlit's gzip middleware off this route: with it, the last byte of every frame
     # reached Chromium ~40 ms after the first (frame interval 90 -> 50 ms); and most of a frame is
     # PNG pictures, which do not compress.

@@ -13,9 +13,13 @@ const IN_FLIGHT = 2;
 const RETRIES = 3;        // a failed fetch is tried again this many times...
 const RETRY_PAUSE = 500; // ...this many ms apart, before the page is told that frames stopped
 
+const UNSEEN = "X-Descentlab-Unseen";
+
 async function fetchOnce(url) {
   try {
-    const res = await fetch(url, { method: "POST", cache: "no-store" });
+    // the live charts out of sight (live_chart.js watchSight): the server makes no part for them
+    const unseen = [...(live.unseen || [])].join(",");
+    const res = await fetch(url, { method: "POST", cache: "no-store", headers: unseen ? { [UNSEEN]: unseen } : {} });
     const head = res.ok ? JSON.parse(res.headers.get(HEADER)) : null;
     return head ? { head, body: new Uint8Array(await res.arrayBuffer()) } : { status: res.status };
   } catch (err) {
@@ -79,6 +83,22 @@ function deliver(head, body) {
   return Promise.all(drawn);
 }
 
+// A tab in the background asks for no frames (requestAnimationFrame alone would still let the
+// frame in flight train one more): the run waits, unseen, and goes on as soon as the tab shows.
+async function tabShown(pump, pending) {
+  if (document.visibilityState !== "hidden") return;
+  await Promise.allSettled(pending); // the request already in flight comes back; no new one goes out
+  pump.parked = true;
+  await new Promise((resolve) => {
+    document.addEventListener("visibilitychange", function shown() {
+      if (document.visibilityState === "hidden") return;
+      document.removeEventListener("visibilitychange", shown);
+      pump.parked = false;
+      resolve();
+    });
+  });
+}
+
 async function run(pump) {
   pump.running = true;
   try {
@@ -97,7 +117,11 @@ async function run(pump) {
       }
       const current = frame.head.generation === pump.generation; // else: made before the page's last run
       const more = frame.head.playing;
-      if (more) pending.push(fetchFrame(pump));
+      if (more) {
+        await tabShown(pump, pending);
+        if (!pump.active) break;
+        pending.push(fetchFrame(pump));
+      }
       if (current && frame.head.seq > pump.last) {
         pump.last = frame.head.seq;
         await deliver(frame.head, frame.body);

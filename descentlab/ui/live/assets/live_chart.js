@@ -201,6 +201,19 @@ function watchWidth(state) {
   }).observe(state.div);
 }
 
+// A chart out of sight (scrolled away, or in a collapsed panel: display none) is left out of the
+// frames: frame_pump.js names the unseen keys in each request and the server makes no part for them.
+// The margin fetches a chart a little before it scrolls in, so it is current when it shows.
+function watchSight(state) {
+  live.unseen ||= new Set();
+  new IntersectionObserver(([entry]) => {
+    state.seen = entry.isIntersecting;
+    if (!state.name) return;
+    if (state.seen) live.unseen.delete(state.name);
+    else live.unseen.add(state.name);
+  }, { rootMargin: "200px" }).observe(state.div);
+}
+
 // Resolves once nothing is waiting to be drawn (for the frame pump's pace).
 function whenIdle(state) {
   if (!state.busy && !state.frame && !state.next) return Promise.resolve();
@@ -456,6 +469,7 @@ async function drawMessage(state, msg, text) {
   if (live.targets.get(msg.name) !== state.take) { // the chart's key (Streamlit gives the JS an element id)
     state.name = msg.name;
     live.targets.set(msg.name, state.take);
+    if (state.seen === false) live.unseen.add(msg.name);
   }
   for (const line of lines) {
     Object.assign(line, { x: asArray(line.x), y: asArray(line.y) });
@@ -544,6 +558,7 @@ export default function (component) {
     state = { div, next: null, frame: 0, busy: false, click: false, clickBound: false, idle: [] };
     parentElement.__descentlabChart = state;
     watchWidth(state);
+    watchSight(state);
     state.take = (bytes) => {
       state.next = bytes;
       schedule(state);
@@ -559,7 +574,10 @@ export default function (component) {
   return () => setTimeout(() => {
     if (parentElement.isConnected || parentElement.__descentlabChart !== state) return;
     if (state.frame) cancelAnimationFrame(state.frame);
-    if (live.targets.get(state.name) === state.take) live.targets.delete(state.name);
+    if (live.targets.get(state.name) === state.take) {
+      live.targets.delete(state.name);
+      live.unseen.delete(state.name);
+    }
     settle(Object.assign(state, { next: null, frame: 0, busy: false }));
     if (window.Plotly) window.Plotly.purge(state.div);
     delete parentElement.__descentlabChart;
