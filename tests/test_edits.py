@@ -241,3 +241,55 @@ def test_a_comparison_does_not_replay_the_playgrounds_edits():
     base = RunConfig(hidden=(4,), n_samples=80, edits=[(0, "W2", 0, 3, 7.0)])
     group = build_group(base, "hidden", [(4,), (2,)])  # W2[0,3] does not exist with 2 units
     assert all(v.run.trainer.edits == [] and v.config.edits == () for v in group.variants)
+
+
+# ---------------------------------------------------------------- the charts
+def _trace(fig, name):
+    return next(t for t in fig.data if t.name == name)
+
+
+def test_the_cost_curve_marks_each_edit(circles):
+    import plotly.graph_objects as go
+
+    from descentlab import viz
+
+    tr = _trainer(circles)
+    plain = viz.cost_figure(tr.history, "binary")
+    assert [t.name for t in plain.data][-1] == "edits" and len(_trace(plain, "edits").x) == 0
+    tr.step(12)
+    edit = tr.edit_parameter("W2", 1, 2, -1.0)
+    tr.step(8)
+    tr.record()
+    fig = viz.cost_figure(tr.history, "binary", edits=tr.edits)
+    marks = _trace(fig, "edits")
+    assert list(marks.x) == [12] and marks.mode == "markers"
+    after = tr.history.cost_train[tr.history.iteration == 12].iloc[-1]
+    assert marks.y[0] == pytest.approx(after)
+    assert marks.hovertext[0].startswith(f"edited W[2] row 2, column 3: {edit.old:.4g} → −1".replace("-", "−"))
+    assert _trace(viz.cost_figure(tr.history, "binary", log_y=True, edits=tr.edits), "edits").y[0] == pytest.approx(
+        after, rel=1e-6)
+    go.Figure(fig.to_dict())  # plotly.py's validation accepts it
+
+
+def test_a_paused_diagram_offers_its_weights_and_biases_for_editing(circles):
+    import plotly.graph_objects as go
+
+    from descentlab import viz
+    from descentlab.viz.network_diagram import EDIT_BIAS, EDIT_WEIGHT
+
+    tr = _trainer(circles)
+    net = tr.network
+    fig = viz.network_figure(net, dataset=circles, values=True, editable=True)
+    go.Figure(fig.to_dict())
+    weights, units = _trace(fig, "weights"), _trace(fig, "units")
+    assert weights.meta == EDIT_WEIGHT and units.meta == EDIT_BIAS
+    rows = [tuple(r) for r in weights.customdata]
+    w = float(net.params["W2"][1, 2])
+    assert (2, 2, 3, w) in rows  # layer 2, row 2, column 3 (from 1), the exact value
+    k = rows.index((2, 2, 3, w))
+    assert "W[2] row 2, column 3" in weights.hovertext[k]
+    b = float(net.params["b2"][2, 0])
+    assert (2, 3, b) in [tuple(r) for r in units.customdata]
+    for shown in (viz.network_figure(net, dataset=circles, values=True),  # rewound: values, no editing
+                  viz.network_figure(net, dataset=circles, values=False, editable=True)):  # playing
+        assert all(t.meta is None for t in shown.data)

@@ -47,9 +47,16 @@ class Edit(NamedTuple):
     def planned(self) -> PlannedEdit:
         return PlannedEdit(self.iteration, self.name, self.i, self.j, self.new)
 
+    @property
+    def entry(self) -> str:
+        """The entry as the network diagram names it, counting from 1: 'W[2] row 2, column 4', 'b[1] unit 3'."""
+        l = self.name[1:]
+        return (f"W[{l}] row {self.i + 1}, column {self.j + 1}" if self.name[0] == "W"
+                else f"b[{l}] unit {self.i + 1}")
+
     def describe(self) -> str:
-        """'W2[1,3]: 0.42 → −1' (indices from 0, as the engine's arrays; the diagram counts from 1)."""
-        return f"{self.name}[{self.i},{self.j}]: {_short(self.old)} → {_short(self.new)}"
+        """'W[2] row 2, column 4: 0.42 → −1'."""
+        return f"{self.entry}: {_short(self.old)} → {_short(self.new)}"
 
 
 def _short(x: float) -> str:
