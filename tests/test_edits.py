@@ -293,3 +293,59 @@ def test_a_paused_diagram_offers_its_weights_and_biases_for_editing(circles):
     for shown in (viz.network_figure(net, dataset=circles, values=True),  # rewound: values, no editing
                   viz.network_figure(net, dataset=circles, values=False, editable=True)):  # playing
         assert all(t.meta is None for t in shown.data)
+
+
+# ---------------------------------------------------------------- the Playground's handler and link
+def _edit_event(trace, customdata, value, **extra):
+    return {"type": "edit", "trace": trace, "curveNumber": 3, "pointIndex": 0, "x": 0.5, "y": 0.1,
+            "customdata": customdata, "shift": False, "value": value, **extra}
+
+
+def test_the_diagrams_edit_handler_sets_weights_and_biases_and_refuses_the_rest(circles):
+    from descentlab.ui.views.playground_edit import edit_handler, refusal
+
+    tr = _trainer(circles)
+    handle = edit_handler(tr)
+    assert handle(_edit_event("weights", [2, 2, 3, 0.1], -0.75)) is True  # W[2] row 2, column 3 (from 1)
+    assert tr.network.params["W2"][1, 2] == -0.75 and tr.edits[-1].name == "W2"
+    assert handle(_edit_event("units", [1, 4, 0.0], 0.5)) is True        # b[1] unit 4
+    assert tr.network.params["b1"][3, 0] == 0.5
+    theta, n = tr.network.theta.copy(), len(tr.edits)
+    bad = [None, "edit", {"type": "click", "trace": "weights", "customdata": [2, 2, 3, 0.1]},
+           _edit_event("inputs", [1, 1, 1, 0.0], 1.0), _edit_event("weights", [2, 2, 3], 1.0),
+           _edit_event("weights", [2, 2.5, 3, 0.1], 1.0), _edit_event("weights", [2, 2, 3, 0.1], "1; rm"),
+           _edit_event("weights", [2, 2, 3, 0.1], True), _edit_event("weights", ["2", 2, 3, 0.1], 1.0),
+           _edit_event("weights", [2, 2, 3, 0.1], float("nan")), _edit_event("weights", [2, 2, 3, 0.1], 1e6),
+           _edit_event("weights", [2, 9, 3, 0.1], 1.0), _edit_event("weights", [7, 1, 1, 0.1], 1.0),
+           _edit_event("units", [1, 0, 0.0], 1.0), _edit_event("weights", [2, 2, 3, 0.1], None),
+           _edit_event("weights", [float("inf"), 2, 3, 0.1], 1.0), _edit_event("weights", None, 1.0)]
+    for event in bad:
+        assert handle(event) is False, event
+    assert np.array_equal(tr.network.theta, theta) and len(tr.edits) == n
+    assert "between" in refusal(_edit_event("weights", [2, 2, 3, 0.1], 1e6), tr)
+    assert "no entry" in refusal(_edit_event("weights", [2, 9, 3, 0.1], 1.0), tr)
+    assert refusal(_edit_event("weights", [2, 2, 3, 0.1], "x"), tr) == "that value is not a number"
+    assert refusal({"type": "click"}, tr) is None
+
+
+def test_the_playgrounds_link_carries_its_edits_and_replays_them():
+    """AppTest: an edit made on the Playground's run is in the address bar after the next run of the
+    page; opening that link builds the run with the edit planned (applied at its iteration)."""
+    from descentlab.ui.views.playground_edit import edit_handler
+    from tests.pages import open_page
+
+    at = open_page("app_pages/playground.py")
+    tr = at.session_state["dl_run"].trainer
+    tr.step(3)
+    tr.record()
+    assert edit_handler(tr)(_edit_event("weights", [2, 2, 3, 0.1], -0.5)) is True
+    at.run()
+    assert not at.exception
+    link = {k: at.query_params[k] for k in at.query_params}
+    assert link["edits"] == ["3_W2_1_2_-0.5"] or link["edits"] == "3_W2_1_2_-0.5"
+    assert at.session_state["dl_config"].edits == ((3, "W2", 1, 2, -0.5),)
+    opened = open_page("app_pages/playground.py", query={"edits": "3_W2_1_2_-0.5"})
+    again = opened.session_state["dl_run"].trainer
+    again.step(3)
+    assert again.network.params["W2"][1, 2] == -0.5 and np.array_equal(again.network.theta, tr.network.theta)
+    assert opened.session_state["dl_config"].edits == ((3, "W2", 1, 2, -0.5),)
