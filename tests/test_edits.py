@@ -349,3 +349,19 @@ def test_the_playgrounds_link_carries_its_edits_and_replays_them():
     again.step(3)
     assert again.network.params["W2"][1, 2] == -0.5 and np.array_equal(again.network.theta, tr.network.theta)
     assert opened.session_state["dl_config"].edits == ((3, "W2", 1, 2, -0.5),)
+
+
+@pytest.mark.parametrize("batch_size", [None, 50])
+def test_the_exported_script_replays_the_edits(tmp_path, batch_size):
+    """The script prints the edited run's costs (iterations 0, 50, 100), and not the unedited ones."""
+    from tests.test_export_script import ITERATIONS, assert_same_costs, engine_costs, export, run_script
+
+    config = RunConfig(dataset="moons", batch_size=batch_size,
+                       edits=[(0, "b1", 2, 0, 0.3), (30, "W2", 1, 4, -2.5), (50, "W1", 0, 1, 1.75)])
+    script = export(config)
+    assert "set_by_hand = {" in script and "0: [('b1', 2, 0, 0.3)]," in script
+    printed = run_script(script, tmp_path)
+    assert_same_costs(printed, engine_costs(config))
+    plain = engine_costs(config.replace(edits=()))
+    assert printed[ITERATIONS] != pytest.approx(plain[ITERATIONS], rel=1e-6)
+    assert "does NOT replay" in export(RunConfig(edits=None)) and "set_by_hand" not in export(RunConfig())
