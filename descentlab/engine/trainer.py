@@ -19,6 +19,10 @@ A ``target_cost`` ε is the course's other stopping rule, "until J < ε": while 
 cost is checked after every iteration, whatever ``record_every``, and the first iteration with J < ε
 is recorded and stops the run (``target_reached_at`` names it, ``finished`` is set, ``message`` says
 so). The check is a forward pass on the training set, which the next full-batch step reuses.
+
+Weights set by hand (descentlab.engine.edits): ``edit_parameter`` writes one entry of θ now and records
+it (``edits``, a history row, the snapshot); ``plan_edits`` replays a config's edits as ``step``
+reaches their iterations, so a link reproduces an edited run bit for bit. Reset clears both.
 """
 from __future__ import annotations
 

@@ -121,7 +121,7 @@ def _edit_markers(history: pd.DataFrame, edits, log_y: bool, s: Style) -> dict:
     text = [f"edited {e.describe()}<br>iteration {e.iteration:,}" for e in edits]
     return dict(type="scatter", x=at, y=positive(y) if log_y else y, name="edits", mode="markers",
                 showlegend=False, hovertext=text, hoverinfo="text", cliponaxis=False,
-                marker=dict(symbol="diamond", size=s.marker_size * 1.6, color=GREY,
+                marker=dict(symbol="diamond", size=s.marker_size * 1.3, color=GREY,
                             line=dict(color=TRAIN_COLOR, width=1.5)))
 
 
