@@ -6,6 +6,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from descentlab.ui.views.playground_panels import UnitView
 from descentlab.engine.config import RunConfig
 from descentlab.engine.presets import PRESETS
 from descentlab.engine.runs import owner_space
@@ -209,7 +210,7 @@ def _click_diagram(at, point_index: int, curve: int = 1) -> None:
 
 
 def test_a_unit_chosen_in_the_diagram_is_the_boundary_charts_picture_until_chosen_again():
-    at = _playground(state={"view_unit": (1, 2)})  # default run: [2, 8, 8, 1], tanh, sigmoid output
+    at = _playground(state={"view_unit": UnitView(pinned=(1, 2))})  # default run: [2, 8, 8, 1], tanh, sigmoid output
     fig = _live_figure(at, "live_boundary")
     assert _title(fig) == "a[1]₃ = tanh(z[1]₃) over the input plane" and _colour_bar(fig) == (-1, 1)
     assert at.button(key="view_unit_clear").label == "Show the network's output"
@@ -217,30 +218,30 @@ def test_a_unit_chosen_in_the_diagram_is_the_boundary_charts_picture_until_chose
     assert _title(_live_figure(at, "live_boundary")).startswith("a[1]₃ = tanh")
     assert _run(at).trainer.iteration == 1
     at.button(key="view_unit_clear").click().run()
-    assert at.session_state["view_unit"] is None
+    assert at.session_state["view_unit"].pinned is None
     fig = _live_figure(at, "live_boundary")
     assert _title(fig) == "Decision boundary" and not [b for b in at.button if b.key == "view_unit_clear"]
 
     _click_diagram(at, 8 + 3)  # layer 2's fourth unit (after layer 1's eight)
-    assert at.session_state["view_unit"] == (2, 3)
+    assert at.session_state["view_unit"].pinned == (2, 3)
     assert _title(_live_figure(at, "live_boundary")) == "a[2]₄ = tanh(z[2]₄) over the input plane"
     _click_diagram(at, 16)  # the output unit: sigmoid, 0..1
     fig = _live_figure(at, "live_boundary")
     assert _title(fig) == "a[3]₁ = σ(z[3]₁) over the input plane" and _colour_bar(fig) == (0, 1)
     _click_diagram(at, 16)  # the same unit again: the network's output
-    assert at.session_state["view_unit"] is None
+    assert at.session_state["view_unit"].pinned is None
     assert _title(_live_figure(at, "live_boundary")) == "Decision boundary"
     _click_diagram(at, 0, curve=0)  # an input node: nothing to show
-    assert at.session_state["view_unit"] is None
+    assert at.session_state["view_unit"].pinned is None
 
 
 def test_a_relu_units_colour_bar_runs_from_0_to_its_largest_value():
     config = RunConfig(hidden=(5,), activation="relu")
-    at = _playground({**config.to_query()}, state={"view_unit": (1, 4)})
+    at = _playground({**config.to_query()}, state={"view_unit": UnitView(pinned=(1, 4))})
     low, high = _colour_bar(_live_figure(at, "live_boundary"))
     top = float(_run(at).trainer.unit_grid(1, 4, 100)["output"].max())
     assert low == 0 and top <= high <= 1.25 * top
     assert _title(_live_figure(at, "live_boundary")) == "a[1]₅ = ReLU(z[1]₅) over the input plane"
-    at.session_state["view_unit"] = (3, 0)  # a unit this network does not have (a layer fewer): the output
+    at.session_state["view_unit"] = UnitView(pinned=(3, 0))  # a unit this network does not have (a layer fewer): the output
     at.run()
     assert _title(_live_figure(at, "live_boundary")) == "Decision boundary"

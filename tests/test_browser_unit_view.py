@@ -2,7 +2,8 @@
 mouse click on a hidden unit's node in the network diagram makes the boundary chart show that unit's
 output (its title names it), paused; the choice holds through Step and while playing (every frame
 shows the unit: the frame producer holds the choice); clicking the unit again brings the network's
-output back, while playing too, and a click on another unit while playing shows that one. Screenshots at 1280×720, presentation mode off and on, go to artifacts/unit_view/."""
+output back, while playing too, and a click on another unit while playing shows that one. Hovering
+a unit shows it (paused and playing, over a pinned one) and leaving shows what was shown before. Screenshots at 1280×720, presentation mode off and on, go to artifacts/unit_view/."""
 from tests.browser import ROOT, UNIT_PIXEL, served_browser, wait_for_app
 from tests.test_layout import set_presentation
 
@@ -17,9 +18,9 @@ STATE = """() => [...document.querySelectorAll('.dl-cell')].find((c) => c.textCo
     ?.querySelector('.dl-value').textContent"""
 
 
-def _click_unit(page, l: int, j: int) -> None:
-    """Click unit (l, j) where it stays: after a rerun or a width change the diagram is redrawn, and
-    a click computed from the old layout would land beside the node (a busy machine redraws late)."""
+def _unit_at(page, l: int, j: int) -> dict:
+    """Where unit (l, j) stays: after a rerun or a width change the diagram is redrawn, and a pointer
+    placed from the old layout would land beside the node (a busy machine redraws late)."""
     page.wait_for_function(f"() => ({UNIT_PIXEL})([{l}, {j}]) !== null")
     at = None
     for _ in range(360):  # up to 90 s; ends as soon as two looks a quarter second apart agree
@@ -28,7 +29,21 @@ def _click_unit(page, l: int, j: int) -> None:
             break
         at = now
         page.wait_for_timeout(250)
+    return at
+
+
+def _click_unit(page, l: int, j: int) -> None:
+    at = _unit_at(page, l, j)
     page.mouse.click(at["x"], at["y"])
+
+
+def _hover_unit(page, l: int, j: int) -> None:
+    at = _unit_at(page, l, j)
+    page.mouse.move(at["x"], at["y"])
+
+
+def _leave(page) -> None:
+    page.mouse.move(2, 700)  # the sidebar's foot: over no chart
 
 
 def _press(page, key: str) -> None:
@@ -41,6 +56,14 @@ def test_clicking_a_hidden_unit_shows_its_output_big_paused_after_step_and_while
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         page.goto(base_url + "/playground?seed=3")
         wait_for_app(page)
+        page.wait_for_function(TITLE_HAS, arg="Decision boundary")
+
+        # hovering shows a unit without a page run (the touch route answers with a frame); leaving
+        # shows the network's output again
+        _hover_unit(page, 2, 1)
+        page.wait_for_function(TITLE_HAS, arg=OTHER)
+        assert page.locator(".st-key-view_unit_clear").count() == 0, "a hover pinned the unit"
+        _leave(page)
         page.wait_for_function(TITLE_HAS, arg="Decision boundary")
 
         _click_unit(page, 1, 2)  # layer 1's third unit: a hidden unit
@@ -61,6 +84,11 @@ def test_clicking_a_hidden_unit_shows_its_output_big_paused_after_step_and_while
         page.wait_for_function(f"(first) => ({SURFACE})() !== first && ({ITERATION})() > 40", arg=first)
         assert page.evaluate(TITLE_HAS, UNIT), "a frame while playing showed something else than the unit"
         page.screenshot(path=str(SHOTS / "hidden_unit_playing_1280x720.png"))
+        _hover_unit(page, 2, 1)  # while playing, the hovered unit wins over the pinned one...
+        page.wait_for_function(TITLE_HAS, arg=OTHER)
+        page.screenshot(path=str(SHOTS / "hovered_unit_playing_1280x720.png"))
+        _leave(page)  # ...and leaving gives the pinned one back, frames going on
+        page.wait_for_function(TITLE_HAS, arg=UNIT)
 
         # clicks while playing: the same unit (the output again), then another unit; frames go on
         _click_unit(page, 1, 2)

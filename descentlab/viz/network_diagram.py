@@ -208,11 +208,15 @@ UNITS_TRACE = 1  # the hidden and output units' trace: a click on one names its 
 
 
 def clicked_unit(network, click: dict | None) -> tuple[int, int] | None:
-    """The unit (l, j) a click on the diagram landed on (live_chart's {curveNumber, pointIndex}; l in
-    1..L, j its row of A[l], from 0), or None for a click on anything else (an input, a weight)."""
-    if not click or click.get("curveNumber") != UNITS_TRACE or click.get("pointIndex") is None:
+    """The unit (l, j) a click or hover on the diagram landed on (live_chart's {trace, pointIndex}, or
+    {curveNumber, pointIndex}; l in 1..L, j its row of A[l], from 0), or None for anything else (an
+    input, a weight, a malformed event)."""
+    if not isinstance(click, dict):
         return None
-    k = int(click["pointIndex"])
+    on_units = click["trace"] == "units" if click.get("trace") is not None else click.get("curveNumber") == UNITS_TRACE
+    k = click.get("pointIndex")
+    if not on_units or not isinstance(k, int) or isinstance(k, bool):
+        return None
     for l in range(1, network.L + 1):
         if 0 <= k < network.layer_sizes[l]:
             return l, k

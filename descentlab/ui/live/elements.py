@@ -37,7 +37,8 @@ import streamlit as st
 from streamlit.errors import StreamlitDuplicateElementKey
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from descentlab.ui.live.route import produce
+from descentlab.ui.live import route
+from descentlab.ui.live.route import Handler, produce
 from descentlab.ui.scripts import read_js
 
 __all__ = ["ensure_plotly_loaded", "live_chart", "live_html", "frame_pump", "presenter_keys", "DEFAULT_HEIGHT"]
@@ -62,9 +63,13 @@ _loader = st.components.v2.component(
 )
 _chart = st.components.v2.component(
     "descentlab.live_chart",
-    js=read_asset_js("live_chart.js"),
+    js=read_asset_js("touch.js") + "\n" + read_asset_js("live_chart.js"),
     # the caption looks like st.caption's (which would be one more element to redraw every frame)
-    css=".descentlab-live-chart { width: 100%; }"
+    css=".descentlab-live-chart { width: 100%; position: relative; }"
+        # the number field a click on an editable point opens (touch.js): readable on light and dark
+        " .descentlab-edit { position: absolute; z-index: 20; padding: 0.3rem 0.5rem; border-radius: 0.4rem;"
+        " background: rgba(20, 20, 28, 0.92); color: #fff; font-size: 1rem; box-shadow: 0 2px 8px rgba(0,0,0,.35); }"
+        " .descentlab-edit input { width: 7.5rem; margin-left: 0.25rem; font-size: 1rem; }"
         " .descentlab-caption { font-size: 0.875rem; opacity: 0.7; line-height: 1.4; margin: 0.25rem 0 0.5rem; }",
     # Plotly injects global CSS (modebar, hover labels); a shadow root would hide it from it.
     isolate_styles=False,
@@ -110,7 +115,7 @@ def ensure_plotly_loaded() -> None:
 
 
 def _message(fig, name: str, height: int | None, on_click: bool, canvas_lines: bool,
-             caption: str | None, grow: float = 0.0) -> dict[str, Any]:
+             caption: str | None, grow: float = 0.0, touch: dict | None = None) -> dict[str, Any]:
     """One frame for the JS: the figure (go.Figure or descentlab.viz.figure.PlainFigure) as Plotly JSON, plus
     display options; `name` is the PNG export's file name."""
     fig_json = dict(fig.to_plotly_json())
@@ -122,7 +127,7 @@ def _message(fig, name: str, height: int | None, on_click: bool, canvas_lines: b
         del layout["template"]
     draw_height = layout.get("height") or height or DEFAULT_HEIGHT
     return {"figure": fig_json, "height": draw_height, "click": on_click, "name": name, "canvasLines": canvas_lines,
-            "caption": caption or "", "grow": grow}
+            "caption": caption or "", "grow": grow, **(touch or {})}
 
 
 # What plotly.py's JSON gives, written for live frames: plotly.io.json.to_json_plotly walks the figure
@@ -183,12 +188,21 @@ def _ignore_click() -> None:
 
 def live_chart(
     fig, *, key: str, height: int | None = None, on_click: bool = False, canvas_lines: bool = False,
-    caption: str | None = None, grow: float = 0.0,
+    caption: str | None = None, grow: float = 0.0, on_event: Handler | None = None,
+    hover: tuple[str, ...] = (), editable: bool = False,
 ) -> dict[str, Any] | None:
     """Draw or update `fig` in place under the stable `key`; ``fig`` is a figure, or a function that
     builds it from the trainer as it is when called (so live frames can build it again, see
-    descentlab.ui.live.route; it must not read session state). Returns the clicked point (dict with x, y,
-    curveNumber, pointIndex) when on_click=True and the user clicked since the last run, else None.
+    descentlab.ui.live.route; it must not read session state). Returns the clicked point (dict with
+    type, trace, x, y, curveNumber, pointIndex, customdata, shift) when on_click=True and the user
+    clicked since the last run, else None.
+
+    ``on_event`` (a touch handler, see descentlab.ui.live.route): clicks, hovers over the traces
+    named in ``hover`` and, with ``editable``, number edits of points on a trace whose ``meta`` has
+    ``{"edit": {"index", "label"}}`` go to it. Served with the frame route, it runs there (no script
+    context: it changes the objects it holds) and a True answer redraws every live element within
+    a frame; elsewhere (AppTest, `streamlit run`) a click or an edit reaches it in this run, and True
+    runs the page again. An event it declines is returned as a click.
 
     canvas_lines=True (for a chart that grows every frame while training plays): the figure's line
     traces are drawn on a canvas over the plot, so a frame that changes only them and pictures needs
@@ -199,14 +213,25 @@ def live_chart(
     for a 720 px projector uses a 1080 px screen too)."""
     ensure_plotly_loaded()  # a no-op when the page already did it; a safety net when it forgot
     build = fig if callable(fig) else (lambda: fig)
-    data = produce(key, lambda: _payload(_message(build(), key, height, on_click, canvas_lines, caption, grow)))
+    clicks = on_click or on_event is not None
+    touch = None
+    if on_event is not None:
+        route.handle(key, on_event)
+        touch = {"act": route.available(), "hover": list(hover), "editable": editable}
+    data = produce(key, lambda: _payload(_message(build(), key, height, clicks, canvas_lines, caption, grow, touch)))
     result = _chart(
         key=key,  # the stable key is what keeps the element (and its div) alive across updates
         data=data,
         height="content",
-        on_click_change=_ignore_click if on_click else None,
+        on_click_change=_ignore_click if clicks else None,
     )
-    return result.get("click") if on_click else None
+    click = result.get("click") if clicks else None
+    if click and on_event is not None:
+        if click.get("handled"):  # the route's handler took it and asked for this run: nothing left to do
+            return None
+        if click.get("type", "click") in ("click", "edit") and on_event(click):
+            st.rerun()  # the handler changed what the page shows: draw it
+    return click
 
 
 def live_html(html, *, key: str) -> None:

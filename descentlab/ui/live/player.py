@@ -188,7 +188,11 @@ def live_area(render: Callable[[], None], loop: Loop, frames: bool = False) -> N
         if not loop.playing:
             if frames and route.available():
                 _stopped_pump(yield_slot, loop)
-            draw()
+                with route.exclusive(), route.recording() as parts:  # touches on a paused page
+                    draw()
+                    route.session_stream().hold(parts)
+            else:
+                draw()
             return
         sid, pace_key = session_id(), f"{loop.playing_key}_pace"
         last_start, frame_cpu = st.session_state.get(pace_key, (0.0, 0.0))

@@ -16,7 +16,7 @@ from descentlab.ui import session_runs
 from descentlab.ui.state import Keys, current_config, current_run
 from descentlab.ui.theme import follow_latest, show_status, style
 from descentlab.ui.views import playground_trace
-from descentlab.ui.views.playground_panels import PANELS, UNIT_KEY, show_output, shown_unit
+from descentlab.ui.views.playground_panels import PANELS, UNIT_KEY, pinned_unit, show_output, unit_view
 from descentlab.viz.style import Style
 from descentlab.viz.text import number
 
@@ -108,17 +108,18 @@ def main_charts(rewind: int | None, left, right) -> None:
     with left:
         if data.points_train is not None:
             show_test, discretize = ss.get("view_show_test", True), ss.get("view_discretize", False)
-            unit = shown_unit()  # a unit clicked in the network diagram: its output instead of the network's
+            view = unit_view()  # a unit hovered or pinned in the network diagram: its output instead of the network's
             mark = playground_trace.traced_point(data)  # the traced example's ring
 
-            def grid():
+            def grid():  # the view is read as the frame is made: a hover shows within one frame
+                unit = view.shown(tr.network)
                 return tr.unit_grid(*unit, 100, iteration=rewind) if unit else tr.decision_grid(100, iteration=rewind)
             click = live_chart(lambda: viz.decision_figure(grid(), data, show_test=show_test, discretize=discretize,
                                                            style=s, mark=mark),
-                               key="live_boundary", caption=None if unit else chart_caption("boundary"),
+                               key="live_boundary", caption=None if pinned_unit() else chart_caption("boundary"),
                                grow=ROW_GROW, on_click=not ss[Keys.PLAYING])
             playground_trace.take_click(click, data, show_test)
-            if unit:  # where the caption was: the title says which unit, the button the way back
+            if pinned_unit():  # the title says which unit, the button the way back
                 st.button("Show the network's output", key=f"{UNIT_KEY}_clear", on_click=show_output,
                           icon=":material/undo:", type="tertiary")
         elif data.image_shape is not None:

@@ -14,16 +14,54 @@ import streamlit as st
 from descentlab import viz
 from descentlab.ui.formulas import fit_formulas
 from descentlab.ui.live.elements import live_chart
+from descentlab.ui.live.route import Redraw
 from descentlab.ui.screen_fit import ROW_GROW
 from descentlab.ui.state import Keys, current_config, current_run
 from descentlab.ui.views import playground_blocks
 from descentlab.viz.network_diagram import clicked_unit
 from descentlab.viz.style import Style
 
-# The unit (l, j) whose output the boundary chart shows instead of the network's (j from 0), or None:
-# chosen by clicking (or tapping) the unit in the network diagram, cleared by clicking it again or by
-# the button under the boundary chart. Read at script time; the frame producers get it in their closure.
-UNIT_KEY = "view_unit"
+UNIT_KEY = "view_unit"  # session state: the page's UnitView
+SHOWS_UNIT = ("live_boundary", "live_network")  # the charts that show which unit is shown
+
+
+@dataclass
+class UnitView:
+    """Which unit (l, j; j from 0) the boundary chart shows instead of the network's output: the one
+    under the pointer in the network diagram, else the one pinned by a click (or a tap), else none.
+    Kept in session state and changed in place by the diagram's touch handler, on the frame route's
+    thread; the frame producers read it when they run, so a hover shows within one frame."""
+    pinned: tuple[int, int] | None = None
+    hovered: tuple[int, int] | None = None
+
+    def shown(self, network) -> tuple[int, int] | None:
+        """The unit to show, if the network has it (a new network may be smaller)."""
+        for unit in (self.hovered, self.pinned):
+            if unit is not None and 1 <= unit[0] <= network.L and 0 <= unit[1] < network.layer_sizes[unit[0]]:
+                return unit
+        return None
+
+    def touched(self, unit: tuple[int, int] | None, kind: str) -> Redraw | None:
+        """A touch on the diagram (``unit`` None: not on a unit): the charts to redraw when what is
+        shown changed (a pin also changes the button under the boundary chart: the page runs)."""
+        if kind == "hover" and unit is not None and unit != self.hovered:
+            self.hovered = unit
+            return Redraw(SHOWS_UNIT)
+        if kind == "unhover" and self.hovered is not None:
+            self.hovered = None
+            return Redraw(SHOWS_UNIT)
+        if kind == "click" and unit is not None:
+            self.pinned = None if self.pinned == unit else unit
+            self.hovered = None  # a tap hovers before it clicks: the pin decides what stays
+            return Redraw(SHOWS_UNIT, run_page=True)
+        return None
+
+
+def unit_view() -> UnitView:
+    view = st.session_state.get(UNIT_KEY)
+    if not isinstance(view, UnitView):
+        view = st.session_state[UNIT_KEY] = UnitView()
+    return view
 
 
 @dataclass(frozen=True)
@@ -33,28 +71,28 @@ class Panel:
     live: bool = True            # redrawn every frame, beside the main charts
 
 
-def shown_unit() -> tuple[int, int] | None:
-    """The unit the boundary chart shows, if one is chosen and the current run's network has it (a new
-    network may be smaller) and the data have an input plane to show it on."""
-    unit, run = st.session_state.get(UNIT_KEY), current_run()
-    if unit is None or run.dataset.points_train is None:
+def pinned_unit() -> tuple[int, int] | None:
+    """The unit pinned to the boundary chart, if the current run's network has it and the data have
+    an input plane to show it on."""
+    run = current_run()
+    if run.dataset.points_train is None:
         return None
-    l, j = unit
-    return (l, j) if 1 <= l <= run.network.L and 0 <= j < run.network.layer_sizes[l] else None
+    view = unit_view()
+    return view.pinned if view.pinned is not None and UnitView(view.pinned).shown(run.network) else None
 
 
 def show_output() -> None:
     """Back to the network's output on the boundary chart."""
-    st.session_state[UNIT_KEY] = None
+    view = unit_view()
+    view.pinned = view.hovered = None
 
 
-def _take_click(click: dict | None, network) -> None:
-    """A click on a unit shows it big; on the unit already shown, the output again. The page runs
-    again, so the diagram's frame, the boundary and the button all follow."""
-    unit = clicked_unit(network, click)
-    if unit is not None:
-        st.session_state[UNIT_KEY] = None if shown_unit() == unit else unit
-        st.rerun()
+def diagram_touch(view: UnitView, network) -> Callable[[dict], Redraw | None]:
+    """The network diagram's touch handler: hovering a unit shows its output on the boundary chart,
+    leaving shows the pinned one (or the network's output); a click pins a unit, or unpins it."""
+    def on_event(event: dict):
+        return view.touched(clicked_unit(network, event), str(event.get("type", "click")))
+    return on_event
 
 
 def _network(s: Style, rewind: int | None, caption: str | None) -> None:
@@ -64,12 +102,13 @@ def _network(s: Style, rewind: int | None, caption: str | None) -> None:
     # while playing, hover values would change under the pointer 10 times a second; leaving them
     # out keeps the diagram's traces unchanged, so each frame redraws only its pictures
     values = rewind is not None or not st.session_state[Keys.PLAYING]
-    shown = shown_unit()
-    click = live_chart(lambda: viz.network_figure(net if rewind is None else tr.network_at(rewind),
-                                                  tr.unit_grids(24, iteration=rewind) if has_plane else None,
-                                                  dataset=run.dataset, style=s, values=values, shown=shown),
-                       key="live_network", caption=caption, grow=ROW_GROW, on_click=has_plane)
-    _take_click(click, net)
+    view = unit_view()
+    live_chart(lambda: viz.network_figure(net if rewind is None else tr.network_at(rewind),
+                                          tr.unit_grids(24, iteration=rewind) if has_plane else None,
+                                          dataset=run.dataset, style=s, values=values,
+                                          shown=view.shown(net) if has_plane else None),
+               key="live_network", caption=caption, grow=ROW_GROW,
+               on_event=diagram_touch(view, net) if has_plane else None, hover=("units",))
     if run.dataset.image_shape is not None:
         live_chart(lambda: viz.first_layer_weights_figure(
             (tr.params_at(rewind) if rewind is not None else net.params)["W1"], run.dataset.image_shape, style=s),

@@ -81,7 +81,6 @@ function deliver(head, body) {
 
 async function run(pump) {
   pump.running = true;
-  let last = -1; // the newest frame drawn
   try {
     const pending = Array.from({ length: IN_FLIGHT }, () => fetchFrame(pump));
     while (pump.active) {
@@ -99,8 +98,8 @@ async function run(pump) {
       const current = frame.head.generation === pump.generation; // else: made before the page's last run
       const more = frame.head.playing;
       if (more) pending.push(fetchFrame(pump));
-      if (current && frame.head.seq > last) {
-        last = frame.head.seq;
+      if (current && frame.head.seq > pump.last) {
+        pump.last = frame.head.seq;
         await deliver(frame.head, frame.body);
         remember();
       }
@@ -120,16 +119,42 @@ async function run(pump) {
   }
 }
 
+// A touch on a live chart (touch.js): POSTed to the route beside the frames; a handler that took it
+// answers with a frame, drawn here as any other. Resolves whether it was taken (false: the chart
+// hands the event to a script run instead), and whether the page must run after it.
+async function act(pump, key, event) {
+  if (!pump.url) return { handled: false };
+  try {
+    const res = await fetch(`${pump.url}/act`, {
+      method: "POST", cache: "no-store", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ key, event }),
+    });
+    const head = res.ok ? JSON.parse(res.headers.get(HEADER)) : null;
+    if (!head || !head.handled) return { handled: false };
+    const body = new Uint8Array(await res.arrayBuffer());
+    if (head.generation === pump.generation && head.seq > pump.last) {
+      pump.last = head.seq;
+      await deliver(head, body);
+    }
+    return { handled: true, rerun: Boolean(head.rerun) };
+  } catch (err) {
+    console.error("descentlab frame_pump: touch failed", err);
+    return { handled: false };
+  }
+}
+
 export default function (component) {
   const { data, parentElement } = component;
   let pump = parentElement.__descentlabPump;
   if (!pump) {
-    pump = { active: false, running: false, url: null, generation: null, ended: 0 };
+    pump = { active: false, running: false, url: null, generation: null, ended: 0, last: -1 };
     parentElement.__descentlabPump = pump;
   }
+  live.act = (key, event) => act(pump, key, event);
   pump.end = () => { pump.active = false; component.setTriggerValue("ended", ++pump.ended); };
   if (data && (data.url !== pump.url || data.generation !== pump.generation)) {
     // a new generation at once: a frame made before this run is dropped however late it arrives
+    if (data.url !== pump.url) pump.last = -1; // a new stream numbers its frames afresh
     pump.url = data.url;
     pump.generation = data.generation;
     pump.active = data.playing;

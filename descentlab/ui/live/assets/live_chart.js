@@ -229,10 +229,12 @@ function takeLines(msg) {
   (msg.figure.data || []).forEach((trace, index) => {
     const markers = trace.mode === "lines+markers"; // a variant's shape at a few points (descentlab/viz/variants.py)
     if ((trace.type || "scatter") !== "scatter" || (trace.mode !== "lines" && !markers)) return;
-    lines.push({ index, x: trace.x, y: trace.y, sizes: markers ? trace.marker.size : null });
+    // a cost curve of one point is "lines+markers" with Plotly's default marker (no sizes of its own)
+    const sized = markers && trace.marker && trace.marker.size !== undefined;
+    lines.push({ index, x: trace.x, y: trace.y, sizes: sized ? trace.marker.size : null });
     trace.x = null; // placeholders until the draw: the message's text must not depend on them
     trace.y = null;
-    if (markers) trace.marker.size = null;
+    if (sized) trace.marker.size = null;
   });
   return lines;
 }
@@ -450,7 +452,7 @@ async function drawMessage(state, msg, text) {
   const theme = themeTemplate(state.div);
   const lines = takeLines(msg);
   const { key, sources, ranges } = pictureFreeKey(msg);
-  state.click = msg.click;
+  Object.assign(state, { click: msg.click, act: msg.act, hover: msg.hover, editable: msg.editable });
   if (live.targets.get(msg.name) !== state.take) { // the chart's key (Streamlit gives the JS an element id)
     state.name = msg.name;
     live.targets.set(msg.name, state.take);
@@ -509,13 +511,7 @@ async function drawMessage(state, msg, text) {
   if (!state.clickBound) {
     state.clickBound = true;
     state.div.addEventListener("click", prepareExport, true);
-    state.div.on("plotly_click", (ev) => {
-      const p = ev && ev.points && ev.points[0];
-      if (!p || !state.click) return;
-      state.setTriggerValue("click", {
-        x: p.x, y: p.y, curveNumber: p.curveNumber, pointIndex: p.pointIndex ?? p.pointNumber,
-      });
-    });
+    bindTouch(state); // touch.js
   }
 }
 

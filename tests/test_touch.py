@@ -1,0 +1,141 @@
+"""Touches on live charts (descentlab.ui.live.route's touch route, Stream.act): a handler that takes
+an event answers with a frame of the elements it names, made without training; one that declines,
+fails or is missing answers with an empty frame so the page's script run takes the event; bodies that
+are not a small JSON event are refused unread. The Playground's unit view (hover and pin a unit in the
+network diagram) is tested here at the handler and AppTest level; in Chromium in
+tests/test_browser_unit_view.py."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from descentlab.engine.config import RunConfig, build
+from descentlab.ui.live import route
+from descentlab.ui.live.route import Redraw, Stream
+from descentlab.ui.views.playground_panels import SHOWS_UNIT, UnitView, diagram_touch
+from tests.test_frame_channel import Counter, _Request
+
+
+def _held(counter: Counter, handlers: dict) -> Stream:
+    """A paused page's stream: its producers and handlers held for touches."""
+    parts = route.Recorded()
+    parts.extend(counter.parts())
+    parts.handlers.update(handlers)
+    s = Stream("touch-session")
+    s.hold(parts)
+    return s
+
+
+def test_a_taken_touch_redraws_the_named_elements_without_training():
+    c, seen = Counter(), []
+    s = _held(c, {"count": lambda ev: seen.append(ev) or Redraw(("double",))})
+    c.n = 4  # what the handler's change would show
+    f = s.act("count", {"type": "click", "pointIndex": 2})
+    assert seen == [{"type": "click", "pointIndex": 2}]
+    assert f.handled and f.parts == [("double", b"8")] and f.seq == 1 and not f.rerun
+    assert json.loads(f.header())["handled"] is True
+    assert c.n == 4, "a touch trained the run"
+    assert s.act("count", {}).seq == 2  # numbered with the frames: the browser keeps the newest
+
+
+def test_true_redraws_everything_and_run_page_asks_for_a_script_run():
+    c = Counter()
+    s = _held(c, {"all": lambda ev: True, "page": lambda ev: route.RUN_PAGE})
+    assert [k for k, _ in s.act("all", {}).parts] == ["count", "double"]
+    f = s.act("page", {})
+    assert f.handled and f.rerun and json.loads(f.header())["rerun"] is True
+
+
+@pytest.mark.parametrize("handlers, key", [
+    ({"chart": lambda ev: False}, "chart"),    # declined: the page's run takes it
+    ({"chart": lambda ev: None}, "chart"),
+    ({"chart": lambda ev: 1 / 0}, "chart"),     # a bug or a bad event: logged, the page goes on
+    ({}, "chart"),                              # no element of that name
+])
+def test_a_declined_failed_or_unknown_touch_answers_empty(handlers, key):
+    s = _held(Counter(), handlers)
+    f = s.act(key, {"type": "click"})
+    assert f.handled is False and f.parts == [] and json.loads(f.header())["handled"] is False
+
+
+def _touch_request(token: str, body: bytes, **headers) -> _Request:
+    req = _Request(token, content_length=str(len(body)), **headers)
+
+    async def read():
+        return body
+    req.body = read
+    return req
+
+
+def test_the_touch_route_hands_a_json_event_to_the_stream_and_refuses_the_rest():
+    c, seen = Counter(), []
+    s = _held(c, {"count": lambda ev: seen.append(ev) or True})
+    with route._streams_lock:
+        route._streams[s.token] = s
+    ok = asyncio.run(route.serve_touch(_touch_request(s.token, json.dumps({"key": "count", "event": {"type": "hover"}}).encode())))
+    assert ok.status_code == 200 and ok.body == b"00" and seen == [{"type": "hover"}]
+    for body, status in [(b"not json", 400), (b'["key", "event"]', 400), (b'{"key": 3, "event": {}}', 400),
+                         (b'{"key": "count", "event": "click"}', 400), (b"\xff\xfe", 400)]:
+        assert asyncio.run(route.serve_touch(_touch_request(s.token, body))).status_code == status, body
+    big = json.dumps({"key": "count", "event": {"pad": "x" * route.ACT_BODY_LIMIT}}).encode()
+    assert asyncio.run(route.serve_touch(_touch_request(s.token, big))).status_code == 413
+    evil = _touch_request(s.token, b'{"key": "count", "event": {}}', origin="http://evil.example")
+    assert asyncio.run(route.serve_touch(evil)).status_code == 403
+    assert asyncio.run(route.serve_touch(_touch_request("no-such-token", b"{}"))).status_code == 404
+    assert len(seen) == 1 and c.n == 0
+
+
+def test_handlers_are_recorded_with_their_producers_only_inside_recording():
+    route.handle("a", lambda ev: True)
+    with route.recording() as parts:
+        route.handle("b", lambda ev: True)
+    assert list(parts.handlers) == ["b"]
+
+
+# --- the Playground's unit view ---------------------------------------------------------------
+
+NET = build(RunConfig()).network  # the default run: [2, 8, 8, 1], tanh, a sigmoid output
+
+
+def _units(l: int, j: int, sizes=(8, 8, 1)) -> int:
+    return sum(sizes[: l - 1]) + j
+
+
+def test_hovering_a_unit_shows_it_and_leaving_shows_the_pinned_one_or_the_output():
+    view = UnitView()
+    touch = diagram_touch(view, NET)
+    over = {"type": "hover", "trace": "units", "pointIndex": _units(2, 3)}
+    assert touch(over) == Redraw(SHOWS_UNIT) and view.shown(NET) == (2, 3)
+    assert touch(over) is None  # the same unit again: nothing to redraw
+    assert touch({"type": "unhover"}) == Redraw(SHOWS_UNIT) and view.shown(NET) is None
+    assert touch({"type": "unhover"}) is None
+    pin = {"type": "click", "trace": "units", "pointIndex": _units(1, 0)}
+    assert touch(pin) == Redraw(SHOWS_UNIT, run_page=True) and view.pinned == (1, 0)
+    touch(over)
+    assert view.shown(NET) == (2, 3)  # the hovered unit wins while the pointer is there
+    touch({"type": "unhover"})
+    assert view.shown(NET) == (1, 0)  # then the pinned one again
+    assert touch(pin) == Redraw(SHOWS_UNIT, run_page=True) and view.pinned is None  # unpinned
+
+
+@pytest.mark.parametrize("event", [
+    {"type": "hover", "trace": "inputs", "pointIndex": 0},         # an input node
+    {"type": "click", "trace": "weights", "pointIndex": 3},        # a weight
+    {"type": "hover", "trace": "units", "pointIndex": 17},         # past the last unit
+    {"type": "hover", "trace": "units", "pointIndex": "1"},        # not an index
+    {"type": "hover", "trace": "units", "pointIndex": True},
+    {"type": "hover", "trace": "units"},
+    {"type": "explode", "trace": "units", "pointIndex": 0},
+])
+def test_the_diagram_ignores_touches_that_are_not_on_a_unit(event):
+    view = UnitView()
+    assert diagram_touch(view, NET)(event) is None
+    assert view == UnitView()
+
+
+def test_a_unit_the_network_does_not_have_is_not_shown():
+    assert UnitView(pinned=(3, 0), hovered=(4, 0)).shown(NET) == (3, 0)
+    assert UnitView(pinned=(2, 8)).shown(NET) is None
+
