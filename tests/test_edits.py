@@ -1,6 +1,8 @@
 """Weights set by hand (descentlab.engine.edits, Trainer.edit_parameter / plan_edits): θ and the cost
 change at once, bad values are refused with reasons, rewinding and Reset stay honest, and a config's
 edits (a link, a saved run's JSON) replay the edited run bit for bit."""
+import json
+
 import numpy as np
 import pytest
 
@@ -302,13 +304,14 @@ def _edit_event(trace, customdata, value, **extra):
 
 
 def test_the_diagrams_edit_handler_sets_weights_and_biases_and_refuses_the_rest(circles):
+    from descentlab.ui.live.route import RUN_PAGE
     from descentlab.ui.views.playground_edit import edit_handler, refusal
 
     tr = _trainer(circles)
     handle = edit_handler(tr)
-    assert handle(_edit_event("weights", [2, 2, 3, 0.1], -0.75)) is True  # W[2] row 2, column 3 (from 1)
+    assert handle(_edit_event("weights", [2, 2, 3, 0.1], -0.75)) == RUN_PAGE  # W[2] row 2, column 3 (from 1)
     assert tr.network.params["W2"][1, 2] == -0.75 and tr.edits[-1].name == "W2"
-    assert handle(_edit_event("units", [1, 4, 0.0], 0.5)) is True        # b[1] unit 4
+    assert handle(_edit_event("units", [1, 4, 0.0], 0.5)) == RUN_PAGE    # b[1] unit 4
     assert tr.network.params["b1"][3, 0] == 0.5
     theta, n = tr.network.theta.copy(), len(tr.edits)
     bad = [None, "edit", {"type": "click", "trace": "weights", "customdata": [2, 2, 3, 0.1]},
@@ -338,7 +341,7 @@ def test_the_playgrounds_link_carries_its_edits_and_replays_them():
     tr = at.session_state["dl_run"].trainer
     tr.step(3)
     tr.record()
-    assert edit_handler(tr)(_edit_event("weights", [2, 2, 3, 0.1], -0.5)) is True
+    assert edit_handler(tr)(_edit_event("weights", [2, 2, 3, 0.1], -0.5))
     at.run()
     assert not at.exception
     link = {k: at.query_params[k] for k in at.query_params}
@@ -365,3 +368,53 @@ def test_the_exported_script_replays_the_edits(tmp_path, batch_size):
     plain = engine_costs(config.replace(edits=()))
     assert printed[ITERATIONS] != pytest.approx(plain[ITERATIONS], rel=1e-6)
     assert "does NOT replay" in export(RunConfig(edits=None)) and "set_by_hand" not in export(RunConfig())
+
+
+def _send(at, key: str, event: dict) -> None:
+    """What touch.js does on a page without the frame route (AppTest): the event as the live chart's
+    "click" trigger value, and the page runs."""
+    import json
+
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    (el,) = [el for el in at.get("bidi_component") if el.proto.component_name == "descentlab.live_chart"
+             and json.loads(el.proto.bytes)["name"] == key]
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=_make_trigger_id(el.proto.id, "events"),
+                                      json_trigger_value=json.dumps([{"event": "click", "value": event}])))
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _network_message(at) -> dict:
+    import json
+
+    return next(json.loads(el.proto.bytes) for el in at.get("bidi_component")
+                if el.proto.component_name == "descentlab.live_chart" and json.loads(el.proto.bytes)["name"] == "live_network")
+
+
+def test_the_playground_takes_an_edit_from_the_diagram_and_says_why_it_refuses_one():
+    from tests.pages import open_page
+
+    at = open_page("app_pages/playground.py")
+    message = _network_message(at)
+    weights = next(t for t in message["figure"]["data"] if t["name"] == "weights")
+    assert weights["meta"]["edit"] == {"index": 3, "label": "w"}
+    tr = at.session_state["dl_run"].trainer
+    _send(at, "live_network", _edit_event("weights", [3, 1, 2, 0.1], -1.5))  # W[3] row 1, column 2
+    assert tr.network.params["W3"][0, 1] == -1.5 and len(tr.edits) == 1
+    assert at.session_state["dl_config"].edits == ((0, "W3", 0, 1, -1.5),)
+    cost = next(t for t in json.loads(next(el.proto.bytes for el in at.get("bidi_component")
+                                                if b'"live_cost"' in el.proto.bytes))["figure"]["data"]
+                if t["name"] == "edits")
+    assert len(cost["x"]["bdata"] if isinstance(cost["x"], dict) else cost["x"]) > 0
+    _send(at, "live_network", _edit_event("units", [1, 3, 0.0], 5000.0))
+    assert tr.network.params["b1"][2, 0] != 5000.0 and len(tr.edits) == 1
+    assert any("Not set" in w.value and "between" in w.value for w in at.warning)
+    # after a Step, still paused: editable; rewound to an earlier iteration: nothing to edit
+    at.button(key="btn_step").click().run()
+    assert "meta" in next(t for t in _network_message(at)["figure"]["data"] if t["name"] == "weights")
+    at.session_state["view_rewind"] = 0
+    at.run()
+    assert all("meta" not in t for t in _network_message(at)["figure"]["data"])

@@ -19,6 +19,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from descentlab.engine.edits import MAX_CONFIG_EDITS, check_entry, check_value
+from descentlab.ui.live.route import RUN_PAGE, Handler, Redraw
 from descentlab.ui.state import Keys, current_config, current_run
 from descentlab.ui.user_text import md_text
 
@@ -43,11 +44,12 @@ def _whole(x) -> bool:
             and float(x).is_integer() and 0 <= x <= 10_000)
 
 
-def edit_handler(trainer) -> Callable[[dict], bool]:
-    """The diagram's handler for "edit" events: True when it set the value (every live chart then
-    shows it); False for any other event, or a value the trainer refused (the event then reaches the
-    page's script run, where ``refusal`` says why)."""
-    def on_event(event: dict) -> bool:
+def edit_handler(trainer) -> Callable[[dict], Redraw | bool]:
+    """The diagram's handler for "edit" events. When it set the value: every live element redraws
+    from the new θ in the next frame, then the page runs (RUN_PAGE), so the address bar and the
+    rewind slider take the edit too. False for any other event, or a value the trainer refused (the
+    event then reaches the page's script run, where ``show_refusal`` says why)."""
+    def on_event(event: dict) -> Redraw | bool:
         edit = parse_edit(event)
         if edit is None:
             return False
@@ -55,7 +57,18 @@ def edit_handler(trainer) -> Callable[[dict], bool]:
             trainer.edit_parameter(*edit)
         except ValueError:
             return False
-        return True
+        return RUN_PAGE
+    return on_event
+
+
+def with_edits(edit: Handler | None, other: Handler | None) -> Handler | None:
+    """One handler for the diagram: an event ``edit`` takes goes no further; the rest (clicks and
+    hovers on units, and an edit it refused) go to ``other``."""
+    if edit is None or other is None:
+        return edit or other
+
+    def on_event(event: dict):
+        return edit(event) or other(event)
     return on_event
 
 
