@@ -292,6 +292,10 @@ def test_a_paused_diagram_offers_its_weights_and_biases_for_editing(circles):
     assert "W[2] row 2, column 3" in weights.hovertext[k]
     b = float(net.params["b2"][2, 0])
     assert (2, 3, b) in [tuple(r) for r in units.customdata]
+    from descentlab.viz.figure import plain_figures
+    with plain_figures():  # as a live frame sends it: JSON lists (plotly.js gives a click typed-array rows,
+        raw = viz.network_figure(net, dataset=circles, values=True, editable=True)  # which the field refuses)
+    assert all(isinstance(t["customdata"], list) for t in raw.data if t.get("meta"))
     for shown in (viz.network_figure(net, dataset=circles, values=True),  # rewound: values, no editing
                   viz.network_figure(net, dataset=circles, values=False, editable=True)):  # playing
         assert all(t.meta is None for t in shown.data)

@@ -141,10 +141,17 @@ def _edge_hover(e: np.ndarray, editable: bool = False) -> dict:
     edit's field starts from)."""
     l, i, j, w = e[5].astype(int), e[6].astype(int), e[7].astype(int), e[4]
     text = [f"W[{a}] row {b + 1}, column {c + 1}<br>w = {v:+.4g}" for a, b, c, v in zip(l, i, j, w)]
+    data = np.stack([e[5], e[6] + 1, e[7] + 1, e[4]], axis=1)
     return drop_none(dict(
         type="scatter", x=f32((e[0] + e[2]) / 2), y=f32((e[1] + e[3]) / 2), mode="markers",
         marker=dict(size=8, opacity=0), hovertext=text, hoverinfo="text", showlegend=False, name="weights",
-        customdata=np.stack([e[5], e[6] + 1, e[7] + 1, e[4]], axis=1), meta=EDIT_WEIGHT if editable else None))
+        customdata=_points(data) if editable else data, meta=EDIT_WEIGHT if editable else None))
+
+
+def _points(rows: np.ndarray) -> list:
+    """customdata as JSON lists: a numpy array goes to the browser as a typed array, whose rows
+    plotly.js hands to a click as typed arrays, which the edit field does not take as a point's data."""
+    return rows.tolist()
 
 
 @functools.cache
@@ -263,7 +270,8 @@ def _node_traces(network, ys, rows, feature_names, outs, s: Style, values: bool,
         info = f32(np.stack([np.concatenate(cols[0]), np.concatenate(cols[1])], axis=1))
         color = dict(color=NEUTRAL)
         hover = "layer %{customdata[0]:.0f}, unit %{customdata[1]:.0f}<br>(pause to see b and w)<extra></extra>"
-    units = drop_none(dict(type="scatter", x=lx, y=ly, mode="markers", customdata=info, showlegend=False,
+    units = drop_none(dict(type="scatter", x=lx, y=ly, mode="markers", showlegend=False,
+                           customdata=_points(info) if values and editable else info,
                            name="units", marker=dict(size=node, symbol="square", line=dict(color=s.ink, width=1),
                                                      **color),
                            hovertemplate=hover, meta=EDIT_BIAS if values and editable else None))
