@@ -3,20 +3,9 @@ mouse click on a weight of the network diagram opens a number field; typing a va
 into θ: the diagram's weight then holds it, the status line's training cost changes, the cost curve
 marks the edit, and after a Step the address bar carries it. A click on a unit opens its bias's field
 and still shows the unit big on the boundary chart. Screenshots at 1280×720, presentation mode off
-and on, go to artifacts/edit/.
-
-The number field is the live chart's (descentlab.ui.live, "edit" events); this module waits for it:
-it runs once live_chart takes ``on_event``."""
-import inspect
-
-import pytest
-
-from descentlab.ui.live.elements import live_chart
+and on, go to artifacts/edit/. The number field is the live chart's (descentlab.ui.live: touch.js)."""
 from tests.browser import ROOT, UNIT_PIXEL, served_browser, wait_for_app
 from tests.test_layout import set_presentation
-
-pytestmark = pytest.mark.skipif("on_event" not in inspect.signature(live_chart).parameters,
-                                reason="waits for the live chart's edit events (on_event)")
 
 SHOTS = ROOT / "artifacts" / "edit"
 FIELD = ".st-key-live_network input"
