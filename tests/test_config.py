@@ -68,6 +68,10 @@ BAD = [
     ("dtype", "float16"), ("dtype", None), ("dtype", np.float32),
     ("record_every", 0), ("record_every", 10**6 + 1), ("record_every", 1.0),
     ("target_cost", 0), ("target_cost", -0.1), ("target_cost", NAN), ("target_cost", "0.05"), ("target_cost", 1e7),
+    ("edits", "1_W1_0_0_1.0"), ("edits", [(1, "W1", 0, 0)]), ("edits", [(1, "W1", 0, 0, NAN)]),
+    ("edits", [(1, "W1", 0, 0, 1e4)]), ("edits", [(-1, "W1", 0, 0, 1.0)]), ("edits", [(1, "V1", 0, 0, 1.0)]),
+    ("edits", [(1, "b1", 0, 1, 1.0)]), ("edits", [(2, "W1", 0, 0, 1.0), (1, "W1", 0, 0, 1.0)]),
+    ("edits", [(1, "W1", 0.5, 0, 1.0)]), ("edits", [(1, "W1", 0, 0, "1")]),
 ]
 
 
@@ -146,6 +150,10 @@ def _value(name, spec):
         s = st.lists(st.sampled_from(spec.options()), min_size=1, unique=True).map(tuple)
     elif spec.kind == "hidden":
         s = st.lists(st.integers(1, 512), max_size=5).map(tuple)
+    elif spec.kind == "edits":  # well formed, in order of iteration (whether they fit is build()'s check)
+        one = st.tuples(st.integers(0, 10**9), st.sampled_from(["W1", "b2", "W17"]), st.integers(0, 511),
+                        st.just(0), st.floats(-1e3, 1e3, allow_nan=False))
+        return st.lists(one, max_size=3).map(lambda es: tuple(sorted(es, key=lambda e: e[0])))
     else:
         return None  # activation depends on hidden: drawn in configs()
     return st.none() | s if spec.optional else s

@@ -61,7 +61,7 @@ def _positive_float(text: str) -> float:
 
 
 _METAVARS = {"int": "N", "float": "X", "choice": "NAME", "names": "NAME,...", "hidden": "N,...",
-             "activation": "NAME[,...]"}
+             "activation": "NAME[,...]", "edits": "IT_W2_I_J_V[~...]"}
 
 
 def _add_config_flags(parser: argparse.ArgumentParser) -> None:

@@ -19,6 +19,7 @@ from typing import Any, Callable, Mapping, NamedTuple
 VERSION = 1
 MAX_JSON_CHARS = 100_000
 MAX_QUERY_VALUE = 200  # longer URL values are refused outright: nothing valid is that long
+MAX_EDITS_VALUE = 1100  # but a link's weight edits (edits.MAX_LINK_EDITS of them) may be that long
 MAX_QUERY_KEYS = 100
 UINT32_MAX = 2**32 - 1
 # Parameter snapshots (for rewinding) a run may keep, in bytes: 200 copies of θ is nothing for the
@@ -47,7 +48,7 @@ def _registry(module: str, attr: str, extra: tuple[str, ...] = ()) -> Callable[[
 
 @dataclass(frozen=True)
 class Spec:
-    """How one field may be set. kind: int | float | choice | names | hidden | activation."""
+    """How one field may be set. kind: int | float | choice | names | hidden | activation | edits."""
 
     kind: str
     help: str
@@ -75,12 +76,19 @@ class Spec:
             text = "one of " + ", ".join(self.options())
         elif k == "names":
             text = "a non-empty list of distinct names from " + ", ".join(self.options())
+        elif k == "edits":
+            text = ("a list of weight edits, iteration_name_row_column_value each (e.g. 120_W2_1_3_-1.0), "
+                    f"joined by '~' (at most {_edits().MAX_LINK_EDITS} in a link)")
         elif k == "hidden":
             text = (f"a list of 0 to {self.max_len} layer sizes, each an integer in "
                     f"[{_num(self.lo)}, {_num(self.hi)}] ('none' = no hidden layer)")
         else:  # activation
             text = f"one of {', '.join(self.options())}, or a list of them, one per hidden layer"
         return text + (f", or {self.optional}" if self.optional else "")
+
+
+def _edits():
+    return importlib.import_module("descentlab.engine.edits")
 
 
 def _num(x) -> str:
@@ -151,6 +159,10 @@ class RunConfig:
     # --- stopping: the course's "repeat until J < epsilon" (None = train as long as asked)
     target_cost: float | None = _f(None, "float", "stop once the training cost J falls below this",
                                    lo=0, hi=1e6, lo_open=True, optional="none")
+    # --- weights set by hand (descentlab.engine.edits): replayed as the run reaches each iteration.
+    # None: the run had more edits than a config keeps (or a link carries), so they are not here.
+    edits: tuple = _f((), "edits", "weights and biases set by hand during the run, replayed at their iterations",
+                      optional="omitted")
 
     def __post_init__(self):
         for name, spec in SPECS.items():
@@ -265,8 +277,9 @@ class RunConfig:
             if not isinstance(raw, str):
                 warn(f"{key}: value must be text; got {type(raw).__name__}; using the default", name)
                 continue
-            if len(raw) > MAX_QUERY_VALUE:
-                warn(f"{key}: value too long ({len(raw)} characters, max {MAX_QUERY_VALUE})", name)
+            limit = MAX_EDITS_VALUE if name == "edits" else MAX_QUERY_VALUE
+            if len(raw) > limit:
+                warn(f"{key}: value too long ({len(raw)} characters, max {limit})", name)
                 continue
             if name in given_as:
                 warn(f"{key}: {name} already given as {given_as[name]}; using {key}", name)
@@ -276,6 +289,11 @@ class RunConfig:
             except ConfigError as exc:
                 values.pop(name, None)
                 warn(f"{key}: {exc}; using the default", name)
+                continue
+            if name == "edits" and values[name] is None:  # the run had more edits than a link carries
+                values[name] = ()
+                warn(f"{key}: the run's weight edits (more than {_edits().MAX_LINK_EDITS}) are not in this "
+                     "link: it starts the run without them (a saved run keeps them)", name)
         while True:  # each field is valid alone; drop the keys that clash with the others
             try:
                 config = cls(**values)
@@ -323,6 +341,11 @@ def _coerce(name: str, spec: Spec, value):
         if spec.optional:
             return None
         raise bad()
+    if kind == "edits":
+        try:
+            return _edits().check_planned(value)
+        except ValueError as exc:
+            raise ConfigError(f"{name}: {exc}", name) from None
     if kind == "int":
         return integer(value, spec.lo, spec.hi)
     if kind == "float":
@@ -368,6 +391,13 @@ def parse_value(name: str, text: str):
     def bad():
         return ConfigError(f"{name} must be {spec.allowed()}; got {_show(text)}", name)
 
+    if spec.kind == "edits":  # "" and "none": no edits; "omitted": some that the link does not carry
+        if s.lower() == spec.optional:
+            return None
+        try:
+            return () if s.lower() == "none" else _edits().parse_edits(s)
+        except ValueError as exc:
+            raise ConfigError(f"{name}: {exc}", name) from None
     if spec.optional and s.lower() in (spec.optional, "none"):
         return None
     if spec.kind == "int":
@@ -404,6 +434,10 @@ def parse_value(name: str, text: str):
 def format_value(name: str, value) -> str:
     """Text form of one field's value (URL value, CLI flag) that parse_value reads back exactly."""
     spec = SPECS[name]
+    if spec.kind == "edits":  # a link carries up to MAX_LINK_EDITS; more are "omitted" (from_query says so)
+        if value is None or len(value) > _edits().MAX_LINK_EDITS:
+            return spec.optional
+        return _edits().format_edits(value) if value else "none"
     if value is None:
         return spec.optional or "none"
     if spec.kind == "float":
@@ -467,6 +501,11 @@ def build(config: RunConfig, dataset=None) -> Run:
                          batch_size=c.batch_size, l1=c.l1, l2=c.l2, dropout=c.dropout, seed=c.seed,
                          record_every=c.record_every, target_cost=c.target_cost,
                          max_snapshots=max(4, min(MAX_SNAPSHOTS, SNAPSHOT_BYTES // net.theta.nbytes)))
+    if c.edits:
+        try:
+            tr.plan_edits(c.edits)
+        except ValueError as exc:  # valid one by one; this network lacks an entry
+            raise ConfigError(f"edits: {exc}", "edits") from None
     return Run(net, dataset, tr)
 
 
@@ -485,7 +524,8 @@ def optimizer_from_config(config: RunConfig):
 # Anything else (data, network, initialization, seed, precision...) describes another run: rebuild it.
 OPTIMIZER_FIELDS = frozenset({"optimizer", "learning_rate", "momentum", "beta1", "beta2", "rho", "epsilon",
                               "schedule", "decay_rate", "decay_steps"})
-CONTINUE_FIELDS = OPTIMIZER_FIELDS | {"batch_size", "l1", "l2", "dropout", "target_cost"}
+# "edits" too: a running run's trainer holds its own edits (the Playground copies them into the config).
+CONTINUE_FIELDS = OPTIMIZER_FIELDS | {"batch_size", "l1", "l2", "dropout", "target_cost", "edits"}
 
 
 def changed_fields(old: RunConfig, new: RunConfig) -> set[str]:
@@ -525,7 +565,7 @@ def continue_run(trainer, old: RunConfig, new: RunConfig) -> None:
     if "target_cost" in change.changed:  # a lower (or no) target lets a finished run train on
         trainer.set_target_cost(new.target_cost)
     trainer.set_learning_rate(new.learning_rate)
-    if change.changed <= {"learning_rate"}:
+    if change.changed <= {"learning_rate", "edits"}:  # the trainer's edits are its own (it made them)
         return
     trainer.update_settings(optimizer=optimizer_from_config(new) if change.needs_new_optimizer else None,
                             batch_size=new.batch_size, l1=new.l1, l2=new.l2, dropout=new.dropout)

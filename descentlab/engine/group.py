@@ -168,6 +168,8 @@ def group_from_configs(configs: dict[str, RunConfig], field_name: str, dataset=N
     shared = {} if dataset is None else None
     group = TrainerGroup(field_name)
     for label, config in configs.items():
+        # the Playground's weights set by hand belong to its run: a variant starts from its own weights
+        config = config.replace(edits=()) if config.edits else config
         data = dataset
         if shared is not None and config.dataset != "csv":
             key = tuple(getattr(config, f) for f in sorted(DATA_FIELDS))

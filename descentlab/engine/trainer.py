@@ -19,6 +19,10 @@ A ``target_cost`` ε is the course's other stopping rule, "until J < ε": while 
 cost is checked after every iteration, whatever ``record_every``, and the first iteration with J < ε
 is recorded and stops the run (``target_reached_at`` names it, ``finished`` is set, ``message`` says
 so). The check is a forward pass on the training set, which the next full-batch step reuses.
+
+Weights set by hand (descentlab.engine.edits): ``edit_parameter`` writes one entry of θ now and records
+it (``edits``, a history row, the snapshot); ``plan_edits`` replays a config's edits as ``step``
+reaches their iterations, so a link reproduces an edited run bit for bit. Reset clears both.
 """
 from __future__ import annotations
 
@@ -27,6 +31,13 @@ import math
 import numpy as np
 
 from descentlab.engine import metrics
+from descentlab.engine.edits import (
+    Edit,
+    PlannedEdit,
+    check_entry,
+    check_planned,
+    check_value,
+)
 from descentlab.engine.history import History, Snapshots
 from descentlab.engine.optimizers import (
     Optimizer,
@@ -89,6 +100,7 @@ class Trainer:
         self._theta_evaluated = np.empty_like(network.theta)  # θ of the forward pass left in _ws_train
         self._evaluated_pass = False
         self.target_cost = None
+        self._plan: list[PlannedEdit] = []
         self.reset()
         self.set_target_cost(target_cost)
 
@@ -105,6 +117,8 @@ class Trainer:
         self.snapshots = Snapshots(self._max_snapshots)
         self.diverged, self.diverged_at, self.message = False, None, ""
         self.target_reached_at = None
+        self.edits: list[Edit] = []  # weights set by hand, in order (edit_parameter)
+        self._plan = []              # a config's edits still to replay (plan_edits)
         return self._record()
 
     def restart_from_current_weights(self) -> dict:
@@ -229,7 +243,16 @@ class Trainer:
 
     def step(self, n: int = 1) -> dict:
         """Advance n iterations (fewer if the run diverges or reaches its target cost); returns the
-        newest history row."""
+        newest history row. Planned edits (plan_edits) are applied when their iteration is reached."""
+        if not self._plan:
+            return self._step(n)
+        end = self.iteration + int(n)
+        while self.iteration < end and not (self.diverged or self.finished):
+            self._step(min(end, self._plan[0].iteration if self._plan else end) - self.iteration)
+            self._apply_due_edits()
+        return self._log.last
+
+    def _step(self, n: int) -> dict:
         if self.diverged or self.finished:
             return self._log.last
         net, theta, grad = self.network, self.network.theta, self.network.grad
@@ -309,6 +332,59 @@ class Trainer:
         self.message = f"diverged at iteration {iteration}: {why} — try a smaller learning rate"
         if not np.all(np.isfinite(self.network.theta)) and len(self.snapshots):
             self.network.theta[...] = self.snapshots.at(iteration)[1]  # show the last finite state
+
+    # ---- weights set by hand (descentlab.engine.edits) ----
+    def edit_parameter(self, name: str, i: int, j: int, value: float) -> Edit:
+        """Set ``name``[i, j] ("W2", "b1"; i, j from 0, j = 0 for a bias) to ``value`` now, at the
+        current iteration; returns the Edit, also appended to ``edits``. ValueError (θ untouched) for
+        a value that is not finite or beyond ±edits.MAX_VALUE, an entry the network lacks, or a
+        diverged run.
+
+        The history gets a row at the edited θ at once (after a row at the θ before it, if this
+        iteration has none: the cost curve shows the jump); the snapshot at this iteration becomes
+        the edited θ, so rewinding to an earlier iteration shows the weights before the edit. The
+        optimizer keeps its state (momentum, Adam's averages): training continues from the edited
+        weights as from any others, and a replay (plan_edits) does exactly the same."""
+        if self.diverged:
+            raise ValueError("the run diverged: press Reset before editing its weights")
+        value = check_value(value)
+        name, i, j = check_entry(self.network.layer_sizes, name, i, j)
+        return self._apply_edit(name, i, j, value)
+
+    def plan_edits(self, edits) -> None:
+        """Replay a config's edits ((iteration, name, i, j, value), in order of iteration) as the run
+        reaches each iteration, exactly as edit_parameter applied them; those at the current
+        iteration at once. Replaces any plan; Reset clears it. ValueError if one does not fit this
+        network or its iteration has passed."""
+        plan = list(check_planned(edits))
+        for e in plan:
+            check_entry(self.network.layer_sizes, e.name, e.i, e.j)
+            if e.iteration < self.iteration:
+                raise ValueError(f"an edit at iteration {e.iteration} cannot be replayed at iteration {self.iteration}")
+        self._plan = plan
+        self._apply_due_edits()
+
+    def planned_edits(self) -> tuple[PlannedEdit, ...]:
+        """What a config needs to reproduce this run's edits: those made, then those still to replay."""
+        return tuple(e.planned for e in self.edits) + tuple(self._plan)
+
+    def _apply_due_edits(self) -> None:
+        while self._plan and self._plan[0].iteration == self.iteration and not self.diverged:
+            e = self._plan.pop(0)
+            self._apply_edit(e.name, e.i, e.j, e.value)
+
+    def _apply_edit(self, name: str, i: int, j: int, value: float) -> Edit:
+        self.record()  # the row before the edit, if this iteration has none yet
+        param = self.network.params[name]  # a view into θ
+        old = float(param[i, j])
+        np.copyto(self._theta_prev, self.network.theta)  # the edit row's update ratio: the edit's own size
+        param[i, j] = value
+        edit = Edit(self.iteration, name, i, j, old, float(param[i, j]))
+        self.edits.append(edit)
+        self._record()  # the cost at the edited θ, and the snapshot at this iteration
+        if self.finished:  # judged again from the edited row: an edit may lift J above the target
+            self.set_target_cost(self.target_cost)
+        return edit
 
     # ---- evaluation and recording ----
     def _score(self, A, Y, suffix: str) -> dict:

@@ -138,7 +138,7 @@ def apply_config(new: RunConfig) -> None:
         continue_run(current_run().trainer, old, new)
         st.session_state[Keys.CONFIG] = new
         return
-    if start_run(new):
+    if start_run(new.replace(edits=()) if new.edits else new):  # weights set by hand were the old run's
         st.session_state[Keys.PLAYING] = False
         notify("info", f"Started a new run: {', '.join(sorted(change.rebuild_fields))} changed.")
 

@@ -129,13 +129,29 @@ def _edge_png(lines: bytes, widths: bytes, positive: bytes, negative: bytes, wid
     return png_uri(index, _EDGE_PALETTE, level=1, alpha=_EDGE_ALPHA)
 
 
-def _edge_hover(e: np.ndarray) -> dict:
-    """Invisible markers at the middle of every drawn weight, for hover: which weight, and its value."""
+# A paused diagram's weights and biases can be set by hand: a point of a trace with this ``meta`` opens a
+# number field holding customdata[index] (descentlab.ui.live's "edit" event; descentlab.ui.views.playground_edit)
+EDIT_WEIGHT = {"edit": {"index": 3, "label": "w"}}  # "weights": customdata (l, row, column, w), from 1
+EDIT_BIAS = {"edit": {"index": 2, "label": "b"}}    # "units": customdata (l, unit, b), from 1
+
+
+def _edge_hover(e: np.ndarray, editable: bool = False) -> dict:
+    """Invisible markers at the middle of every drawn weight, for hover: which weight, and its value;
+    customdata (l, row, column, w), counting from 1 as the hover does (float64: w is the value an
+    edit's field starts from)."""
     l, i, j, w = e[5].astype(int), e[6].astype(int), e[7].astype(int), e[4]
     text = [f"W[{a}] row {b + 1}, column {c + 1}<br>w = {v:+.4g}" for a, b, c, v in zip(l, i, j, w)]
-    return dict(type="scatter", x=f32((e[0] + e[2]) / 2), y=f32((e[1] + e[3]) / 2), mode="markers",
-                marker=dict(size=8, opacity=0), hovertext=text, hoverinfo="text", showlegend=False,
-                name="weights")
+    data = np.stack([e[5], e[6] + 1, e[7] + 1, e[4]], axis=1)
+    return drop_none(dict(
+        type="scatter", x=f32((e[0] + e[2]) / 2), y=f32((e[1] + e[3]) / 2), mode="markers",
+        marker=dict(size=8, opacity=0), hovertext=text, hoverinfo="text", showlegend=False, name="weights",
+        customdata=_points(data) if editable else data, meta=EDIT_WEIGHT if editable else None))
+
+
+def _points(rows: np.ndarray) -> list:
+    """customdata as JSON lists: a numpy array goes to the browser as a typed array, whose rows
+    plotly.js hands to a click as typed arrays, which the edit field does not take as a point's data."""
+    return rows.tolist()
 
 
 @functools.cache
@@ -226,7 +242,7 @@ def _output_names(network, task, class_names) -> list[str]:
     return [plotly_text(f"class {c}" if c.isdigit() else c) for c in names[:n]]  # a CSV's labels are the user's
 
 
-def _node_traces(network, ys, rows, feature_names, outs, s: Style, values: bool) -> list[dict]:
+def _node_traces(network, ys, rows, feature_names, outs, s: Style, values: bool, editable: bool = False) -> list[dict]:
     """Input nodes (labelled), hidden + output units (with ``values``: coloured by and hovering their
     bias), output labels."""
     sizes, L = list(network.layer_sizes), network.L
@@ -247,16 +263,18 @@ def _node_traces(network, ys, rows, feature_names, outs, s: Style, values: bool)
     cols = [np.full(sizes[l], l) for l in range(1, L + 1)], [np.arange(1, sizes[l] + 1) for l in range(1, L + 1)]
     if values:  # coloured by, and hovering, each unit's bias
         biases = [np.asarray(network.params[f"b{l}"], float)[:, 0] for l in range(1, L + 1)]
-        info = f32(np.stack([np.concatenate(cols[0]), np.concatenate(cols[1]), np.concatenate(biases)], axis=1))
+        info = np.stack([np.concatenate(cols[0]), np.concatenate(cols[1]), np.concatenate(biases)], axis=1)
         color = dict(color=info[:, 2], colorscale=colorscale(DIVERGING_SCALE), cmid=0)
         hover = "layer %{customdata[0]:.0f}, unit %{customdata[1]:.0f}<br>b = %{customdata[2]:.4g}<extra></extra>"
     else:  # while playing: nothing here changes from frame to frame
         info = f32(np.stack([np.concatenate(cols[0]), np.concatenate(cols[1])], axis=1))
         color = dict(color=NEUTRAL)
         hover = "layer %{customdata[0]:.0f}, unit %{customdata[1]:.0f}<br>(pause to see b and w)<extra></extra>"
-    units = dict(type="scatter", x=lx, y=ly, mode="markers", customdata=info, showlegend=False, name="units",
-                 marker=dict(size=node, symbol="square", line=dict(color=s.ink, width=1), **color),
-                 hovertemplate=hover)
+    units = drop_none(dict(type="scatter", x=lx, y=ly, mode="markers", showlegend=False,
+                           customdata=_points(info) if values and editable else info,
+                           name="units", marker=dict(size=node, symbol="square", line=dict(color=s.ink, width=1),
+                                                     **color),
+                           hovertemplate=hover, meta=EDIT_BIAS if values and editable else None))
     coloured = len(outs) > 1 and outs[0] != "ŷ"
     labels = dict(type="scatter", x=np.full(sizes[-1], L + 0.45, np.float32), y=ys[-1].astype(np.float32),
                   mode="text", text=outs, textposition="middle right", cliponaxis=False, showlegend=False,
@@ -268,7 +286,8 @@ def _node_traces(network, ys, rows, feature_names, outs, s: Style, values: bool)
 
 def network_figure(network, unit_grids: dict | None = None, iteration_label: str = "",
                    feature_names=None, task: str | None = None, class_names=None, dataset=None,
-                   style: Style | None = None, values: bool = True, shown: tuple[int, int] | None = None) -> go.Figure:
+                   style: Style | None = None, values: bool = True, shown: tuple[int, int] | None = None,
+                   editable: bool = False) -> go.Figure:
     """The network as a diagram. The weights are one layout image (``edge_image``, the first image);
     with ``unit_grids`` (trainer.unit_grids) each unit's picture follows as its own layout image,
     unless there are more than MAX_PICTURES units (then a note says so). Traces, in this order:
@@ -277,7 +296,9 @@ def network_figure(network, unit_grids: dict | None = None, iteration_label: str
     markers. ``values``: units coloured by their bias, and every b and w on hover; False (a live
     frame) keeps all traces unchanged from frame to frame. ``dataset`` fills in any of
     feature_names / task / class_names not given. ``shown`` (l, j): the unit whose output the
-    boundary chart shows, its picture framed. The units' trace is trace UNITS_TRACE (clicked_unit)."""
+    boundary chart shows, its picture framed. The units' trace is trace UNITS_TRACE (clicked_unit).
+    ``editable`` (with ``values``: a paused run, not rewound): the "weights" and "units" traces carry
+    EDIT_WEIGHT / EDIT_BIAS, so clicking a weight or a unit opens a field to set it."""
     if dataset is not None:
         feature_names = dataset.feature_names if feature_names is None else feature_names
         task, class_names = task or dataset.task, class_names or dataset.class_names
@@ -286,7 +307,8 @@ def network_figure(network, unit_grids: dict | None = None, iteration_label: str
     ys, rows = _positions(sizes)
     e, dropped = _edges(network.params, sizes, ys)
     outs = _output_names(network, task, class_names)
-    data = _node_traces(network, ys, rows, feature_names, outs, s, values) + ([_edge_hover(e)] if values else [])
+    data = (_node_traces(network, ys, rows, feature_names, outs, s, values, editable)
+            + ([_edge_hover(e, editable)] if values else []))
     top = rows / 2
     notes = []
     n_units = sum(sizes[1:])

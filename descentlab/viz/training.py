@@ -72,11 +72,13 @@ def cost_axis(costs, log_y: bool) -> dict:
 
 
 def cost_figure(history: pd.DataFrame, task: str, log_y: bool = False,
-                style: Style | None = None) -> go.Figure:
+                style: Style | None = None, edits=()) -> go.Figure:
     """Train and test cost J vs iteration; accuracy (or R² for regression) on a right axis in [0, 1].
     The axes end at stepped values (nice_ceiling, stepped_value_range), not fitted to the data.
+    ``edits`` (trainer.edits, descentlab.engine.edits.Edit): a marker on the train cost at each
+    weight set by hand, its hover saying which and from what to what.
 
-    Always four traces: cost train, cost test, score train, score test."""
+    Always five traces: cost train, cost test, score train, score test, edits (empty without)."""
     s = resolve(style)
     h = thin(history)
     it = iterations(h)
@@ -96,6 +98,7 @@ def cost_figure(history: pd.DataFrame, task: str, log_y: bool = False,
         data.append(dict(type="scatter", x=it, y=column(h, col), name=name, mode=mode,
                          line=dict(color=color, width=lw * 0.7, dash="dot"),
                          hovertemplate=f"{name}<br>iteration %{{x}}<br>%{{y:.4~g}}<extra></extra>", **right))
+    data.append({**_edit_markers(history, edits, log_y, s), **left})
     layout = style_layout(s, title="Cost", legend=True)
     # Ranges that move in steps: while training plays, most frames then change only the lines.
     iteration_axis(axes["xaxis"], it, stepped=True)
@@ -105,6 +108,21 @@ def cost_figure(history: pd.DataFrame, task: str, log_y: bool = False,
                           tickvals=[0, 0.25, 0.5, 0.75, 1])
     layout.update(axes, annotations=notes)
     return figure(data, layout)
+
+
+def _edit_markers(history: pd.DataFrame, edits, log_y: bool, s: Style) -> dict:
+    """A marker per edit, on the train cost recorded right after it (the last row at or before its
+    iteration: a thinned history may have dropped that row)."""
+    it = history["iteration"].to_numpy() if len(history) else np.zeros(0)
+    cost = history["cost_train"].to_numpy(float) if len(history) else np.zeros(0)
+    at = np.array([e.iteration for e in edits], float)
+    rows = np.clip(np.searchsorted(it, at, side="right") - 1, 0, None)
+    y = cost[rows] if len(it) else np.full(len(at), np.nan)
+    text = [f"edited {e.describe()}<br>iteration {e.iteration:,}" for e in edits]
+    return dict(type="scatter", x=at, y=positive(y) if log_y else y, name="edits", mode="markers",
+                showlegend=False, hovertext=text, hoverinfo="text", cliponaxis=False,
+                marker=dict(symbol="diamond", size=s.marker_size * 1.3, color=GREY,
+                            line=dict(color=TRAIN_COLOR, width=1.5)))
 
 
 def _layer_lines(h, it, prefix: str, layers, axes: dict, label: str, fmt: str, s: Style,

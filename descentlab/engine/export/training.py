@@ -59,7 +59,24 @@ def hyperparameters(config, iterations: int, print_every: int, minibatch: bool):
     lines += [f"num_iterations = {int(iterations)!r}", f"print_every = {int(print_every)!r}"]
     if c.target_cost is not None:
         lines.append(f"target_cost = {c.target_cost!r}  # stop once J < target_cost (\"until J < epsilon\")")
+    lines += _edit_lines(c.edits)
     return "## Hyperparameters", "\n".join(lines) + "\n"
+
+
+def _edit_lines(edits) -> list[str]:
+    """The weights set by hand in the app, as the loop replays them (set_by_hand); or a comment that
+    this script does not have them, when the config could not keep them."""
+    if edits is None:
+        return ["# The run had weights set by hand, more than its config keeps: this script does NOT replay",
+                "# them, so from the first of them on its costs differ from the run's."]
+    if not edits:
+        return []
+    at: dict[int, list] = {}
+    for e in edits:
+        at.setdefault(e.iteration, []).append((e.name, e.i, e.j, e.value))
+    rows = [f"    {t!r}: [{', '.join(repr(x) for x in entries)}]," for t, entries in at.items()]
+    return ["# Weights set by hand in the app: after iteration t, params[name][row, column] = value",
+            "# (rows and columns from 0), as the run did", "set_by_hand = {", *rows, "}"]
 
 
 def update_section(config):
@@ -91,10 +108,13 @@ def loop_section(config, L: int, minibatch: bool, has_test: bool):
     alpha = "learning_rate_at(t - 1)" if c.schedule != "constant" else "learning_rate"
     t_arg = ", t" if c.optimizer == "adam" else ""
     forward_args = "keep_prob, rng" if dropout else ""
+    edits = bool(c.edits)
+    set_by_hand = "for name, row, column, value in set_by_hand.get(t, ()):\n    params[name][row, column] = value\n"
     step = (f"AL, cache = forward_propagation(X_batch, params{', ' + forward_args if forward_args else ''})\n"
             "grads = backward_propagation(X_batch, Y_batch, params, cache)\n"
             f"t += 1\nparams = update_parameters(params, grads, {alpha}{t_arg})\n"
-            "if t % print_every == 0:\n    print_cost(t)\n")
+            + (set_by_hand if edits else "")
+            + "if t % print_every == 0:\n    print_cost(t)\n")
     stopping = c.target_cost is not None
     if stopping:
         step += "reached = cost_below_target(t)\n"
@@ -112,7 +132,7 @@ def loop_section(config, L: int, minibatch: bool, has_test: bool):
         head += (f"rng = np.random.default_rng(seed)  # {'shuffles' if minibatch else ''}"
                  f"{' and ' if minibatch and dropout else ''}{'dropout masks' if dropout else ''}: "
                  "one generator, drawn in the run's order\n")
-    start = "t = 0\nprint_cost(0)\n" + ("reached = cost_below_target(0)\n" if stopping else "")
+    start = "t = 0\n" + (set_by_hand if edits else "") + "print_cost(0)\n" + ("reached = cost_below_target(0)\n" if stopping else "")
     until = "while t < num_iterations" + (" and not reached" if stopping else "")
     if not minibatch:
         body = start + "X_batch, Y_batch = X_train, Y_train  # full batch: every example, every step\n" \

@@ -134,7 +134,7 @@ def main_charts(rewind: int | None, left, right) -> None:
                     "activations, weights and gradients.", icon=":material/info:")
     with right:
         log_y = ss.get("view_log_cost", False)
-        live_chart(lambda: viz.cost_figure(tr.history, data.task, log_y=log_y, style=s), key="live_cost",
+        live_chart(lambda: viz.cost_figure(tr.history, data.task, log_y=log_y, style=s, edits=tr.edits), key="live_cost",
                    caption=chart_caption("cost"), grow=ROW_GROW,
                    canvas_lines=bool(ss[Keys.PLAYING]))  # paused: Plotly's lines, with hover
 

@@ -17,7 +17,7 @@ from descentlab.ui.live.elements import live_chart
 from descentlab.ui.live.route import Redraw
 from descentlab.ui.screen_fit import ROW_GROW
 from descentlab.ui.state import Keys, current_config, current_run
-from descentlab.ui.views import playground_blocks
+from descentlab.ui.views import playground_blocks, playground_edit
 from descentlab.viz.network_diagram import clicked_unit
 from descentlab.viz.style import Style
 
@@ -103,12 +103,18 @@ def _network(s: Style, rewind: int | None, caption: str | None) -> None:
     # out keeps the diagram's traces unchanged, so each frame redraws only its pictures
     values = rewind is not None or not st.session_state[Keys.PLAYING]
     view = unit_view()
-    live_chart(lambda: viz.network_figure(net if rewind is None else tr.network_at(rewind),
-                                          tr.unit_grids(24, iteration=rewind) if has_plane else None,
-                                          dataset=run.dataset, style=s, values=values,
-                                          shown=view.shown(net) if has_plane else None),
-               key="live_network", caption=caption, grow=ROW_GROW,
-               on_event=diagram_touch(view, net) if has_plane else None, hover=("units",))
+    # paused at the run's newest iteration, a weight or a unit clicked opens a field to set it
+    editable = rewind is None and not st.session_state[Keys.PLAYING]
+    touch = diagram_touch(view, net) if has_plane else None
+    event = live_chart(lambda: viz.network_figure(net if rewind is None else tr.network_at(rewind),
+                                                  tr.unit_grids(24, iteration=rewind) if has_plane else None,
+                                                  dataset=run.dataset, style=s, values=values,
+                                                  shown=view.shown(net) if has_plane else None, editable=editable),
+                       key="live_network", caption=caption, grow=ROW_GROW,
+                       on_event=playground_edit.with_edits(playground_edit.edit_handler(tr) if editable else None,
+                                                           touch),
+                       hover=("units",), editable=editable)
+    playground_edit.show_refusal(event, tr)
     if run.dataset.image_shape is not None:
         live_chart(lambda: viz.first_layer_weights_figure(
             (tr.params_at(rewind) if rewind is not None else net.params)["W1"], run.dataset.image_shape, style=s),
@@ -163,7 +169,8 @@ def _shapes_and_equations(s: Style, rewind: int | None, caption: str | None) -> 
 
 PANELS: dict[str, Panel] = {
     "Network": Panel(_network, "Line colour = sign of the weight, width = its size. Each picture is what "
-                               "that unit computes: click one to see it big on the boundary chart."),
+                               "that unit computes: click one to see it big on the boundary chart. Paused, "
+                               "a click on a line or a unit also opens its weight or bias to set by hand."),
     "Activations": Panel(_activations, "g(z) and g'(z) with the current pre-activations of every hidden layer: "
                                        "mass in the flat regions means saturated units (tiny gradients), ReLU "
                                        "mass at z < 0 means dead units."),
