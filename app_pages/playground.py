@@ -37,6 +37,8 @@ def show(_chosen) -> None:
     live_panel = panel if panel in LIVE_PANELS else None  # static panels stay out of the frame loop
     player.live_area(lambda: (view.status_line(), view.charts_row(live_panel, rewind)), view.LOOP,
                      frames=True)
+    if view.playground_draw.drawing():  # the "draw" data set's class picker, Clear, start and CSV
+        view.playground_draw.tools(playing)
     if panel == "Weights":  # under the charts, as the rewind slider: the row above them stays one screen
         st.select_slider("Layer", list(range(1, tr.network.L + 1)), key="view_weight_layer")
     if rewindable:

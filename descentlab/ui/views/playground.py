@@ -15,7 +15,7 @@ from descentlab.ui.screen_fit import ROW_GROW, fitted, presenting
 from descentlab.ui import session_runs
 from descentlab.ui.state import Keys, current_config, current_run
 from descentlab.ui.theme import follow_latest, show_status, style
-from descentlab.ui.views import playground_trace
+from descentlab.ui.views import playground_draw, playground_trace
 from descentlab.ui.views.playground_panels import PANELS, UNIT_KEY, show_output, shown_unit
 from descentlab.viz.style import Style
 from descentlab.viz.text import number
@@ -28,6 +28,8 @@ CAPTIONS = {
     "cost": "Train and test cost per iteration; accuracy on the right axis. A widening gap is overfitting.",
     "boundary": "The network's output over the input plane. Dots: training examples, diamonds: test ones; "
                 "paused, click one to trace it.",
+    "draw": "Click on the plane to add a point of the class chosen under the charts; click a point (or "
+            "shift-click near it) to remove it. Training goes on while you draw.",
 }
 
 
@@ -56,6 +58,7 @@ def rewind_iteration(key: str, iterations: list[int]) -> int | None:
 
 
 def status_line() -> None:
+    playground_draw.sync_run()  # a click may have given the trainer new drawn points
     run, playing = current_run(), bool(st.session_state[Keys.PLAYING])
     session_runs.note_trainer(run.trainer, "Playground", "Playground", current_config())  # the Runs page's list
     chance = chance_accuracy(run.dataset)
@@ -106,7 +109,9 @@ def main_charts(rewind: int | None, left, right) -> None:
     run, s, ss = current_run(), playground_style(), st.session_state
     tr, data = run.trainer, run.dataset
     with left:
-        if data.points_train is not None:
+        if playground_draw.drawing() and data.points_train is not None:
+            _drawing_chart(tr, s, rewind)
+        elif data.points_train is not None:
             show_test, discretize = ss.get("view_show_test", True), ss.get("view_discretize", False)
             unit = shown_unit()  # a unit clicked in the network diagram: its output instead of the network's
             mark = playground_trace.traced_point(data)  # the traced example's ring
@@ -136,6 +141,28 @@ def main_charts(rewind: int | None, left, right) -> None:
         live_chart(lambda: viz.cost_figure(tr.history, data.task, log_y=log_y, style=s), key="live_cost",
                    caption=chart_caption("cost"), grow=ROW_GROW,
                    canvas_lines=bool(ss[Keys.PLAYING]))  # paused: Plotly's lines, with hover
+
+
+def _drawing_chart(tr, s: Style, rewind: int | None) -> None:
+    """The boundary in draw mode (descentlab.ui.views.playground_draw): a click adds or removes a point,
+    playing or paused. The producer reads ``tr.dataset`` when called: a click swaps it."""
+    ss = st.session_state
+    discretize, unit = ss.get("view_discretize", False), shown_unit()
+    drawn = playground_draw.drawn_set()
+    config = current_config()
+    handler = playground_draw.make_handler(drawn, tr, config.features, config.normalization,
+                                           playground_draw.current_label(drawn), playground_draw.point_curves_of(tr))
+
+    def fig():
+        grid = tr.unit_grid(*unit, 100, iteration=rewind) if unit else tr.decision_grid(100, iteration=rewind)
+        return playground_draw.with_plane(viz.decision_figure(grid, tr.dataset, discretize=discretize, style=s),
+                                          tr.dataset.bounds)
+    click = live_chart(fig, key="live_boundary", caption=None if unit else chart_caption("draw"), grow=ROW_GROW,
+                       on_click=True)
+    playground_draw.take_click(click, handler)
+    if unit:
+        st.button("Show the network's output", key=f"{UNIT_KEY}_clear", on_click=show_output,
+                  icon=":material/undo:", type="tertiary")
 
 
 def detail_panel(panel: str, rewind: int | None) -> None:
