@@ -110,6 +110,7 @@ class Trainer:
                              f"{dataset.Y_train.shape[0]} outputs ({dataset.task}) for "
                              f"{old.X_train.shape[0]} and {old.Y_train.shape[0]} ({old.task})")
         self._load_data(dataset)
+        self.data_changed_at = self.iteration  # the history's rows after it are of this data
         self._bs = self._m if self.batch_size is None else min(self.batch_size, self._m)
         self._pos = self._m  # the next batch starts a fresh shuffle
 

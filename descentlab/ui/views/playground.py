@@ -28,7 +28,7 @@ CAPTIONS = {
     "cost": "Train and test cost per iteration; accuracy on the right axis. A widening gap is overfitting.",
     "boundary": "The network's output over the input plane. Dots: training examples, diamonds: test ones; "
                 "paused, click one to trace it.",
-    "draw": "Click on the plane to add a point of the class chosen under the charts; click a point (or "
+    "draw": "Click on the plane to add a point of the class chosen above the charts; click a point (or "
             "shift-click near it) to remove it. Training goes on while you draw.",
 }
 
@@ -71,7 +71,13 @@ def status_line() -> None:
 
 def learning_note(trainer, chance: float | None) -> str:
     """What descentlab.engine.diagnosis sees in a run that has not diverged: a sentence, or ""."""
-    found = None if trainer.diverged else diagnose(trainer.history, chance)
+    if trainer.dataset.m_train == 0:  # a drawn set, cleared or started empty: say what to do
+        return "No points to learn from: click on the plane to add some (training waits for them)."
+    history = trainer.history
+    changed = getattr(trainer, "data_changed_at", None)  # drawn data: a new point makes the cost jump, not α
+    if changed is not None:
+        history = history[history["iteration"] > changed]
+    found = None if trainer.diverged else diagnose(history, chance)
     return found.text if found else ""
 
 

@@ -170,26 +170,33 @@ def _on_clear() -> None:
         sync_run()
 
 
-def tools(playing: bool) -> None:
-    """Under the charts row: the class (or value) a click adds, Clear, what to start from, the CSV."""
+def picker(pick, clear) -> None:
+    """Beside the transport (where "Test points" is for other data): the class (or value) a click adds,
+    and Clear. Compact: at 1280x720 the charts row fills the rest of the screen."""
     drawn, ss = drawn_set(), st.session_state
     sync_run()
-    pick, clear, kind, start, go, csv = st.columns([2.4, 0.8, 1.2, 1.5, 0.7, 0.9], vertical_alignment="bottom")
     with pick:
         if drawn.n_classes:
             options = list(range(drawn.n_classes))
             if ss.get(CLASS_KEY) not in options:
                 ss[CLASS_KEY] = 0
-            st.segmented_control("Click adds class", options, key=CLASS_KEY, width="stretch",
-                                 format_func=lambda c: f":{_COLOR_WORDS[c]}[●] class {c}",
-                                 help="Click on the plane to add a point of this class; click a point (or "
-                                      "shift-click near one) to remove it.")
+            st.segmented_control("Click adds class", options, key=CLASS_KEY, label_visibility="collapsed",
+                                 format_func=lambda c: f":{_COLOR_WORDS[c]}[●] {c}",
+                                 help="A click on the plane adds a point of this class; a click on a point "
+                                      "(or a shift-click near one) removes it.")
         else:
             st.number_input("Click adds the value", -MAX_VALUE, MAX_VALUE, value=1.0, step=0.5, key=VALUE_KEY,
-                            help="Click on the plane to add a point with this value; click a point (or "
-                                 "shift-click near one) to remove it.")
+                            label_visibility="collapsed",
+                            help="A click on the plane adds a point with this value (regression); a click on "
+                                 "a point (or a shift-click near one) removes it.")
     clear.button("Clear", key="draw_clear", icon=":material/delete_sweep:", on_click=_on_clear, width="stretch",
                  disabled=not drawn.size, help="Remove every point (the network keeps its weights)")
+
+
+def tools(playing: bool) -> None:
+    """Under the charts row: the kind of set, what to start from, the CSV, and how many points."""
+    drawn, ss = drawn_set(), st.session_state
+    kind, start, go, csv = st.columns([1.2, 1.6, 0.7, 0.9], vertical_alignment="bottom")
     if ss.get(KIND_KEY) != drawn.kind:
         ss[KIND_KEY] = drawn.kind
     kind.selectbox("Kind", list(KINDS), key=KIND_KEY, on_change=_on_kind,
