@@ -252,7 +252,7 @@ class DrawnSet:
     def to_csv(self) -> str:
         lines = ["x1,x2,label"]
         for (a, b), v in zip(self.points.T, self.labels):
-            lines.append(f"{a!r},{b!r},{int(v) if self.n_classes else repr(float(v))}")
+            lines.append(f"{float(a)!r},{float(b)!r},{int(v) if self.n_classes else repr(float(v))}")
         return "\n".join(lines) + "\n"
 
     # ---- JSON (saved runs)
@@ -325,7 +325,11 @@ class DrawnSet:
         pts = q / _LEVELS * (2 * half) - half
         rest = np.frombuffer(raw, np.uint8, label_bytes, 5 + 3 * n)
         if k:
-            labels = np.stack([rest >> 6, rest >> 4 & 3, rest >> 2 & 3, rest & 3], axis=1).ravel()[:n]
+            labels = np.stack([rest >> 6, rest >> 4 & 3, rest >> 2 & 3, rest & 3], axis=1).ravel()
+            if labels[n:].any():  # encode leaves the last byte's unused slots 0
+                raise DrawnError("the drawn points in the link are garbled (their last byte is not one "
+                                 "this app writes).")
+            labels = labels[:n]
         else:
             labels = rest.view(">i2").astype(np.float64) / 1000
         kind = kind_of_task("regression" if not k else "binary", k)
