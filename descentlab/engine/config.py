@@ -179,8 +179,7 @@ class RunConfig:
 
         if self.dataset == "csv":
             return weights([len(self.features), *self.hidden, 1]) * self.n_samples
-        shape = data_shape(self)
-        return weights(layer_sizes(self, shape)) * (shape.m if self.dataset == "draw" else self.n_samples)
+        return weights(layer_sizes(self, data_shape(self))) * self.n_samples
 
     # --- convenience
     def replace(self, **changes) -> RunConfig:
