@@ -16,7 +16,12 @@ def show(_chosen) -> None:
     transport, switches = st.columns([1.1, 1], vertical_alignment="center")
     with transport:
         player.controls(view.LOOP)
-    if not classroom.hidden("toggles"):  # hidden by a classroom link: the views use their defaults
+    drawing = view.playground_draw.drawing()
+    if drawing:  # where "Test points" was (a drawn set has none): what a click adds, and Clear
+        toggles = switches.columns([1.4, 1, 1.1], vertical_alignment="center")
+        view.playground_draw.picker(toggles[0], toggles[1])
+        toggles[2].toggle("Discretize", key="view_discretize")
+    elif not classroom.hidden("toggles"):  # hidden by a classroom link: the views use their defaults
         toggles = switches.columns(3)
         toggles[0].toggle("Test points", value=True, key="view_show_test")
         toggles[1].toggle("Discretize", key="view_discretize")
@@ -37,6 +42,8 @@ def show(_chosen) -> None:
     live_panel = panel if panel in LIVE_PANELS else None  # static panels stay out of the frame loop
     player.live_area(lambda: (view.status_line(), view.charts_row(live_panel, rewind)), view.LOOP,
                      frames=True)
+    if drawing:  # the "draw" data set's kind, start and CSV
+        view.playground_draw.tools(playing)
     if panel == "Weights":  # under the charts, as the rewind slider: the row above them stays one screen
         st.select_slider("Layer", list(range(1, tr.network.L + 1)), key="view_weight_layer")
     if rewindable:

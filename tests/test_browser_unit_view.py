@@ -69,6 +69,7 @@ def test_clicking_a_hidden_unit_shows_its_output_big_paused_after_step_and_while
         _click_unit(page, 1, 2)  # layer 1's third unit: a hidden unit
         page.wait_for_function(TITLE_HAS, arg=UNIT)
         wait_for_app(page)
+        page.locator(".st-key-view_unit_clear button").wait_for(timeout=90_000)  # the page's run after the frame
         assert page.locator(".st-key-view_unit_clear button").inner_text().endswith("Show the network's output")
         page.wait_for_timeout(500)
         page.screenshot(path=str(SHOTS / "hidden_unit_1280x720.png"))
@@ -112,6 +113,5 @@ def test_clicking_a_hidden_unit_shows_its_output_big_paused_after_step_and_while
         wait_for_app(page)
 
         _click_unit(page, 2, 1)  # the same unit again: the network's output
-        page.wait_for_function(TITLE_HAS, arg="Decision boundary")
-        wait_for_app(page)
-        assert page.locator(".st-key-view_unit_clear").count() == 0
+        page.wait_for_function(TITLE_HAS, arg="Decision boundary")  # the touch's frame...
+        page.locator(".st-key-view_unit_clear").wait_for(state="detached", timeout=90_000)  # ...then the page's run

@@ -110,8 +110,8 @@ _OPEN1 = dict(lo=0, hi=1, hi_open=True)
 @dataclass(frozen=True)
 class RunConfig:
     # --- data
-    dataset: str = _f("circles", "choice", "data set ('csv' = data uploaded in the app)",
-                      choices=_registry("descentlab.engine.datasets", "DATASETS", ("csv",)))
+    dataset: str = _f("circles", "choice", "data set ('csv' = data uploaded in the app, 'draw' = points "
+                      "drawn on the plane)", choices=_registry("descentlab.engine.datasets", "DATASETS", ("csv", "draw")))
     n_samples: int = _f(400, "int", "number of generated examples", lo=10, hi=20000)
     noise: float = _f(0.1, "float", "noise added to the generated data", lo=0, hi=1)
     test_fraction: float = _f(0.25, "float", "share of examples held out for testing", lo=0, hi=0.9)
@@ -465,7 +465,8 @@ class Run(NamedTuple):
 def build(config: RunConfig, dataset=None) -> Run:
     """Make the data set, network and trainer that `config` describes.
 
-    A given `dataset` (required for config.dataset == "csv") is used as is, ignoring the data fields."""
+    A given `dataset` (required for config.dataset == "csv") is used as is, ignoring the data fields.
+    "draw" without one starts from descentlab.engine.drawn's few points (the drawn set lives with the app)."""
     from descentlab.engine import datasets, network, trainer
     from descentlab.engine.activations import get_activation
     from descentlab.engine.losses import TASK_LOSSES
@@ -476,9 +477,13 @@ def build(config: RunConfig, dataset=None) -> Run:
             raise ConfigError("dataset 'csv' needs the uploaded data: pass build(config, dataset=...)",
                               "dataset")
         try:
-            dataset = datasets.make_dataset(
-                c.dataset, n_samples=c.n_samples, noise=c.noise, test_fraction=c.test_fraction,
-                seed=c.data_seed, features=c.features, normalization=c.normalization)
+            if c.dataset == "draw":
+                from descentlab.engine.drawn import DrawnSet
+                dataset = DrawnSet.start().dataset(c.features, c.normalization)
+            else:
+                dataset = datasets.make_dataset(
+                    c.dataset, n_samples=c.n_samples, noise=c.noise, test_fraction=c.test_fraction,
+                    seed=c.data_seed, features=c.features, normalization=c.normalization)
         except datasets.DatasetError as exc:
             raise ConfigError(f"dataset: {exc}", "dataset") from None
     fits = TASK_LOSSES[dataset.task]

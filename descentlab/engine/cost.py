@@ -78,6 +78,10 @@ def data_shape(config: RunConfig, dataset=None) -> DataShape:
     from descentlab.engine.datasets import DATASETS
     from descentlab.engine.images import IMAGE_SHAPE
 
+    if config.dataset == "draw":  # whatever is drawn: at most MAX_POINTS points, up to 3 classes
+        from descentlab.engine.drawn import MAX_POINTS
+        return DataShape(len(config.features), 3, MAX_POINTS, 0, True)
+
     spec = DATASETS[config.dataset]
     images = spec.kind == "images"
     n_x = math.prod(IMAGE_SHAPE) if images else len(config.features)

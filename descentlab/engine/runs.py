@@ -39,6 +39,7 @@ RUNS_DIR_ENV = "DESCENTLAB_RUNS_DIR"
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 50 * 2**20  # 16 layers of 512 on 16x16x3 images save 33 MB of parameters
 FILES = ("config.json", "history.csv", "params.npz", "meta.json")
+DRAWN_FILE = "drawn.json"  # a "draw" run's points (descentlab.engine.drawn), beside FILES; only in such runs
 STALE_SECONDS = 600  # a temp folder this old is a crashed save's, not a running one's (whatever its pid)
 _NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9_-]{0,62}[A-Za-z0-9])?")
 _PARAM = re.compile(r"[Wb][1-9][0-9]{0,2}")
@@ -59,6 +60,7 @@ class LoadedRun(NamedTuple):
     history: pd.DataFrame
     params: dict
     meta: dict
+    drawn: object = None  # a "draw" run's DrawnSet (descentlab.engine.drawn), from drawn.json
 
 
 class RestoredRun(NamedTuple):
@@ -130,6 +132,9 @@ def save_run(trainer, config: RunConfig, name: str, directory=None, replace: boo
              "history.csv": history.to_csv(index=False, lineterminator="\n").encode(),
              "params.npz": params_to_npz_bytes(net.params, trainer.iteration),
              "meta.json": json.dumps(meta, indent=2, allow_nan=False).encode()}
+    if config.dataset == "draw":  # the points drawn are the data: the run is not that run without them
+        from descentlab.engine.drawn import DrawnSet
+        files[DRAWN_FILE] = json.dumps(DrawnSet.from_dataset(trainer.dataset).to_json(), allow_nan=False).encode()
     if max(map(len, files.values())) > MAX_FILE_BYTES:  # (wide CSV data x big layers) loading would refuse it
         raise RunFileError(f"this run is too large to save: a file would be over {MAX_FILE_BYTES >> 20} MB.")
     root = runs_dir(directory)
@@ -284,15 +289,21 @@ def _read_run(root: Path, name: str, only: str | None = None) -> dict[str, bytes
     except OSError:
         raise RunFileError(f"run {name!r} is not a plain folder (symlinks are refused).") from None
     try:
-        return {fname: _read(dir_fd, fname, name, keep=only in (None, fname)) for fname in FILES}
+        files = {fname: _read(dir_fd, fname, name, keep=only in (None, fname)) for fname in FILES}
+        if only is None:
+            with suppress(FileNotFoundError):  # only a "draw" run has it (load_run says when it is missing)
+                files[DRAWN_FILE] = _read(dir_fd, DRAWN_FILE, name, missing=FileNotFoundError)
+        return files
     finally:
         os.close(dir_fd)
 
 
-def _read(dir_fd: int, fname: str, name: str, keep: bool = True) -> bytes:
+def _read(dir_fd: int, fname: str, name: str, keep: bool = True, missing=None) -> bytes:
     try:
         fd = os.open(fname, _FLAGS, dir_fd=dir_fd)
     except FileNotFoundError:
+        if missing is not None:
+            raise
         raise RunFileError(f"run {name!r} is incomplete: {fname} is missing.") from None
     except OSError:
         raise RunFileError(f"run {name!r}: {fname} cannot be opened (symlinks are refused).") from None
@@ -386,7 +397,21 @@ def load_run(name: str, directory=None) -> LoadedRun:
     except (ValueError, OverflowError):  # includes ParserError, EmptyDataError, UnicodeDecodeError
         raise RunFileError(f"run {name!r}: history.csv is not a readable CSV table.") from None
     _check_frame(history, f"run {name!r}: history.csv")
-    return LoadedRun(config, history, params, meta)
+    return LoadedRun(config, history, params, meta, _drawn(raw.get(DRAWN_FILE), config, name))
+
+
+def _drawn(data: bytes | None, config: RunConfig, name: str):
+    """A "draw" run's DrawnSet from its drawn.json (strict JSON, no pickle); None for other runs."""
+    if config.dataset != "draw":
+        return None
+    from descentlab.engine.drawn import DrawnError, DrawnSet
+    if data is None:
+        raise RunFileError(f"run {name!r} is incomplete: its drawn points ({DRAWN_FILE}) are missing.")
+    try:
+        return DrawnSet.from_json(json.loads(data))
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, bad UTF-8, DrawnError
+        why = exc if isinstance(exc, DrawnError) else "not readable JSON"
+        raise RunFileError(f"run {name!r}: {DRAWN_FILE} is not a drawn set ({why}).") from None
 
 
 def list_runs(directory=None) -> list[dict]:
@@ -409,6 +434,8 @@ def list_runs(directory=None) -> list[dict]:
 
 
 def restore_trainer(loaded: LoadedRun, dataset=None) -> RestoredRun:
+    if dataset is None and loaded.drawn is not None:  # a "draw" run trains on its own drawn points
+        dataset = loaded.drawn.dataset(loaded.config.features, loaded.config.normalization)
     try:
         run = build(loaded.config, dataset)
         if set(run.network.params) != set(loaded.params):

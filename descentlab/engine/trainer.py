@@ -69,10 +69,7 @@ class Trainer:
                 f"features and Y has {dataset.Y_train.shape[0]} outputs")
         if record_every is not None and int(record_every) < 1:
             raise ValueError(f"record_every must be >= 1, or None to record only on record(); got {record_every}")
-        dt = network.dtype
-        self._Xtr, self._Ytr = _with_ones(dataset.X_train, dt), np.asarray(dataset.Y_train, dt)
-        self._Xte, self._Yte = _with_ones(dataset.X_test, dt), np.asarray(dataset.Y_test, dt)
-        self._m = self._Xtr.shape[1]
+        self._load_data(dataset)
         if not isinstance(schedule, Schedule):
             schedule = make_schedule(schedule, **(schedule_options or {}))
         if isinstance(optimizer, Optimizer):
@@ -85,15 +82,6 @@ class Trainer:
         self.record_every = None if record_every is None else int(record_every)
         self._max_history, self._max_snapshots = max_history, max_snapshots
         self._w_idx = [None] + [network.flat_indices(f"W{l}") for l in range(1, network.L + 1)]
-        self._ws_train = network.workspace(self._m)
-        np.copyto(self._ws_train.A[0], self._Xtr)
-        self._ws_test = network.workspace(self._Xte.shape[1])
-        np.copyto(self._ws_test.A[0], self._Xte)
-        self._ws_batch: dict = {}
-        self._n_in = self._Xtr.shape[0]  # n_x + 1 (the ones row)
-        self._XY = np.vstack([self._Xtr, self._Ytr])
-        self._XY_shuffled = np.empty_like(self._XY)
-        self._grid_cache: dict = {}
         self._net32 = None
         self._theta0 = network.theta.copy()
         self._theta_prev = np.empty_like(network.theta)
@@ -103,6 +91,40 @@ class Trainer:
         self._plan: list[PlannedEdit] = []
         self.reset()
         self.set_target_cost(target_cost)
+
+    def _load_data(self, dataset) -> None:
+        """The data's arrays and workspaces (with the ones row for b), for __init__ and set_data."""
+        dt, net = self.network.dtype, self.network
+        self.dataset = dataset
+        self._Xtr, self._Ytr = _with_ones(dataset.X_train, dt), np.asarray(dataset.Y_train, dt)
+        self._Xte, self._Yte = _with_ones(dataset.X_test, dt), np.asarray(dataset.Y_test, dt)
+        self._m = self._Xtr.shape[1]
+        self._ws_train = net.workspace(self._m)
+        np.copyto(self._ws_train.A[0], self._Xtr)
+        self._ws_test = net.workspace(self._Xte.shape[1])
+        np.copyto(self._ws_test.A[0], self._Xte)
+        self._ws_batch: dict = {}
+        self._n_in = self._Xtr.shape[0]  # n_x + 1 (the ones row)
+        self._XY = np.vstack([self._Xtr, self._Ytr])
+        self._XY_shuffled = np.empty_like(self._XY)
+        self._grid_cache: dict = {}
+        self._evaluated_pass = False
+
+    def set_data(self, dataset) -> None:
+        """Train on ``dataset`` from the next step on, keeping θ, the optimizer's state, the iteration,
+        the history and the snapshots (the Playground's drawn data: a click adds a point and training
+        goes on). It must fit the network (same inputs and outputs, same task). An empty training set
+        is allowed: step() then trains nothing until data comes back."""
+        old = self.dataset
+        if (dataset.X_train.shape[0], dataset.Y_train.shape[0], dataset.task) != (
+                old.X_train.shape[0], old.Y_train.shape[0], old.task):
+            raise ValueError(f"new data must fit the network: {dataset.X_train.shape[0]} inputs, "
+                             f"{dataset.Y_train.shape[0]} outputs ({dataset.task}) for "
+                             f"{old.X_train.shape[0]} and {old.Y_train.shape[0]} ({old.task})")
+        self._load_data(dataset)
+        self.data_changed_at = self.iteration  # the history's rows after it are of this data
+        self._bs = self._m if self.batch_size is None else min(self.batch_size, self._m)
+        self._pos = self._m  # the next batch starts a fresh shuffle
 
     # ---- run control ----
     def reset(self) -> dict:
@@ -253,7 +275,7 @@ class Trainer:
         return self._log.last
 
     def _step(self, n: int) -> dict:
-        if self.diverged or self.finished:
+        if self.diverged or self.finished or self._m == 0:  # no examples (a drawn set cleared): nothing to learn
             return self._log.last
         net, theta, grad = self.network, self.network.theta, self.network.grad
         forward, backward, update = net.forward_workspace, net.backward_workspace, self.optimizer.update
@@ -405,6 +427,8 @@ class Trainer:
             row = {"cost_train": loss.cost(A, self._Ytr), **self._score(A, self._Ytr, "train"), **row}
         if "cost_test" not in row:  # no test set
             row.update({k.replace("train", "test"): float("nan") for k in list(row)})
+        if not self._m:  # no training examples (a drawn set cleared): no cost, rather than a cost of 0
+            row.update({k: float("nan") for k in row if k.endswith("_train")})
         return row
 
     def _record(self) -> dict:
@@ -413,7 +437,7 @@ class Trainer:
                "learning_rate": self.optimizer.current_learning_rate()}
         row.update(self.evaluate())
         row["penalty"] = penalty(net.theta, net.weight_mask, self.l1, self.l2) if self._penalty_grad.active else 0.0
-        if not math.isfinite(row["cost_train"]):
+        if self._m and not math.isfinite(row["cost_train"]):  # no examples: NaN costs, not a divergence
             self._diverge(self.iteration, "the cost became NaN or infinite")
             return self._log.last
         first = self.iteration == 0

@@ -134,13 +134,19 @@ def config_panel() -> None:
     apply_config(new)
 
 
+_DATA_LABELS = {"csv": "csv", "draw": "draw — Your own points: click on the plane to add them (Playground)"}
+
+
 def _data_controls(config):
-    names = [n for n in DATASETS] + (["csv"] if st.session_state.get(Keys.UPLOADED) is not None else [])
+    names = [n for n in DATASETS] + ["draw"] + (["csv"] if st.session_state.get(Keys.UPLOADED) is not None else [])
     v = {"dataset": st.selectbox("Data set", names, key=_seed_default("dataset", config.dataset),
-                                 format_func=lambda n: n if n == "csv" else f"{n} — {DATASETS[n].description}")}
-    v["n_samples"] = _slider("Samples", 50, 2000, "n_samples", config.n_samples, step=50)
+                                 format_func=lambda n: _DATA_LABELS.get(n) or f"{n} — {DATASETS[n].description}")}
+    drawn = v["dataset"] == "draw"  # its points are drawn: no sample count, and every point trains
+    if not drawn:
+        v["n_samples"] = _slider("Samples", 50, 2000, "n_samples", config.n_samples, step=50)
     v["noise"] = _slider("Noise", 0.0, 0.5, "noise", config.noise, step=0.05)
-    v["test_fraction"] = _slider("Test share", 0.0, 0.9, "test_fraction", config.test_fraction, step=0.05)
+    if not drawn:
+        v["test_fraction"] = _slider("Test share", 0.0, 0.9, "test_fraction", config.test_fraction, step=0.05)
     if DATASETS.get(v["dataset"]) is None or DATASETS[v["dataset"]].kind == "points":
         feats = st.multiselect("Input features", list(FEATURES), key=_seed_default("features", list(config.features)),
                                format_func=lambda k: FEATURES[k].label)

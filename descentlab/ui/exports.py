@@ -87,6 +87,8 @@ def _on_load_run() -> None:
         notify("error", f"Could not load {choice}: {budget.reason(exc)}")
         return
     restored.run.trainer.record_every = None  # as start_run: the live loop records once per frame
+    if loaded.drawn is not None:  # a "draw" run: its points become the session's drawn set
+        st.session_state[Keys.DRAWN] = loaded.drawn
     st.session_state[Keys.CONFIG], st.session_state[Keys.RUN] = loaded.config, restored.run
     st.session_state[Keys.PLAYING] = False
     load_widgets(loaded.config)

@@ -15,6 +15,7 @@ from descentlab.engine.config import (
     config_change,
     continue_run,
 )
+from descentlab.engine.drawn import LINK_POINTS, DrawnError, DrawnSet
 from descentlab.ui import budget
 from descentlab.ui.user_text import notice_boxes
 
@@ -34,6 +35,7 @@ class Keys:
     LAST_SYNCED_QUERY = "dl_last_query"
     PRESET = "dl_preset"          # descentlab.engine.presets.Preset just opened: its page reads `vary`, then pops it
     HIDDEN = "dl_hidden"          # frozenset of the controls a classroom link hides (descentlab.ui.classroom)
+    DRAWN = "dl_drawn"            # descentlab.engine.drawn.DrawnSet: the points of a "draw" run (ui.views.playground_draw)
 
 
 REDUCE_RUN = "Use fewer or narrower hidden layers, or fewer examples."
@@ -41,6 +43,7 @@ REDUCE_RUN = "Use fewer or narrower hidden layers, or fewer examples."
 # Query keys that belong to a page (e.g. Compare's varied field), not to the RunConfig.
 PAGE_QUERY_KEYS = frozenset({"vary", "values"})
 HIDE_KEY = "hide"  # the classroom link's hidden controls (descentlab.ui.classroom): not the RunConfig's either
+DRAW_KEY = "draw"  # a "draw" run's points, encoded (descentlab.engine.drawn.DrawnSet.encode): not the RunConfig's
 
 
 def init_state(default: RunConfig | None = None) -> None:
@@ -56,7 +59,9 @@ def init_state(default: RunConfig | None = None) -> None:
     config = default or RunConfig()
     if not ss.get(Keys.QUERY_DONE):
         ss[Keys.QUERY_DONE] = True
-        query = {k: st.query_params.get_all(k) for k in st.query_params if k not in PAGE_QUERY_KEYS | {HIDE_KEY}}
+        query = {k: st.query_params.get_all(k) for k in st.query_params
+                 if k not in PAGE_QUERY_KEYS | {HIDE_KEY, DRAW_KEY}}
+        read_drawn_link(st.query_params.get_all(DRAW_KEY))
         from descentlab.ui import (
             classroom,  # here, not at the top: classroom builds on this module
         )
@@ -68,6 +73,25 @@ def init_state(default: RunConfig | None = None) -> None:
     fallback = default or RunConfig()
     if not start_run(config) and config != fallback:
         start_run(fallback)  # the link's run did not fit (start_run said why): the page still opens
+
+
+def read_drawn_link(values: list[str]) -> None:
+    """The link's drawn points (``draw=``) become the session's drawn set; a garbled value is ignored,
+    with the reason, and the rest of the link still counts."""
+    if not values:
+        return
+    try:
+        st.session_state[Keys.DRAWN] = DrawnSet.decode(values[-1])
+    except DrawnError as exc:
+        notify("warning", f"Ignored from the link: {DRAW_KEY}: {exc} The drawn set starts from a few points.")
+
+
+def drawn_dataset(config: RunConfig):
+    """The Dataset of the session's drawn set (made from the default start if there is none yet)."""
+    drawn = st.session_state.get(Keys.DRAWN)
+    if drawn is None:
+        drawn = st.session_state[Keys.DRAWN] = DrawnSet.start()
+    return drawn.dataset(config.features, config.normalization)
 
 
 def notify(kind: str, text: str) -> None:
@@ -114,6 +138,8 @@ def start_run(config: RunConfig) -> bool:
     if config.dataset == "csv" and dataset is None:
         notify("warning", "No CSV uploaded yet: upload one under Data, or pick another data set.")
         return False
+    if config.dataset == "draw":
+        dataset = drawn_dataset(config)
     try:
         with budget.admitted("playground", cost.playground(config, dataset), "This run", REDUCE_RUN):
             run = build(config, dataset=dataset)
@@ -148,6 +174,9 @@ def sync_query_params(config: RunConfig, page_query: dict[str, str] | None = Non
     address bar is always a link to this exact run."""
     assert not page_query or set(page_query) <= PAGE_QUERY_KEYS, "add the key to PAGE_QUERY_KEYS"
     query = {**config.to_query(), **(page_query or {})}
+    drawn = st.session_state.get(Keys.DRAWN) if config.dataset == "draw" else None
+    if drawn is not None and drawn.size <= LINK_POINTS:  # a bigger set says so under the chart
+        query[DRAW_KEY] = drawn.encode()
     hidden = st.session_state.get(Keys.HIDDEN)
     if hidden:  # a classroom link stays one through reruns (descentlab.ui.classroom.link_value's order)
         from descentlab.ui import classroom

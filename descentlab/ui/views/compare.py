@@ -135,6 +135,8 @@ def available(config: RunConfig) -> list[str]:
     fields = list(DIMENSIONS)
     if config.dataset == "csv":
         return [f for f in fields if f not in DATA_FIELDS]
+    if config.dataset == "draw":  # the drawn points, as drawn: no sample count, noise or test share
+        return [f for f in fields if f not in DATA_FIELDS or f in ("features", "normalization")]
     if DATASETS[config.dataset].kind != "points":
         fields.remove("features")
     return fields

@@ -15,7 +15,7 @@ from descentlab.ui.screen_fit import ROW_GROW, fitted, presenting
 from descentlab.ui import session_runs
 from descentlab.ui.state import Keys, current_config, current_run
 from descentlab.ui.theme import follow_latest, show_status, style
-from descentlab.ui.views import playground_trace
+from descentlab.ui.views import playground_draw, playground_trace
 from descentlab.ui.views.playground_panels import PANELS, UNIT_KEY, pinned_unit, show_output, unit_view
 from descentlab.viz.style import Style
 from descentlab.viz.text import number
@@ -28,6 +28,8 @@ CAPTIONS = {
     "cost": "Train and test cost per iteration; accuracy on the right axis. A widening gap is overfitting.",
     "boundary": "The network's output over the input plane. Dots: training examples, diamonds: test ones; "
                 "paused, click one to trace it.",
+    "draw": "Click on the plane to add a point of the class chosen above the charts; click a point (or "
+            "shift-click near it) to remove it. Training goes on while you draw.",
 }
 
 
@@ -56,6 +58,7 @@ def rewind_iteration(key: str, iterations: list[int]) -> int | None:
 
 
 def status_line() -> None:
+    playground_draw.sync_run()  # a click may have given the trainer new drawn points
     run, playing = current_run(), bool(st.session_state[Keys.PLAYING])
     session_runs.note_trainer(run.trainer, "Playground", "Playground", current_config())  # the Runs page's list
     chance = chance_accuracy(run.dataset)
@@ -68,7 +71,13 @@ def status_line() -> None:
 
 def learning_note(trainer, chance: float | None) -> str:
     """What descentlab.engine.diagnosis sees in a run that has not diverged: a sentence, or ""."""
-    found = None if trainer.diverged else diagnose(trainer.history, chance)
+    if trainer.dataset.m_train == 0:  # a drawn set, cleared or started empty: say what to do
+        return "No points to learn from: click on the plane to add some (training waits for them)."
+    history = trainer.history
+    changed = getattr(trainer, "data_changed_at", None)  # drawn data: a new point makes the cost jump, not α
+    if changed is not None:
+        history = history[history["iteration"] > changed]
+    found = None if trainer.diverged else diagnose(history, chance)
     return found.text if found else ""
 
 
@@ -107,21 +116,7 @@ def main_charts(rewind: int | None, left, right) -> None:
     tr, data = run.trainer, run.dataset
     with left:
         if data.points_train is not None:
-            show_test, discretize = ss.get("view_show_test", True), ss.get("view_discretize", False)
-            view = unit_view()  # a unit hovered or pinned in the network diagram: its output instead of the network's
-            mark = playground_trace.traced_point(data)  # the traced example's ring
-
-            def grid():  # the view is read as the frame is made: a hover shows within one frame
-                unit = view.shown(tr.network)
-                return tr.unit_grid(*unit, 100, iteration=rewind) if unit else tr.decision_grid(100, iteration=rewind)
-            click = live_chart(lambda: viz.decision_figure(grid(), data, show_test=show_test, discretize=discretize,
-                                                           style=s, mark=mark),
-                               key="live_boundary", caption=None if pinned_unit() else chart_caption("boundary"),
-                               grow=ROW_GROW, on_click=not ss[Keys.PLAYING])
-            playground_trace.take_click(click, data, show_test)
-            if pinned_unit():  # the title says which unit, the button the way back
-                st.button("Show the network's output", key=f"{UNIT_KEY}_clear", on_click=show_output,
-                          icon=":material/undo:", type="tertiary")
+            boundary_chart(tr, s, rewind)
         elif data.image_shape is not None:
             def images():
                 net = run.network if rewind is None else tr.network_at(rewind)
@@ -137,6 +132,33 @@ def main_charts(rewind: int | None, left, right) -> None:
         live_chart(lambda: viz.cost_figure(tr.history, data.task, log_y=log_y, style=s, edits=tr.edits), key="live_cost",
                    caption=chart_caption("cost"), grow=ROW_GROW,
                    canvas_lines=bool(ss[Keys.PLAYING]))  # paused: Plotly's lines, with hover
+
+
+def boundary_chart(tr, s: Style, rewind: int | None) -> None:
+    """The decision boundary, or the output of a unit hovered or pinned in the network diagram (read
+    as each frame is made, so a hover shows within one frame). Drawing your own data
+    (descentlab.ui.views.playground_draw), a click adds or removes a point, playing or paused;
+    otherwise, paused, a click on a point traces that example (descentlab.ui.views.playground_trace).
+    The producer reads ``tr.dataset`` when called: a drawn point swaps it."""
+    ss, data = st.session_state, tr.dataset
+    drawing = playground_draw.drawing()
+    discretize, show_test = ss.get("view_discretize", False), ss.get("view_show_test", True) and not drawing
+    view, pinned = unit_view(), pinned_unit()
+    mark = None if drawing else playground_trace.traced_point(data)  # the traced example's ring
+
+    def figure():
+        unit = view.shown(tr.network)
+        grid = tr.unit_grid(*unit, 100, iteration=rewind) if unit else tr.decision_grid(100, iteration=rewind)
+        fig = viz.decision_figure(grid, tr.dataset, show_test=show_test, discretize=discretize, style=s, mark=mark)
+        return playground_draw.with_plane(fig, tr.dataset.bounds) if drawing else fig
+    click = live_chart(figure, key="live_boundary", grow=ROW_GROW,
+                       caption=None if pinned else chart_caption("draw" if drawing else "boundary"),
+                       on_click=not ss[Keys.PLAYING], on_event=playground_draw.touch(tr) if drawing else None)
+    if not drawing:
+        playground_trace.take_click(click, data, show_test)
+    if pinned:  # the title says which unit, the button the way back
+        st.button("Show the network's output", key=f"{UNIT_KEY}_clear", on_click=show_output,
+                  icon=":material/undo:", type="tertiary")
 
 
 def detail_panel(panel: str, rewind: int | None) -> None:

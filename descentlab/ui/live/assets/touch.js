@@ -4,10 +4,16 @@
 // other, with no page run; a handler that declines, or a page without the route, gets a click or an
 // edit as the element's Streamlit trigger value instead, which runs the page.
 
+// customdata of a point: a list (a typed-array row of a numpy array becomes one, as JSON needs)
+function rowOf(customdata) {
+  if (ArrayBuffer.isView(customdata)) return Array.from(customdata);
+  return customdata ?? null;
+}
+
 function pointOf(p) {
   return {
     trace: (p.data && p.data.name) || null, curveNumber: p.curveNumber,
-    pointIndex: p.pointIndex ?? p.pointNumber, x: p.x, y: p.y, customdata: p.customdata ?? null,
+    pointIndex: p.pointIndex ?? p.pointNumber, x: p.x, y: p.y, customdata: rowOf(p.customdata),
   };
 }
 
@@ -49,14 +55,15 @@ function closeEditor(state) {
 // in customdata); Enter sends the new value, Escape or a click elsewhere closes it.
 function openEditor(state, p, mouse) {
   const spec = p.data && p.data.meta && p.data.meta.edit;
-  if (!state.editable || !spec || !Array.isArray(p.customdata)) return;
+  const row = rowOf(p.customdata);
+  if (!state.editable || !spec || !Array.isArray(row)) return;
   closeEditor(state);
   const form = document.createElement("form");
   form.className = "descentlab-edit";
   const label = document.createElement("label");
   label.textContent = spec.label || "value";
   const input = document.createElement("input");
-  Object.assign(input, { type: "number", step: "any", value: String(Number(p.customdata[spec.index]).toPrecision(4)) });
+  Object.assign(input, { type: "number", step: "any", value: String(Number(row[spec.index]).toPrecision(4)) });
   input.setAttribute("aria-label", `New value of ${spec.label || "this value"}`);
   label.append(" = ", input);
   form.append(label);
