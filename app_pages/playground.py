@@ -7,7 +7,7 @@ from descentlab.ui import classroom, exports, state, theme
 from descentlab.ui.lab_page import LabPage
 from descentlab.ui.live import player
 from descentlab.ui.views import playground as view
-from descentlab.ui.views import playground_trace
+from descentlab.ui.views import playground_diagram_controls, playground_trace
 from descentlab.ui.views.playground_panels import LIVE_PANELS, PANELS
 
 
@@ -57,4 +57,6 @@ def show(_chosen) -> None:
 
 
 # Its presets open from Home, and its config is all in the sidebar: no preset vary, no page link keys
-LabPage("playground", theme.STATUS_CSS, show, presets_menu=False).run()
+# restore: a config the network diagram's inputs and + / − asked for, applied before the sidebar is drawn
+LabPage("playground", theme.STATUS_CSS, show, restore=playground_diagram_controls.take_pending,
+        presets_menu=False).run()

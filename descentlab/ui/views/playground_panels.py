@@ -16,7 +16,7 @@ from descentlab.ui.formulas import fit_formulas
 from descentlab.ui.live.elements import live_chart
 from descentlab.ui.screen_fit import ROW_GROW
 from descentlab.ui.state import Keys, current_config, current_run
-from descentlab.ui.views import playground_blocks
+from descentlab.ui.views import playground_blocks, playground_diagram_controls
 from descentlab.viz.network_diagram import clicked_unit
 from descentlab.viz.style import Style
 
@@ -48,10 +48,13 @@ def show_output() -> None:
     st.session_state[UNIT_KEY] = None
 
 
-def _take_click(click: dict | None, network) -> None:
-    """A click on a unit shows it big; on the unit already shown, the output again. The page runs
-    again, so the diagram's frame, the boundary and the button all follow."""
-    unit = clicked_unit(network, click)
+def _take_click(click: dict | None, network, has_plane: bool = True, inputs=None, controls: bool = False) -> None:
+    """A click on a unit shows it big (when the data have a plane to show it on); on the unit already
+    shown, the output again. The page runs again, so the diagram's frame, the boundary and the button
+    all follow. A click on an input node or a + / − changes the config (playground_diagram_controls)."""
+    if playground_diagram_controls.take_click(click, network, inputs, controls):
+        return
+    unit = clicked_unit(network, click) if has_plane else None
     if unit is not None:
         st.session_state[UNIT_KEY] = None if shown_unit() == unit else unit
         st.rerun()
@@ -65,11 +68,15 @@ def _network(s: Style, rewind: int | None, caption: str | None) -> None:
     # out keeps the diagram's traces unchanged, so each frame redraws only its pictures
     values = rewind is not None or not st.session_state[Keys.PLAYING]
     shown = shown_unit()
+    # the inputs and + / − on the diagram (TensorFlow Playground's): read here, at script time
+    inputs = playground_diagram_controls.switchable_inputs(current_config(), run.dataset)
+    controls = playground_diagram_controls.controls_shown()
     click = live_chart(lambda: viz.network_figure(net if rewind is None else tr.network_at(rewind),
                                                   tr.unit_grids(24, iteration=rewind) if has_plane else None,
-                                                  dataset=run.dataset, style=s, values=values, shown=shown),
-                       key="live_network", caption=caption, grow=ROW_GROW, on_click=has_plane)
-    _take_click(click, net)
+                                                  dataset=run.dataset, style=s, values=values, shown=shown,
+                                                  inputs=inputs, controls=controls),
+                       key="live_network", caption=caption, grow=ROW_GROW, on_click=has_plane or controls)
+    _take_click(click, net, has_plane, inputs, controls)
     if run.dataset.image_shape is not None:
         live_chart(lambda: viz.first_layer_weights_figure(
             (tr.params_at(rewind) if rewind is not None else net.params)["W1"], run.dataset.image_shape, style=s),
