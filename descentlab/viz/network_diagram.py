@@ -291,7 +291,7 @@ def _node_traces(network, ys, rows, feature_names, outs, s: Style, values: bool,
     if slots is not None:  # every feature, the ones in use as today, the others hollow: click to switch
         inputs = _feature_inputs(input_ys, slots, node, s)
     else:
-        fixed = " (the data's own inputs: not switchable here)" if controls else ""
+        fixed = " (not switchable here)" if controls else ""
         inputs = drop_none(dict(
             type="scatter", x=np.zeros(sizes[0], np.float32), y=f32(ys[0]),
             mode="markers+text" if show_names else "markers",
