@@ -7,7 +7,7 @@ from descentlab.ui import classroom, exports, state, theme
 from descentlab.ui.lab_page import LabPage
 from descentlab.ui.live import player
 from descentlab.ui.views import playground as view
-from descentlab.ui.views import playground_edit, playground_trace
+from descentlab.ui.views import playground_diagram_controls, playground_edit, playground_trace
 from descentlab.ui.views.playground_panels import LIVE_PANELS, PANELS
 
 
@@ -64,5 +64,7 @@ def show(_chosen) -> None:
 
 
 # Its presets open from Home, and its config is all in the sidebar: no preset vary, no page link keys.
-# Before the link is written, the config takes the weights set by hand on the diagram (playground_edit).
-LabPage("playground", theme.STATUS_CSS, show, choose=playground_edit.sync_config, presets_menu=False).run()
+# restore: a config the network diagram's inputs and + / − asked for, applied before the sidebar is drawn;
+# choose: before the link is written, the config takes the weights set by hand on the diagram (playground_edit).
+LabPage("playground", theme.STATUS_CSS, show, restore=playground_diagram_controls.take_pending,
+        choose=playground_edit.sync_config, presets_menu=False).run()

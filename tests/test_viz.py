@@ -70,6 +70,8 @@ def _all_figures(run) -> dict:
         figs["network"] = viz.network_figure(net, tr.unit_grids(20), "iteration 20", ds.feature_names, ds.task,
                                              ds.class_names)
         figs["network_shown"] = viz.network_figure(net, tr.unit_grids(20), dataset=ds, values=False, shown=(1, 2))
+        figs["network_controls"] = viz.network_figure(net, tr.unit_grids(20), dataset=ds, values=False,
+                                                      inputs=("x1", "x2"), controls=True)  # every feature, + / −
     else:
         figs["images"] = viz.images_figure(ds, net.forward(ds.X_test), n=6)
         figs["first_layer"] = viz.first_layer_weights_figure(net.params["W1"], ds.image_shape, n=4)

@@ -38,6 +38,7 @@ PENALTIES = (0.0, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 BATCH_SIZES = (1, 2, 4, 8, 10, 16, 32, 64, 128, 256, "all")
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500)
 MAX_LAYERS, MAX_UNITS = 8, 64
+NEW_LAYER_UNITS = 4  # a layer added (here or with the network diagram's "+") starts with this many units
 DEFAULT_TARGET_COST = 0.05  # what "Stop when J < ε" offers first
 # The slider of each optimizer option; which optimizer reads which is the engine's OPTIMIZER_OPTIONS.
 # epsilon has none: its default suits every run here (a link or the CLI can still set it).
@@ -166,7 +167,7 @@ def _network_controls(config, task):
         shared = st.selectbox("Activation", list(ACTIVATIONS), key=_seed_default("activation", "tanh"),
                               format_func=lambda n: ACTIVATIONS[n].label)
     for i in range(n_layers):
-        default_units = config.hidden[i] if i < len(config.hidden) else 4
+        default_units = config.hidden[i] if i < len(config.hidden) else NEW_LAYER_UNITS
         hidden.append(_slider(f"Units in layer {i + 1}", 1, MAX_UNITS, f"units_{i}", default_units))
         if not same:
             acts.append(st.selectbox(f"Activation of layer {i + 1}", list(ACTIVATIONS),

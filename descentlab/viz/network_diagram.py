@@ -17,6 +17,8 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image, ImageDraw
 
+from descentlab.engine.features import FEATURES
+from descentlab.viz import network_controls
 from descentlab.viz.arrays import f32
 from descentlab.viz.figure import drop_none, figure
 from descentlab.viz.png import png_uri
@@ -242,22 +244,82 @@ def _output_names(network, task, class_names) -> list[str]:
     return [plotly_text(f"class {c}" if c.isdigit() else c) for c in names[:n]]  # a CSV's labels are the user's
 
 
-def _node_traces(network, ys, rows, feature_names, outs, s: Style, values: bool, editable: bool = False) -> list[dict]:
-    """Input nodes (labelled), hidden + output units (with ``values``: coloured by and hovering their
-    bias), output labels."""
+FEATURE_KEYS = tuple(FEATURES)  # the input column's slots when the inputs can be switched (TensorFlow Playground's)
+
+
+def input_slots(network, inputs) -> np.ndarray | None:
+    """Where the network's inputs sit among FEATURE_KEYS (input j is feature ``inputs[j]``), or None
+    when ``inputs`` does not describe this network's inputs (then the diagram draws them as they are)."""
+    if inputs is None:
+        return None
+    inputs = tuple(inputs)
+    if (len(inputs) != network.layer_sizes[0] or len(set(inputs)) != len(inputs)
+            or not all(isinstance(k, str) and k in FEATURES for k in inputs)):
+        return None
+    return np.array([FEATURE_KEYS.index(k) for k in inputs], dtype=int)
+
+
+def _feature_inputs(input_ys: np.ndarray, slots: np.ndarray, node: float, s: Style) -> dict:
+    """Every feature as an input node (FEATURE_KEYS' order): the ones in use filled, as the inputs are
+    when they cannot be switched, the others hollow and grey; the hover says what a click does."""
+    on = np.zeros(len(FEATURE_KEYS), bool)
+    on[slots] = True
+    last = on.sum() == 1
+    labels = [FEATURES[k].label for k in FEATURE_KEYS]
+    hover = [f"{label}: {'in use' if used else 'not used'}<br>click to "
+             + (("keep it: at least one input stays on" if last else "turn it off") if used else "turn it on")
+             for label, used in zip(labels, on)]
+    grey = "rgba(128,128,128,0.55)"
+    return dict(type="scatter", x=np.zeros(len(FEATURE_KEYS), np.float32), y=f32(input_ys),
+                mode="markers+text", text=labels, textposition="middle left", cliponaxis=False,
+                textfont=dict(size=int(s.text * 0.85), color=[s.ink if used else grey for used in on]),
+                marker=dict(size=node, symbol=["square" if used else "square-open" for used in on],
+                            color=[NEUTRAL if used else grey for used in on],
+                            line=dict(color=[s.ink if used else grey for used in on], width=1)),
+                hovertext=hover, hoverinfo="text", name="inputs", showlegend=False)
+
+
+def diagram_geometry(network, inputs=None) -> tuple[list[np.ndarray], list[np.ndarray], int]:
+    """(y of each unit per layer, as the weights meet them; y of every input node drawn, first list
+    entry; the plot's height in rows). With switchable ``inputs`` every feature has a slot and the
+    network's inputs sit in theirs (input_slots)."""
+    sizes, slots = list(network.layer_sizes), input_slots(network, inputs)
+    drawn = sizes if slots is None else [len(FEATURE_KEYS), *sizes[1:]]
+    ys, rows = _positions(drawn)
+    return ([ys[0] if slots is None else ys[0][slots], *ys[1:]]), ys, rows
+
+
+def diagram_targets(network, inputs=None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Where the clickable points of network_figure(network, inputs=inputs, controls=True) are:
+    the input nodes and every control (network_controls.clicked_target reads a click with them)."""
+    _ys, drawn, rows = diagram_geometry(network, inputs)
+    points = network_controls.control_points(network.layer_sizes, rows / 2)
+    if input_slots(network, inputs) is not None:  # only switchable inputs are a target
+        points[network_controls.INPUTS] = (np.zeros(len(FEATURE_KEYS)), f32(drawn[0]))
+    return points
+
+
+def _node_traces(network, ys, rows, feature_names, outs, s: Style, values: bool, slots=None, input_ys=None,
+                 controls: bool = False, editable: bool = False) -> list[dict]:
+    """Input nodes (labelled; with ``slots``, every feature at ``input_ys``: _feature_inputs), hidden +
+    output units (with ``values``: coloured by and hovering their bias), output labels."""
     sizes, L = list(network.layer_sizes), network.L
     node = s.marker_size * 2.2
     names = [plotly_text(n) for n in feature_names] if feature_names is not None else []  # a CSV's columns
     names += [f"x{j + 1}" for j in range(len(names), sizes[0])]
     show_names = sizes[0] <= 16
-    inputs = drop_none(dict(
-        type="scatter", x=np.zeros(sizes[0], np.float32), y=f32(ys[0]),
-        mode="markers+text" if show_names else "markers",
-        text=names[:sizes[0]] if show_names else None, textposition="middle left", cliponaxis=False,
-        marker=dict(size=node if sizes[0] <= rows else max(2.0, node * rows / sizes[0]), color=NEUTRAL,
-                    line=dict(color=s.ink, width=1 if sizes[0] <= rows else 0), symbol="square"),
-        hovertext=[f"input {j + 1}: {names[j]}" for j in range(sizes[0])], hoverinfo="text", name="inputs",
-        showlegend=False))
+    if slots is not None:  # every feature, the ones in use as today, the others hollow: click to switch
+        inputs = _feature_inputs(input_ys, slots, node, s)
+    else:
+        fixed = " (not switchable here)" if controls else ""
+        inputs = drop_none(dict(
+            type="scatter", x=np.zeros(sizes[0], np.float32), y=f32(ys[0]),
+            mode="markers+text" if show_names else "markers",
+            text=names[:sizes[0]] if show_names else None, textposition="middle left", cliponaxis=False,
+            marker=dict(size=node if sizes[0] <= rows else max(2.0, node * rows / sizes[0]), color=NEUTRAL,
+                        line=dict(color=s.ink, width=1 if sizes[0] <= rows else 0), symbol="square"),
+            hovertext=[f"input {j + 1}: {names[j]}{fixed}" for j in range(sizes[0])], hoverinfo="text",
+            name="inputs", showlegend=False))
     lx = np.concatenate([np.full(sizes[l], l, np.float32) for l in range(1, L + 1)])
     ly = np.concatenate([ys[l] for l in range(1, L + 1)]).astype(np.float32)
     cols = [np.full(sizes[l], l) for l in range(1, L + 1)], [np.arange(1, sizes[l] + 1) for l in range(1, L + 1)]
@@ -287,7 +349,7 @@ def _node_traces(network, ys, rows, feature_names, outs, s: Style, values: bool,
 def network_figure(network, unit_grids: dict | None = None, iteration_label: str = "",
                    feature_names=None, task: str | None = None, class_names=None, dataset=None,
                    style: Style | None = None, values: bool = True, shown: tuple[int, int] | None = None,
-                   editable: bool = False) -> go.Figure:
+                   editable: bool = False, inputs=None, controls: bool = False) -> go.Figure:
     """The network as a diagram. The weights are one layout image (``edge_image``, the first image);
     with ``unit_grids`` (trainer.unit_grids) each unit's picture follows as its own layout image,
     unless there are more than MAX_PICTURES units (then a note says so). Traces, in this order:
@@ -298,18 +360,28 @@ def network_figure(network, unit_grids: dict | None = None, iteration_label: str
     feature_names / task / class_names not given. ``shown`` (l, j): the unit whose output the
     boundary chart shows, its picture framed. The units' trace is trace UNITS_TRACE (clicked_unit).
     ``editable`` (with ``values``: a paused run, not rewound): the "weights" and "units" traces carry
-    EDIT_WEIGHT / EDIT_BIAS, so clicking a weight or a unit opens a field to set it."""
+    EDIT_WEIGHT / EDIT_BIAS, so clicking a weight or a unit opens a field to set it.
+    ``inputs``: the feature keys the network's inputs are (RunConfig.features) when they can be
+    switched; the input column then shows every feature, the unused ones hollow. ``controls``: the
+    + / − buttons for units and layers (viz.network_controls), traces after all the others."""
     if dataset is not None:
         feature_names = dataset.feature_names if feature_names is None else feature_names
         task, class_names = task or dataset.task, class_names or dataset.class_names
     s = resolve(style)
     sizes, L = list(network.layer_sizes), network.L
-    ys, rows = _positions(sizes)
+    ys, drawn, rows = diagram_geometry(network, inputs)
+    slots = input_slots(network, inputs)
     e, dropped = _edges(network.params, sizes, ys)
     outs = _output_names(network, task, class_names)
-    data = (_node_traces(network, ys, rows, feature_names, outs, s, values, editable)
-            + ([_edge_hover(e, editable)] if values else []))
+    data = _node_traces(network, ys, rows, feature_names, outs, s, values, slots, drawn[0], controls, editable)
+    data += [_edge_hover(e, editable)] if values else []
     top = rows / 2
+    room = network_controls.CONTROL_ROW if controls else 0.0  # a row above the units, one below them
+    # all the features' names ("sin x₂") need more room on the left than x1, x2 did
+    left = (1.3 if s.presentation else 1.1) if slots is not None else 0.75
+    x_range = (-left, L + (1.7 if s.presentation else 1.3))
+    if controls:  # after every other trace: the curve numbers of those stay as they were
+        data += network_controls.control_traces(sizes, top, x_range[1] - x_range[0], s)
     notes = []
     n_units = sum(sizes[1:])
     pictures = unit_grids is not None and n_units <= MAX_PICTURES
@@ -335,7 +407,7 @@ def network_figure(network, unit_grids: dict | None = None, iteration_label: str
     # no axes to label: the side margins go to the diagram, and the right end of the x range leaves
     # room for the output's name ("P(y=1)" was cut at presentation size)
     layout["margin"].update(l=int(s.text * 0.5), r=int(s.text * 0.5))
-    x_range, y_range = (-0.75, L + (1.7 if s.presentation else 1.3)), (-top, top)
+    y_range = (-top - room, top + room)
     layout.update(annotations=heads, hovermode="closest",
                   xaxis=dict(visible=False, range=list(x_range), fixedrange=True),
                   yaxis=dict(visible=False, range=list(y_range), fixedrange=True))
@@ -343,15 +415,16 @@ def network_figure(network, unit_grids: dict | None = None, iteration_label: str
     layout["images"] = [edge_image(e, x_range, y_range, plot_height, s.presentation)]
     if pictures:
         layout["images"] += _pictures(network, unit_grids, ys, task, shown, s.ink)
-    layout["datarevision"] = _revision(network, feature_names, outs, values)
+    layout["datarevision"] = _revision(network, feature_names, outs, values, (inputs, controls))
     return figure(data, layout)
 
 
-def _revision(network, feature_names, outs, values: bool) -> str:
-    """What the traces' data depend on: the shape and names, plus every parameter when they show values."""
+def _revision(network, feature_names, outs, values: bool, controls=None) -> str:
+    """What the traces' data depend on: the shape and names (and the inputs and controls drawn), plus
+    every parameter when they show values."""
     h = hashlib.blake2b(digest_size=8)
     h.update(repr((tuple(network.layer_sizes), None if feature_names is None else [str(n) for n in feature_names],
-                   outs)).encode())
+                   outs) + ((controls,) if controls is not None else ())).encode())
     if values:
         h.update(np.ascontiguousarray(network.theta).tobytes())
     return h.hexdigest()

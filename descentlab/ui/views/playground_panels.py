@@ -17,7 +17,7 @@ from descentlab.ui.live.elements import live_chart
 from descentlab.ui.live.route import Redraw
 from descentlab.ui.screen_fit import ROW_GROW
 from descentlab.ui.state import Keys, current_config, current_run
-from descentlab.ui.views import playground_blocks, playground_edit
+from descentlab.ui.views import playground_blocks, playground_diagram_controls, playground_edit
 from descentlab.viz.network_diagram import clicked_unit
 from descentlab.viz.style import Style
 
@@ -106,15 +106,21 @@ def _network(s: Style, rewind: int | None, caption: str | None) -> None:
     # paused at the run's newest iteration, a weight or a unit clicked opens a field to set it
     editable = rewind is None and not st.session_state[Keys.PLAYING]
     touch = diagram_touch(view, net) if has_plane else None
+    # the inputs and + / − on the diagram (TensorFlow Playground's): read here, at script time
+    inputs = playground_diagram_controls.switchable_inputs(current_config(), run.dataset)
+    controls = playground_diagram_controls.controls_shown()
     event = live_chart(lambda: viz.network_figure(net if rewind is None else tr.network_at(rewind),
                                                   tr.unit_grids(24, iteration=rewind) if has_plane else None,
                                                   dataset=run.dataset, style=s, values=values,
-                                                  shown=view.shown(net) if has_plane else None, editable=editable),
-                       key="live_network", caption=caption, grow=ROW_GROW,
+                                                  shown=view.shown(net) if has_plane else None, editable=editable,
+                                                  inputs=inputs, controls=controls),
+                       key="live_network", caption=caption, grow=ROW_GROW, on_click=controls,
                        on_event=playground_edit.with_edits(playground_edit.edit_handler(tr) if editable else None,
                                                            touch),
                        hover=("units",), editable=editable)
     playground_edit.show_refusal(event, tr)
+    # an input or a + / − changes the architecture: a new run, through the page's run (the sidebar's widgets)
+    playground_diagram_controls.take_click(event, net, inputs, controls)
     if run.dataset.image_shape is not None:
         live_chart(lambda: viz.first_layer_weights_figure(
             (tr.params_at(rewind) if rewind is not None else net.params)["W1"], run.dataset.image_shape, style=s),
