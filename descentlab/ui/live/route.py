@@ -180,8 +180,11 @@ class Stream:
                 answer = handler(event)
                 took = bool(answer)
                 keys = answer.keys if isinstance(answer, Redraw) else None
+                # in the handler's order: the chart it names first is the first the browser draws
+                chosen = self.parts if keys is None else sorted(
+                    ((k, make) for k, make in self.parts if k in keys), key=lambda part: keys.index(part[0]))
                 with plain_figures():
-                    parts = [(k, make()) for k, make in self.parts if keys is None or k in keys] if took else []
+                    parts = [(k, make()) for k, make in chosen] if took else []
             except Exception:  # noqa: BLE001 - a bad event or a bug: the page goes on, the log says why
                 _log.exception("touch on %s failed", key)
                 return Frame(self.generation, self.playing, handled=False)
