@@ -96,7 +96,9 @@ def drawn_dataset(config: RunConfig):
 
 def notify(kind: str, text: str) -> None:
     """Say ``text`` (plain text, user text included as is: show_notices escapes it) at the top of
-    the page's next run. ``kind``: "info", "success", "warning" or "error"."""
+    the page's next run. ``kind``: "info", "success", "warning" or "error"; or "toast", for news
+    that needs no answer (a new run started): a toast in the corner moves nothing, where a box
+    above the charts pushes them below a projector's fold."""
     st.session_state.setdefault(Keys.NOTICES, []).append((kind, text))
 
 
@@ -113,9 +115,12 @@ def show_notices() -> None:
     notices = pop_notices()
     if ss.pop(Keys.QUIET_RERUN, False):
         notices = ss.get(Keys.SHOWN_NOTICES, []) + notices
-    ss[Keys.SHOWN_NOTICES] = notices
+    ss[Keys.SHOWN_NOTICES] = [n for n in notices if n[0] != "toast"]  # a toast said it once
     for kind, body in notice_boxes(notices):
-        getattr(st, kind)(body)
+        if kind == "toast":
+            st.toast(body, icon=":material/restart_alt:")
+        else:
+            getattr(st, kind)(body)
 
 
 def quiet_rerun() -> None:
@@ -166,7 +171,7 @@ def apply_config(new: RunConfig) -> None:
         return
     if start_run(new.replace(edits=()) if new.edits else new):  # weights set by hand were the old run's
         st.session_state[Keys.PLAYING] = False
-        notify("info", f"Started a new run: {', '.join(sorted(change.rebuild_fields))} changed.")
+        notify("toast", f"Started a new run: {', '.join(sorted(change.rebuild_fields))} changed.")
 
 
 def sync_query_params(config: RunConfig, page_query: dict[str, str] | None = None) -> None:
