@@ -28,3 +28,23 @@ def pytest_configure(config):
         terminal = config.pluginmanager.get_plugin("terminalreporter")
         if terminal is not None:
             config.pluginmanager.register(FileProgress(terminal), "descentlab-file-progress")
+
+
+@pytest.fixture(scope="session")
+def _served_app():
+    """One app served as `make run` serves it, and one Chromium, per test process: starting them
+    costs 5-10 s, and the browser tests that need nothing special of the server share them."""
+    from tests.browser import served_browser
+
+    with served_browser() as (browser, base_url):
+        yield browser, base_url
+
+
+@pytest.fixture
+def served_app(_served_app):
+    """(browser, base_url) of the shared app; the pages a test opens are closed after it, so their
+    sessions end and leave the server to the next test."""
+    browser, base_url = _served_app
+    yield browser, base_url
+    for context in browser.contexts:
+        context.close()

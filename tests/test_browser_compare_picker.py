@@ -3,7 +3,7 @@ multiselect keeps its tags on one scrolling row, so the fifth value of a compari
 adding one scrolled the first out of view)."""
 import pytest
 
-from tests.browser import served_browser, wait_for_app
+from tests.browser import wait_for_app
 
 VALUES = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
 PICKER = ".st-key-cmp_values_activation"
@@ -26,17 +26,16 @@ TAGS_SHOWN = """(sel) => {
 
 
 @pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
-def test_every_chosen_value_is_visible_at_1280x720(presentation):
-    with served_browser() as (browser, base_url):
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
-        page.goto(f"{base_url}/compare?vary=activation&values={';'.join(VALUES)}")
+def test_every_chosen_value_is_visible_at_1280x720(presentation, served_app):
+    browser, base_url = served_app
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{base_url}/compare?vary=activation&values={';'.join(VALUES)}")
+    wait_for_app(page)
+    if presentation:
+        page.locator("[data-testid='stSidebar'] label:has-text('Presentation mode')").click()
         wait_for_app(page)
-        if presentation:
-            page.locator("[data-testid='stSidebar'] label:has-text('Presentation mode')").click()
-            wait_for_app(page)
-        page.wait_for_function(f"(sel) => document.querySelectorAll(sel + ' [data-tag]').length >= {len(VALUES)}",
-                               arg=PICKER, timeout=90_000)
-        shown = page.evaluate(TAGS_SHOWN, PICKER)
-        browser.close()
+    page.wait_for_function(f"(sel) => document.querySelectorAll(sel + ' [data-tag]').length >= {len(VALUES)}",
+                           arg=PICKER, timeout=90_000)
+    shown = page.evaluate(TAGS_SHOWN, PICKER)
     assert len(shown) == len(VALUES), shown
     assert all(t["inside"] and t["inViewport"] for t in shown), shown

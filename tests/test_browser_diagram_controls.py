@@ -3,7 +3,7 @@ click on the hollow x₁² input node turns the feature on, and a click on layer
 unit more; after each, the diagram, the sidebar's widgets and the address bar say the same. Screenshots
 at 1280×720 (presentation mode off and on, and hovering an unused input) and 1920×1080 go to
 artifacts/diagram_controls/."""
-from tests.browser import ROOT, served_browser, wait_for_app
+from tests.browser import ROOT, wait_for_app
 from tests.test_layout import set_presentation
 
 SHOTS = ROOT / "artifacts" / "diagram_controls"
@@ -41,46 +41,46 @@ def _click_point(page, name: str, k: int) -> None:
     page.mouse.click(at["x"], at["y"])
 
 
-def test_clicking_an_input_and_a_plus_changes_the_diagram_the_sidebar_and_the_link_alike():
+def test_clicking_an_input_and_a_plus_changes_the_diagram_the_sidebar_and_the_link_alike(served_app):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with served_browser() as (browser, base_url):
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
-        page.goto(base_url + "/playground?seed=3")
-        wait_for_app(page)
-        page.wait_for_function(f"() => ({TRACE})('inputs')?.n === 7")  # every feature, x₁² among them
-        assert page.evaluate(TRACE, "inputs")["symbol"][:3] == ["square", "square", "square-open"]
-        assert "x₁²" not in page.evaluate(SIDEBAR_TEXT, "cfg_features")
+    browser, base_url = served_app
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(base_url + "/playground?seed=3")
+    wait_for_app(page)
+    page.wait_for_function(f"() => ({TRACE})('inputs')?.n === 7")  # every feature, x₁² among them
+    assert page.evaluate(TRACE, "inputs")["symbol"][:3] == ["square", "square", "square-open"]
+    assert "x₁²" not in page.evaluate(SIDEBAR_TEXT, "cfg_features")
 
-        _click_point(page, "inputs", 2)  # x₁²: on
-        page.wait_for_function("() => decodeURIComponent(location.search).includes('features=x1,x2,x1_sq')")
-        page.wait_for_function(f"() => ({TRACE})('inputs')?.symbol[2] === 'square'")
-        wait_for_app(page)
-        assert "x₁²" in page.evaluate(SIDEBAR_TEXT, "cfg_features")  # the sidebar's multiselect has it
+    _click_point(page, "inputs", 2)  # x₁²: on
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('features=x1,x2,x1_sq')")
+    page.wait_for_function(f"() => ({TRACE})('inputs')?.symbol[2] === 'square'")
+    wait_for_app(page)
+    assert "x₁²" in page.evaluate(SIDEBAR_TEXT, "cfg_features")  # the sidebar's multiselect has it
 
-        _click_point(page, "units_plus", 0)  # layer 1: 8 -> 9 units
-        page.wait_for_function(f"() => ({TRACE})('units')?.layer1 === 9")
-        page.wait_for_function("() => decodeURIComponent(location.search).includes('hidden=9,8')")
-        wait_for_app(page)
-        page.wait_for_function(f"() => ({UNITS_0})() === '9'")  # the sidebar's "Units in layer 1"
-        assert page.evaluate(TRACE, "unit_counts")["text"] == ["9", "8"]
-        assert "x₁²" in page.evaluate(SIDEBAR_TEXT, "cfg_features")  # the rebuild kept the feature
-        page.wait_for_timeout(500)  # the pictures' fade-in: for the screenshot only
-        page.screenshot(path=str(SHOTS / "after_clicks_1280x720.png"))
+    _click_point(page, "units_plus", 0)  # layer 1: 8 -> 9 units
+    page.wait_for_function(f"() => ({TRACE})('units')?.layer1 === 9")
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('hidden=9,8')")
+    wait_for_app(page)
+    page.wait_for_function(f"() => ({UNITS_0})() === '9'")  # the sidebar's "Units in layer 1"
+    assert page.evaluate(TRACE, "unit_counts")["text"] == ["9", "8"]
+    assert "x₁²" in page.evaluate(SIDEBAR_TEXT, "cfg_features")  # the rebuild kept the feature
+    page.wait_for_timeout(500)  # the pictures' fade-in: for the screenshot only
+    page.screenshot(path=str(SHOTS / "after_clicks_1280x720.png"))
 
-        at = page.evaluate(POINT_PIXEL, ["inputs", 5])  # hover an unused input: what a click would do
-        page.mouse.move(at["x"], at["y"])
-        page.wait_for_function("() => document.querySelector('.st-key-live_network .hoverlayer')?.textContent"
-                               ".includes('turn it on')")
-        page.screenshot(path=str(SHOTS / "hover_unused_input_1280x720.png"))
+    at = page.evaluate(POINT_PIXEL, ["inputs", 5])  # hover an unused input: what a click would do
+    page.mouse.move(at["x"], at["y"])
+    page.wait_for_function("() => document.querySelector('.st-key-live_network .hoverlayer')?.textContent"
+                           ".includes('turn it on')")
+    page.screenshot(path=str(SHOTS / "hover_unused_input_1280x720.png"))
 
-        set_presentation(page, True)
-        wait_for_app(page)
-        page.wait_for_function(f"() => ({TRACE})('units')?.layer1 === 9")
-        page.wait_for_timeout(800)
-        page.screenshot(path=str(SHOTS / "presentation_1280x720.png"))
-        set_presentation(page, False)
-        wait_for_app(page)
+    set_presentation(page, True)
+    wait_for_app(page)
+    page.wait_for_function(f"() => ({TRACE})('units')?.layer1 === 9")
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SHOTS / "presentation_1280x720.png"))
+    set_presentation(page, False)
+    wait_for_app(page)
 
-        page.set_viewport_size({"width": 1920, "height": 1080})
-        page.wait_for_timeout(800)
-        page.screenshot(path=str(SHOTS / "after_clicks_1920x1080.png"))
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SHOTS / "after_clicks_1920x1080.png"))

@@ -4,7 +4,7 @@ add three points of those classes to the data set, while training plays; the net
 with the same weights (the iteration goes on), and the boundary bends towards a class-1 point dropped
 into class 0's corner: P(y=1) under it rises (without the drawn point it could only fall there).
 Screenshots at 1280×720, presentation mode off and on, and 1920×1080 go to artifacts/draw/."""
-from tests.browser import ROOT, served_browser, wait_for_app
+from tests.browser import ROOT, wait_for_app
 from tests.test_layout import set_presentation
 
 SHOTS = ROOT / "artifacts" / "draw"
@@ -56,47 +56,47 @@ def _counts_are(page, expected: dict) -> None:
                            timeout=30_000)
 
 
-def test_three_clicks_add_three_points_of_the_chosen_classes_and_the_boundary_bends():
+def test_three_clicks_add_three_points_of_the_chosen_classes_and_the_boundary_bends(served_app):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with served_browser() as (browser, base_url):
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
-        page.goto(base_url + "/playground?dataset=draw&seed=1&lr=0.3")
-        wait_for_app(page)
-        _counts_are(page, {"class 0": 3, "class 1": 3})
+    browser, base_url = served_app
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(base_url + "/playground?dataset=draw&seed=1&lr=0.3")
+    wait_for_app(page)
+    _counts_are(page, {"class 0": 3, "class 1": 3})
 
-        page.locator(".st-key-btn_play button").first.click()  # training goes on while we draw
-        page.wait_for_function(f"() => ({ITERATION})() > 50")
-        _click_at(page, 0.9, -0.2)  # class 0 (the picker's default), on class 1's side
-        _counts_are(page, {"class 0": 4, "class 1": 3})
-        page.locator(".st-key-draw_class button", has_text="1").click()
-        wait_for_app(page)
-        _click_at(page, 0.0, -0.95)
-        _counts_are(page, {"class 0": 4, "class 1": 4})
-        before = page.evaluate(ORANGE, list(OUTLIER))
-        it, shown = page.evaluate(ITERATION), page.evaluate(SURFACE)
-        _click_at(page, *OUTLIER)
-        _counts_are(page, {"class 0": 4, "class 1": 5})
-        # the run went on with the same weights (no reset), and the boundary bent towards the new point
-        page.wait_for_function(f"([it, src]) => ({ITERATION})() > it + 100 && ({SURFACE})() !== src", arg=[it, shown])
-        assert page.evaluate(ITERATION) > it, "the run was reset by the click"
-        page.wait_for_function(f"(was) => ({ORANGE})({list(OUTLIER)}).then((now) => now > was + 20)", arg=before,
-                               timeout=60_000)
-        page.screenshot(path=str(SHOTS / "draw_playing_1280x720.png"))
-        page.locator(".st-key-btn_play button").first.click()  # pause
-        wait_for_app(page)
-        # the page's run after the pause counts them under the charts (the frames drew them already)
-        page.locator("[data-testid='stCaptionContainer']", has_text="9 drawn points (4 of class 0 + 5 of class 1") \
-            .wait_for(timeout=90_000)
-        assert "draw=" in page.url  # the address bar carries the drawn points
-        page.wait_for_timeout(500)
-        page.screenshot(path=str(SHOTS / "draw_paused_1280x720.png"))
+    page.locator(".st-key-btn_play button").first.click()  # training goes on while we draw
+    page.wait_for_function(f"() => ({ITERATION})() > 50")
+    _click_at(page, 0.9, -0.2)  # class 0 (the picker's default), on class 1's side
+    _counts_are(page, {"class 0": 4, "class 1": 3})
+    page.locator(".st-key-draw_class button", has_text="1").click()
+    wait_for_app(page)
+    _click_at(page, 0.0, -0.95)
+    _counts_are(page, {"class 0": 4, "class 1": 4})
+    before = page.evaluate(ORANGE, list(OUTLIER))
+    it, shown = page.evaluate(ITERATION), page.evaluate(SURFACE)
+    _click_at(page, *OUTLIER)
+    _counts_are(page, {"class 0": 4, "class 1": 5})
+    # the run went on with the same weights (no reset), and the boundary bent towards the new point
+    page.wait_for_function(f"([it, src]) => ({ITERATION})() > it + 100 && ({SURFACE})() !== src", arg=[it, shown])
+    assert page.evaluate(ITERATION) > it, "the run was reset by the click"
+    page.wait_for_function(f"(was) => ({ORANGE})({list(OUTLIER)}).then((now) => now > was + 20)", arg=before,
+                           timeout=60_000)
+    page.screenshot(path=str(SHOTS / "draw_playing_1280x720.png"))
+    page.locator(".st-key-btn_play button").first.click()  # pause
+    wait_for_app(page)
+    # the page's run after the pause counts them under the charts (the frames drew them already)
+    page.locator("[data-testid='stCaptionContainer']", has_text="9 drawn points (4 of class 0 + 5 of class 1") \
+        .wait_for(timeout=90_000)
+    assert "draw=" in page.url  # the address bar carries the drawn points
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / "draw_paused_1280x720.png"))
 
-        set_presentation(page, True)
-        wait_for_app(page)
-        page.wait_for_timeout(800)
-        page.screenshot(path=str(SHOTS / "draw_presentation_1280x720.png"))
-        set_presentation(page, False)
-        wait_for_app(page)
-        page.set_viewport_size({"width": 1920, "height": 1080})
-        page.wait_for_timeout(800)
-        page.screenshot(path=str(SHOTS / "draw_1920x1080.png"))
+    set_presentation(page, True)
+    wait_for_app(page)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SHOTS / "draw_presentation_1280x720.png"))
+    set_presentation(page, False)
+    wait_for_app(page)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SHOTS / "draw_1920x1080.png"))

@@ -4,7 +4,7 @@ into θ: the diagram's weight then holds it, the status line's training cost cha
 marks the edit, and after a Step the address bar carries it. A click on a unit opens its bias's field
 and still shows the unit big on the boundary chart. Screenshots at 1280×720, presentation mode off
 and on, go to artifacts/edit/. The number field is the live chart's (descentlab.ui.live: touch.js)."""
-from tests.browser import ROOT, UNIT_PIXEL, served_browser, wait_for_app
+from tests.browser import ROOT, UNIT_PIXEL, wait_for_app
 from tests.test_layout import set_presentation
 
 SHOTS = ROOT / "artifacts" / "edit"
@@ -62,42 +62,42 @@ def _type_value(page, value: str) -> None:
     field.press("Enter")
 
 
-def test_editing_a_weight_and_a_bias_with_the_mouse():
+def test_editing_a_weight_and_a_bias_with_the_mouse(served_app):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with served_browser() as (browser, base_url):
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
-        page.goto(base_url + "/playground?seed=3")
-        wait_for_app(page)
-        page.wait_for_function(f"() => ({WEIGHT})([3, 1, 2]) !== null")
-        cost_before = page.evaluate(TRAIN_COST)
-        assert page.evaluate(EDIT_MARKS) == 0
+    browser, base_url = served_app
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(base_url + "/playground?seed=3")
+    wait_for_app(page)
+    page.wait_for_function(f"() => ({WEIGHT})([3, 1, 2]) !== null")
+    cost_before = page.evaluate(TRAIN_COST)
+    assert page.evaluate(EDIT_MARKS) == 0
 
-        # W[3] row 1, column 2: the line from layer 2's second unit to the output (a midpoint no other line has)
-        _steady_click(page, WEIGHT_PIXEL, [3, 1, 2])
-        page.locator(FIELD).first.wait_for(state="visible")
-        page.screenshot(path=str(SHOTS / "weight_field_1280x720.png"))
-        _type_value(page, "-1.5")
-        page.wait_for_function(f"() => ({WEIGHT})([3, 1, 2]) === -1.5")
-        page.wait_for_function(f"(before) => ({TRAIN_COST})() !== before", arg=cost_before)
-        page.wait_for_function(f"() => ({EDIT_MARKS})() === 1")
-        page.wait_for_timeout(300)
-        page.screenshot(path=str(SHOTS / "weight_set_1280x720.png"))
+    # W[3] row 1, column 2: the line from layer 2's second unit to the output (a midpoint no other line has)
+    _steady_click(page, WEIGHT_PIXEL, [3, 1, 2])
+    page.locator(FIELD).first.wait_for(state="visible")
+    page.screenshot(path=str(SHOTS / "weight_field_1280x720.png"))
+    _type_value(page, "-1.5")
+    page.wait_for_function(f"() => ({WEIGHT})([3, 1, 2]) === -1.5")
+    page.wait_for_function(f"(before) => ({TRAIN_COST})() !== before", arg=cost_before)
+    page.wait_for_function(f"() => ({EDIT_MARKS})() === 1")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SHOTS / "weight_set_1280x720.png"))
 
-        # a unit: its bias's field, and the unit still shown big on the boundary chart
-        _steady_click(page, UNIT_PIXEL, [1, 2])
-        _type_value(page, "0.5")
-        page.wait_for_function(f"() => ({BIAS})([1, 3]) === 0.5")
-        page.wait_for_function(TITLE_HAS, arg="a[1]₃")
-        page.wait_for_function(f"() => ({EDIT_MARKS})() === 2")
+    # a unit: its bias's field, and the unit still shown big on the boundary chart
+    _steady_click(page, UNIT_PIXEL, [1, 2])
+    _type_value(page, "0.5")
+    page.wait_for_function(f"() => ({BIAS})([1, 3]) === 0.5")
+    page.wait_for_function(TITLE_HAS, arg="a[1]₃")
+    page.wait_for_function(f"() => ({EDIT_MARKS})() === 2")
 
-        # the run continues from the edited weights, and its link carries the edits
-        page.locator(".st-key-btn_step button").first.click()
-        page.wait_for_function("() => location.search.includes('edits=')")
-        assert "0_W3_0_1_-1.5~0_b1_2_0_0.5" in page.evaluate("() => decodeURIComponent(location.search)")
+    # the run continues from the edited weights, and its link carries the edits
+    page.locator(".st-key-btn_step button").first.click()
+    page.wait_for_function("() => location.search.includes('edits=')")
+    assert "0_W3_0_1_-1.5~0_b1_2_0_0.5" in page.evaluate("() => decodeURIComponent(location.search)")
 
-        set_presentation(page, True)
-        wait_for_app(page)
-        _steady_click(page, WEIGHT_PIXEL, [3, 1, 2])
-        page.locator(FIELD).first.wait_for(state="visible")
-        page.wait_for_timeout(300)
-        page.screenshot(path=str(SHOTS / "weight_field_presentation_1280x720.png"))
+    set_presentation(page, True)
+    wait_for_app(page)
+    _steady_click(page, WEIGHT_PIXEL, [3, 1, 2])
+    page.locator(FIELD).first.wait_for(state="visible")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SHOTS / "weight_field_presentation_1280x720.png"))

@@ -10,7 +10,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from descentlab.engine.config import RunConfig, build
 from descentlab.viz.trace import num
-from tests.browser import ROOT, served_browser, wait_for_app
+from tests.browser import ROOT, wait_for_app
 
 SHOTS = ROOT / "artifacts" / "trace"
 CHART = ".st-key-live_boundary .js-plotly-plot"
@@ -51,61 +51,61 @@ def _scroll_to(page, selector: str) -> None:
             wait_for_app(page)
 
 
-def test_clicking_a_training_point_traces_it_at_1280x720():
+def test_clicking_a_training_point_traces_it_at_1280x720(served_app):
     SHOTS.mkdir(parents=True, exist_ok=True)
     data = build(RunConfig()).dataset
     j = _loneliest_training_point(data)
-    with served_browser() as (browser, base_url):
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
-        page.goto(base_url + "/playground")
-        wait_for_app(page)
-        page.locator(CHART).wait_for(timeout=30_000)
-        page.locator(".st-key-btn_step button").first.click()  # one step: θ is a trained one, not the start
-        page.wait_for_timeout(300)
-        wait_for_app(page)
-        assert page.locator(".st-key-trace_panel").count() == 0
-        px, py = page.evaluate(PIXEL, [CHART, float(data.points_train[0, j]), float(data.points_train[1, j])])
-        page.mouse.move(px, py)
-        page.wait_for_timeout(300)
-        page.mouse.click(px, py)
-        page.locator(".st-key-trace_panel").wait_for(timeout=30_000)
-        wait_for_app(page)
-        heading = page.locator(".st-key-trace_panel").inner_text()
-        assert f"training example {j} " in heading, heading
-        tex = page.evaluate(TEX)
-        x_line = next(t for t in tex if "a^{[0]}" in t)
-        assert num(data.X_train[0, j]) in x_line and num(data.X_train[1, j]) in x_line, x_line
-        assert any(r"\hat y - y" in t for t in tex), "no dz[L] = ŷ − y"
-        assert page.locator(".st-key-trace_panel .katex-error").count() == 0, "a formula KaTeX cannot draw"
-        assert page.evaluate(LAST_TRACE, CHART) == "traced", "the point is not ringed"
-        page.mouse.move(5, 700)  # the hover label off the point: the ring shows
-        page.wait_for_timeout(500)
-        page.screenshot(path=str(SHOTS / "trace_1280x720.png"))
-        page.locator(".st-key-btn_step button").first.click()  # Step: the same example, new numbers
-        page.wait_for_function(f"(old) => JSON.stringify(({TEX})()) !== old", arg=json.dumps(tex), timeout=30_000)
-        wait_for_app(page)
-        assert f"training example {j} " in page.locator(".st-key-trace_panel").inner_text()
-        page.wait_for_function(TOAST_GONE, timeout=90_000)  # "its numbers are under the charts": out of the picture
-        page.evaluate(TOP, ".st-key-trace_panel")
-        page.wait_for_timeout(300)
-        page.screenshot(path=str(SHOTS / "trace_panel_1280x720.png"))
-        page.mouse.wheel(0, 650)
-        page.wait_for_timeout(300)
-        page.screenshot(path=str(SHOTS / "trace_panel_lower_1280x720.png"))
+    browser, base_url = served_app
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(base_url + "/playground")
+    wait_for_app(page)
+    page.locator(CHART).wait_for(timeout=30_000)
+    page.locator(".st-key-btn_step button").first.click()  # one step: θ is a trained one, not the start
+    page.wait_for_timeout(300)
+    wait_for_app(page)
+    assert page.locator(".st-key-trace_panel").count() == 0
+    px, py = page.evaluate(PIXEL, [CHART, float(data.points_train[0, j]), float(data.points_train[1, j])])
+    page.mouse.move(px, py)
+    page.wait_for_timeout(300)
+    page.mouse.click(px, py)
+    page.locator(".st-key-trace_panel").wait_for(timeout=30_000)
+    wait_for_app(page)
+    heading = page.locator(".st-key-trace_panel").inner_text()
+    assert f"training example {j} " in heading, heading
+    tex = page.evaluate(TEX)
+    x_line = next(t for t in tex if "a^{[0]}" in t)
+    assert num(data.X_train[0, j]) in x_line and num(data.X_train[1, j]) in x_line, x_line
+    assert any(r"\hat y - y" in t for t in tex), "no dz[L] = ŷ − y"
+    assert page.locator(".st-key-trace_panel .katex-error").count() == 0, "a formula KaTeX cannot draw"
+    assert page.evaluate(LAST_TRACE, CHART) == "traced", "the point is not ringed"
+    page.mouse.move(5, 700)  # the hover label off the point: the ring shows
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / "trace_1280x720.png"))
+    page.locator(".st-key-btn_step button").first.click()  # Step: the same example, new numbers
+    page.wait_for_function(f"(old) => JSON.stringify(({TEX})()) !== old", arg=json.dumps(tex), timeout=30_000)
+    wait_for_app(page)
+    assert f"training example {j} " in page.locator(".st-key-trace_panel").inner_text()
+    page.wait_for_function(TOAST_GONE, timeout=90_000)  # "its numbers are under the charts": out of the picture
+    page.evaluate(TOP, ".st-key-trace_panel")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SHOTS / "trace_panel_1280x720.png"))
+    page.mouse.wheel(0, 650)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SHOTS / "trace_panel_lower_1280x720.png"))
 
-        page.locator("[data-testid='stSidebar'] label:has-text('Presentation mode')").click()
-        wait_for_app(page)
-        page.locator(".st-key-trace_panel").wait_for(timeout=30_000)
-        _scroll_to(page, CHART)
-        page.wait_for_timeout(500)
-        page.screenshot(path=str(SHOTS / "trace_presentation_1280x720.png"))
-        page.evaluate(TOP, ".st-key-trace_panel")
-        page.wait_for_timeout(300)
-        page.screenshot(path=str(SHOTS / "trace_panel_presentation_1280x720.png"))
-        assert f"training example {j} " in page.locator(".st-key-trace_panel").inner_text()
+    page.locator("[data-testid='stSidebar'] label:has-text('Presentation mode')").click()
+    wait_for_app(page)
+    page.locator(".st-key-trace_panel").wait_for(timeout=30_000)
+    _scroll_to(page, CHART)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / "trace_presentation_1280x720.png"))
+    page.evaluate(TOP, ".st-key-trace_panel")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SHOTS / "trace_panel_presentation_1280x720.png"))
+    assert f"training example {j} " in page.locator(".st-key-trace_panel").inner_text()
 
-        page.locator(".st-key-trace_clear button").first.click()
-        page.wait_for_timeout(300)
-        wait_for_app(page)
-        assert page.locator(".st-key-trace_panel").count() == 0
-        assert page.evaluate(LAST_TRACE, CHART) != "traced"
+    page.locator(".st-key-trace_clear button").first.click()
+    page.wait_for_timeout(300)
+    wait_for_app(page)
+    assert page.locator(".st-key-trace_panel").count() == 0
+    assert page.evaluate(LAST_TRACE, CHART) != "traced"

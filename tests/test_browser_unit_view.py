@@ -4,7 +4,7 @@ output (its title names it), paused; the choice holds through Step and while pla
 shows the unit: the frame producer holds the choice); clicking the unit again brings the network's
 output back, while playing too, and a click on another unit while playing shows that one. Hovering
 a unit shows it (paused and playing, over a pinned one) and leaving shows what was shown before. Screenshots at 1280×720, presentation mode off and on, go to artifacts/unit_view/."""
-from tests.browser import ROOT, UNIT_PIXEL, served_browser, wait_for_app
+from tests.browser import ROOT, UNIT_PIXEL, wait_for_app
 from tests.test_layout import set_presentation
 
 SHOTS = ROOT / "artifacts" / "unit_view"
@@ -50,68 +50,68 @@ def _press(page, key: str) -> None:
     page.locator(f".st-key-{key} button").first.click()
 
 
-def test_clicking_a_hidden_unit_shows_its_output_big_paused_after_step_and_while_playing():
+def test_clicking_a_hidden_unit_shows_its_output_big_paused_after_step_and_while_playing(served_app):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with served_browser() as (browser, base_url):
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
-        page.goto(base_url + "/playground?seed=3")
-        wait_for_app(page)
-        page.wait_for_function(TITLE_HAS, arg="Decision boundary")
+    browser, base_url = served_app
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(base_url + "/playground?seed=3")
+    wait_for_app(page)
+    page.wait_for_function(TITLE_HAS, arg="Decision boundary")
 
-        # hovering shows a unit without a page run (the touch route answers with a frame); leaving
-        # shows the network's output again
-        _hover_unit(page, 2, 1)
-        page.wait_for_function(TITLE_HAS, arg=OTHER)
-        assert page.locator(".st-key-view_unit_clear").count() == 0, "a hover pinned the unit"
-        _leave(page)
-        page.wait_for_function(TITLE_HAS, arg="Decision boundary")
+    # hovering shows a unit without a page run (the touch route answers with a frame); leaving
+    # shows the network's output again
+    _hover_unit(page, 2, 1)
+    page.wait_for_function(TITLE_HAS, arg=OTHER)
+    assert page.locator(".st-key-view_unit_clear").count() == 0, "a hover pinned the unit"
+    _leave(page)
+    page.wait_for_function(TITLE_HAS, arg="Decision boundary")
 
-        _click_unit(page, 1, 2)  # layer 1's third unit: a hidden unit
-        page.wait_for_function(TITLE_HAS, arg=UNIT)
-        wait_for_app(page)
-        page.locator(".st-key-view_unit_clear button").wait_for(timeout=90_000)  # the page's run after the frame
-        assert page.locator(".st-key-view_unit_clear button").inner_text().endswith("Show the network's output")
-        page.wait_for_timeout(500)
-        page.screenshot(path=str(SHOTS / "hidden_unit_1280x720.png"))
+    _click_unit(page, 1, 2)  # layer 1's third unit: a hidden unit
+    page.wait_for_function(TITLE_HAS, arg=UNIT)
+    wait_for_app(page)
+    page.locator(".st-key-view_unit_clear button").wait_for(timeout=90_000)  # the page's run after the frame
+    assert page.locator(".st-key-view_unit_clear button").inner_text().endswith("Show the network's output")
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / "hidden_unit_1280x720.png"))
 
-        _press(page, "btn_step")
-        page.wait_for_function(f"() => ({ITERATION})() === 1")
-        wait_for_app(page)
-        assert page.evaluate(TITLE_HAS, UNIT), "Step lost the chosen unit"
+    _press(page, "btn_step")
+    page.wait_for_function(f"() => ({ITERATION})() === 1")
+    wait_for_app(page)
+    assert page.evaluate(TITLE_HAS, UNIT), "Step lost the chosen unit"
 
-        _press(page, "btn_play")
-        page.wait_for_function(f"() => ({ITERATION})() > 20")
-        first = page.evaluate(SURFACE)
-        page.wait_for_function(f"(first) => ({SURFACE})() !== first && ({ITERATION})() > 40", arg=first)
-        assert page.evaluate(TITLE_HAS, UNIT), "a frame while playing showed something else than the unit"
-        page.screenshot(path=str(SHOTS / "hidden_unit_playing_1280x720.png"))
-        _hover_unit(page, 2, 1)  # while playing, the hovered unit wins over the pinned one...
-        page.wait_for_function(TITLE_HAS, arg=OTHER)
-        page.screenshot(path=str(SHOTS / "hovered_unit_playing_1280x720.png"))
-        _leave(page)  # ...and leaving gives the pinned one back, frames going on
-        page.wait_for_function(TITLE_HAS, arg=UNIT)
+    _press(page, "btn_play")
+    page.wait_for_function(f"() => ({ITERATION})() > 20")
+    first = page.evaluate(SURFACE)
+    page.wait_for_function(f"(first) => ({SURFACE})() !== first && ({ITERATION})() > 40", arg=first)
+    assert page.evaluate(TITLE_HAS, UNIT), "a frame while playing showed something else than the unit"
+    page.screenshot(path=str(SHOTS / "hidden_unit_playing_1280x720.png"))
+    _hover_unit(page, 2, 1)  # while playing, the hovered unit wins over the pinned one...
+    page.wait_for_function(TITLE_HAS, arg=OTHER)
+    page.screenshot(path=str(SHOTS / "hovered_unit_playing_1280x720.png"))
+    _leave(page)  # ...and leaving gives the pinned one back, frames going on
+    page.wait_for_function(TITLE_HAS, arg=UNIT)
 
-        # clicks while playing: the same unit (the output again), then another unit; frames go on
-        _click_unit(page, 1, 2)
-        page.wait_for_function(TITLE_HAS, arg="Decision boundary")
-        _click_unit(page, 2, 1)
-        page.wait_for_function(TITLE_HAS, arg=OTHER)
-        now = page.evaluate(ITERATION)
-        shown = page.evaluate(SURFACE)
-        page.wait_for_function(f"([it, src]) => ({ITERATION})() > it + 20 && ({SURFACE})() !== src", arg=[now, shown])
-        assert page.evaluate(TITLE_HAS, OTHER) and page.evaluate(STATE) == "playing"
-        _press(page, "btn_play")  # pause
-        wait_for_app(page)
-        assert page.evaluate(TITLE_HAS, OTHER)
+    # clicks while playing: the same unit (the output again), then another unit; frames go on
+    _click_unit(page, 1, 2)
+    page.wait_for_function(TITLE_HAS, arg="Decision boundary")
+    _click_unit(page, 2, 1)
+    page.wait_for_function(TITLE_HAS, arg=OTHER)
+    now = page.evaluate(ITERATION)
+    shown = page.evaluate(SURFACE)
+    page.wait_for_function(f"([it, src]) => ({ITERATION})() > it + 20 && ({SURFACE})() !== src", arg=[now, shown])
+    assert page.evaluate(TITLE_HAS, OTHER) and page.evaluate(STATE) == "playing"
+    _press(page, "btn_play")  # pause
+    wait_for_app(page)
+    assert page.evaluate(TITLE_HAS, OTHER)
 
-        set_presentation(page, True)
-        wait_for_app(page)
-        page.wait_for_function(TITLE_HAS, arg="a[2]₂ = tanh(z[2]₂)")  # the short title, in a projector's type
-        page.wait_for_timeout(800)
-        page.screenshot(path=str(SHOTS / "hidden_unit_presentation_1280x720.png"))
-        set_presentation(page, False)
-        wait_for_app(page)
+    set_presentation(page, True)
+    wait_for_app(page)
+    page.wait_for_function(TITLE_HAS, arg="a[2]₂ = tanh(z[2]₂)")  # the short title, in a projector's type
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SHOTS / "hidden_unit_presentation_1280x720.png"))
+    set_presentation(page, False)
+    wait_for_app(page)
 
-        _click_unit(page, 2, 1)  # the same unit again: the network's output
-        page.wait_for_function(TITLE_HAS, arg="Decision boundary")  # the touch's frame...
-        page.locator(".st-key-view_unit_clear").wait_for(state="detached", timeout=90_000)  # ...then the page's run
+    _click_unit(page, 2, 1)  # the same unit again: the network's output
+    page.wait_for_function(TITLE_HAS, arg="Decision boundary")  # the touch's frame...
+    page.locator(".st-key-view_unit_clear").wait_for(state="detached", timeout=90_000)  # ...then the page's run

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.browser import served_browser, wait_for_app
+from tests.browser import wait_for_app
 
 PAYLOAD = "<img src=x onerror=window.__xss=1>"
 SHOWN = "onerror=window.__xss"  # the payload's words, visible as text somewhere on the page
@@ -23,11 +23,12 @@ TIMEOUT_MS = 120_000
 
 
 @pytest.fixture(scope="module")
-def page():
-    with served_browser() as (browser, base_url):
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
-        page.base_url = base_url
-        yield page
+def page(_served_app):  # the shared app (tests/conftest.py); this module keeps one page open across its tests
+    browser, base_url = _served_app
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.base_url = base_url
+    yield page
+    page.context.close()
 
 
 def _open(page, path: str) -> None:

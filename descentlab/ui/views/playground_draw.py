@@ -37,6 +37,7 @@ CLASS_KEY = "draw_class"      # the class a click adds (0, 1, 2)
 VALUE_KEY = "draw_value"      # the value a click adds (regression)
 START_KEY = "draw_start"      # what the next "Start" begins from
 KIND_KEY = "draw_kind"        # 2 classes, 3 classes or values
+CHOICE_KEY = "dl_draw_choice"  # the label a click adds, as the touch handler reads it (_choice)
 PLANE_TRACE = "draw-plane"    # the invisible trace over the plane that makes a click there an event
 PLANE_CELLS = 80              # its cells per side: a click lands on the centre of one (1/80 of the plane)
 REMOVE_RADIUS = 0.04          # a shift-click removes the nearest point within this share of the plane's width
@@ -70,11 +71,14 @@ def _number(v) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def make_handler(drawn: DrawnSet, trainer, features, normalization: str, label: float,
+def make_handler(drawn: DrawnSet, trainer, features, normalization: str, label: float | Callable[[], float],
                  point_curves: Callable[[], int]) -> Callable[[dict], bool]:
-    """The boundary chart's ``on_event`` in draw mode. ``label``: the class (or value) a click adds;
+    """The boundary chart's ``on_event`` in draw mode. ``label``: the class (or value) a click adds, or
+    a function that says it when the click comes;
     ``point_curves()``: how many traces of the figure, from the first, are drawn points (read at call
     time: it changes as classes appear). Everything in ``event`` came from a browser: checked here."""
+    label_now = label if callable(label) else (lambda: label)
+
     def swap() -> None:
         trainer.set_data(drawn.dataset(features, normalization))
 
@@ -93,7 +97,7 @@ def make_handler(drawn: DrawnSet, trainer, features, normalization: str, label: 
         elif event.get("shift") is True:
             changed = drawn.remove_near(x, y, REMOVE_RADIUS * width)
         elif trace in (PLANE_TRACE, None):  # None: a click from before the chart named its traces
-            changed = drawn.add(x, y, label)
+            changed = drawn.add(x, y, label_now())
         else:
             return False
         if changed:
@@ -124,13 +128,27 @@ def touch(trainer) -> Callable[[dict], route.Redraw | None]:
     value) the picker says. A point redraws the boundary at once; paused, the page then runs too (the
     point count under the charts, the link), while playing that waits for the pause's run."""
     drawn, config = drawn_set(), current_config()
-    handler = make_handler(drawn, trainer, config.features, config.normalization, current_label(drawn),
+    choice = _choice()
+    choice["label"] = current_label(drawn)
+    handler = make_handler(drawn, trainer, config.features, config.normalization, lambda: choice["label"],
                            point_curves_of(trainer))
     answer = route.Redraw(("live_boundary",), run_page=not st.session_state.get(Keys.PLAYING, False))
 
     def on_event(event: dict) -> route.Redraw | None:
         return answer if handler(event) else None
     return on_event
+
+
+def _choice() -> dict:
+    """{"label": the class or value a click adds}: one dict kept in session state, changed in place by
+    the picker's callback, which Streamlit runs first thing in the page's run. The touch handler reads
+    it when a click comes, so a click right after a change of class adds that class even if it reaches
+    the frame route before the page's run has drawn the chart again."""
+    return st.session_state.setdefault(CHOICE_KEY, {"label": 0.0})
+
+
+def _on_pick() -> None:
+    _choice()["label"] = current_label(drawn_set())
 
 
 def current_label(drawn: DrawnSet) -> float:
@@ -189,12 +207,13 @@ def picker(pick, clear) -> None:
             if ss.get(CLASS_KEY) not in options:
                 ss[CLASS_KEY] = 0
             st.segmented_control("Click adds class", options, key=CLASS_KEY, label_visibility="collapsed",
+                                 on_change=_on_pick,
                                  format_func=lambda c: f":{_COLOR_WORDS[c]}[●] {c}",
                                  help="A click on the plane adds a point of this class; a click on a point "
                                       "(or a shift-click near one) removes it.")
         else:
             st.number_input("Click adds the value", -MAX_VALUE, MAX_VALUE, value=1.0, step=0.5, key=VALUE_KEY,
-                            label_visibility="collapsed",
+                            label_visibility="collapsed", on_change=_on_pick,
                             help="A click on the plane adds a point with this value (regression); a click on "
                                  "a point (or a shift-click near one) removes it.")
     clear.button("Clear", key="draw_clear", icon=":material/delete_sweep:", on_click=_on_clear, width="stretch",
