@@ -21,10 +21,16 @@ const PASSING = new Set(["hover", "unhover"]); // superseded by a newer hover: o
 
 // One touch in flight per chart, the rest queued in order; a hover waiting is replaced by a newer
 // one, so sweeping the pointer across ten units sends two or three, not ten.
+// A click as the element's Streamlit trigger value, numbered: the same point clicked twice (pin a
+// unit, later unpin it) is the same payload, and an equal value may not run the page again.
+function trigger(state, event) {
+  state.setTriggerValue("click", { ...event, n: (state.triggered = (state.triggered || 0) + 1) });
+}
+
 function sendTouch(state, event) {
   const live = window.__descentlabLive;
   if (!state.act || !live.act) {
-    if (!PASSING.has(event.type)) state.setTriggerValue("click", event);
+    if (!PASSING.has(event.type)) trigger(state, event);
     return;
   }
   if (PASSING.has(event.type)) state.touches = state.touches.filter((t) => !PASSING.has(t.type));
@@ -37,8 +43,8 @@ function sendTouch(state, event) {
         const next = state.touches.shift();
         const answer = await live.act(state.name, next);
         // declined: the script run takes it; taken, and the page must follow: the run only redraws
-        if (!answer.handled && !PASSING.has(next.type)) state.setTriggerValue("click", next);
-        else if (answer.rerun) state.setTriggerValue("click", { ...next, handled: true });
+        if (!answer.handled && !PASSING.has(next.type)) trigger(state, next);
+        else if (answer.rerun) trigger(state, { ...next, handled: true });
       }
     } finally {
       state.touching = false;
