@@ -4,7 +4,7 @@
 
     def test_page():
         require_chromium()                      # skip (or fail when CI=true) without a browser
-        with start_streamlit("app.py") as (base_url, proc), shared_playwright() as pw:
+        with start_streamlit("app.py") as (base_url, proc), sync_playwright() as pw:
             browser = launch_browser(pw)
             page = browser.new_page()
             page.goto(base_url)
@@ -23,7 +23,6 @@ cannot download browsers here) with flags for a container. Locate buttons by key
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
 import shutil
@@ -109,32 +108,6 @@ def start_streamlit(
         log.close()
 
 
-_playwright = None
-_launched: list = []  # browsers launched through launch_browser, newest last
-
-
-@contextlib.contextmanager
-def shared_playwright():
-    """The test process's one Playwright (sync API). It cannot run twice at once in a thread, and the
-    app shared by a session's browser tests (tests/conftest.py) keeps it running while other modules
-    open browsers of their own; so it starts once and stops when the process ends. The browsers
-    launched inside the block are closed when it ends, as leaving sync_playwright() closed them."""
-    global _playwright
-    if _playwright is None:
-        from playwright.sync_api import sync_playwright
-
-        _playwright = sync_playwright().start()
-        atexit.register(_playwright.stop)
-    before = len(_launched)
-    try:
-        yield _playwright
-    finally:
-        while len(_launched) > before:
-            browser = _launched.pop()
-            if browser.is_connected():
-                browser.close()
-
-
 def launch_browser(playwright, **kwargs):
     """Debian's Chromium, headless, with flags that work as root in a container."""
     path = chromium_path()
@@ -142,7 +115,6 @@ def launch_browser(playwright, **kwargs):
         raise RuntimeError(INSTALL_HINT)
     browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS, **kwargs)
     _patient(browser)
-    _launched.append(browser)
     return browser
 
 
@@ -177,7 +149,9 @@ def served_browser(script: str | Path = "server.py", env: dict | None = None):
     """The app served (as `make run` serves it) and one headless Chromium: yields (browser, base_url);
     skips without Chromium (fails in CI); always stops both."""
     require_chromium()
-    with start_streamlit(script, env=env) as (base_url, _proc), shared_playwright() as pw:
+    from playwright.sync_api import sync_playwright
+
+    with start_streamlit(script, env=env) as (base_url, _proc), sync_playwright() as pw:
         browser = launch_browser(pw)
         try:
             yield browser, base_url

@@ -31,20 +31,28 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session")
-def _served_app():
-    """One app served as `make run` serves it, and one Chromium, per test process: starting them
-    costs 5-10 s, and the browser tests that need nothing special of the server share them."""
-    from tests.browser import served_browser
+def _served_url():
+    """One app served as `make run` serves it, per test process: starting it costs 5-10 s, and the
+    browser tests that need nothing special of the server share it (each its own sessions)."""
+    from tests.browser import require_chromium, start_streamlit
 
-    with served_browser() as (browser, base_url):
-        yield browser, base_url
+    require_chromium()
+    with start_streamlit("server.py") as (base_url, _proc):
+        yield base_url
 
 
 @pytest.fixture
-def served_app(_served_app):
-    """(browser, base_url) of the shared app; the pages a test opens are closed after it, so their
-    sessions end and leave the server to the next test."""
-    browser, base_url = _served_app
-    yield browser, base_url
-    for context in browser.contexts:
-        context.close()
+def served_app(_served_url):
+    """(browser, base_url): a Chromium of the test's own on the shared app; closing it ends the
+    test's sessions. Playwright's sync API runs an event loop while it is open, so it is never kept
+    open beyond one test (tests after it call asyncio.run)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch_browser
+
+    with sync_playwright() as pw:
+        browser = launch_browser(pw)
+        try:
+            yield browser, _served_url
+        finally:
+            browser.close()

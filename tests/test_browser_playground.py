@@ -49,10 +49,10 @@ def _click(page, key: str) -> None:
 @pytest.fixture(scope="module")
 def browser_page():
     require_chromium()
-    from tests.browser import shared_playwright
+    from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
-    with start_streamlit("server.py") as (base_url, _proc), shared_playwright() as pw:
+    with start_streamlit("server.py") as (base_url, _proc), sync_playwright() as pw:
         browser = launch_browser(pw)
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         page.goto(base_url + "/playground?seed=3")

@@ -23,12 +23,17 @@ TIMEOUT_MS = 120_000
 
 
 @pytest.fixture(scope="module")
-def page(_served_app):  # the shared app (tests/conftest.py); this module keeps one page open across its tests
-    browser, base_url = _served_app
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    page.base_url = base_url
-    yield page
-    page.context.close()
+def page(_served_url):  # the shared app (tests/conftest.py); one page across this module's tests
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch_browser
+
+    with sync_playwright() as pw:
+        browser = launch_browser(pw)
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page.base_url = _served_url
+        yield page
+        browser.close()
 
 
 def _open(page, path: str) -> None:

@@ -155,10 +155,10 @@ def _save_then_open_elsewhere(a: Browser, b: Browser) -> None:
 def test_a_class_of_twelve_on_two_replicas_survives_one_dying():
     require_haproxy()
     require_chromium()
-    from tests.browser import shared_playwright
+    from playwright.sync_api import sync_playwright
 
     loop = Loop()
-    with Class(replicas=2, env={"DESCENTLAB_SESSION_GRACE_S": "5"}) as cls, shared_playwright() as pw:
+    with Class(replicas=2, env={"DESCENTLAB_SESSION_GRACE_S": "5"}) as cls, sync_playwright() as pw:
         browser = launch_browser(pw)
         pages = [Browser(browser, cls.url, A, 11), Browser(browser, cls.url, B, 12)]
         ws_url = cls.url.replace("http", "ws", 1) + "/_stcore/stream"
@@ -240,12 +240,12 @@ def test_a_page_playing_through_a_server_restart_says_so():
     fail while the server is down and answer 404 once it is back (the session is gone): the page
     reloads its link and says the server restarted, instead of showing "playing" at a stale iteration."""
     require_chromium()
-    from tests.browser import shared_playwright
+    from playwright.sync_api import sync_playwright
 
     from tests.browser import free_port, start_streamlit
 
     port = free_port()
-    with shared_playwright() as pw:
+    with sync_playwright() as pw:
         browser = launch_browser(pw)
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         with start_streamlit("server.py", port=port) as (base, _proc):

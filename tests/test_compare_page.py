@@ -197,11 +197,11 @@ def test_in_a_browser_play_trains_both_variants_and_marks_the_diverged_one():
     )
 
     require_chromium()
-    from tests.browser import shared_playwright
+    from playwright.sync_api import sync_playwright
 
     query = "&".join(f"{k}={v}" for k, v in {**DIVERGING.to_query(), "vary": "learning_rate",
                                                "values": "0.01;10"}.items())
-    with start_streamlit("server.py") as (base_url, _proc), shared_playwright() as pw:
+    with start_streamlit("server.py") as (base_url, _proc), sync_playwright() as pw:
         browser = launch_browser(pw)
         page = browser.new_page(viewport={"width": 1600, "height": 1200})
         page.goto(f"{base_url}/compare?{query}")

@@ -116,11 +116,11 @@ def _luminance(rgb: str) -> float:
 
 def test_browser_redraws_in_place():
     require_chromium()
-    from tests.browser import shared_playwright
+    from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     with start_streamlit(ROOT / "bench" / "live_chart_app.py") as (url, _), \
-            shared_playwright() as pw:
+            sync_playwright() as pw:
         browser = launch_browser(pw)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 760})
@@ -179,11 +179,11 @@ def test_browser_redraws_in_place():
 def _app_page(tmp_path, source: str, init_script: str | None = None):
     """A headless Chromium page open on a throwaway Streamlit app written from ``source``."""
     require_chromium()
-    from tests.browser import shared_playwright
+    from playwright.sync_api import sync_playwright
 
     app = tmp_path / "app.py"
     app.write_text(source)
-    with start_streamlit(app) as (url, _), shared_playwright() as pw:
+    with start_streamlit(app) as (url, _), sync_playwright() as pw:
         browser = launch_browser(pw)
         try:
             page = browser.new_page()

@@ -115,7 +115,7 @@ def test_without_its_key_a_browser_can_save_nothing_yet():
 def test_in_a_browser_the_key_stays_with_the_browser(tmp_path):
     """The hidden element (assets/owner_key.js) makes the key and keeps it in localStorage: after a reload
     the browser finds its run again; another browser (its own storage) does not see it."""
-    from tests.browser import shared_playwright
+    from playwright.sync_api import sync_playwright
 
     from tests.browser import (
         launch_browser,
@@ -128,7 +128,7 @@ def test_in_a_browser_the_key_stays_with_the_browser(tmp_path):
     save = "[data-testid='stButton'] button:has-text('Save run')"
     picker = ".st-key-saved_run_choice"
     with start_streamlit("server.py", env={runs.RUNS_DIR_ENV: str(tmp_path / "runs")}) as (base, _), \
-            shared_playwright() as pw:
+            sync_playwright() as pw:
         browser = launch_browser(pw)
         mine = browser.new_context().new_page()
         mine.goto(f"{base}/playground")

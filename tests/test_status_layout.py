@@ -10,11 +10,11 @@ from tests.browser import launch_browser, require_chromium
 @pytest.mark.parametrize("count", ["0", "100,000", "1,000,000"])
 def test_the_status_line_keeps_one_row_as_numbers_grow(count):
     require_chromium()
-    from tests.browser import shared_playwright
+    from playwright.sync_api import sync_playwright
 
     cells = [("Iteration", count), ("Epoch", count), ("Train cost", "0.0123"), ("Test cost", "0.0456"),
              ("Train acc.", "100.0%"), ("Test acc.", "99.0%"), ("State", "playing")]
-    with shared_playwright() as pw:
+    with sync_playwright() as pw:
         browser = launch_browser(pw)
         page = browser.new_page()
         try:

@@ -208,11 +208,11 @@ def test_the_browser_draws_a_hostile_link_as_text():
     )
 
     require_chromium()
-    from tests.browser import shared_playwright
+    from playwright.sync_api import sync_playwright
 
     query = {"evil": EVIL_LINK, "x": EVIL_IMAGE, "y": "www.evil.example", "z": "a@evil.example",
              "w": ":material/home:"}
-    with start_streamlit("server.py") as (base_url, _proc), shared_playwright() as pw:
+    with start_streamlit("server.py") as (base_url, _proc), sync_playwright() as pw:
         browser = launch_browser(pw)
         try:
             page = browser.new_page()
