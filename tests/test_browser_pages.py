@@ -1,5 +1,6 @@
-"""Every page in a real browser: it opens with no exception box and its main charts drawn.
-Screenshots go to artifacts/pages/ (light theme, then presentation mode) for a person to look at."""
+"""Every page in a real browser, opened by its address: no exception box, its main charts drawn.
+Screenshots go to artifacts/pages/ for a person to look at (presentation mode's: tests/test_layout.py,
+which also finds no exception box on any page in either mode)."""
 import pytest
 
 from descentlab.ui import pages
@@ -42,10 +43,6 @@ def test_page_opens_without_errors_and_draws_its_charts(browser, path, charts):
         assert errors.count() == 0, errors.first.inner_text()
         assert _drawn_charts(page) >= charts
         page.screenshot(path=str(SHOTS / f"{path or 'home'}.png"), full_page=True)
-        page.locator("[data-testid='stSidebar'] label", has_text="Presentation mode").first.click()
-        page.wait_for_timeout(300)
-        wait_for_app(page)
-        assert page.locator(ERRORS).count() == 0
-        page.screenshot(path=str(SHOTS / f"{path or 'home'}_presentation.png"), full_page=True)
+        # presentation mode: every page, at a projector's size and a big screen's, in tests/test_layout.py
     finally:
         page.close()

@@ -126,7 +126,8 @@ def test_a_run_diverging_while_playing_stops_and_says_so(browser_page):
     _open_and_play(page, base_url + "/playground?dataset=plane&loss=mse&hidden=16,16&activation=relu"
                                     "&init=random&init_scale=20&learning_rate=10")
     _wait_until_paused(page)
-    assert _status(page, "State") == "diverged"
+    # the status line is its own element: it may show the page's run a moment after the button does
+    page.locator(".dl-cell", has_text="State").filter(has_text="diverged").first.wait_for(timeout=90_000)
     assert page.get_by_text("diverged at iteration").count() == 1  # said once
     assert _iteration(page) > 0 and page.locator(".js-plotly-plot").count() >= 2  # the history stays
     page.screenshot(path=str(ARTIFACTS / "playground_diverged.png"), full_page=True)
@@ -179,7 +180,7 @@ def test_reset_while_playing_always_returns_to_iteration_0_and_the_first_weights
     page.locator(".js-plotly-plot").first.wait_for(timeout=90_000)
     assert _iteration(page) == 0
     first_cost = _train_cost(page)
-    for attempt in range(10):
+    for attempt in range(6):  # the old race lost 3 of 6: six tries miss a return of it 1 time in 64
         _click(page, "btn_play")
         page.wait_for_function(f"() => ({_ITERATION_JS})() > {25 * (attempt % 3 + 1)}", timeout=90_000)
         _click(page, "btn_reset")

@@ -17,7 +17,7 @@ import pytest
 
 from bench.load_test import _click, _start_playing
 from tests.browser import APP_IDLE, ROOT, served_browser, wait_for_app
-from tests.test_browser_pages import PAGES
+from tests.test_browser_pages import ERRORS, PAGES
 
 SHOTS = ROOT / "artifacts" / "layout"
 DEADLINE_MS = 90_000  # a busy 2-core machine: waits end on their condition, this is only the limit
@@ -111,6 +111,8 @@ def test_every_page_fits_the_screen_without_clipped_or_covered_text(browser, wid
                 open_from_sidebar(page, path, charts)
                 where = f"{path or 'home'} {width}x{height} {mode}"
                 found += problems(page, where, ABOVE_THE_FOLD.get(path, []))
+                if page.locator(ERRORS).count():
+                    found.append(f"{where}: an error box: {page.locator(ERRORS).first.inner_text()}")
                 page.screenshot(path=str(SHOTS / f"{path or 'home'}_{width}x{height}_{mode}.png"))
             # the Playground again with the sidebar collapsed: still one screen
             open_from_sidebar(page, "playground", 3)
