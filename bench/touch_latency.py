@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.browser import UNIT_PIXEL, served_browser, wait_for_app  # noqa: E402
+from tests.browser import DIAGRAM_POINT_PIXEL, UNIT_PIXEL, served_browser, steady_point, wait_for_app  # noqa: E402
 
 # t0: the first pointer or key event after arming (the browser's own timestamp); t1: the first draw of
 # the watched chart after it that satisfies the condition: its text includes ``want``, or, for a
@@ -134,23 +134,11 @@ def draw_cases(page, base: str, repeats: int) -> dict[str, list[float]]:
     return got
 
 
-WEIGHT_PIXEL = """([l, r, c]) => {
-  const gd = document.querySelector('.st-key-live_network .js-plotly-plot');
-  const t = gd && gd._fullData && gd._fullData.find((d) => d.name === 'weights');
-  if (!t || !t.customdata) return null;
-  const k = Array.from(t.customdata).findIndex((d) => d[0] === l && d[1] === r && d[2] === c);
-  if (k < 0) return null;
-  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
-  return { x: box.left + xa._offset + xa.l2p(t.x[k]), y: box.top + ya._offset + ya.l2p(t.y[k]) };
-}"""
-
-
 def edit_cases(page, repeats: int) -> dict[str, list[float]]:
     """Set a weight by hand, paused: from Enter in the number field to the redrawn boundary."""
     got: dict[str, list[float]] = {"edit a weight (Enter, paused)": []}
     for k in range(repeats):
-        page.wait_for_function(f"() => ({WEIGHT_PIXEL})([3, 1, {1 + k % 3}]) !== null", timeout=90_000)
-        at = page.evaluate(WEIGHT_PIXEL, [3, 1, 1 + k % 3])
+        at = steady_point(page, DIAGRAM_POINT_PIXEL, ["weights", 0, [3, 1, 1 + k % 3]])
         page.mouse.click(at["x"], at["y"])
         field = page.locator(".st-key-live_network input").first
         field.wait_for(state="visible", timeout=90_000)
@@ -163,13 +151,6 @@ def edit_cases(page, repeats: int) -> dict[str, list[float]]:
     return got
 
 
-INPUT_PIXEL = """(k) => {
-  const gd = document.querySelector('.st-key-live_network .js-plotly-plot');
-  const t = gd && gd._fullData && gd._fullData.find((t) => t.name === 'inputs');
-  if (!t || !t.x || k >= t.x.length) return null;
-  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
-  return { x: box.left + xa._offset + xa.l2p(t.x[k]), y: box.top + ya._offset + ya.l2p(t.y[k]) };
-}"""
 INPUTS_ON = ("(el.querySelector('.js-plotly-plot')?.data || []).find((t) => t.name === 'inputs')"
              "?.marker.symbol.filter((m) => m === 'square').length")
 
@@ -178,8 +159,7 @@ def architecture_cases(page, repeats: int) -> dict[str, list[float]]:
     """Switch the x₁² input on and off on the diagram (a new network: a page run builds it)."""
     got: dict[str, list[float]] = {"switch an input (a new network; page run)": []}
     for k in range(repeats):
-        page.wait_for_function(f"() => ({INPUT_PIXEL})(2) !== null", timeout=90_000)
-        at = page.evaluate(INPUT_PIXEL, 2)
+        at = steady_point(page, DIAGRAM_POINT_PIXEL, ["inputs", 2, None])
         want = 3 if k % 2 == 0 else 2
         got["switch an input (a new network; page run)"].append(_measured(
             page, "live_network", "", lambda: page.mouse.click(at["x"], at["y"]), test=f"({INPUTS_ON}) === {want}"))

@@ -172,3 +172,38 @@ UNIT_PIXEL = """([l, j]) => {
   const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
   return { x: box.left + xa._offset + xa.l2p(xs[k]), y: box.top + ya._offset + ya.l2p(ys[k]) };
 }"""
+
+
+# Where a point of the Playground's network diagram is drawn, in the page's viewport pixels: point
+# ``k`` of the trace named ``name``, or with ``match`` the first whose customdata row starts with
+# those values (the weights' (l, row, column)). Plotly's axes map data to the plot area (l2p), which
+# sits at _offset in the chart's div.
+DIAGRAM_POINT_PIXEL = """([name, k, match]) => {
+  const gd = document.querySelector('.st-key-live_network .js-plotly-plot');
+  const t = gd && gd._fullData && gd._fullData.find((d) => d.name === name);
+  if (!t || !t.x) return null;
+  if (match) k = Array.from(t.customdata || []).findIndex((d) => match.every((v, i) => d[i] === v));
+  if (k < 0 || k >= t.x.length) return null;
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+  return { x: box.left + xa._offset + xa.l2p(t.x[k]), y: box.top + ya._offset + ya.l2p(t.y[k]) };
+}"""
+
+
+def steady_point(page, script: str, arg) -> dict:
+    """Where ``script(arg)`` says a point is, once two looks a quarter second apart agree (a rerun or a
+    width change redraws the chart, and a point taken from the old layout lands beside it); 90 s at most."""
+    page.wait_for_function(f"(a) => ({script})(a) !== null", arg=arg, timeout=90_000)
+    at = None
+    for _ in range(360):
+        now = page.evaluate(script, arg)
+        if now is not None and now == at:
+            break
+        at = now
+        page.wait_for_timeout(250)
+    return at
+
+
+def steady_click(page, script: str, arg) -> None:
+    at = steady_point(page, script, arg)
+    page.mouse.click(at["x"], at["y"])
+

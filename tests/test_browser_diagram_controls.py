@@ -3,20 +3,11 @@ click on the hollow x₁² input node turns the feature on, and a click on layer
 unit more; after each, the diagram, the sidebar's widgets and the address bar say the same. Screenshots
 at 1280×720 (presentation mode off and on, and hovering an unused input) and 1920×1080 go to
 artifacts/diagram_controls/."""
-from tests.browser import ROOT, wait_for_app
+from tests.browser import DIAGRAM_POINT_PIXEL, ROOT, steady_click, wait_for_app
 from tests.test_layout import set_presentation
 
 SHOTS = ROOT / "artifacts" / "diagram_controls"
 DIAGRAM = ".st-key-live_network .js-plotly-plot"
-# Where point k of the diagram's trace `name` is drawn, in the page's viewport pixels (as tests.browser's
-# UNIT_PIXEL for the units): Plotly's axes map data to the plot area, which sits at _offset in the div.
-POINT_PIXEL = """([name, k]) => {
-  const gd = document.querySelector('.st-key-live_network .js-plotly-plot');
-  const t = gd && gd._fullData && gd._fullData.find((t) => t.name === name);
-  if (!t || !t.x || k >= t.x.length) return null;
-  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
-  return { x: box.left + xa._offset + xa.l2p(t.x[k]), y: box.top + ya._offset + ya.l2p(t.y[k]) };
-}"""
 TRACE = """(name) => {
   const gd = document.querySelector('.st-key-live_network .js-plotly-plot');
   const t = gd && gd.data && gd.data.find((t) => t.name === name);
@@ -25,20 +16,6 @@ TRACE = """(name) => {
 }"""
 SIDEBAR_TEXT = "(key) => document.querySelector('.st-key-' + key)?.textContent ?? ''"
 UNITS_0 = "() => document.querySelector('.st-key-cfg_units_0 input[type=range]')?.value"  # drawn a little late
-
-
-def _click_point(page, name: str, k: int) -> None:
-    """Click point k of trace ``name`` where it stays: a rerun redraws the diagram, and a click computed
-    from the old layout would land beside the button (a busy machine redraws late)."""
-    page.wait_for_function(f"() => ({POINT_PIXEL})([{name!r}, {k}]) !== null")
-    at = None
-    for _ in range(360):  # up to 90 s; ends as soon as two looks a quarter second apart agree
-        now = page.evaluate(POINT_PIXEL, [name, k])
-        if now is not None and now == at:
-            break
-        at = now
-        page.wait_for_timeout(250)
-    page.mouse.click(at["x"], at["y"])
 
 
 def test_clicking_an_input_and_a_plus_changes_the_diagram_the_sidebar_and_the_link_alike(served_app):
@@ -51,13 +28,13 @@ def test_clicking_an_input_and_a_plus_changes_the_diagram_the_sidebar_and_the_li
     assert page.evaluate(TRACE, "inputs")["symbol"][:3] == ["square", "square", "square-open"]
     assert "x₁²" not in page.evaluate(SIDEBAR_TEXT, "cfg_features")
 
-    _click_point(page, "inputs", 2)  # x₁²: on
+    steady_click(page, DIAGRAM_POINT_PIXEL, ["inputs", 2, None])  # x₁²: on
     page.wait_for_function("() => decodeURIComponent(location.search).includes('features=x1,x2,x1_sq')")
     page.wait_for_function(f"() => ({TRACE})('inputs')?.symbol[2] === 'square'")
     wait_for_app(page)
     assert "x₁²" in page.evaluate(SIDEBAR_TEXT, "cfg_features")  # the sidebar's multiselect has it
 
-    _click_point(page, "units_plus", 0)  # layer 1: 8 -> 9 units
+    steady_click(page, DIAGRAM_POINT_PIXEL, ["units_plus", 0, None])  # layer 1: 8 -> 9 units
     page.wait_for_function(f"() => ({TRACE})('units')?.layer1 === 9")
     page.wait_for_function("() => decodeURIComponent(location.search).includes('hidden=9,8')")
     wait_for_app(page)
@@ -67,7 +44,7 @@ def test_clicking_an_input_and_a_plus_changes_the_diagram_the_sidebar_and_the_li
     page.wait_for_timeout(500)  # the pictures' fade-in: for the screenshot only
     page.screenshot(path=str(SHOTS / "after_clicks_1280x720.png"))
 
-    at = page.evaluate(POINT_PIXEL, ["inputs", 5])  # hover an unused input: what a click would do
+    at = page.evaluate(DIAGRAM_POINT_PIXEL, ["inputs", 5, None])  # hover an unused input: what a click would do
     page.mouse.move(at["x"], at["y"])
     page.wait_for_function("() => document.querySelector('.st-key-live_network .hoverlayer')?.textContent"
                            ".includes('turn it on')")

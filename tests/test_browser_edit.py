@@ -4,21 +4,11 @@ into θ: the diagram's weight then holds it, the status line's training cost cha
 marks the edit, and after a Step the address bar carries it. A click on a unit opens its bias's field
 and still shows the unit big on the boundary chart. Screenshots at 1280×720, presentation mode off
 and on, go to artifacts/edit/. The number field is the live chart's (descentlab.ui.live: touch.js)."""
-from tests.browser import ROOT, UNIT_PIXEL, wait_for_app
+from tests.browser import DIAGRAM_POINT_PIXEL, ROOT, UNIT_PIXEL, steady_click, wait_for_app
 from tests.test_layout import set_presentation
 
 SHOTS = ROOT / "artifacts" / "edit"
 FIELD = ".st-key-live_network input"
-# Where the diagram's hover marker of weight W[l] row r, column c (from 1) sits, in viewport pixels.
-WEIGHT_PIXEL = """([l, r, c]) => {
-  const gd = document.querySelector('.st-key-live_network .js-plotly-plot');
-  const t = gd && gd._fullData && gd._fullData.find((d) => d.name === 'weights');
-  if (!t || !t.customdata) return null;
-  const k = Array.from(t.customdata).findIndex((d) => d[0] === l && d[1] === r && d[2] === c);
-  if (k < 0) return null;
-  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
-  return { x: box.left + xa._offset + xa.l2p(t.x[k]), y: box.top + ya._offset + ya.l2p(t.y[k]) };
-}"""
 WEIGHT = """([l, r, c]) => {
   const gd = document.querySelector('.st-key-live_network .js-plotly-plot');
   const t = gd && gd._fullData && gd._fullData.find((d) => d.name === 'weights');
@@ -41,20 +31,6 @@ TRAIN_COST = """() => [...document.querySelectorAll('.dl-cell')].find((c) => c.t
 TITLE_HAS = "(text) => document.querySelector('.st-key-live_boundary .js-plotly-plot')?.textContent.includes(text)"
 
 
-def _steady_click(page, script: str, arg) -> None:
-    """Click where ``script`` says the point is, once two looks a quarter second apart agree (a
-    redraw moves the diagram)."""
-    page.wait_for_function(f"(a) => ({script})(a) !== null", arg=arg)
-    at = None
-    for _ in range(360):
-        now = page.evaluate(script, arg)
-        if now is not None and now == at:
-            break
-        at = now
-        page.wait_for_timeout(250)
-    page.mouse.click(at["x"], at["y"])
-
-
 def _type_value(page, value: str) -> None:
     field = page.locator(FIELD).first
     field.wait_for(state="visible")
@@ -73,7 +49,7 @@ def test_editing_a_weight_and_a_bias_with_the_mouse(served_app):
     assert page.evaluate(EDIT_MARKS) == 0
 
     # W[3] row 1, column 2: the line from layer 2's second unit to the output (a midpoint no other line has)
-    _steady_click(page, WEIGHT_PIXEL, [3, 1, 2])
+    steady_click(page, DIAGRAM_POINT_PIXEL, ["weights", 0, [3, 1, 2]])
     page.locator(FIELD).first.wait_for(state="visible")
     page.screenshot(path=str(SHOTS / "weight_field_1280x720.png"))
     _type_value(page, "-1.5")
@@ -84,7 +60,7 @@ def test_editing_a_weight_and_a_bias_with_the_mouse(served_app):
     page.screenshot(path=str(SHOTS / "weight_set_1280x720.png"))
 
     # a unit: its bias's field, and the unit still shown big on the boundary chart
-    _steady_click(page, UNIT_PIXEL, [1, 2])
+    steady_click(page, UNIT_PIXEL, [1, 2])
     _type_value(page, "0.5")
     page.wait_for_function(f"() => ({BIAS})([1, 3]) === 0.5")
     page.wait_for_function(TITLE_HAS, arg="a[1]₃")
@@ -97,7 +73,7 @@ def test_editing_a_weight_and_a_bias_with_the_mouse(served_app):
 
     set_presentation(page, True)
     wait_for_app(page)
-    _steady_click(page, WEIGHT_PIXEL, [3, 1, 2])
+    steady_click(page, DIAGRAM_POINT_PIXEL, ["weights", 0, [3, 1, 2]])
     page.locator(FIELD).first.wait_for(state="visible")
     page.wait_for_timeout(300)
     page.screenshot(path=str(SHOTS / "weight_field_presentation_1280x720.png"))

@@ -4,7 +4,7 @@ output (its title names it), paused; the choice holds through Step and while pla
 shows the unit: the frame producer holds the choice); clicking the unit again brings the network's
 output back, while playing too, and a click on another unit while playing shows that one. Hovering
 a unit shows it (paused and playing, over a pinned one) and leaving shows what was shown before. Screenshots at 1280×720, presentation mode off and on, go to artifacts/unit_view/."""
-from tests.browser import ROOT, UNIT_PIXEL, wait_for_app
+from tests.browser import ROOT, UNIT_PIXEL, steady_point, wait_for_app
 from tests.test_layout import set_presentation
 
 SHOTS = ROOT / "artifacts" / "unit_view"
@@ -19,17 +19,7 @@ STATE = """() => [...document.querySelectorAll('.dl-cell')].find((c) => c.textCo
 
 
 def _unit_at(page, l: int, j: int) -> dict:
-    """Where unit (l, j) stays: after a rerun or a width change the diagram is redrawn, and a pointer
-    placed from the old layout would land beside the node (a busy machine redraws late)."""
-    page.wait_for_function(f"() => ({UNIT_PIXEL})([{l}, {j}]) !== null")
-    at = None
-    for _ in range(360):  # up to 90 s; ends as soon as two looks a quarter second apart agree
-        now = page.evaluate(UNIT_PIXEL, [l, j])
-        if now is not None and now == at:
-            break
-        at = now
-        page.wait_for_timeout(250)
-    return at
+    return steady_point(page, UNIT_PIXEL, [l, j])
 
 
 def _click_unit(page, l: int, j: int) -> None:
