@@ -204,11 +204,13 @@ function watchWidth(state) {
 // A chart out of sight (scrolled away, or in a collapsed panel: display none) is left out of the
 // frames: frame_pump.js names the unseen keys in each request and the server makes no part for them.
 // The margin fetches a chart a little before it scrolls in, so it is current when it shows.
+// Only the chart that holds its key says so: a page run may replace a chart's element, and the old
+// one's "out of sight" (it left the page) can come after the new one's "in sight".
 function watchSight(state) {
   live.unseen ||= new Set();
   new IntersectionObserver(([entry]) => {
     state.seen = entry.isIntersecting;
-    if (!state.name) return;
+    if (!state.name || live.targets.get(state.name) !== state.take) return;
     if (state.seen) live.unseen.delete(state.name);
     else live.unseen.add(state.name);
   }, { rootMargin: "200px" }).observe(state.div);
@@ -470,6 +472,7 @@ async function drawMessage(state, msg, text) {
     state.name = msg.name;
     live.targets.set(msg.name, state.take);
     if (state.seen === false) live.unseen.add(msg.name);
+    else live.unseen.delete(msg.name); // in sight, or not told yet: the old element's word is void
   }
   for (const line of lines) {
     Object.assign(line, { x: asArray(line.x), y: asArray(line.y) });
