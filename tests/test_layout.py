@@ -1,14 +1,17 @@
 """The app as a lecture room sees it: every page at a projector's 1280×720 and at 1920×1080, in
 presentation mode and not, checked from what the browser drew (tests/layout_probe.js):
 
+- every page opens by its address and from the sidebar, with no exception or error box, and draws
+  its main charts (``CHARTS``);
 - the live pages' controls, status and main charts are whole on the first screen (no scrolling);
 - no text is clipped (cut by its box or by a container that hides or scrolls what runs past it);
 - no text overlaps another;
 - no Plotly legend covers its chart's title or plot.
 
-One server, one browser, one session: pages are opened from the sidebar's navigation, so
-presentation mode, once switched on, holds for every page. A screenshot of each page, size and mode
-goes to artifacts/layout/ for a person to look at. Every problem found is listed in one failure."""
+One server, one browser: without presentation mode each page is opened by its address (a new
+session, as a shared link opens it); then presentation mode is switched on and the pages are opened
+from the sidebar's navigation, so the mode holds for every page. A screenshot of each page, size and
+mode goes to artifacts/layout/ for a person to look at. Every problem found is listed in one failure."""
 from __future__ import annotations
 
 import time
@@ -16,13 +19,19 @@ import time
 import pytest
 
 from bench.load_test import _click, _start_playing
+from descentlab.ui import pages
 from tests.browser import APP_IDLE, ROOT, served_browser, wait_for_app
-from tests.test_browser_pages import ERRORS, PAGES
 
 SHOTS = ROOT / "artifacts" / "layout"
 DEADLINE_MS = 90_000  # a busy 2-core machine: waits end on their condition, this is only the limit
 PROBE = (ROOT / "tests" / "layout_probe.js").read_text(encoding="utf-8")
 SIZES = [(1280, 720), (1920, 1080)]
+# Plotly charts each page draws on arrival at least, by its url path (a page missing here fails)
+CHARTS = {"": 0, "images": 2, "derivatives": 1, "one_neuron": 2, "losses": 2, "vectorization": 1, "broadcasting": 1,
+          "activations": 1, "playground": 3, "compare": 2, "init_lab": 2, "lr_explorer": 2, "runs": 0}
+# (url path, charts), every page of the registry in the navigation's order
+PAGES = [(p.url_path, CHARTS[p.url_path]) for p in pages.PAGES]
+ERRORS = "[data-testid='stException'], [data-testid='stAlertContentError']"
 CHART = ".st-key-{} .js-plotly-plot"
 # What must be on the first screen of each live page: its transport buttons, status and main charts.
 ABOVE_THE_FOLD = {
@@ -102,13 +111,14 @@ def test_every_page_fits_the_screen_without_clipped_or_covered_text(browser, wid
     page.set_default_timeout(DEADLINE_MS)
     found: list[str] = []
     try:
-        page.goto(base_url)
-        settle(page, 0)
         for presenting in (False, True):
-            set_presentation(page, presenting)
             mode = "presentation" if presenting else "normal"
             for path, charts in PAGES:
-                open_from_sidebar(page, path, charts)
+                if presenting:
+                    open_from_sidebar(page, path, charts)
+                else:
+                    page.goto(f"{base_url}/{path}")
+                    settle(page, charts)
                 where = f"{path or 'home'} {width}x{height} {mode}"
                 found += problems(page, where, ABOVE_THE_FOLD.get(path, []))
                 if page.locator(ERRORS).count():
@@ -121,6 +131,8 @@ def test_every_page_fits_the_screen_without_clipped_or_covered_text(browser, wid
             found += problems(page, f"playground {width}x{height} {mode} sidebar collapsed", ABOVE_THE_FOLD["playground"])
             page.screenshot(path=str(SHOTS / f"playground_{width}x{height}_{mode}_collapsed.png"))
             set_sidebar(page, True)
+            if not presenting:
+                set_presentation(page, True)
     finally:
         page.close()
     assert not found, "\n".join(found)
