@@ -64,7 +64,7 @@ def show(_chosen) -> None:
 
 
 # Its presets open from Home, and its config is all in the sidebar: no preset vary, no page link keys.
-# restore: a config the network diagram's inputs and + / − asked for, applied before the sidebar is drawn;
+# restore: a config the network diagram's inputs and + / − set, shown in the sidebar's widgets before they are drawn;
 # choose: before the link is written, the config takes the weights set by hand on the diagram (playground_edit).
-LabPage("playground", theme.STATUS_CSS, show, restore=playground_diagram_controls.take_pending,
+LabPage("playground", theme.STATUS_CSS, show, restore=playground_diagram_controls.sync_widgets,
         choose=playground_edit.sync_config, presets_menu=False).run()

@@ -7,8 +7,8 @@ Starts server.py as `make run` does, opens /playground (paused, then playing) an
 page (no Playwright round trip in the figure): hovering a unit in the network diagram until the
 boundary chart shows it (the touch route: one frame of two charts), a click that pins a unit (the
 route's frame; the page runs after it), Enter in a weight's number field (until the boundary is
-redrawn from the new θ), a click on an input node (a new network, built by a page run, until the
-diagram shows it), a click that adds a point to the "draw" data set (paused and playing, until
+redrawn from the new θ), a click on an input node and on a layer's "+" / "−" (a new network, built by
+the touch's handler, until the diagram shows it), a click that adds a point to the "draw" data set (paused and playing, until
 the boundary shows it) and, for reference, a change made through a Streamlit page run (the "Show the
 network's output" button). Prints median and 90th percentile per case; the
 issue's bar is 150 ms on this machine. The machine is shared: read the ratio to the page run, measured
@@ -155,14 +155,29 @@ INPUTS_ON = ("(el.querySelector('.js-plotly-plot')?.data || []).find((t) => t.na
              "?.marker.symbol.filter((m) => m === 'square').length")
 
 
+LAYER1_UNITS = ("Array.from(((el.querySelector('.js-plotly-plot')?.data || []).find((t) => t.name === 'units')"
+                "?.x) || []).filter((x) => x === 1).length")
+
+
 def architecture_cases(page, repeats: int) -> dict[str, list[float]]:
-    """Switch the x₁² input on and off on the diagram (a new network: a page run builds it)."""
-    got: dict[str, list[float]] = {"switch an input (a new network; page run)": []}
+    """Switch the x₁² input on and off, and give layer 1 a unit more and fewer, on the diagram: a new
+    network each time, built by the touch's handler and drawn by the frame that answers it (the page
+    runs after it, for the sidebar)."""
+    switch, units = "switch an input (a new network)", "+ / − a unit (a new network)"
+    got: dict[str, list[float]] = {switch: [], units: []}
     for k in range(repeats):
         at = steady_point(page, DIAGRAM_POINT_PIXEL, ["inputs", 2, None])
         want = 3 if k % 2 == 0 else 2
-        got["switch an input (a new network; page run)"].append(_measured(
+        got[switch].append(_measured(
             page, "live_network", "", lambda: page.mouse.click(at["x"], at["y"]), test=f"({INPUTS_ON}) === {want}"))
+        wait_for_app(page)
+        page.wait_for_timeout(300)
+    for k in range(repeats):
+        button = "units_plus" if k % 2 == 0 else "units_minus"
+        at = steady_point(page, DIAGRAM_POINT_PIXEL, [button, 0, None])
+        want = 9 if k % 2 == 0 else 8
+        got[units].append(_measured(
+            page, "live_network", "", lambda: page.mouse.click(at["x"], at["y"]), test=f"({LAYER1_UNITS}) === {want}"))
         wait_for_app(page)
         page.wait_for_timeout(300)
     return got
@@ -182,22 +197,27 @@ def table(results: dict[str, list[float]]) -> str:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=8)
+    parser.add_argument("--cases", default="pin,edit,architecture,hover,draw",
+                        help="which, comma-separated (the reference page run is in pin)")
     args = parser.parse_args(argv)
+    cases = set(args.cases.split(","))
     results: dict[str, list[float]] = {}
     with served_browser() as (browser, base):
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         page.goto(base + "/playground?seed=3")
         wait_for_app(page)
         page.wait_for_function(TITLE_HAS, arg=OUTPUT, timeout=90_000)
-        results.update(pin_cases(page, args.repeats))
-        results.update(edit_cases(page, args.repeats))
-        results.update(architecture_cases(page, args.repeats))
-        results.update(hover_cases(page, args.repeats, "paused"))
-        page.locator(".st-key-btn_play button").first.click()
-        page.wait_for_function("() => Number(document.querySelector('.dl-status .dl-value')?.textContent"
-                               ".replace(/[^0-9]/g, '')) > 50", timeout=90_000)
-        results.update(hover_cases(page, args.repeats, "playing"))
-        results.update(draw_cases(page, base, args.repeats))
+        for name, cases_of in (("pin", pin_cases), ("edit", edit_cases), ("architecture", architecture_cases)):
+            if name in cases:
+                results.update(cases_of(page, args.repeats))
+        if "hover" in cases:
+            results.update(hover_cases(page, args.repeats, "paused"))
+            page.locator(".st-key-btn_play button").first.click()
+            page.wait_for_function("() => Number(document.querySelector('.dl-status .dl-value')?.textContent"
+                                   ".replace(/[^0-9]/g, '')) > 50", timeout=90_000)
+            results.update(hover_cases(page, args.repeats, "playing"))
+        if "draw" in cases:
+            results.update(draw_cases(page, base, args.repeats))
     print(table(results))
 
 

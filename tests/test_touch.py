@@ -48,6 +48,48 @@ def test_true_redraws_everything_and_run_page_asks_for_a_script_run():
     assert f.handled and f.rerun and json.loads(f.header())["rerun"] is True
 
 
+def test_a_touch_that_starts_a_new_run_stops_the_old_ones_frames_and_asks_for_the_whole_page():
+    c, parts = Counter(), route.Recorded()
+    parts.extend(c.parts())
+    parts.handlers["new"] = lambda ev: Redraw(("count",), run_page=True, new_run=True)
+    s = Stream("touch-session")
+    s.publish(parts, c.advance, lambda: False)  # playing
+    generation = s.generation
+    f = s.act("new", {"type": "click"})
+    assert f.handled and f.rerun and f.parts == [("count", b"0")] and f.generation == generation  # drawn
+    assert s.page_behind and not s.playing  # the page's next run is the whole page's, paused
+    late = s.next_frame()  # a frame request in flight: empty and stopped, nothing trained
+    assert late.parts == [] and not late.playing and c.n == 0
+
+
+def test_handlers_and_producers_run_in_the_script_context_they_were_recorded_in():
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    seen = []
+    parts = route.Recorded()
+    parts.context = ctx = object()  # a stand-in for the recording run's ScriptRunContext
+    parts.append(("chart", lambda: seen.append(("producer", get_script_run_ctx(suppress_warning=True))) or b""))
+    parts.handlers["chart"] = lambda ev: seen.append(("handler", get_script_run_ctx(suppress_warning=True))) or True
+    s = Stream("context-session")
+    s.hold(parts)
+    assert s.act("chart", {}).handled
+    assert seen == [("handler", ctx), ("producer", ctx)]
+    assert get_script_run_ctx(suppress_warning=True) is None  # the thread gives it back
+
+
+def test_first_taker_asks_each_handler_in_order_until_one_takes_the_event():
+    asked = []
+
+    def handler(name, answer):
+        return lambda ev: asked.append(name) or answer
+    chain = route.first_taker(handler("edit", None), None, handler("unit", False), handler("controls", route.RUN_PAGE))
+    assert chain({}) is route.RUN_PAGE and asked == ["edit", "unit", "controls"]
+    asked.clear()
+    assert route.first_taker(handler("edit", True), handler("unit", True))({}) is True and asked == ["edit"]
+    only = handler("only", True)
+    assert route.first_taker(None, only) is only and route.first_taker(None, None) is None
+
+
 @pytest.mark.parametrize("handlers, key", [
     ({"chart": lambda ev: False}, "chart"),    # declined: the page's run takes it
     ({"chart": lambda ev: None}, "chart"),
@@ -105,7 +147,7 @@ def _units(l: int, j: int, sizes=(8, 8, 1)) -> int:
 
 def test_hovering_a_unit_shows_it_and_leaving_shows_the_pinned_one_or_the_output():
     view = UnitView()
-    touch = diagram_touch(view, NET)
+    touch = diagram_touch(view, lambda: NET)
     over = {"type": "hover", "trace": "units", "pointIndex": _units(2, 3)}
     assert touch(over) == Redraw(SHOWS_UNIT) and view.shown(NET) == (2, 3)
     assert touch(over) is None  # the same unit again: nothing to redraw
@@ -131,7 +173,7 @@ def test_hovering_a_unit_shows_it_and_leaving_shows_the_pinned_one_or_the_output
 ])
 def test_the_diagram_ignores_touches_that_are_not_on_a_unit(event):
     view = UnitView()
-    assert diagram_touch(view, NET)(event) is None
+    assert diagram_touch(view, lambda: NET)(event) is None
     assert view == UnitView()
 
 

@@ -30,9 +30,11 @@ sends each element the same bytes as its Streamlit data (live_html wraps them as
 
 Three rules keep it working:
 
-(a) Frame producers read no session state. The functions handed to live_chart / live_html (and a
-    target's step and record) run again on the route's thread, which has no script context: whatever
-    the page's widgets say is read at script time and captured in the closure.
+(a) Widgets are read at script time. The functions handed to live_chart / live_html (and a target's
+    step and record) run again on the route's thread, in the script context of the run that recorded
+    them (route._in_context): they may look the session's run up when called (a touch can replace it:
+    an input switched on the network diagram), but whatever the page's widgets say is read at script
+    time and captured in the closure, so a frame draws what its run chose.
 (b) Canvas lines need stepped axes. ``live_chart(..., canvas_lines=True)`` (while playing) paints
     the figure's line traces on a canvas over the plot and skips Plotly when nothing but those lines,
     the layout images and the axis ranges changed (live_chart.js ``pictureFreeKey``). So such a

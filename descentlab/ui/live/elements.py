@@ -193,7 +193,7 @@ def live_chart(
 ) -> dict[str, Any] | None:
     """Draw or update `fig` in place under the stable `key`; ``fig`` is a figure, or a function that
     builds it from the trainer as it is when called (so live frames can build it again, see
-    descentlab.ui.live.route; it must not read session state). Returns the clicked point (dict with
+    descentlab.ui.live.route; what widgets say it reads at script time, from its closure). Returns the clicked point (dict with
     type, trace, x, y, curveNumber, pointIndex, customdata, shift) when on_click=True and the user
     clicked since the last run, else None.
 

@@ -169,6 +169,7 @@ def live_area(render: Callable[[], None], loop: Loop, frames: bool = False) -> N
     stream = st.session_state.get(route.STREAM_KEY)
     if stream is not None:
         stream.halt()  # this run draws the page: a frame still in flight is stale
+        stream.page_behind = False
     streaming = frames and loop.playing and route.available()
     if streaming:
         _stop_if_done(loop)  # in case the browser's report of it (_frames_ended) was lost
@@ -178,6 +179,9 @@ def live_area(render: Callable[[], None], loop: Loop, frames: bool = False) -> N
     # when Play or Pause switches between fragment ticks and the frame route.
     @st.fragment(run_every=TICK if loop.playing and not streaming else None)
     def _frame():
+        now = st.session_state.get(route.STREAM_KEY)
+        if now is not None and now.page_behind:  # a touch made a new run: the sidebar must show it too
+            st.rerun()
         yield_slot = st.empty()  # always there (an empty element draws nothing): a stable layout
         if streaming:
             if not loop.playing:  # the route stopped the run (_frames_ended): redraw the whole page

@@ -13,16 +13,19 @@ lifespan marks the running Streamlit server as having the route (``serve``).
 
 How a frame is made: a script run that draws a live area records, for each live element, a
 *producer*, a function that builds the element's data from the trainer as it is when called
-(``produce``). The route trains one frame (``Stream.publish``'s ``advance``) and calls them. They
-read no session state: the route's thread has no script context, so what the page's widgets say is
-read at script time and captured.
+(``produce``). The route trains one frame (``Stream.publish``'s ``advance``) and calls them, on its
+own thread but in the script context of the run that recorded them (``_in_context``), so they may
+read session state as the page does: a touch can start a new run, and the frame that answers it
+must draw the new one. What the page's widgets say is still read at script time and captured: a
+frame draws what its run chose, whatever the widgets say by now.
 
 Touch: a live chart given ``on_event`` (descentlab.ui.live.elements) registers a *handler* beside its
 producer (``handle``). A click or hover in the browser is POSTed to ACT_ROUTE as a small JSON body
-(``{"key", "event"}``); the handler runs under the stream's lock on the route's thread (no script
+(``{"key", "event"}``); the handler runs under the stream's lock on the route's thread (in the script
 context, as the producers) and changes the objects it holds; when it says the change shows, the
 route answers with one frame of every live element, made without training, which the pump draws
-as any other. One frame's work instead of a page run: the diagram's hover answers in ~50 ms where
+as any other. A handler may start a new run (``Redraw(new_run=True)``: an input switched on the
+network diagram); frames of the old one stop, and the page's run after the frame draws the rest. One frame's work instead of a page run: the diagram's hover answers in ~50 ms where
 a rerun took 210-340 ms. A handler that declines leaves the event to a script run (the element
 then sends it as its Streamlit trigger value). Paused pages record their producers and handlers
 too (``Stream.hold``), so touching a paused page works the same way.
@@ -77,6 +80,7 @@ class Redraw:
     belongs to the new state): the frame answers first, the run follows."""
     keys: tuple[str, ...] | None = None
     run_page: bool = False
+    new_run: bool = False  # the handler started a new run: the old one's frames stop (the page draws it paused)
 
 
 RUN_PAGE = Redraw(run_page=True)
@@ -86,12 +90,52 @@ RUN_PAGE = Redraw(run_page=True)
 Handler = Callable[[dict], "Redraw | bool | None"]
 
 
+def first_taker(*handlers: Handler | None) -> Handler | None:
+    """One handler for an element that several features listen on: each event goes to ``handlers`` in
+    order (None ones skipped) until one takes it."""
+    chain = [h for h in handlers if h is not None]
+    if len(chain) < 2:
+        return chain[0] if chain else None
+
+    def on_event(event: dict):
+        for handler in chain:
+            answer = handler(event)
+            if answer:
+                return answer
+        return None
+    return on_event
+
+
 class Recorded(list):
-    """A live area's producers [(key, make bytes)], and its elements' handlers by key."""
+    """A live area's producers [(key, make bytes)], its elements' handlers by key, and the script
+    context they were recorded in."""
 
     def __init__(self):
         super().__init__()
         self.handlers: dict[str, Handler] = {}
+        self.context = _script_context()
+
+
+def _script_context():
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    return get_script_run_ctx(suppress_warning=True)
+
+
+@contextlib.contextmanager
+def _in_context(context):
+    """Run the block as part of the session whose script ``context`` it is: the route's pool thread
+    borrows it (session state, the session's id) and gives it back, so the thread's next request,
+    another session's, starts from none."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context_attr import SCRIPT_RUN_CONTEXT_ATTR_NAME
+
+    thread = threading.current_thread()
+    before = getattr(thread, SCRIPT_RUN_CONTEXT_ATTR_NAME, None)
+    setattr(thread, SCRIPT_RUN_CONTEXT_ATTR_NAME, context)
+    try:
+        yield
+    finally:
+        setattr(thread, SCRIPT_RUN_CONTEXT_ATTR_NAME, before)
 
 
 def available() -> bool:
@@ -154,25 +198,27 @@ class Stream:
         self.suspended = False  # its session disconnected: frames stop (descentlab.ui.sessions)
         self.closed = False     # its session ended: the token is gone, a new run makes a new stream
         self.notes: dict[str, float] = {}  # session-state values the frames updated (step cost), for the next run
+        self.context = None  # the script context the parts were recorded in (``_in_context``)
+        self.page_behind = False  # a touch started a new run: the next run must be the page's, not the live area's
 
     def publish(self, parts, advance: Callable[[], None], page_changed: Callable[[], bool]) -> None:
         """A script run's live area: its producers, how to train a frame, and when the page itself must
         be drawn again (a divergence: its message, its buttons). Call under ``lock``."""
         self.generation += 1
         self.parts, self.advance, self.page_changed = list(parts), advance, page_changed
-        self.handlers = dict(getattr(parts, "handlers", {}))
+        self.handlers, self.context = dict(getattr(parts, "handlers", {})), getattr(parts, "context", None)
         self.playing, self.error, self.redraw, self.suspended = True, None, False, False
 
     def hold(self, parts) -> None:
         """A paused script run's live area: its producers and handlers, for touches (``act``); no
         training. The generation stays: the page's pump was given it by this run."""
         self.parts, self.advance = list(parts), None
-        self.handlers = dict(getattr(parts, "handlers", {}))
+        self.handlers, self.context = dict(getattr(parts, "handlers", {})), getattr(parts, "context", None)
 
     def act(self, key: str, event: dict) -> Frame:
         """Hand ``event`` to the handler of the element ``key``; when it took the event, one frame of
         every live element as they are now (training does not advance)."""
-        with self.lock:
+        with self.lock, _in_context(self.context):
             handler = self.handlers.get(key)
             if handler is None or self.closed:
                 return Frame(self.generation, self.playing, handled=False)
@@ -180,6 +226,10 @@ class Stream:
                 answer = handler(event)
                 took = bool(answer)
                 keys = answer.keys if isinstance(answer, Redraw) else None
+                if isinstance(answer, Redraw) and answer.new_run:
+                    # frames in flight come back empty and stopped; the generation stays, so this
+                    # frame is drawn (the page's run after it starts the next generation)
+                    self.playing, self.advance, self.page_behind = False, None, True
                 # in the handler's order: the chart it names first is the first the browser draws
                 chosen = self.parts if keys is None else sorted(
                     ((k, make) for k, make in self.parts if k in keys), key=lambda part: keys.index(part[0]))
@@ -218,7 +268,7 @@ class Stream:
     def next_frame(self, unseen: frozenset[str] = frozenset()) -> Frame:
         """Train one frame and make every live element's data, but for the ``unseen`` ones (out of the
         browser's sight: no work for them); empty and not playing once stopped."""
-        with self.lock:
+        with self.lock, _in_context(self.context):
             if not self.playing or self.advance is None or self.suspended:
                 return Frame(self.generation, playing=False)
             start, cpu0 = time.monotonic(), time.thread_time()

@@ -129,8 +129,11 @@ def main_charts(rewind: int | None, left, right) -> None:
                     "activations, weights and gradients.", icon=":material/info:")
     with right:
         log_y = ss.get("view_log_cost", False)
-        live_chart(lambda: viz.cost_figure(tr.history, data.task, log_y=log_y, style=s, edits=tr.edits), key="live_cost",
-                   caption=chart_caption("cost"), grow=ROW_GROW,
+
+        def cost():  # the run's when called: a click on the network diagram may have started a new one
+            tr = current_run().trainer
+            return viz.cost_figure(tr.history, data.task, log_y=log_y, style=s, edits=tr.edits)
+        live_chart(cost, key="live_cost", caption=chart_caption("cost"), grow=ROW_GROW,
                    canvas_lines=bool(ss[Keys.PLAYING]))  # paused: Plotly's lines, with hover
 
 
@@ -147,6 +150,7 @@ def boundary_chart(tr, s: Style, rewind: int | None) -> None:
     mark = None if drawing else playground_trace.traced_point(data)  # the traced example's ring
 
     def figure():
+        tr = current_run().trainer  # the run's when called: a click on the network diagram may have started a new one
         unit = view.shown(tr.network)
         grid = tr.unit_grid(*unit, 100, iteration=rewind) if unit else tr.decision_grid(100, iteration=rewind)
         fig = viz.decision_figure(grid, tr.dataset, show_test=show_test, discretize=discretize, style=s, mark=mark)

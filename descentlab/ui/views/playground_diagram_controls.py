@@ -3,12 +3,12 @@ that feature on or off, "−" / "+" over a hidden layer for one unit fewer / mor
 diagram for one hidden layer fewer / more (the buttons: descentlab.viz.network_controls).
 
 One source of truth: a click changes the sidebar's config (descentlab.ui.config_panel), never a copy.
-The change rebuilds the network, as the same change in the sidebar does, so it goes through a script
-run: the click (live_chart's return value) leaves the new config in session state and reruns the
-page; the next run applies it before the sidebar is drawn (``take_pending``, the Playground's
-LabPage ``restore`` hook) and puts it into the sidebar's widgets, and the address bar follows
-(the page syncs it from the config after the sidebar). A widget's value can only be set before
-the widget is drawn, which is why the change waits for the next run.
+The change rebuilds the network, as the same change in the sidebar does. It is a touch
+(descentlab.ui.live.route): the diagram's handler starts the new run on the frame route, and the frame
+that answers draws the new network, its boundary and its cost at once (a page run would take twice
+as long). The page's run after that frame puts the new config into the sidebar's widgets before they
+are drawn (``sync_widgets``, the Playground's LabPage ``restore`` hook; a widget's value can only be
+set before the widget is drawn) and the address bar follows.
 """
 from __future__ import annotations
 
@@ -18,11 +18,13 @@ from descentlab.engine.config import ConfigError, RunConfig
 from descentlab.engine.datasets import DATASETS
 from descentlab.ui import classroom
 from descentlab.ui.config_panel import NEW_LAYER_UNITS, load_widgets
-from descentlab.ui.state import apply_config, current_config, notify
+from descentlab.ui.live.route import RUN_PAGE, Handler, Redraw
+from descentlab.ui.state import apply_config, current_config, current_run, notify
 from descentlab.viz import network_controls as nc
 from descentlab.viz.network_diagram import FEATURE_KEYS, diagram_targets
 
-PENDING = "diagram_pending"  # the RunConfig a click on the diagram asked for, applied by the next run
+WIDGETS_BEHIND = "diagram_widgets_behind"  # the diagram changed the config: the next run updates the sidebar
+REDRAWN = ("live_network", "live_boundary", "live_cost")  # what a new network changes in the charts row
 
 
 def switchable_inputs(config: RunConfig, dataset) -> tuple[str, ...] | None:
@@ -87,29 +89,37 @@ def _replace(config: RunConfig, **changes) -> tuple[RunConfig | None, str | None
         return None, f"Could not change the network: {exc}"
 
 
-def take_click(click: dict | None, network, inputs: tuple[str, ...] | None, controls: bool) -> bool:
-    """A click on an input node or a control: leave its config for the next run (or a message) and
-    rerun the page; False when the click is not on one (a unit, a weight: not mine)."""
-    if not click or (inputs is None and not controls):
-        return False
-    target = nc.clicked_target(click, diagram_targets(network, inputs))
-    if target is None or (target.name == nc.INPUTS and inputs is None) or (target.name != nc.INPUTS and not controls):
-        return False
-    new, message = change_for(target, current_config())
-    if message:
-        notify("warning", message)
-    if new is not None:
-        st.session_state[PENDING] = new
-    st.rerun()
-    return True  # not reached: st.rerun ends the run (a test may stub it)
+def touch(inputs_switch: bool, controls: bool) -> Handler | None:
+    """The diagram's handler for its inputs and + / − (None when it has neither): a click on one starts
+    the run it asks for and redraws the charts row from it, or says why it cannot be. Everything is
+    read when the click comes, from the run as it is then: a click right after another lands on the
+    diagram the first one drew."""
+    if not inputs_switch and not controls:
+        return None
+
+    def on_event(event: dict):
+        if not isinstance(event, dict) or event.get("type", "click") != "click":
+            return None
+        run, config = current_run(), current_config()
+        inputs = switchable_inputs(config, run.dataset) if inputs_switch else None
+        target = nc.clicked_target(event, diagram_targets(run.network, inputs))
+        if target is None or (target.name == nc.INPUTS and inputs is None) or (target.name != nc.INPUTS and not controls):
+            return None
+        new, message = change_for(target, config)
+        if message:
+            notify("warning", message)
+        if new is None:
+            return RUN_PAGE if message else None
+        apply_config(new)
+        st.session_state[WIDGETS_BEHIND] = True
+        if current_run() is run:  # refused (the budget): the page says why
+            return RUN_PAGE
+        return Redraw(REDRAWN, run_page=True, new_run=True)
+    return on_event
 
 
-def take_pending() -> None:
-    """Apply the config a click asked for, as a sidebar change is applied (a new run, with its notice),
-    and show it in the sidebar's widgets. Before the sidebar is drawn (LabPage's ``restore`` step).
-    When the new run cannot start (the budget refuses it), the widgets show the run that stays."""
-    new = st.session_state.pop(PENDING, None)
-    if not isinstance(new, RunConfig):
-        return
-    apply_config(new)
-    load_widgets(current_config())
+def sync_widgets() -> None:
+    """After a change made on the diagram, show the config in the sidebar's widgets, before they are
+    drawn (LabPage's ``restore`` step)."""
+    if st.session_state.pop(WIDGETS_BEHIND, False):
+        load_widgets(current_config())

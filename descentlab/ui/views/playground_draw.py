@@ -7,8 +7,8 @@ The drawn set (descentlab.engine.drawn.DrawnSet) lives in session state under Ke
 data: state.start_run builds a "draw" run from it, the link carries it (state.sync_query_params, at most
 LINK_POINTS points), a saved run keeps it (engine/runs.py, drawn.json), and "Download CSV" writes it.
 
-The click handler (``make_handler``) is the live chart's ``on_event``: it runs without a script context (on
-the frame route's thread, under the session's lock), changes the captured DrawnSet and trainer and returns
+The click handler (``make_handler``) is the live chart's ``on_event``: it runs on the frame route's thread,
+under the session's lock, changes the captured DrawnSet and trainer and returns
 True; the frame after it draws the new points, because the boundary's producer reads ``trainer.dataset``
 at call time. An empty plane trains nothing (Trainer.step) and says so under the chart."""
 from __future__ import annotations
@@ -58,7 +58,7 @@ def drawn_set() -> DrawnSet:
 
 def sync_run() -> None:
     """Make the session's Run name the data the trainer trains on now: a click changed them in place
-    (no script context there), and the status line, trace and panels read ``current_run().dataset``."""
+    (on the frame route's thread), and the status line, trace and panels read ``current_run().dataset``."""
     run = current_run()
     if run.dataset is not run.trainer.dataset:
         st.session_state[Keys.RUN] = run._replace(dataset=run.trainer.dataset)

@@ -4,8 +4,8 @@ click on a weight), and keeping the run's link honest about it.
 The diagram marks its "weights" and "units" traces editable while paused (viz.network_diagram
 EDIT_WEIGHT / EDIT_BIAS); the browser opens a number field on a click and sends an "edit" event
 (descentlab.ui.live's contract) that ``edit_handler`` turns into Trainer.edit_parameter. The
-handler runs on the frame route's thread under the session's lock, without a script context: it
-touches only the trainer it holds, and trusts nothing in the event (types, indices and the value are
+handler runs on the frame route's thread under the session's lock: it touches only the trainer it
+holds, and trusts nothing in the event (types, indices and the value are
 checked; the trainer refuses what does not fit). ``sync_config`` copies the trainer's edits into the
 session's config at script time, so the address bar, the config download, a saved run and the
 exported script all carry them.
@@ -58,17 +58,6 @@ def edit_handler(trainer) -> Callable[[dict], Redraw | bool]:
         except ValueError:
             return False
         return RUN_PAGE
-    return on_event
-
-
-def with_edits(edit: Handler | None, other: Handler | None) -> Handler | None:
-    """One handler for the diagram: an event ``edit`` takes goes no further; the rest (clicks and
-    hovers on units, and an edit it refused) go to ``other``."""
-    if edit is None or other is None:
-        return edit or other
-
-    def on_event(event: dict):
-        return edit(event) or other(event)
     return on_event
 
 

@@ -14,7 +14,7 @@ import streamlit as st
 from descentlab import viz
 from descentlab.ui.formulas import fit_formulas
 from descentlab.ui.live.elements import live_chart
-from descentlab.ui.live.route import Redraw
+from descentlab.ui.live.route import Redraw, first_taker
 from descentlab.ui.screen_fit import ROW_GROW
 from descentlab.ui.state import Keys, current_config, current_run
 from descentlab.ui.views import playground_blocks, playground_diagram_controls, playground_edit
@@ -87,17 +87,18 @@ def show_output() -> None:
     view.pinned = view.hovered = None
 
 
-def diagram_touch(view: UnitView, network) -> Callable[[dict], Redraw | None]:
+def diagram_touch(view: UnitView, network: Callable[[], object]) -> Callable[[dict], Redraw | None]:
     """The network diagram's touch handler: hovering a unit shows its output on the boundary chart,
-    leaving shows the pinned one (or the network's output); a click pins a unit, or unpins it."""
+    leaving shows the pinned one (or the network's output); a click pins a unit, or unpins it.
+    ``network()``: the diagram's network when the event comes (a click on its + makes a new one)."""
     def on_event(event: dict):
-        return view.touched(clicked_unit(network, event), str(event.get("type", "click")))
+        return view.touched(clicked_unit(network(), event), str(event.get("type", "click")))
     return on_event
 
 
 def _network(s: Style, rewind: int | None, caption: str | None) -> None:
     run = current_run()
-    tr, net = run.trainer, run.network
+    tr = run.trainer
     has_plane = run.dataset.points_train is not None
     # while playing, hover values would change under the pointer 10 times a second; leaving them
     # out keeps the diagram's traces unchanged, so each frame redraws only its pictures
@@ -105,22 +106,25 @@ def _network(s: Style, rewind: int | None, caption: str | None) -> None:
     view = unit_view()
     # paused at the run's newest iteration, a weight or a unit clicked opens a field to set it
     editable = rewind is None and not st.session_state[Keys.PLAYING]
-    touch = diagram_touch(view, net) if has_plane else None
-    # the inputs and + / − on the diagram (TensorFlow Playground's): read here, at script time
-    inputs = playground_diagram_controls.switchable_inputs(current_config(), run.dataset)
+    # the inputs and + / − on the diagram (TensorFlow Playground's): a click on one starts a new run
+    switch = playground_diagram_controls.switchable_inputs(current_config(), run.dataset) is not None
     controls = playground_diagram_controls.controls_shown()
-    event = live_chart(lambda: viz.network_figure(net if rewind is None else tr.network_at(rewind),
-                                                  tr.unit_grids(24, iteration=rewind) if has_plane else None,
-                                                  dataset=run.dataset, style=s, values=values,
-                                                  shown=view.shown(net) if has_plane else None, editable=editable,
-                                                  inputs=inputs, controls=controls),
-                       key="live_network", caption=caption, grow=ROW_GROW, on_click=controls,
-                       on_event=playground_edit.with_edits(playground_edit.edit_handler(tr) if editable else None,
-                                                           touch),
+
+    def figure():  # the run's when called: a click on the diagram's controls may have made a new one
+        run = current_run()
+        tr, net = run.trainer, run.network
+        inputs = playground_diagram_controls.switchable_inputs(current_config(), run.dataset) if switch else None
+        return viz.network_figure(net if rewind is None else tr.network_at(rewind),
+                                  tr.unit_grids(24, iteration=rewind) if has_plane else None,
+                                  dataset=run.dataset, style=s, values=values,
+                                  shown=view.shown(net) if has_plane else None, editable=editable,
+                                  inputs=inputs, controls=controls)
+    event = live_chart(figure, key="live_network", caption=caption, grow=ROW_GROW, on_click=switch or controls,
+                       on_event=first_taker(playground_edit.edit_handler(tr) if editable else None,
+                                            diagram_touch(view, lambda: current_run().network) if has_plane else None,
+                                            playground_diagram_controls.touch(switch, controls)),
                        hover=("units",), editable=editable)
     playground_edit.show_refusal(event, tr)
-    # an input or a + / − changes the architecture: a new run, through the page's run (the sidebar's widgets)
-    playground_diagram_controls.take_click(event, net, inputs, controls)
     if run.dataset.image_shape is not None:
         live_chart(lambda: viz.first_layer_weights_figure(
             (tr.params_at(rewind) if rewind is not None else net.params)["W1"], run.dataset.image_shape, style=s),
