@@ -134,6 +134,37 @@ def draw_cases(page, base: str, repeats: int) -> dict[str, list[float]]:
     return got
 
 
+RINGED = "(el.querySelector('.js-plotly-plot')?.data || []).some((t) => t.name === 'traced')"
+TRAIN_POINT = """(j) => {
+  const gd = document.querySelector('.st-key-live_boundary .js-plotly-plot');
+  const t = gd.data.find((d) => d.name === 'train data' || d.name === 'class 0' || d.name === 'class 1');
+  return t ? [Array.from(t.x)[j], Array.from(t.y)[j]] : null;
+}"""
+TO_TOP = "() => document.querySelector(\"[data-testid='stMain']\").scrollTo(0, 0)"
+PANEL_SHOWN = """() => document.querySelector('.st-key-trace_panel') ? performance.now() : null"""
+
+
+def trace_cases(page, repeats: int) -> dict[str, list[float]]:
+    """Click a training point, paused: until the boundary rings it (the touch's frame), and until the
+    panel of its numbers is on the page (the page's run after it); then Clear."""
+    ring, panel = "trace an example: its ring (paused)", "trace an example: its panel (page run)"
+    got: dict[str, list[float]] = {ring: [], panel: []}
+    for k in range(repeats):
+        xy = page.evaluate(TRAIN_POINT, 3 + 5 * k)
+        at = page.evaluate(PLANE_PIXEL, xy)
+        got[ring].append(_measured(page, "live_boundary", "", lambda: page.mouse.click(at["x"], at["y"]),
+                                   test=RINGED))
+        shown = page.wait_for_function(PANEL_SHOWN, timeout=90_000).json_value()
+        got[panel].append(shown - page.evaluate("() => window.__touchProbe.t0"))
+        wait_for_app(page)
+        page.locator(".st-key-trace_clear button").first.click()
+        page.wait_for_function("() => !document.querySelector('.st-key-trace_panel')", timeout=90_000)
+        wait_for_app(page)
+        page.evaluate(TO_TOP)  # Clear scrolled down to the panel: the next point must be on screen
+        page.wait_for_timeout(300)
+    return got
+
+
 def edit_cases(page, repeats: int) -> dict[str, list[float]]:
     """Set a weight by hand, paused: from Enter in the number field to the redrawn boundary."""
     got: dict[str, list[float]] = {"edit a weight (Enter, paused)": []}
@@ -197,7 +228,7 @@ def table(results: dict[str, list[float]]) -> str:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=8)
-    parser.add_argument("--cases", default="pin,edit,architecture,hover,draw",
+    parser.add_argument("--cases", default="pin,edit,trace,architecture,hover,draw",
                         help="which, comma-separated (the reference page run is in pin)")
     args = parser.parse_args(argv)
     cases = set(args.cases.split(","))
@@ -207,7 +238,8 @@ def main(argv=None) -> None:
         page.goto(base + "/playground?seed=3")
         wait_for_app(page)
         page.wait_for_function(TITLE_HAS, arg=OUTPUT, timeout=90_000)
-        for name, cases_of in (("pin", pin_cases), ("edit", edit_cases), ("architecture", architecture_cases)):
+        for name, cases_of in (("pin", pin_cases), ("edit", edit_cases), ("trace", trace_cases),
+                               ("architecture", architecture_cases)):
             if name in cases:
                 results.update(cases_of(page, args.repeats))
         if "hover" in cases:

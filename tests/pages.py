@@ -1,6 +1,7 @@
 """Opening the real app's pages under AppTest, as a person would by following a link."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -31,3 +32,18 @@ def open_page(page: str, query: dict | None = None, state: dict | None = None,
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def click_live_chart(at: AppTest, key: str, click: dict) -> None:
+    """What live_chart.js reports for a click on the live chart ``key`` (its "click" trigger value),
+    then the script run it causes; no exception."""
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    (el,) = [el for el in at.get("bidi_component") if el.proto.component_name == "descentlab.live_chart"
+             and json.loads(el.proto.bytes)["name"] == key]
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=_make_trigger_id(el.proto.id, "events"),
+                                      json_trigger_value=json.dumps([{"event": "click", "value": click}])))
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]

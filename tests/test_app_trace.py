@@ -9,7 +9,7 @@ from descentlab.ui.views.playground_trace import TRACE_KEY
 from descentlab.viz.boundary import clicked_example, decision_figure, point_trace_sets
 from descentlab.viz.trace import array, num
 
-from .pages import open_page
+from .pages import click_live_chart, open_page
 
 
 def _latex(at) -> list[str]:
@@ -57,6 +57,47 @@ def test_traced_example_shows_its_numbers_and_step_changes_them():
 
     at.button(key="trace_clear").click().run()
     assert not at.exception and not _trace_lines(at) and TRACE_KEY not in at.session_state
+
+
+@pytest.mark.parametrize("event", [
+    {"type": "click", "x": "1", "y": 0.0},            # not numbers: from a browser, anything comes
+    {"type": "click", "x": float("nan"), "y": 0.0},
+    {"type": "click", "x": True, "y": 0.0},
+    {"type": "click", "y": 0.0},
+    {"type": "hover", "x": 0.0, "y": 0.0},             # not a click
+    {"type": "click", "x": 50.0, "y": 50.0},           # far from every point
+    "click",
+])
+def test_the_boundarys_handler_ignores_what_is_not_a_click_on_a_point(event):
+    from descentlab.ui.views.playground_trace import touch
+
+    at = open_page("app_pages/playground.py")
+    handler = touch(True)
+    with _in_session(at):
+        assert handler(event) is None
+    assert TRACE_KEY not in at.session_state
+
+
+def _in_session(at):
+    """The AppTest's session state as st.session_state, outside a script run (a handler's view)."""
+    import contextlib
+    from unittest import mock
+
+    @contextlib.contextmanager
+    def patched():
+        with mock.patch("streamlit.session_state", at.session_state):
+            yield
+    return patched()
+
+
+def test_clicking_a_point_of_the_boundary_traces_it():
+    at = open_page("app_pages/playground.py", {"seed": "3"})
+    data = at.session_state["dl_run"].dataset
+    j = 7
+    click_live_chart(at, "live_boundary", {"type": "click", "x": float(data.points_train[0, j]),
+                                           "y": float(data.points_train[1, j]), "curveNumber": 0})
+    assert at.session_state[TRACE_KEY]["which"] == "train" and at.session_state[TRACE_KEY]["index"] == j
+    assert any(f"training example {j}" in m.value for m in at.markdown) and _trace_lines(at)
 
 
 def test_a_click_on_a_point_or_beside_it_picks_that_example():

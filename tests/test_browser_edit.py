@@ -66,9 +66,10 @@ def test_editing_a_weight_and_a_bias_with_the_mouse(served_app):
     page.wait_for_function(TITLE_HAS, arg="a[1]₃")
     page.wait_for_function(f"() => ({EDIT_MARKS})() === 2")
 
-    # the run continues from the edited weights, and its link carries the edits
+    # the link carries the edits at once (the page's run after the touch), and the run continues from them
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('0_W3_0_1_-1.5~0_b1_2_0_0.5')")
     page.locator(".st-key-btn_step button").first.click()
-    page.wait_for_function("() => location.search.includes('edits=')")
+    wait_for_app(page)
     assert "0_W3_0_1_-1.5~0_b1_2_0_0.5" in page.evaluate("() => decodeURIComponent(location.search)")
 
     set_presentation(page, True)

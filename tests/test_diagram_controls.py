@@ -16,7 +16,7 @@ from descentlab.viz import network_controls as nc
 from descentlab.viz import network_diagram as nd
 from descentlab.viz.style import Style
 
-from .pages import open_page
+from .pages import click_live_chart, open_page
 
 BEFORE = ["inputs", "units", "outputs"]  # the diagram's traces before the controls (and "weights" when paused)
 
@@ -128,20 +128,6 @@ def test_the_config_a_click_asks_for():
 
 
 # ------------------------------------------------------------------ in the app (AppTest)
-def _click_network(at, click: dict) -> None:
-    """What live_chart.js reports for a click on the diagram: the element's "click" trigger value."""
-    from streamlit.components.v2.bidi_component.main import _make_trigger_id
-    from streamlit.proto.WidgetStates_pb2 import WidgetState
-
-    (el,) = [el for el in at.get("bidi_component") if el.proto.component_name == "descentlab.live_chart"
-             and json.loads(el.proto.bytes)["name"] == "live_network"]
-    states = at._tree.get_widget_states()
-    states.widgets.append(WidgetState(id=_make_trigger_id(el.proto.id, "events"),
-                                      json_trigger_value=json.dumps([{"event": "click", "value": click}])))
-    at._run(states)
-    assert not at.exception, [e.value for e in at.exception]
-
-
 def _inputs_trace(at) -> dict:
     for el in at.get("bidi_component"):
         if el.proto.component_name == "descentlab.live_chart":
@@ -157,7 +143,7 @@ def test_clicks_on_the_diagram_change_the_config_the_sidebar_and_the_link():
     run = ss()["dl_run"]
     points = nd.diagram_targets(run.network, ("x1", "x2"))
 
-    _click_network(at, _click_at(points, "inputs", 2))  # x₁² on
+    click_live_chart(at, "live_network", _click_at(points, "inputs", 2))  # x₁² on
     assert ss()["dl_config"].features == ("x1", "x2", "x1_sq")
     assert at.multiselect(key="cfg_features").value == ["x1", "x2", "x1_sq"]
     assert at.query_params["features"] == "x1,x2,x1_sq" and at.query_params["seed"] == "3"
@@ -165,13 +151,13 @@ def test_clicks_on_the_diagram_change_the_config_the_sidebar_and_the_link():
     assert _inputs_trace(at)["marker"]["symbol"][:3] == ["square"] * 3
 
     points = nd.diagram_targets(ss()["dl_run"].network, ("x1", "x2", "x1_sq"))
-    _click_network(at, _click_at(points, "units_plus", 0))  # layer 1: 8 -> 9 units
+    click_live_chart(at, "live_network", _click_at(points, "units_plus", 0))  # layer 1: 8 -> 9 units
     assert ss()["dl_config"].hidden == (9, 8) and at.slider(key="cfg_units_0").value == 9
     assert at.query_params["hidden"] == "9,8" and list(ss()["dl_run"].network.layer_sizes) == [3, 9, 8, 1]
     assert any("hidden changed" in t.value for t in at.toast), [t.value for t in at.toast]  # a toast: the charts stay put
 
     points = nd.diagram_targets(ss()["dl_run"].network, ("x1", "x2", "x1_sq"))  # 9 rows now: all moved
-    _click_network(at, _click_at(points, "layers_minus", 0))  # one hidden layer fewer
+    click_live_chart(at, "live_network", _click_at(points, "layers_minus", 0))  # one hidden layer fewer
     assert ss()["dl_config"].hidden == (9,) and at.slider(key="cfg_layers").value == 1
     assert at.query_params["hidden"] == "9"
     at.run()  # the sidebar, read again, keeps what the diagram set
@@ -182,8 +168,8 @@ def test_the_last_input_stays_on_and_a_unit_click_still_shows_the_unit():
     at = open_page("app_pages/playground.py", {"features": "x2", "hidden": "3"})
     run = at.session_state["dl_run"]
     points = nd.diagram_targets(run.network, ("x2",))
-    _click_network(at, _click_at(points, "inputs", 1))
+    click_live_chart(at, "live_network", _click_at(points, "inputs", 1))
     assert at.session_state["dl_config"].features == ("x2",) and at.session_state["dl_run"] is run  # the run stays
     assert any("At least one input feature must stay on" in w.value for w in at.warning)
-    _click_network(at, {"x": 1.0, "y": 0.0, "curveNumber": 1, "pointIndex": 1})  # a hidden unit: shown big
+    click_live_chart(at, "live_network", {"x": 1.0, "y": 0.0, "curveNumber": 1, "pointIndex": 1})  # a hidden unit: shown big
     assert at.session_state["view_unit"].pinned == (1, 1) and at.session_state["dl_run"] is run

@@ -44,8 +44,10 @@ def test_true_redraws_everything_and_run_page_asks_for_a_script_run():
     c = Counter()
     s = _held(c, {"all": lambda ev: True, "page": lambda ev: route.RUN_PAGE})
     assert [k for k, _ in s.act("all", {}).parts] == ["count", "double"]
+    assert not s.page_behind
     f = s.act("page", {})
     assert f.handled and f.rerun and json.loads(f.header())["rerun"] is True
+    assert s.page_behind  # the browser's run comes from inside the live area: it must be the whole page's
 
 
 def test_a_touch_that_starts_a_new_run_stops_the_old_ones_frames_and_asks_for_the_whole_page():

@@ -180,7 +180,7 @@ def live_area(render: Callable[[], None], loop: Loop, frames: bool = False) -> N
     @st.fragment(run_every=TICK if loop.playing and not streaming else None)
     def _frame():
         now = st.session_state.get(route.STREAM_KEY)
-        if now is not None and now.page_behind:  # a touch made a new run: the sidebar must show it too
+        if now is not None and now.page_behind:  # a touch asked for the page's run (e.g. a new run: the sidebar)
             st.rerun()
         yield_slot = st.empty()  # always there (an empty element draws nothing): a stable layout
         if streaming:

@@ -75,9 +75,9 @@ _recording: contextvars.ContextVar[Recorded | None] = contextvars.ContextVar("de
 @dataclass(frozen=True)
 class Redraw:
     """A handler's answer when it took an event: redraw the live elements ``keys`` (None: all of
-    them; a hover redraws two charts, not the page's six), and with ``run_page`` have the page run
-    again after the frame is drawn (for what is drawn outside the live elements, e.g. a button that
-    belongs to the new state): the frame answers first, the run follows."""
+    them; a hover redraws two charts, not the page's six), and with ``run_page`` have the whole page
+    run again after the frame is drawn (for what is drawn outside the live elements: a button that
+    belongs to the new state, the address bar, the sidebar): the frame answers first, the run follows."""
     keys: tuple[str, ...] | None = None
     run_page: bool = False
     new_run: bool = False  # the handler started a new run: the old one's frames stop (the page draws it paused)
@@ -199,7 +199,7 @@ class Stream:
         self.closed = False     # its session ended: the token is gone, a new run makes a new stream
         self.notes: dict[str, float] = {}  # session-state values the frames updated (step cost), for the next run
         self.context = None  # the script context the parts were recorded in (``_in_context``)
-        self.page_behind = False  # a touch started a new run: the next run must be the page's, not the live area's
+        self.page_behind = False  # a touch asked for the page's run: the next run is the whole page's, not the live area's
 
     def publish(self, parts, advance: Callable[[], None], page_changed: Callable[[], bool]) -> None:
         """A script run's live area: its producers, how to train a frame, and when the page itself must
@@ -229,7 +229,10 @@ class Stream:
                 if isinstance(answer, Redraw) and answer.new_run:
                     # frames in flight come back empty and stopped; the generation stays, so this
                     # frame is drawn (the page's run after it starts the next generation)
-                    self.playing, self.advance, self.page_behind = False, None, True
+                    self.playing, self.advance = False, None
+                # the browser's rerun comes from the live chart, inside the live area's fragment:
+                # it would run only the fragment (player.live_area turns it into the page's run)
+                self.page_behind = self.page_behind or (isinstance(answer, Redraw) and answer.run_page)
                 # in the handler's order: the chart it names first is the first the browser draws
                 chosen = self.parts if keys is None else sorted(
                     ((k, make) for k, make in self.parts if k in keys), key=lambda part: keys.index(part[0]))

@@ -143,23 +143,22 @@ def boundary_chart(tr, s: Style, rewind: int | None) -> None:
     (descentlab.ui.views.playground_draw), a click adds or removes a point, playing or paused;
     otherwise, paused, a click on a point traces that example (descentlab.ui.views.playground_trace).
     The producer reads ``tr.dataset`` when called: a drawn point swaps it."""
-    ss, data = st.session_state, tr.dataset
+    ss = st.session_state
     drawing = playground_draw.drawing()
     discretize, show_test = ss.get("view_discretize", False), ss.get("view_show_test", True) and not drawing
     view, pinned = unit_view(), pinned_unit()
-    mark = None if drawing else playground_trace.traced_point(data)  # the traced example's ring
 
     def figure():
         tr = current_run().trainer  # the run's when called: a click on the network diagram may have started a new one
+        mark = None if drawing else playground_trace.traced_point(tr.dataset)  # the traced example's ring
         unit = view.shown(tr.network)
         grid = tr.unit_grid(*unit, 100, iteration=rewind) if unit else tr.decision_grid(100, iteration=rewind)
         fig = viz.decision_figure(grid, tr.dataset, show_test=show_test, discretize=discretize, style=s, mark=mark)
         return playground_draw.with_plane(fig, tr.dataset.bounds) if drawing else fig
-    click = live_chart(figure, key="live_boundary", grow=ROW_GROW,
-                       caption=None if pinned else chart_caption("draw" if drawing else "boundary"),
-                       on_click=not ss[Keys.PLAYING], on_event=playground_draw.touch(tr) if drawing else None)
-    if not drawing:
-        playground_trace.take_click(click, data, show_test)
+    paused = not ss[Keys.PLAYING]
+    live_chart(figure, key="live_boundary", grow=ROW_GROW,
+               caption=None if pinned else chart_caption("draw" if drawing else "boundary"),
+               on_event=playground_draw.touch(tr) if drawing else playground_trace.touch(show_test) if paused else None)
     if pinned:  # the title says which unit, the button the way back
         st.button("Show the network's output", key=f"{UNIT_KEY}_clear", on_click=show_output,
                   icon=":material/undo:", type="tertiary")

@@ -9,12 +9,16 @@ The traced example lives in session state under TRACE_KEY as {"which", "index", 
 whatever example now has that index."""
 from __future__ import annotations
 
+import math
+import numbers
+
 import numpy as np
 import streamlit as st
 from streamlit.errors import StreamlitDuplicateElementKey
 
 from descentlab.lessons.trace import trace_example
 from descentlab.ui.formulas import fit_formulas
+from descentlab.ui.live.route import Handler, Redraw
 from descentlab.ui.state import Keys, current_config, current_run
 from descentlab.viz import trace as tviz
 from descentlab.viz.boundary import clicked_example
@@ -55,17 +59,25 @@ def traced_point(dataset) -> tuple[float, float] | None:
     return None if t is None else st.session_state[TRACE_KEY]["point"]
 
 
-def take_click(click: dict | None, dataset, show_test: bool) -> None:
-    """A click on the boundary chart (live_chart's on_click value): paused, trace the example it means and
-    run the page again, so the panel under the charts and the ring follow."""
-    if click is None or st.session_state.get(Keys.PLAYING):
-        return
-    hit = clicked_example(dataset, click, show_test)
-    if hit is None or traced(dataset) == hit:
-        return
-    set_trace(dataset, *hit)
-    st.session_state[TRACE_KEY]["new"] = True  # say where its numbers are, once
-    st.rerun()
+def touch(show_test: bool) -> Handler:
+    """The boundary chart's handler while paused: a click on a point (or beside one) traces that example.
+    The ring answers at once, in the touch's frame (the boundary's producer reads the trace when
+    called); the panel under the charts comes with the page's run after it."""
+    def on_event(event: dict):
+        if not isinstance(event, dict) or event.get("type", "click") != "click":
+            return None
+        x, y, curve = event.get("x"), event.get("y"), event.get("curveNumber")
+        if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v) for v in (x, y)):
+            return None
+        click = {"x": x, "y": y, "curveNumber": curve if isinstance(curve, int) and not isinstance(curve, bool) else None}
+        dataset = current_run().dataset
+        hit = clicked_example(dataset, click, show_test)
+        if hit is None or traced(dataset) == hit:
+            return None
+        set_trace(dataset, *hit)
+        st.session_state[TRACE_KEY]["new"] = True  # say where its numbers are, once
+        return Redraw(("live_boundary",), run_page=True)
+    return on_event
 
 
 def _describe(dataset, trace) -> str:
