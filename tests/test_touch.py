@@ -92,6 +92,18 @@ def test_first_taker_asks_each_handler_in_order_until_one_takes_the_event():
     assert route.first_taker(None, only) is only and route.first_taker(None, None) is None
 
 
+def test_while_playing_a_touch_answers_with_the_chart_it_is_about_and_the_next_frame_brings_the_rest():
+    c, parts = Counter(), route.Recorded()
+    parts.extend(c.parts())
+    parts.handlers["hover"] = lambda ev: Redraw(("double", "count"))
+    s = Stream("touch-session")
+    s.publish(parts, c.advance, lambda: False)
+    assert s.act("hover", {}).parts == [("double", b"0")]
+    assert [k for k, _ in s.next_frame().parts] == ["count", "double"]
+    s.halt()
+    assert [k for k, _ in s.act("hover", {}).parts] == ["double", "count"]  # paused: no frame follows
+
+
 @pytest.mark.parametrize("handlers, key", [
     ({"chart": lambda ev: False}, "chart"),    # declined: the page's run takes it
     ({"chart": lambda ev: None}, "chart"),

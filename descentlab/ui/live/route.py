@@ -230,6 +230,10 @@ class Stream:
                     # frames in flight come back empty and stopped; the generation stays, so this
                     # frame is drawn (the page's run after it starts the next generation)
                     self.playing, self.advance = False, None
+                if self.playing and keys and not answer.new_run:
+                    # the run's next frame redraws every chart anyway: the answer is the chart the
+                    # touch is about, alone, so the browser draws it without the others' work first
+                    keys = keys[:1]
                 # the browser's rerun comes from the live chart, inside the live area's fragment:
                 # it would run only the fragment (player.live_area turns it into the page's run)
                 self.page_behind = self.page_behind or (isinstance(answer, Redraw) and answer.run_page)
