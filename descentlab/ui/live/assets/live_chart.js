@@ -21,6 +21,7 @@ const colorProbe = document.createElement("canvas").getContext("2d");
 let themeCache = { key: null, template: null };
 // Where live frames find this chart (assets/frame_pump.js): key -> take new data, resolve when drawn
 const live = (window.__descentlabLive ||= { targets: new Map() });
+live.owners ||= new Map(); // key -> the chart state that holds it (targets' entries are its take functions)
 
 function plotlyReady() {
   if (window.Plotly) return Promise.resolve(window.Plotly);
@@ -210,7 +211,7 @@ function watchSight(state) {
   live.unseen ||= new Set();
   new IntersectionObserver(([entry]) => {
     state.seen = entry.isIntersecting;
-    if (!state.name || live.targets.get(state.name) !== state.take) return;
+    if (!state.name || live.owners.get(state.name) !== state) return;
     if (state.seen) live.unseen.delete(state.name);
     else live.unseen.add(state.name);
   }, { rootMargin: "200px" }).observe(state.div);
@@ -471,6 +472,7 @@ async function drawMessage(state, msg, text) {
   if (live.targets.get(msg.name) !== state.take) { // the chart's key (Streamlit gives the JS an element id)
     state.name = msg.name;
     live.targets.set(msg.name, state.take);
+    live.owners.set(msg.name, state);
     if (state.seen === false) live.unseen.add(msg.name);
     else live.unseen.delete(msg.name); // in sight, or not told yet: the old element's word is void
   }
@@ -579,6 +581,7 @@ export default function (component) {
     if (state.frame) cancelAnimationFrame(state.frame);
     if (live.targets.get(state.name) === state.take) {
       live.targets.delete(state.name);
+      live.owners.delete(state.name);
       live.unseen.delete(state.name);
     }
     settle(Object.assign(state, { next: null, frame: 0, busy: false }));
