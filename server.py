@@ -1,7 +1,8 @@
 """What `make run` starts: app.py served with one extra route, the live frames of a playing page.
 
 `streamlit run server.py` finds ``app`` (an st.App) and serves app.py with the route of
-descentlab.ui.live.route, so a playing page gets its frames without a Streamlit rerun each. Its
+descentlab.ui.live.route, so a playing page gets its frames without a Streamlit rerun each, and
+plotly.js as a cached file (descentlab.ui.live.elements.PLOTLY_ROUTE). Its
 lifespan tells the pages the route is there (route.serve), tidies the runs folder at start-up and,
 while serving, ends the sessions of closed tabs (descentlab.ui.sessions): their streams stop, their
 memory goes back.
@@ -11,7 +12,7 @@ import contextlib
 import streamlit as st
 
 from descentlab.ui import sessions
-from descentlab.ui.live import route
+from descentlab.ui.live import elements, route
 
 
 @contextlib.asynccontextmanager
@@ -21,4 +22,4 @@ async def lifespan(app):
         yield
 
 
-app = st.App("app.py", routes=route.routes(), lifespan=lifespan)
+app = st.App("app.py", routes=route.routes() + elements.asset_routes(), lifespan=lifespan)

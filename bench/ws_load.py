@@ -16,7 +16,9 @@ then it plays again.
 Checked and reported: errors (exception elements, error alerts, tracebacks in the server log); each
 session's first cost and, at the end, the cost shown at the iteration shown, against the engine's
 cost for that seed (any state shared between sessions would show as a mismatch); Step latency;
-frames per second per session; server CPU and memory per session. Prints a Markdown table.
+frames per second per session, and user-frames per second per core of server CPU (what the room's
+frames cost: the issue's measure of students per core); bytes per route frame; server CPU and
+memory per session. Prints a Markdown table.
 """
 from __future__ import annotations
 
@@ -68,6 +70,7 @@ class Client:
     status: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)
     frames: int = 0                           # frames received (fragment runs finished, or route frames)
+    frame_bytes: int = 0                      # the route frames' bodies, and their description headers
     finished: int = 0                         # script runs finished, however they ended
     charts: collections.Counter = field(default_factory=collections.Counter)  # live chart deliveries by key
     first_cost: str = ""
@@ -200,6 +203,7 @@ class Client:
                                                 self._saw)
         if head["generation"] == pump["generation"]:  # else made before the page's last run: dropped
             self.frames += 1
+            self.frame_bytes += len(body) + len(json.dumps(head))
             offset = 0
             for key, length in head["parts"]:
                 if key.endswith("_status"):
@@ -302,7 +306,8 @@ async def _run(url: str, sessions: int, seconds: float, pids: list, log, make_cl
     while not all(c.playing for c in clients) and time.perf_counter() - t0 < 120:
         await asyncio.sleep(0.1)
     opened = time.perf_counter() - t0
-    rss_open, cpu0, frames0, t1 = _rss(pids), _cpu(pids), sum(c.frames for c in clients), time.perf_counter()
+    rss_open, cpu0, t1 = _rss(pids), _cpu(pids), time.perf_counter()
+    frames0, bytes0 = sum(c.frames for c in clients), sum(c.frame_bytes for c in clients)
     log(f"{sessions} sessions playing after {opened:.1f} s")
     k = 0
     # the window, and at least one turn each: on a busy machine a turn takes longer, and a user that
@@ -314,12 +319,19 @@ async def _run(url: str, sessions: int, seconds: float, pids: list, log, make_cl
         k += 1
     window = time.perf_counter() - t1
     cpu, frames = (_cpu(pids) - cpu0) / window, sum(c.frames for c in clients) - frames0
+    frame_bytes = sum(c.frame_bytes for c in clients) - bytes0
     stop.set()
     await asyncio.gather(*tasks)
     for c in clients:
         await c.ws.close()
     return dict(clients=clients, opened=opened, window=window, cpu=cpu, frames=frames, rss_open=rss_open,
-                rss_end=_rss(pids))
+                rss_end=_rss(pids), frame_bytes=frame_bytes)
+
+
+def per_core(result: dict) -> float:
+    """User-frames per second per core of server CPU: what a room's frames cost the server (a frame
+    shown to one user is one user-frame; 100 per core is 20 users at 5 frames/s on one core)."""
+    return result["frames"] / result["window"] / max(result["cpu"], 1e-9)
 
 
 def run(sessions: int = 10, seconds: float = 60.0, log=print, script: str = "server.py") -> dict:
@@ -381,13 +393,15 @@ def table(result: dict) -> str:
     firsts = len({c.first_cost for c in clients})
     per_session = (result["rss_end"] - result["rss_warm"]) / n
     fps = result["frames"] / result["window"] / n
+    kb = result["frame_bytes"] / max(result["frames"], 1) / 1000
     row = (f"| {n} | {len(errors)} | {own}/{n} | {firsts}/{n} | "
            f"{statistics.median(lat):.0f} / {_pct(lat, 0.95):.0f} / {max(lat):.0f} ms ({len(lat)}) | "
-           f"{fps:.1f} | {result['opened']:.1f} s | {result['rss_idle']:.0f} → {result['rss_warm']:.0f} → "
+           f"{fps:.1f} | {per_core(result):.1f} | {kb:.1f} kB | {result['opened']:.1f} s | "
+           f"{result['rss_idle']:.0f} → {result['rss_warm']:.0f} → "
            f"{result['rss_end']:.0f} MB | {per_session:.1f} MB | {result['cpu']:.0%} of a core |")
     head = ("| sessions | errors | own history (engine match) | distinct first costs | Step latency median / p95 / "
-            "max (n) | frames/s per session | all playing after | server RSS idle → warm → end | per session | "
-            "server CPU |\n|---|---|---|---|---|---|---|---|---|---|")
+            "max (n) | frames/s per session | user-frames/s per core | bytes per frame | all playing after | "
+            "server RSS idle → warm → end | per session | server CPU |\n|---|---|---|---|---|---|---|---|---|---|---|---|")
     odd = [f"{b:,} -> {a:,}" for c in clients for b, a, _ in c.steps if a is not None and a != b + 1]
     notes = [f"- {len(odd)} of {len(lat)} Steps moved more than one iteration ({', '.join(odd)}): a frame already "
              "running when Pause arrived landed between Pause and Step"] if odd else []

@@ -362,3 +362,34 @@ def test_pictures_and_canvas_lines_update_without_plotly(tmp_path):
         assert not paused["canvas"] and paused["plotlyPoints"] == paused["tick"] + 1, paused
         assert page.locator(".st-key-chart .js-plotly-plot .scatterlayer .js-line").count() == 1
 
+
+
+def test_served_by_server_py_plotly_js_is_one_cached_file_not_element_data():
+    """With the route (server.py), the loader's data is the file's address (each full run sent, and
+    Streamlit hashed, the 1.5 MB otherwise); the route serves plotly.min.js gzipped, cacheable for a
+    year under an address that names plotly's version."""
+    import asyncio
+
+    import plotly
+    from starlette.routing import Route
+
+    from descentlab.ui.live import elements
+
+    assert plotly.__version__ in elements.PLOTLY_ROUTE
+    res = asyncio.run(elements.serve_plotly(None))
+    assert res.status_code == 200 and res.headers["content-encoding"] == "gzip"
+    assert "immutable" in res.headers["cache-control"] and res.media_type == "text/javascript"
+    assert gzip.decompress(res.body) == elements._PLOTLY_JS.read_bytes()
+    (served,) = [r for r in elements.asset_routes() if isinstance(r, Route)]
+    assert served.path == elements.PLOTLY_ROUTE and served.methods >= {"GET"}
+    server_py = (Path(elements.__file__).parents[3] / "server.py").read_text(encoding="utf-8")
+    assert "elements.asset_routes()" in server_py
+
+
+def test_with_the_route_the_loader_sends_the_address(monkeypatch):
+    from descentlab.ui.live import elements, route
+
+    monkeypatch.setattr(route, "available", lambda: True)  # as under server.py
+    at = AppTest.from_string(SCRIPT).run(timeout=60)
+    loader = _elements(at)["descentlab.plotly_loader"]
+    assert json.loads(loader.json) == {"url": elements.PLOTLY_ROUTE} and not loader.bytes

@@ -7,13 +7,13 @@ stable key whose JavaScript (assets/live_chart.js) keeps one div per chart and c
 `Plotly.react` on it. Static charts can stay on `st.plotly_chart`. The key is a widget key (it
 also names the PNG export): unique on the page, and not reused for other session-state values.
 
-plotly.js reaches the page once per tab through `ensure_plotly_loaded` (assets/plotly_loader.js):
-a hidden element whose data is the gzipped bytes of the installed plotly package's own
-plotly.min.js (1.5 MB instead of 4.8 MB; the websocket is not compressed). Full reruns send the
-same message again, which Streamlit's message cache replaces with a hash reference, and the
-fragment ticks that drive live charts never send it at all. We chose this over an `asset_dir`
-because that route needs a component manifest in the packaging and a second, real copy of the
-4.8 MB file in the repository (symlinks are refused), for a gain only on repeat visits.
+plotly.js reaches the page once per tab through `ensure_plotly_loaded` (assets/plotly_loader.js),
+a hidden element. Served by server.py (`make run`), its data is the address of PLOTLY_ROUTE: the
+installed plotly package's own plotly.min.js, gzipped once (1.5 MB instead of 4.8 MB), which the
+browser caches (a room's second visit, a new tab: nothing) and a class's proxy caches too. Without
+the route (`streamlit run app.py`, AppTest) the data is the gzipped bytes themselves; there every
+full run sends them again and Streamlit hashes the 1.5 MB message to find it in its cache, a fifth
+of a Playground page run's server CPU (bench.profile_server), which the route saves.
 
     ensure_plotly_loaded()                      # once, near the top of the entry point
     clicked = live_chart(fig, key="loss", on_click=True)
@@ -109,9 +109,28 @@ def ensure_plotly_loaded() -> None:
     if _in_fragment_rerun():
         return  # the element mounted by the last full run is still on the page
     try:
-        _loader(key=_LOADER_KEY, data=_plotly_js_gzip())
+        _loader(key=_LOADER_KEY, data={"url": PLOTLY_ROUTE} if route.available() else _plotly_js_gzip())
     except StreamlitDuplicateElementKey:
         pass  # already mounted in this run (the key check raises before anything is sent)
+
+
+# plotly's version in the address: a new plotly is a new address, so a year-long browser cache is safe
+PLOTLY_ROUTE = f"/descentlab/assets/plotly-{plotly.__version__}.min.js"
+
+
+async def serve_plotly(request):
+    """GET PLOTLY_ROUTE: plotly.min.js, gzipped once per process, cached by browsers and proxies."""
+    from starlette.responses import Response
+
+    return Response(_plotly_js_gzip(), media_type="text/javascript",
+                    headers={"Content-Encoding": "gzip", "Cache-Control": "public, max-age=31536000, immutable"})
+
+
+def asset_routes() -> list:
+    """The routes of the live transport's static assets, for st.App (server.py)."""
+    from starlette.routing import Route
+
+    return [Route(PLOTLY_ROUTE, serve_plotly, methods=["GET"])]
 
 
 def _message(fig, name: str, height: int | None, on_click: bool, canvas_lines: bool,
