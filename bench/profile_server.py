@@ -79,9 +79,10 @@ def profile(sessions: int, seconds: float, raw_path: Path | None = None) -> dict
 
 
 def table(p: dict, top: int = 25) -> str:
-    lines = [f"{p['frames'] / p['window']:.1f} user-frames/s at {p['cpu']:.0%} of a core: "
-             f"{per_core(p):.1f} user-frames/s per core; {p['frame_bytes'] / max(p['frames'], 1) / 1000:.1f} kB "
-             f"a frame. {p['total']:,} samples.", ""]
+    summary = (f"{p['frames'] / p['window']:.1f} user-frames/s at {p['cpu']:.0%} of a core: "
+               f"{per_core(p):.1f} user-frames/s per core; {p['frame_bytes'] / max(p['frames'], 1) / 1000:.1f} kB "
+               f"a frame. {p['total']:,} samples.")
+    lines = [summary, ""]
     for title, counts in (("self", p["own"]), ("inclusive", p["anywhere"])):
         lines += [f"| {title}: function | share of samples |", "|---|---|"]
         lines += [f"| {name} | {n / p['total']:.1%} |" for name, n in counts.most_common(top)]

@@ -65,7 +65,9 @@ def test_a_touch_that_starts_a_new_run_stops_the_old_ones_frames_and_asks_for_th
 
 
 def test_handlers_and_producers_run_in_the_script_context_they_were_recorded_in():
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+    from streamlit.runtime.scriptrunner_utils.script_run_context import (
+        get_script_run_ctx,
+    )
 
     seen = []
     parts = route.Recorded()
