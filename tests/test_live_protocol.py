@@ -2,7 +2,8 @@
 missing one of its members does not."""
 import pytest
 
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.group import build_group
 from descentlab.engine.sweep import LoggedSweep, sweep_from_config
 from descentlab.lessons.cost_surface import PathSet, neuron_problem

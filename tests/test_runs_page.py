@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.ui import session_runs
 from descentlab.viz import runs as vr
 

@@ -5,7 +5,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.losses import LOSSES
 from descentlab.engine.network import Network
 from descentlab.engine.sweep import (

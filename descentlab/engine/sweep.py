@@ -537,8 +537,9 @@ class LoggedSweep:
 def sweep_from_config(config, learning_rates, dataset=None) -> Sweep:
     """A Sweep over ``learning_rates`` for the network and data that ``config`` builds (its
     learning_rate is ignored). Refuses settings the sweep cannot honour, naming the field.
-    A given ``dataset`` is used as is, as by ``descentlab.engine.config.build`` (required for "csv")."""
-    from descentlab.engine.config import ConfigError, build
+    A given ``dataset`` is used as is, as by ``descentlab.engine.build.build`` (required for "csv")."""
+    from descentlab.engine.build import build
+    from descentlab.engine.config import ConfigError
     from descentlab.engine.optimizers import make_schedule
 
     if config.batch_size is not None:
