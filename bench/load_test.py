@@ -34,7 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.live_chart_fps import cpu_seconds, rss_mb  # noqa: E402
-from descentlab.engine.config import RunConfig, build  # noqa: E402
+from descentlab.engine.build import build  # noqa: E402
+from descentlab.engine.config import RunConfig  # noqa: E402
 from tests.browser import (  # noqa: E402
     APP_IDLE,
     CHROMIUM_ARGS,

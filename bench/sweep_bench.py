@@ -28,7 +28,8 @@ import time
 
 import numpy as np
 
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.sweep import lr_grid, sweep_from_config
 
 TARGET = 8.0  # issue 4: the sweep >= 8x the sequential Trainers

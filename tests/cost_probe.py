@@ -8,7 +8,8 @@ import tracemalloc
 import numpy as np
 
 from descentlab.engine import cost
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.group import group_from_configs
 from descentlab.engine.sweep import MAX_HISTORY_ROWS, lr_grid, sweep_from_config
 

@@ -139,7 +139,7 @@ def test_config_survives_moving_between_pages_with_the_panel():
 
 
 def test_play_pauses_where_the_cost_falls_below_the_target():
-    from descentlab.engine.config import build
+    from descentlab.engine.build import build
 
     free = build(RunConfig()).trainer
     free.step(10)

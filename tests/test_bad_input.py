@@ -24,7 +24,8 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from descentlab.engine import cli, runs
-from descentlab.engine.config import MAX_JSON_CHARS, RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import MAX_JSON_CHARS, RunConfig
 from descentlab.engine.datasets import load_csv
 from descentlab.engine.images import MAX_IMAGE_BYTES, ImageError, read_image
 from descentlab.ui import run_spaces

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from descentlab.engine import cost, gradcheck
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.network import Network
 from descentlab.lessons import blocks as lessons
 from descentlab.viz import blocks as viz_blocks

@@ -231,7 +231,8 @@ def test_a_presenters_keys_drive_the_run(browser_page):
 
 def test_a_run_reaching_its_target_cost_while_playing_pauses_there_and_says_so(browser_page):
     """The stopping rule "until J < ε" on the frame route: the run pauses at the engine's iteration."""
-    from descentlab.engine.config import RunConfig, build
+    from descentlab.engine.build import build
+    from descentlab.engine.config import RunConfig
 
     config = RunConfig(seed=3)
     free = build(config).trainer

@@ -8,7 +8,8 @@ import time
 import numpy as np
 from playwright.sync_api import Error as PlaywrightError
 
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.viz.trace import num
 from tests.browser import ROOT, wait_for_app
 

@@ -82,7 +82,8 @@ def test_train_human_summary(capsys):
 
 
 def test_train_stops_at_the_target_cost_and_says_where(capsys):
-    from descentlab.engine.config import RunConfig, build
+    from descentlab.engine.build import build
+    from descentlab.engine.config import RunConfig
 
     tr = build(RunConfig(n_samples=60, hidden=(4,), learning_rate=0.3)).trainer
     tr.step(200)

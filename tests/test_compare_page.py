@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.presets import PRESETS, Preset
 from descentlab.ui.user_text import md_plain
 from descentlab.ui.views.compare import DIMENSIONS

@@ -8,15 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from descentlab.engine.config import (
-    DEFAULTS,
-    MAX_WORK,
-    SPECS,
-    ConfigError,
-    Run,
-    RunConfig,
-    build,
-)
+from descentlab.engine.build import Run, build
+from descentlab.engine.config import DEFAULTS, MAX_WORK, SPECS, ConfigError, RunConfig
 
 NAN, INF = float("nan"), float("inf")
 

@@ -1,17 +1,15 @@
-"""descentlab.engine.config's run rules: which config changes a running run takes (and how), which
-rebuild it, and the one way a config makes its optimizer."""
+"""descentlab.engine.config_change's run rules: which config changes a running run takes (and how), which
+rebuild it; and descentlab.engine.build's one way a config makes its optimizer."""
 import numpy as np
 import pytest
 
-from descentlab.engine.config import (
+from descentlab.engine.build import build, optimizer_from_config
+from descentlab.engine.config import SPECS, RunConfig
+from descentlab.engine.config_change import (
     CONTINUE_FIELDS,
     OPTIMIZER_FIELDS,
-    SPECS,
-    RunConfig,
-    build,
     config_change,
     continue_run,
-    optimizer_from_config,
 )
 from descentlab.engine.optimizers import Adam, Momentum, Schedule
 

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.diagnosis import MIN_ITERATIONS, chance_accuracy, diagnose
 from descentlab.engine.presets import PRESETS
 

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from descentlab import viz
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.features import FEATURES
 from descentlab.ui.views.playground_diagram_controls import change_for
 from descentlab.viz import network_controls as nc

@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.datasets import load_csv
 from descentlab.engine.drawn import EMPTY, LINK_POINTS, DrawnError, DrawnSet
 from descentlab.engine.runs import load_run, restore_trainer, save_run

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from descentlab.engine import edits as E
-from descentlab.engine.config import ConfigError, RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import ConfigError, RunConfig
 from descentlab.engine.datasets import make_dataset
 from descentlab.engine.network import Network
 from descentlab.engine.trainer import Trainer

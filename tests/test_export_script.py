@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from descentlab.engine.activations import ACTIVATIONS
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.datasets import load_csv, make_dataset
 from descentlab.engine.export import (
     export_notebook,

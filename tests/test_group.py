@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from descentlab.engine.config import ConfigError, RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import ConfigError, RunConfig
 from descentlab.engine.group import MAX_VARIANTS, build_group, group_from_configs
 
 

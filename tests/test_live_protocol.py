@@ -2,9 +2,11 @@
 missing one of its members does not."""
 import pytest
 
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.group import build_group
-from descentlab.engine.sweep import LoggedSweep, sweep_from_config
+from descentlab.engine.sweep import sweep_from_config
+from descentlab.engine.sweep_log import LoggedSweep
 from descentlab.lessons.cost_surface import PathSet, neuron_problem
 from descentlab.lessons.neuron import NeuronTraining, neuron_config
 from descentlab.ui.live import player

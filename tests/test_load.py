@@ -13,7 +13,8 @@ import inspect
 import numpy as np
 import pytest
 
-from descentlab.engine.config import SNAPSHOT_BYTES, RunConfig, build
+from descentlab.engine.build import SNAPSHOT_BYTES, build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.trainer import Trainer
 from tests.browser import require_chromium
 

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.presets import PRESETS, Preset
 from descentlab.engine.optimizers import SCHEDULES
 from descentlab.lessons.cost_surface import (

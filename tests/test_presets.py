@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.presets import LABS, PRESETS
 from descentlab.lessons.init_experiments import (
     build_lab_group,

@@ -20,7 +20,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from descentlab.engine import runs
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.runs import (
     RunFileError,
     list_runs,
@@ -265,7 +266,8 @@ def test_death_between_the_two_renames_keeps_the_old_run(root, trained, monkeypa
 # over and over, each save stamped (every parameter equals its iteration), until the test SIGKILLs it.
 WRITER = r"""
 import os, sys
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.runs import save_run
 config = RunConfig(dataset="circles", n_samples=40, hidden=(512, 512, 512))
 run = build(config)

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.ui import session_runs
 from descentlab.viz import runs as vr
 
@@ -172,7 +173,8 @@ def test_compare_downloads_its_summary_and_cost_curves_as_csv():
 
 
 def test_a_swept_rate_opens_as_a_run_with_its_own_weights():
-    from descentlab.engine.sweep import LoggedSweep, sweep_from_config
+    from descentlab.engine.sweep import sweep_from_config
+    from descentlab.engine.sweep_log import LoggedSweep
 
     config = SMALL.replace(record_every=10**6)
     target = LoggedSweep(sweep_from_config(config, [0.01, 0.3, 1.0]), config)

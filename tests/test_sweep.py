@@ -3,7 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from descentlab.engine.config import ConfigError, RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import ConfigError, RunConfig
 from descentlab.engine.sweep import Sweep, lr_grid, sweep_from_config
 
 pytestmark = pytest.mark.filterwarnings("error")  # no RuntimeWarning, even while runs overflow

@@ -1,20 +1,22 @@
 """descentlab.engine.sweep beyond the batched arithmetic: plain per-run flags, the losses it can
-differentiate (and a clear refusal of the others), and LoggedSweep, the sweep a live page drives."""
+differentiate (and a clear refusal of the others), and descentlab.engine.sweep_log's LoggedSweep,
+the sweep a live page drives."""
 import dataclasses
 
 import numpy as np
 import pytest
 
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.losses import LOSSES
 from descentlab.engine.network import Network
 from descentlab.engine.sweep import (
     STACKED_LOSS_GRADIENTS,
-    LoggedSweep,
     Sweep,
     _loss_grad_into,
     sweep_from_config,
 )
+from descentlab.engine.sweep_log import LoggedSweep
 
 pytestmark = pytest.mark.filterwarnings("error")
 

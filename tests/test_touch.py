@@ -11,7 +11,8 @@ import json
 
 import pytest
 
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.ui.live import route
 from descentlab.ui.live.route import Redraw, Stream
 from descentlab.ui.views.playground_panels import SHOWS_UNIT, UnitView, diagram_touch

@@ -12,7 +12,8 @@ from PIL import Image
 from plotly.subplots import make_subplots
 
 from descentlab import viz
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.network import Network
 from descentlab.viz import blocks as viz_blocks
 from descentlab.viz import compare as viz_compare

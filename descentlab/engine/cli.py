@@ -15,13 +15,13 @@ import tempfile
 
 import numpy as np
 
+from descentlab.engine.build import build
 from descentlab.engine.config import (
     DEFAULTS,
     MAX_JSON_CHARS,
     SPECS,
     ConfigError,
     RunConfig,
-    build,
     format_value,
     parse_value,
 )

@@ -4,6 +4,9 @@ Each field carries a `Spec` (kind, range or choices, help text) in its dataclass
 the dict/JSON/URL codecs, the CLI flags and the UI widgets are all derived from that one table, so a
 new knob is added in one place. Choice lists are read lazily from the engine's registries (no copies
 that could drift, and no import cycles with the modules that build networks).
+
+What a config is and how it is written down lives here; making a run from one is
+descentlab.engine.build, and what changing one means for a running run is descentlab.engine.config_change.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import math
 import numbers
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, NamedTuple
+from typing import Any, Callable, Mapping
 
 VERSION = 1
 MAX_JSON_CHARS = 100_000
@@ -22,10 +25,6 @@ MAX_QUERY_VALUE = 200  # longer URL values are refused outright: nothing valid i
 MAX_EDITS_VALUE = 1100  # but a link's weight edits (edits.MAX_LINK_EDITS of them) may be that long
 MAX_QUERY_KEYS = 100
 UINT32_MAX = 2**32 - 1
-# Parameter snapshots (for rewinding) a run may keep, in bytes: 200 copies of θ is nothing for the
-# default network but 6 GB for 16 layers of 512, so big networks keep fewer (never under 4).
-SNAPSHOT_BYTES = 16 * 2**20
-MAX_SNAPSHOTS = 200
 # Work of one pass over the data: weights x examples (multiply-adds). One server serves a whole class,
 # and a link alone may not occupy it: 16 x 512 units on 20,000 examples would hold ~5.5 GB and take a
 # minute of CPU per step. The sidebar's largest network (8 x 64 units, 2,000 examples) needs 6e7.
@@ -314,6 +313,8 @@ def _check_buildable(config: RunConfig) -> None:
 
     Without it a link such as ?loss=softmax_ce (binary data) or ?dataset=csv gives a config that is
     valid field by field but cannot start a run, and the page that opened the link has nothing to show."""
+    from descentlab.engine.build import build  # at call time: building a run imports this module
+
     if config.dataset == "csv":
         raise ConfigError("'csv' is data uploaded in the app, which a link cannot carry (upload the file "
                           "again)", "dataset")
@@ -452,125 +453,3 @@ def format_value(name: str, value) -> str:
 SPECS: dict[str, Spec] = {f.name: f.metadata["spec"] for f in dataclasses.fields(RunConfig)}
 _QUERY_NAMES = {**{n: n for n in SPECS}, **{a: n for n, s in SPECS.items() for a in s.aliases}}
 DEFAULTS: dict[str, Any] = {f.name: f.default for f in dataclasses.fields(RunConfig)}
-
-
-class Run(NamedTuple):
-    """What build() makes: descentlab.engine.network.Network, descentlab.engine.datasets.Dataset, descentlab.engine.trainer.Trainer."""
-
-    network: Any
-    dataset: Any
-    trainer: Any
-
-
-def build(config: RunConfig, dataset=None) -> Run:
-    """Make the data set, network and trainer that `config` describes.
-
-    A given `dataset` (required for config.dataset == "csv") is used as is, ignoring the data fields.
-    "draw" without one starts from descentlab.engine.drawn's few points (the drawn set lives with the app)."""
-    from descentlab.engine import datasets, network, trainer
-    from descentlab.engine.activations import get_activation
-    from descentlab.engine.losses import TASK_LOSSES
-
-    c = config
-    if dataset is None:
-        if c.dataset == "csv":
-            raise ConfigError("dataset 'csv' needs the uploaded data: pass build(config, dataset=...)",
-                              "dataset")
-        try:
-            if c.dataset == "draw":
-                from descentlab.engine.drawn import DrawnSet
-                dataset = DrawnSet.start().dataset(c.features, c.normalization)
-            else:
-                dataset = datasets.make_dataset(
-                    c.dataset, n_samples=c.n_samples, noise=c.noise, test_fraction=c.test_fraction,
-                    seed=c.data_seed, features=c.features, normalization=c.normalization)
-        except datasets.DatasetError as exc:
-            raise ConfigError(f"dataset: {exc}", "dataset") from None
-    fits = TASK_LOSSES[dataset.task]
-    loss = c.loss or fits[0]
-    if loss not in fits:
-        raise ConfigError(f"loss {loss!r} does not fit the {dataset.task} task of {dataset.name!r}; "
-                          f"use one of {', '.join(fits)}", "loss")
-    names = c.activation if isinstance(c.activation, tuple) else (c.activation,)
-    acts = [get_activation(a, **({"slope": c.leaky_slope} if a == "leaky_relu" else {}))
-            for a in names]
-    try:
-        net = network.Network(
-            [dataset.n_x, *c.hidden, dataset.n_y],
-            activation=acts if isinstance(c.activation, tuple) else acts[0],
-            output_activation=c.output_activation, loss=loss, init=c.init, init_scale=c.init_scale,
-            seed=c.seed, dtype=c.dtype)
-    except ValueError as exc:  # the fields are valid one by one; the network refused the mix
-        raise ConfigError(f"network: {exc}") from None
-    tr = trainer.Trainer(net, dataset, learning_rate=c.learning_rate, optimizer=optimizer_from_config(c),
-                         batch_size=c.batch_size, l1=c.l1, l2=c.l2, dropout=c.dropout, seed=c.seed,
-                         record_every=c.record_every, target_cost=c.target_cost,
-                         max_snapshots=max(4, min(MAX_SNAPSHOTS, SNAPSHOT_BYTES // net.theta.nbytes)))
-    if c.edits:
-        try:
-            tr.plan_edits(c.edits)
-        except ValueError as exc:  # valid one by one; this network lacks an entry
-            raise ConfigError(f"edits: {exc}", "edits") from None
-    return Run(net, dataset, tr)
-
-
-def optimizer_from_config(config: RunConfig):
-    """The optimizer (with its learning-rate schedule) that ``config`` describes, fresh: no moving averages yet."""
-    from descentlab.engine.optimizers import make_optimizer, make_schedule
-
-    c = config
-    return make_optimizer(c.optimizer, c.learning_rate, make_schedule(c.schedule, c.decay_rate, c.decay_steps),
-                          momentum=c.momentum, beta1=c.beta1, beta2=c.beta2, rho=c.rho, epsilon=c.epsilon)
-
-
-# ---- which config changes a running run can take, and which need a new run
-
-# Changing these continues the run (same weights, same history): the Trainer can take them mid-run.
-# Anything else (data, network, initialization, seed, precision...) describes another run: rebuild it.
-OPTIMIZER_FIELDS = frozenset({"optimizer", "learning_rate", "momentum", "beta1", "beta2", "rho", "epsilon",
-                              "schedule", "decay_rate", "decay_steps"})
-# "edits" too: a running run's trainer holds its own edits (the Playground copies them into the config).
-CONTINUE_FIELDS = OPTIMIZER_FIELDS | {"batch_size", "l1", "l2", "dropout", "target_cost", "edits"}
-
-
-def changed_fields(old: RunConfig, new: RunConfig) -> set[str]:
-    return {name for name in SPECS if getattr(old, name) != getattr(new, name)}
-
-
-class ConfigChange(NamedTuple):
-    """What going from one RunConfig to another means for the run built from the first."""
-
-    changed: frozenset[str]
-    rebuild_fields: frozenset[str]  # the changed fields a running run cannot take; empty = it continues
-
-    @property
-    def continues(self) -> bool:
-        return not self.rebuild_fields
-
-    @property
-    def needs_new_optimizer(self) -> bool:
-        """α alone is set on the running optimizer (its state kept); any other optimizer field makes a new one."""
-        return bool(self.changed & (OPTIMIZER_FIELDS - {"learning_rate"}))
-
-
-def config_change(old: RunConfig, new: RunConfig) -> ConfigChange:
-    changed = frozenset(changed_fields(old, new))
-    return ConfigChange(changed, changed - CONTINUE_FIELDS)
-
-
-def continue_run(trainer, old: RunConfig, new: RunConfig) -> None:
-    """Give ``trainer`` (built from ``old``) the training settings of ``new``; its weights, history and
-    iteration stay. Only for a change that continues (ValueError otherwise: that needs build(new))."""
-    change = config_change(old, new)
-    if not change.continues:
-        raise ValueError(f"a running run cannot take these changes: {', '.join(sorted(change.rebuild_fields))}; "
-                         "build a new run")
-    if not change.changed:
-        return
-    if "target_cost" in change.changed:  # a lower (or no) target lets a finished run train on
-        trainer.set_target_cost(new.target_cost)
-    trainer.set_learning_rate(new.learning_rate)
-    if change.changed <= {"learning_rate", "edits"}:  # the trainer's edits are its own (it made them)
-        return
-    trainer.update_settings(optimizer=optimizer_from_config(new) if change.needs_new_optimizer else None,
-                            batch_size=new.batch_size, l1=new.l1, l2=new.l2, dropout=new.dropout)

@@ -24,7 +24,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from descentlab.engine.config import MAX_SNAPSHOTS, SNAPSHOT_BYTES, RunConfig
+from descentlab.engine.build import MAX_SNAPSHOTS, SNAPSHOT_BYTES
+from descentlab.engine.config import RunConfig
 
 PLAYGROUND_GRID = 100 * 100 + 24 * 24  # the Playground's decision boundary and unit pictures
 HISTORY_ROWS = 10_000              # descentlab.engine.trainer's history capacity

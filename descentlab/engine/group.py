@@ -14,7 +14,8 @@ from typing import Callable, ContextManager
 import numpy as np
 import pandas as pd
 
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.diagnosis import chance_accuracy, diagnose
 from descentlab.engine.initializers import SCALE_IS_ABSOLUTE
 
@@ -28,7 +29,7 @@ MAX_VARIANTS = 6
 class Variant:
     label: str
     config: RunConfig
-    run: object  # descentlab.engine.config.Run
+    run: object  # descentlab.engine.build.Run
     wall_time: float = 0.0  # seconds spent in this variant's training steps
 
     @property

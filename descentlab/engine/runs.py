@@ -33,7 +33,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from descentlab.engine.config import ConfigError, Run, RunConfig, build
+from descentlab.engine.build import Run, build
+from descentlab.engine.config import ConfigError, RunConfig
 
 RUNS_DIR_ENV = "DESCENTLAB_RUNS_DIR"
 FORMAT_VERSION = 1

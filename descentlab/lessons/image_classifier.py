@@ -13,7 +13,8 @@ from types import MappingProxyType
 
 import numpy as np
 
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.images import IMAGE_SHAPE, model_input
 from descentlab.engine.network import Network
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from descentlab.engine.config import RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import RunConfig
 from descentlab.engine.network import Network
 
 

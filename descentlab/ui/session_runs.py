@@ -97,7 +97,7 @@ def note_trainer(trainer, name: str, source: str, config: RunConfig, reg: dict |
 
 
 def sweep_snapshot(target, k: int) -> Snapshot:
-    """Rate k of a LoggedSweep (descentlab.engine.sweep) as a run: its logged training cost per
+    """Rate k of a LoggedSweep (descentlab.engine.sweep_log) as a run: its logged training cost per
     iteration, with the test cost and score now on its last row (the sweep logs only the training
     cost), and its θ now. Full batch: an epoch is an iteration."""
     its, costs = target.curves()

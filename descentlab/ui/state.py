@@ -1,5 +1,5 @@
 """Session state for the lab: every key in one place, one init function, and applying a config change
-(whether it continues the current run or starts a new one is the engine's rule: descentlab.engine.config).
+(whether it continues the current run or starts a new one is the engine's rule: descentlab.engine.config_change).
 
 Per-user state lives in st.session_state only (never at module level: Streamlit serves many users
 from one process)."""
@@ -8,13 +8,9 @@ from __future__ import annotations
 import streamlit as st
 
 from descentlab.engine import cost
-from descentlab.engine.config import (
-    ConfigError,
-    RunConfig,
-    build,
-    config_change,
-    continue_run,
-)
+from descentlab.engine.build import build
+from descentlab.engine.config import ConfigError, RunConfig
+from descentlab.engine.config_change import config_change, continue_run
 from descentlab.engine.drawn import LINK_POINTS, DrawnError, DrawnSet
 from descentlab.ui import budget
 from descentlab.ui.user_text import notice_boxes
@@ -22,7 +18,7 @@ from descentlab.ui.user_text import notice_boxes
 
 class Keys:
     CONFIG = "dl_config"          # the RunConfig the current run was built from (plus live changes)
-    RUN = "dl_run"                # descentlab.engine.config.Run: network, dataset, trainer
+    RUN = "dl_run"                # descentlab.engine.build.Run: network, dataset, trainer
     PLAYING = "dl_playing"        # bool
     NOTICES = "dl_notices"        # list of (kind, text) shown once at the top of the page
     SHOWN_NOTICES = "dl_shown_notices"  # the last ones shown (a quiet rerun shows them again)
@@ -160,7 +156,7 @@ def start_run(config: RunConfig) -> bool:
 
 def apply_config(new: RunConfig) -> None:
     """Make ``new`` the session's config: continue the run when the engine says it can
-    (descentlab.engine.config.config_change), else start a new one and say which fields made it new."""
+    (descentlab.engine.config_change.config_change), else start a new one and say which fields made it new."""
     old = current_config()
     change = config_change(old, new)
     if not change.changed:

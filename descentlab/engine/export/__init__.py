@@ -123,7 +123,7 @@ def starting_params(run, config) -> dict | None:
 
 
 def export_run(run, config, notebook: bool = False, title: str = "") -> str:
-    """The app's download: ``run`` (config.build's Run) as a script or notebook that trains as many
+    """The app's download: ``run`` (a descentlab.engine.build.Run) as a script or notebook that trains as many
     iterations as the run has (DEFAULT_ITERATIONS before the first step), printing ~10 costs."""
     iterations = run.trainer.iteration or DEFAULT_ITERATIONS
     options = dict(dataset=run.dataset, initial_params=starting_params(run, config), iterations=iterations,

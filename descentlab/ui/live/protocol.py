@@ -1,7 +1,7 @@
 """What the live loop (descentlab.ui.live.player) drives: a LiveTarget.
 
 Every lab page trains something different — one Trainer (Playground), a TrainerGroup (Compare, the
-Initialization lab, the schedules), a LoggedSweep (descentlab.engine.sweep, Learning rate), a PathSet of
+Initialization lab, the schedules), a LoggedSweep (descentlab.engine.sweep_log, Learning rate), a PathSet of
 descent paths (the loss surface), a NeuronTraining (One neuron) — and the one loop plays them all,
 because each has exactly these members and the loop uses no others."""
 from __future__ import annotations

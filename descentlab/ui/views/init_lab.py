@@ -13,7 +13,8 @@ import numpy as np
 import streamlit as st
 
 from descentlab.engine import cost
-from descentlab.engine.config import ConfigError, RunConfig, changed_fields
+from descentlab.engine.config import ConfigError, RunConfig
+from descentlab.engine.config_change import changed_fields
 from descentlab.lessons import init_experiments
 from descentlab.lessons.init_experiments import (
     CLASSIC_CONFIG,

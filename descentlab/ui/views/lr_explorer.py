@@ -12,13 +12,8 @@ import streamlit as st
 
 from descentlab.engine import cost
 from descentlab.engine.config import ConfigError
-from descentlab.engine.sweep import (
-    MAX_LR,
-    MAX_RUNS,
-    LoggedSweep,
-    lr_grid,
-    sweep_from_config,
-)
+from descentlab.engine.sweep import MAX_LR, MAX_RUNS, lr_grid, sweep_from_config
+from descentlab.engine.sweep_log import LoggedSweep
 from descentlab.ui import budget, pages, session_runs, state
 from descentlab.ui.config_panel import LEARNING_RATES, load_widgets
 from descentlab.ui.live import player

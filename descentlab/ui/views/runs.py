@@ -14,7 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from descentlab.engine import cost
-from descentlab.engine.config import ConfigError, RunConfig, build
+from descentlab.engine.build import build
+from descentlab.engine.config import ConfigError, RunConfig
 from descentlab.engine.runs import RunFileError, list_runs, load_run
 from descentlab.ui import budget, pages, run_spaces, session_runs, state
 from descentlab.ui.config_panel import load_widgets
