@@ -34,14 +34,24 @@ def open_page(page: str, query: dict | None = None, state: dict | None = None,
     return at
 
 
+def _live_element(at: AppTest, key: str):
+    (el,) = [el for el in at.get("bidi_component") if el.proto.component_name == "descentlab.live_chart"
+             and json.loads(el.proto.bytes)["name"] == key]
+    return el
+
+
+def live_message(at: AppTest, key: str) -> dict:
+    """The message the live chart ``key`` was last sent ({"figure", "click", "name", ...})."""
+    return json.loads(_live_element(at, key).proto.bytes)
+
+
 def click_live_chart(at: AppTest, key: str, click: dict) -> None:
     """What live_chart.js reports for a click on the live chart ``key`` (its "click" trigger value),
     then the script run it causes; no exception."""
     from streamlit.components.v2.bidi_component.main import _make_trigger_id
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-    (el,) = [el for el in at.get("bidi_component") if el.proto.component_name == "descentlab.live_chart"
-             and json.loads(el.proto.bytes)["name"] == key]
+    el = _live_element(at, key)
     states = at._tree.get_widget_states()
     states.widgets.append(WidgetState(id=_make_trigger_id(el.proto.id, "events"),
                                       json_trigger_value=json.dumps([{"event": "click", "value": click}])))

@@ -1,7 +1,6 @@
 """AppTest for the landing page and the Playground: widgets found by key, no exception anywhere.
 
 AppTest runs fragments inline and never ticks run_every, so training is driven with the Step button."""
-import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,7 +12,7 @@ from descentlab.engine.runs import owner_space
 from descentlab.ui import run_spaces
 from descentlab.ui.user_text import md_plain
 
-from .pages import OWNER_KEY, open_app, open_page
+from .pages import OWNER_KEY, click_live_chart, live_message, open_app, open_page
 
 
 def _playground(query: dict | None = None, state: dict | None = None) -> AppTest:
@@ -174,12 +173,7 @@ def test_shapes_panel_lists_the_iterations_run_among_the_hyperparameters():
 # ---------------------------------------------------------------- a unit's output as the big picture
 def _live_figure(at, key: str) -> dict:
     """The figure a live chart was last sent (its frame message's JSON)."""
-    for el in at.get("bidi_component"):
-        if el.proto.component_name == "descentlab.live_chart":
-            message = json.loads(el.proto.bytes)
-            if message["name"] == key:
-                return message["figure"]
-    raise AssertionError(f"no live chart {key!r}")
+    return live_message(at, key)["figure"]
 
 
 def _title(fig: dict) -> str:
@@ -193,20 +187,9 @@ def _colour_bar(fig: dict) -> tuple[float, float]:
 
 
 def _click_diagram(at, point_index: int, curve: int = 1) -> None:
-    """What the browser reports when the network diagram is clicked: live_chart.js sets the element's
-    "click" trigger value ({x, y, curveNumber, pointIndex}) and the page runs again."""
-    from streamlit.components.v2.bidi_component.main import _make_trigger_id
-    from streamlit.proto.WidgetStates_pb2 import WidgetState
-
-    (el,) = [el for el in at.get("bidi_component") if el.proto.component_name == "descentlab.live_chart"
-             and json.loads(el.proto.bytes)["name"] == "live_network"]
-    assert json.loads(el.proto.bytes)["click"], "the diagram does not report clicks"
-    states = at._tree.get_widget_states()
-    click = {"x": 1, "y": 0, "curveNumber": curve, "pointIndex": point_index}
-    states.widgets.append(WidgetState(id=_make_trigger_id(el.proto.id, "events"),
-                                      json_trigger_value=json.dumps([{"event": "click", "value": click}])))
-    at._run(states)
-    assert not at.exception, [e.value for e in at.exception]
+    """What the browser reports when the network diagram is clicked ({x, y, curveNumber, pointIndex})."""
+    assert live_message(at, "live_network")["click"], "the diagram does not report clicks"
+    click_live_chart(at, "live_network", {"x": 1, "y": 0, "curveNumber": curve, "pointIndex": point_index})
 
 
 def test_a_unit_chosen_in_the_diagram_is_the_boundary_charts_picture_until_chosen_again():

@@ -3,7 +3,6 @@ node, the unused ones hollow; "−" / "+" traces for each hidden layer's units a
 click read from its place (what the browser sends today has no trace name); the config a click asks
 for, within RunConfig's limits; and, under AppTest, a click that changes the run, the sidebar's
 widgets and the link together."""
-import json
 
 import numpy as np
 import pytest
@@ -17,7 +16,7 @@ from descentlab.viz import network_controls as nc
 from descentlab.viz import network_diagram as nd
 from descentlab.viz.style import Style
 
-from .pages import click_live_chart, open_page
+from .pages import click_live_chart, live_message, open_page
 
 BEFORE = ["inputs", "units", "outputs"]  # the diagram's traces before the controls (and "weights" when paused)
 
@@ -130,12 +129,7 @@ def test_the_config_a_click_asks_for():
 
 # ------------------------------------------------------------------ in the app (AppTest)
 def _inputs_trace(at) -> dict:
-    for el in at.get("bidi_component"):
-        if el.proto.component_name == "descentlab.live_chart":
-            message = json.loads(el.proto.bytes)
-            if message["name"] == "live_network":
-                return next(t for t in message["figure"]["data"] if t["name"] == "inputs")
-    raise AssertionError("no network diagram")
+    return next(t for t in live_message(at, "live_network")["figure"]["data"] if t["name"] == "inputs")
 
 
 def test_clicks_on_the_diagram_change_the_config_the_sidebar_and_the_link():

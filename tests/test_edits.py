@@ -1,7 +1,6 @@
 """Weights set by hand (descentlab.engine.edits, Trainer.edit_parameter / plan_edits): θ and the cost
 change at once, bad values are refused with reasons, rewinding and Reset stay honest, and a config's
 edits (a link, a saved run's JSON) replay the edited run bit for bit."""
-import json
 
 import numpy as np
 import pytest
@@ -12,6 +11,7 @@ from descentlab.engine.config import ConfigError, RunConfig
 from descentlab.engine.datasets import make_dataset
 from descentlab.engine.network import Network
 from descentlab.engine.trainer import Trainer
+from tests.pages import click_live_chart, live_message
 
 
 @pytest.fixture(scope="module")
@@ -375,28 +375,8 @@ def test_the_exported_script_replays_the_edits(tmp_path, batch_size):
     assert "does NOT replay" in export(RunConfig(edits=None)) and "set_by_hand" not in export(RunConfig())
 
 
-def _send(at, key: str, event: dict) -> None:
-    """What touch.js does on a page without the frame route (AppTest): the event as the live chart's
-    "click" trigger value, and the page runs."""
-    import json
-
-    from streamlit.components.v2.bidi_component.main import _make_trigger_id
-    from streamlit.proto.WidgetStates_pb2 import WidgetState
-
-    (el,) = [el for el in at.get("bidi_component") if el.proto.component_name == "descentlab.live_chart"
-             and json.loads(el.proto.bytes)["name"] == key]
-    states = at._tree.get_widget_states()
-    states.widgets.append(WidgetState(id=_make_trigger_id(el.proto.id, "events"),
-                                      json_trigger_value=json.dumps([{"event": "click", "value": event}])))
-    at._run(states)
-    assert not at.exception, [e.value for e in at.exception]
-
-
 def _network_message(at) -> dict:
-    import json
-
-    return next(json.loads(el.proto.bytes) for el in at.get("bidi_component")
-                if el.proto.component_name == "descentlab.live_chart" and json.loads(el.proto.bytes)["name"] == "live_network")
+    return live_message(at, "live_network")
 
 
 def test_the_playground_takes_an_edit_from_the_diagram_and_says_why_it_refuses_one():
@@ -407,14 +387,12 @@ def test_the_playground_takes_an_edit_from_the_diagram_and_says_why_it_refuses_o
     weights = next(t for t in message["figure"]["data"] if t["name"] == "weights")
     assert weights["meta"]["edit"] == {"index": 3, "label": "w"}
     tr = at.session_state["dl_run"].trainer
-    _send(at, "live_network", _edit_event("weights", [3, 1, 2, 0.1], -1.5))  # W[3] row 1, column 2
+    click_live_chart(at, "live_network", _edit_event("weights", [3, 1, 2, 0.1], -1.5))  # W[3] row 1, column 2
     assert tr.network.params["W3"][0, 1] == -1.5 and len(tr.edits) == 1
     assert at.session_state["dl_config"].edits == ((0, "W3", 0, 1, -1.5),)
-    cost = next(t for t in json.loads(next(el.proto.bytes for el in at.get("bidi_component")
-                                                if b'"live_cost"' in el.proto.bytes))["figure"]["data"]
-                if t["name"] == "edits")
+    cost = next(t for t in live_message(at, "live_cost")["figure"]["data"] if t["name"] == "edits")
     assert len(cost["x"]["bdata"] if isinstance(cost["x"], dict) else cost["x"]) > 0
-    _send(at, "live_network", _edit_event("units", [1, 3, 0.0], 5000.0))
+    click_live_chart(at, "live_network", _edit_event("units", [1, 3, 0.0], 5000.0))
     assert tr.network.params["b1"][2, 0] != 5000.0 and len(tr.edits) == 1
     assert any("Not set" in w.value and "between" in w.value for w in at.warning)
     # after a Step, still paused: editable; rewound to an earlier iteration: nothing to edit
