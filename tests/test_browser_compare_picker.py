@@ -35,8 +35,12 @@ def test_every_chosen_value_is_visible_at_1280x720(presentation, served_app):
     if presentation:
         page.locator("[data-testid='stSidebar'] label:has-text('Presentation mode')").click()
         wait_for_app(page)
-    page.wait_for_function(f"(sel) => document.querySelectorAll(sel + ' [data-tag]').length >= {len(VALUES)}",
-                           arg=PICKER, timeout=90_000)
+    try:
+        page.wait_for_function(f"(sel) => document.querySelectorAll(sel + ' [data-tag]').length >= {len(VALUES)}",
+                               arg=PICKER, timeout=90_000)
+    except PlaywrightTimeout:  # say what the page showed instead (seen once in a full run, not since)
+        shown = page.evaluate("() => document.querySelector(\"[data-testid='stMain']\")?.innerText.slice(0, 800)")
+        raise AssertionError(f"the picker's {len(VALUES)} tags never showed; the page said: {shown!r}") from None
     try:  # the page's CSS that wraps the tags may land after them on a busy machine: wait for the layout
         page.wait_for_function(f"(sel) => ({TAGS_SHOWN})(sel).every((t) => t.inside && t.inViewport)",
                                arg=PICKER, timeout=30_000)
