@@ -295,9 +295,11 @@ def _rss(pids) -> float:
     return sum(rss_mb(pid) for pid in pids)
 
 
-async def _run(url: str, sessions: int, seconds: float, pids: list, log, make_client=Client) -> dict:
+async def _run(url: str, sessions: int, seconds: float, pids: list, log, make_client=Client,
+               steps: bool = True) -> dict:
     """``pids``: the server processes whose CPU and memory are measured (a class has several);
-    ``make_client(seed, url)``: one user (through a proxy, with its cookies)."""
+    ``make_client(seed, url)``: one user (through a proxy, with its cookies); ``steps``: the users
+    take turns to pause and Step (else they only play: the window's CPU is all frames)."""
     stop = asyncio.Event()
     clients = [make_client(seed, url) for seed in range(sessions)]
     turns = [asyncio.Queue() for _ in clients]
@@ -312,7 +314,9 @@ async def _run(url: str, sessions: int, seconds: float, pids: list, log, make_cl
     k = 0
     # the window, and at least one turn each: on a busy machine a turn takes longer, and a user that
     # never got its turn would look as if its Step never landed
-    while time.perf_counter() - t1 < seconds or k < sessions:
+    if not steps:
+        await asyncio.sleep(seconds)
+    while steps and (time.perf_counter() - t1 < seconds or k < sessions):
         done = asyncio.Event()
         await turns[k % sessions].put(done)
         await asyncio.wait_for(done.wait(), 3 * TIMEOUT)
@@ -334,13 +338,14 @@ def per_core(result: dict) -> float:
     return result["frames"] / result["window"] / max(result["cpu"], 1e-9)
 
 
-def run(sessions: int = 10, seconds: float = 60.0, log=print, script: str = "server.py") -> dict:
-    """``script``: server.py (frames from the route, as `make run` serves them) or app.py (fragments)."""
+def run(sessions: int = 10, seconds: float = 60.0, log=print, script: str = "server.py", steps: bool = True) -> dict:
+    """``script``: server.py (frames from the route, as `make run` serves them) or app.py (fragments);
+    ``steps``: see ``_run``."""
     with start_streamlit(ROOT / script) as (base, proc):
         url = base.replace("http", "ws", 1) + "/_stcore/stream"
         rss_idle = rss_mb(proc.pid)
         warm = asyncio.run(_run(url, 1, 0.0, [proc.pid], lambda *_: None))  # imports, caches, plotly.js
-        result = asyncio.run(_run(url, sessions, seconds, [proc.pid], log))
+        result = asyncio.run(_run(url, sessions, seconds, [proc.pid], log, steps=steps))
         log_text = _server_log(proc)
     result.update(rss_idle=rss_idle, rss_warm=warm["rss_end"], sessions=sessions,
                   server_errors=[line for line in log_text.splitlines() if "Traceback" in line or "Error" in line])
@@ -395,7 +400,8 @@ def table(result: dict) -> str:
     fps = result["frames"] / result["window"] / n
     kb = result["frame_bytes"] / max(result["frames"], 1) / 1000
     row = (f"| {n} | {len(errors)} | {own}/{n} | {firsts}/{n} | "
-           f"{statistics.median(lat):.0f} / {_pct(lat, 0.95):.0f} / {max(lat):.0f} ms ({len(lat)}) | "
+           + (f"{statistics.median(lat):.0f} / {_pct(lat, 0.95):.0f} / {max(lat):.0f} ms ({len(lat)}) | " if lat
+              else "– (no Step turns) | ") +
            f"{fps:.1f} | {per_core(result):.1f} | {kb:.1f} kB | {result['opened']:.1f} s | "
            f"{result['rss_idle']:.0f} → {result['rss_warm']:.0f} → "
            f"{result['rss_end']:.0f} MB | {per_session:.1f} MB | {result['cpu']:.0%} of a core |")
@@ -413,10 +419,12 @@ def main(argv=None) -> int:
     ap.add_argument("--sessions", type=int, default=10)
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--script", default="server.py", choices=["server.py", "app.py"])
+    ap.add_argument("--no-steps", action="store_true",
+                    help="only play (no pause-and-Step turns): the server's CPU is all frames, for user-frames/s per core")
     args = ap.parse_args(argv)
     if not 1 <= args.sessions <= 50 or not 0 < args.seconds <= 3600:
         ap.error("--sessions must be 1..50 and --seconds 0..3600")
-    result = run(args.sessions, args.seconds, script=args.script)
+    result = run(args.sessions, args.seconds, script=args.script, steps=not args.no_steps)
     print(table(result))
     return 1 if check(result)[0] else 0
 
