@@ -17,6 +17,7 @@ from descentlab.ui.live import elements, route
 
 @contextlib.asynccontextmanager
 async def lifespan(app):
+    sessions.keep_freed_memory()  # a frame's big temporaries reuse freed memory (descentlab.ui.sessions)
     route.serve()  # from here on, playing pages hand their frames to the route
     async with sessions.lifespan(app):
         yield
