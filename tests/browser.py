@@ -207,3 +207,26 @@ def steady_click(page, script: str, arg) -> None:
     at = steady_point(page, script, arg)
     page.mouse.click(at["x"], at["y"])
 
+
+
+def set_presentation(page, on: bool) -> None:
+    toggle = page.locator(".st-key-dl_presentation input")
+    if toggle.is_checked() != on:
+        page.locator(".st-key-dl_presentation label").first.click()
+        page.wait_for_function(f"() => document.querySelector('.st-key-dl_presentation input').checked === {str(on).lower()}")
+
+
+def shots_beyond_1280(page, presentation_png, big_png, ready: str | None = None) -> None:
+    """A feature's screenshots past the plain 1280x720 one: presentation mode at 1280x720, then (mode
+    off) 1920x1080. ``ready``: a JS condition the page must meet again after the mode's page run."""
+    set_presentation(page, True)
+    wait_for_app(page)
+    if ready:
+        page.wait_for_function(ready)
+    page.wait_for_timeout(800)  # the pictures' fade-in: for the screenshot only
+    page.screenshot(path=str(presentation_png))
+    set_presentation(page, False)
+    wait_for_app(page)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(big_png))

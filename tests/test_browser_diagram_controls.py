@@ -9,8 +9,7 @@ import json
 
 from bench.load_test import _start_playing
 from descentlab.ui.live.route import HEADER
-from tests.browser import DIAGRAM_POINT_PIXEL, ROOT, steady_click, wait_for_app
-from tests.test_layout import set_presentation
+from tests.browser import DIAGRAM_POINT_PIXEL, ROOT, shots_beyond_1280, steady_click, wait_for_app
 
 SHOTS = ROOT / "artifacts" / "diagram_controls"
 DIAGRAM = ".st-key-live_network .js-plotly-plot"
@@ -73,14 +72,5 @@ def test_clicking_an_input_and_a_plus_changes_the_diagram_the_sidebar_and_the_li
                            ".includes('turn it on')")
     page.screenshot(path=str(SHOTS / "hover_unused_input_1280x720.png"))
 
-    set_presentation(page, True)
-    wait_for_app(page)
-    page.wait_for_function(f"() => ({TRACE})('units')?.layer1 === 9")
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(SHOTS / "presentation_1280x720.png"))
-    set_presentation(page, False)
-    wait_for_app(page)
-
-    page.set_viewport_size({"width": 1920, "height": 1080})
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(SHOTS / "after_clicks_1920x1080.png"))
+    shots_beyond_1280(page, SHOTS / "presentation_1280x720.png", SHOTS / "after_clicks_1920x1080.png",
+                      ready=f"() => ({TRACE})('units')?.layer1 === 9")

@@ -4,8 +4,7 @@ add three points of those classes to the data set, while training plays; the net
 with the same weights (the iteration goes on), and the boundary bends towards a class-1 point dropped
 into class 0's corner: P(y=1) under it rises (without the drawn point it could only fall there).
 Screenshots at 1280×720, presentation mode off and on, and 1920×1080 go to artifacts/draw/."""
-from tests.browser import ROOT, wait_for_app
-from tests.test_layout import set_presentation
+from tests.browser import ROOT, shots_beyond_1280, wait_for_app
 
 SHOTS = ROOT / "artifacts" / "draw"
 CHART = ".st-key-live_boundary .js-plotly-plot"
@@ -91,12 +90,4 @@ def test_three_clicks_add_three_points_of_the_chosen_classes_and_the_boundary_be
     page.wait_for_timeout(500)
     page.screenshot(path=str(SHOTS / "draw_paused_1280x720.png"))
 
-    set_presentation(page, True)
-    wait_for_app(page)
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(SHOTS / "draw_presentation_1280x720.png"))
-    set_presentation(page, False)
-    wait_for_app(page)
-    page.set_viewport_size({"width": 1920, "height": 1080})
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(SHOTS / "draw_1920x1080.png"))
+    shots_beyond_1280(page, SHOTS / "draw_presentation_1280x720.png", SHOTS / "draw_1920x1080.png")

@@ -4,8 +4,7 @@ into θ: the diagram's weight then holds it, the status line's training cost cha
 marks the edit, and after a Step the address bar carries it. A click on a unit opens its bias's field
 and still shows the unit big on the boundary chart. Screenshots at 1280×720, presentation mode off
 and on, go to artifacts/edit/. The number field is the live chart's (descentlab.ui.live: touch.js)."""
-from tests.browser import DIAGRAM_POINT_PIXEL, ROOT, UNIT_PIXEL, steady_click, wait_for_app
-from tests.test_layout import set_presentation
+from tests.browser import DIAGRAM_POINT_PIXEL, ROOT, UNIT_PIXEL, set_presentation, steady_click, wait_for_app
 
 SHOTS = ROOT / "artifacts" / "edit"
 FIELD = ".st-key-live_network input"

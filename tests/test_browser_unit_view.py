@@ -4,8 +4,7 @@ output (its title names it), paused; the choice holds through Step and while pla
 shows the unit: the frame producer holds the choice); clicking the unit again brings the network's
 output back, while playing too, and a click on another unit while playing shows that one. Hovering
 a unit shows it (paused and playing, over a pinned one) and leaving shows what was shown before. Screenshots at 1280×720, presentation mode off and on, go to artifacts/unit_view/."""
-from tests.browser import ROOT, UNIT_PIXEL, steady_point, wait_for_app
-from tests.test_layout import set_presentation
+from tests.browser import ROOT, UNIT_PIXEL, set_presentation, steady_point, wait_for_app
 
 SHOTS = ROOT / "artifacts" / "unit_view"
 BOUNDARY = ".st-key-live_boundary .js-plotly-plot"

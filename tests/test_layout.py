@@ -20,7 +20,7 @@ import pytest
 
 from bench.load_test import _click, _start_playing
 from descentlab.ui import pages
-from tests.browser import APP_IDLE, ROOT, served_browser, wait_for_app
+from tests.browser import APP_IDLE, ROOT, served_browser, set_presentation, wait_for_app
 
 SHOTS = ROOT / "artifacts" / "layout"
 DEADLINE_MS = 90_000  # a busy 2-core machine: waits end on their condition, this is only the limit
@@ -75,13 +75,6 @@ def open_from_sidebar(page, path: str, charts: int) -> None:
 def problems(page, where: str, main: list[str]) -> list[str]:
     found = page.evaluate(PROBE, main)
     return [f"{where}: {kind}: {item}" for kind, items in found.items() for item in items]
-
-
-def set_presentation(page, on: bool) -> None:
-    toggle = page.locator(".st-key-dl_presentation input")
-    if toggle.is_checked() != on:
-        page.locator(".st-key-dl_presentation label").first.click()
-        page.wait_for_function(f"() => document.querySelector('.st-key-dl_presentation input').checked === {str(on).lower()}")
 
 
 def set_sidebar(page, open_: bool) -> None:

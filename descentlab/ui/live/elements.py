@@ -119,10 +119,13 @@ PLOTLY_ROUTE = f"/descentlab/assets/plotly-{plotly.__version__}.min.js"
 
 
 async def serve_plotly(request):
-    """GET PLOTLY_ROUTE: plotly.min.js, gzipped once per process, cached by browsers and proxies."""
+    """GET PLOTLY_ROUTE: plotly.min.js, gzipped once per process, cached by browsers and proxies. The
+    first request compresses it (~0.5 s of CPU) on a worker thread: on the event loop it would hold
+    every other user's frames and clicks that long."""
+    from starlette.concurrency import run_in_threadpool
     from starlette.responses import Response
 
-    return Response(_plotly_js_gzip(), media_type="text/javascript",
+    return Response(await run_in_threadpool(_plotly_js_gzip), media_type="text/javascript",
                     headers={"Content-Encoding": "gzip", "Cache-Control": "public, max-age=31536000, immutable"})
 
 

@@ -25,7 +25,8 @@ producer (``handle``). A click or hover in the browser is POSTed to ACT_ROUTE as
 context, as the producers) and changes the objects it holds; when it says the change shows, the
 route answers with one frame of every live element, made without training, which the pump draws
 as any other. A handler may start a new run (``Redraw(new_run=True)``: an input switched on the
-network diagram); frames of the old one stop, and the page's run after the frame draws the rest. One frame's work instead of a page run: the diagram's hover answers in ~50 ms where
+network diagram); frames of the old one stop, and the page's run after the frame draws the rest.
+One frame's work instead of a page run: the diagram's hover answers in ~50 ms where
 a rerun took 210-340 ms. A handler that declines leaves the event to a script run (the element
 then sends it as its Streamlit trigger value). Paused pages record their producers and handlers
 too (``Stream.hold``), so touching a paused page works the same way.
@@ -53,6 +54,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context_attr import SCRIPT_RUN_CONTEXT_ATTR_NAME
 
 from descentlab.ui.live import pacing
 from descentlab.ui.sessions import session_id
@@ -117,8 +120,6 @@ class Recorded(list):
 
 
 def _script_context():
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
     return get_script_run_ctx(suppress_warning=True)
 
 
@@ -126,9 +127,7 @@ def _script_context():
 def _in_context(context):
     """Run the block as part of the session whose script ``context`` it is: the route's pool thread
     borrows it (session state, the session's id) and gives it back, so the thread's next request,
-    another session's, starts from none."""
-    from streamlit.runtime.scriptrunner_utils.script_run_context_attr import SCRIPT_RUN_CONTEXT_ATTR_NAME
-
+    another session's, starts from none. Every frame passes here: no import, two attribute writes."""
     thread = threading.current_thread()
     before = getattr(thread, SCRIPT_RUN_CONTEXT_ATTR_NAME, None)
     setattr(thread, SCRIPT_RUN_CONTEXT_ATTR_NAME, context)
