@@ -54,7 +54,7 @@ def _name(frame: str) -> str:
     return f"{fn} ({Path(where.rstrip(')').rsplit(':', 1)[0]).name})" if where else fn
 
 
-def profile(sessions: int, seconds: float, raw_path: Path | None = None) -> dict:
+def profile(sessions: int, seconds: float, raw_path: Path | None = None, steps: bool = True) -> dict:
     spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
     if spy is None:
         raise SystemExit("py-spy is not installed: pip install py-spy")
@@ -65,7 +65,7 @@ def profile(sessions: int, seconds: float, raw_path: Path | None = None) -> dict
         result: dict = {}
 
         def load():
-            result.update(asyncio.run(_run(url, sessions, seconds + 4, [proc.pid], lambda *_: None)))
+            result.update(asyncio.run(_run(url, sessions, seconds + 4, [proc.pid], lambda *_: None, steps=steps)))
         users = threading.Thread(target=load)
         users.start()
         # the users open and start playing first; then py-spy samples the steady state
@@ -95,8 +95,9 @@ def main(argv=None) -> None:
     ap.add_argument("--sessions", type=int, default=10)
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--raw", type=Path, help="keep py-spy's collapsed stacks here")
+    ap.add_argument("--no-steps", action="store_true", help="the users only play: every sample is a frame's")
     args = ap.parse_args(argv)
-    print(table(profile(args.sessions, args.seconds, args.raw)))
+    print(table(profile(args.sessions, args.seconds, args.raw, steps=not args.no_steps)))
 
 
 if __name__ == "__main__":

@@ -374,17 +374,24 @@ def test_images_and_first_layer_weights(runs):
 
 
 # ---------------------------------------------------------------- network diagram
-def _edge_picture(fig) -> np.ndarray:
-    """The weights' layout image as (h, w, 4) RGBA."""
+def _edge_lines(fig) -> list[tuple[str, float, float, float, float, float]]:
+    """The weights' layout image (an SVG) as its lines: (colour, width, x0, y0, x1, y1) in the picture's units."""
+    import re
+    import xml.etree.ElementTree as ET
+
     uri = fig.layout.images[0].source
-    with Image.open(io.BytesIO(base64.b64decode(uri.removeprefix("data:image/png;base64,")))) as img:
-        return np.asarray(img.convert("RGBA"))
+    svg = ET.fromstring(base64.b64decode(uri.removeprefix("data:image/svg+xml;base64,")))
+    lines = []
+    for path in svg.iter("{http://www.w3.org/2000/svg}path"):
+        for seg in re.findall(r"M([-\d.e]+) ([-\d.e]+)L([-\d.e]+) ([-\d.e]+)", path.get("d")):
+            lines.append((path.get("stroke"), float(path.get("stroke-width")), *map(float, seg)))
+    return lines
 
 
-def _coverage(rgba: np.ndarray, color: str) -> float:
-    """How much of the picture is ink of ``color``: its opacity summed, as a share of the area."""
-    rgb = np.array(style.hex_to_rgb(color))
-    return float(((np.abs(rgba[..., :3].astype(int) - rgb).sum(-1) < 6) * (rgba[..., 3] / 255)).mean())
+def _ink(lines, color: str, x_from: float = -np.inf, x_to: float = np.inf) -> float:
+    """How much ink of ``color`` the lines whose middle lies between x_from and x_to put down: length x width."""
+    return sum(w * np.hypot(x1 - x0, y1 - y0) for c, w, x0, y0, x1, y1 in lines
+               if c == color and x_from <= (x0 + x1) / 2 < x_to)
 
 
 def test_network_weights_are_one_picture_by_sign_and_size(runs):
@@ -399,25 +406,25 @@ def test_network_weights_are_one_picture_by_sign_and_size(runs):
     # all weights positive: blue lines only; all negative: orange only
     for sign, drawn, absent in ((1, style.POSITIVE, style.NEGATIVE), (-1, style.NEGATIVE, style.POSITIVE)):
         net.set_params({k: sign * np.abs(rng.normal(0, 1, v.shape)) for k, v in net.params.items()})
-        pic = _edge_picture(viz.network_figure(net, values=False))
-        assert _coverage(pic, drawn) > 0.01 and _coverage(pic, absent) == 0
+        lines = _edge_lines(viz.network_figure(net, values=False))
+        assert len(lines) == sum(v.size for k, v in net.params.items() if k.startswith("W"))
+        assert _ink(lines, drawn) > 0 and _ink(lines, absent) == 0
     # widths are relative to the largest |w|: all weights x10 draws the same picture; W[1] alone x10
     # thickens the lines between the inputs and layer 1 and thins the others
     net.set_params({k: np.abs(rng.normal(0, 1, v.shape)) for k, v in net.params.items()})
-    pic = _edge_picture(viz.network_figure(net, values=False))
+    fig = viz.network_figure(net, values=False)
     w1 = net.params["W1"].copy()
     net.set_params({k: 10 * v for k, v in net.params.items()})
-    np.testing.assert_array_equal(_edge_picture(viz.network_figure(net, values=False)), pic)
+    assert viz.network_figure(net, values=False).layout.images[0].source == fig.layout.images[0].source
     net.set_params({k: v / 10 for k, v in net.params.items()} | {"W1": 10 * w1})
-    louder = _edge_picture(viz.network_figure(net, values=False))
-    x0, x1 = viz.network_figure(net, values=False).layout.xaxis.range  # column l sits at x = l
+    pic, louder = _edge_lines(fig), _edge_lines(viz.network_figure(net, values=False))
+    x0, x1 = fig.layout.xaxis.range  # column l sits at x = l
 
-    def col(x):  # the picture's column at x
-        return int((x - x0) / (x1 - x0) * pic.shape[1])
-    first = slice(col(0.1), col(0.9))   # between the inputs and layer 1
-    rest = slice(col(1.1), col(net.L - 0.1))
-    assert _coverage(louder[:, first], style.POSITIVE) > 1.2 * _coverage(pic[:, first], style.POSITIVE)
-    assert _coverage(louder[:, rest], style.POSITIVE) < _coverage(pic[:, rest], style.POSITIVE)
+    def col(x):  # the picture's x at the plot's x
+        return (x - x0) / (x1 - x0) * network_diagram.RASTER_WIDTH
+    first, rest = (col(0.1), col(0.9)), (col(1.1), col(net.L - 0.1))  # between the inputs and layer 1; after
+    assert _ink(louder, style.POSITIVE, *first) > 1.2 * _ink(pic, style.POSITIVE, *first)
+    assert _ink(louder, style.POSITIVE, *rest) < _ink(pic, style.POSITIVE, *rest)
     np.testing.assert_allclose(network_diagram.edge_widths(np.array([0.0, 0.5, -1.0])),
                                [network_diagram.EDGE_WIDTHS[0], np.mean(network_diagram.EDGE_WIDTHS),
                                 network_diagram.EDGE_WIDTHS[1]])
@@ -829,10 +836,10 @@ def test_live_payload_writes_numpy_the_way_plotly_py_does():
 def test_network_weights_picture_is_reused_while_no_line_changes_by_a_pixel(runs):
     net = runs["binary"].network.copy()
     first = network_diagram.edge_image(*_edge_args(net))["source"]
-    hits = network_diagram._edge_png.cache_info().hits
+    hits = network_diagram._edge_svg.cache_info().hits
     net.set_params({k: v * (1 + 1e-9) for k, v in net.params.items()})  # moved, but by far less than a pixel
     assert network_diagram.edge_image(*_edge_args(net))["source"] == first
-    assert network_diagram._edge_png.cache_info().hits == hits + 1
+    assert network_diagram._edge_svg.cache_info().hits == hits + 1
     net.set_params({k: -v for k, v in net.params.items()})  # every sign flips: a new picture
     assert network_diagram.edge_image(*_edge_args(net))["source"] != first
 

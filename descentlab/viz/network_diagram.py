@@ -1,8 +1,8 @@
 """The network as a diagram (TensorFlow Playground style): units in columns, weights as lines, and each
 unit's output over the input plane drawn as a small picture on its node.
 
-Everything that changes while training is a picture: the weights are drawn here as one image of
-antialiased lines (colour = sign, width = |w|), the units' outputs as one small image each. Plotly
+Everything that changes while training is a picture: the weights are drawn here as one SVG image of
+lines (colour = sign, width = |w|), the units' outputs as one small PNG each. Plotly
 redraws changed layout images alone, while any changed trace data makes it recompute and redraw
 the whole chart (~30-50 ms a frame in the browser for this one). The traces are the nodes, whose
 data stay the same for a given network, and ``layout.datarevision`` says so. With ``values=True``
@@ -10,12 +10,12 @@ data stay the same for a given network, and ``layout.datarevision`` says so. Wit
 """
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 
 import numpy as np
 import plotly.graph_objects as go
-from PIL import Image, ImageDraw
 
 from descentlab.engine.features import FEATURES
 from descentlab.viz import network_controls
@@ -47,11 +47,8 @@ PICTURE_LEVELS = 32    # colours per unit picture: smooth enough, and the PNGs c
 FRAME = 2              # picture pixels: the frame round the picture of the unit the boundary chart shows
 EDGE_WIDTHS = (0.5, 5.0)  # px: the line of the weakest and of the strongest weight
 EDGE_OPACITY = 0.75
-RASTER_WIDTH = 1400    # px: about the plot's width on a wide page, so lines keep their drawn width
-SUPERSAMPLE = 2        # lines drawn at 2x and averaged down: antialiased
-ALPHA_LEVELS = 16      # opacities per sign in the weights' palette PNG
-_EDGE_PALETTE = bytes(hex_to_rgb(POSITIVE)) * ALPHA_LEVELS + bytes(hex_to_rgb(NEGATIVE)) * ALPHA_LEVELS
-_EDGE_ALPHA = bytes(round(255 * a / (ALPHA_LEVELS - 1)) for a in range(ALPHA_LEVELS)) * 2
+RASTER_WIDTH = 1400    # units across the weights' picture: about the plot's width in px on a wide page
+WIDTH_STEP = 0.5       # px: line widths are drawn in steps of this (a smaller change leaves the picture as it is)
 
 
 def _positions(sizes) -> tuple[list[np.ndarray], int]:
@@ -94,41 +91,40 @@ def edge_widths(w: np.ndarray, presentation: bool = False) -> np.ndarray:
 
 def edge_image(e: np.ndarray, x_range, y_range, height_px: int, presentation: bool = False) -> dict:
     """All weights as one layout image spanning the axes: a line per weight, blue for w >= 0 and
-    orange for w < 0, width by |w|. Each sign is drawn as a coverage mask at SUPERSAMPLE x and
-    averaged down (antialiasing); the picture is a palette PNG of 2 colours x ALPHA_LEVELS
-    opacities, where a pixel takes the colour of the sign that covers more of it."""
-    ss, width, height = SUPERSAMPLE, RASTER_WIDTH, max(int(height_px), 40)
+    orange for w < 0, width by |w|. The image is an SVG of RASTER_WIDTH x ``height_px`` units,
+    stretched over the plot as a raster of that size would be, so a line is as wide on screen as it
+    was when the weights were a PNG: the browser draws the lines antialiased, at any size, from a
+    few kB of text that costs the server no drawing and no compression."""
+    width, height = RASTER_WIDTH, max(int(height_px), 40)
     (x0, x1), (y0, y1) = x_range, y_range
-    px = (np.stack([e[0], e[2]]) - x0) * (width * ss / (x1 - x0))
-    py = (y1 - np.stack([e[1], e[3]])) * (height * ss / (y1 - y0))
+    px = (np.stack([e[0], e[2]]) - x0) * (width / (x1 - x0))
+    py = (y1 - np.stack([e[1], e[3]])) * (height / (y1 - y0))
     w = e[4]
-    widths = np.maximum(1, np.rint(edge_widths(w, presentation) * ss)).astype(np.int32)
-    lines = np.stack([px[0], py[0], px[1], py[1]], axis=1).astype(np.float64)
-    source = _edge_png(lines.tobytes(), widths.tobytes(), (w >= 0).tobytes(), (w < 0).tobytes(), width, height)
+    steps = np.maximum(1, np.rint(edge_widths(w, presentation) / WIDTH_STEP)).astype(np.int32)
+    ends = np.rint(np.stack([px[0], py[0], px[1], py[1]], axis=1) * 10).astype(np.int32)  # tenths of a unit
+    source = _edge_svg(ends.tobytes(), steps.tobytes(), (w < 0).tobytes(), width, height)
     return dict(source=source, xref="x", yref="y", x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0, sizing="stretch",
                 layer="below", opacity=EDGE_OPACITY, name="weights")
 
 
 @functools.lru_cache(maxsize=64)
-def _edge_png(lines: bytes, widths: bytes, positive: bytes, negative: bytes, width: int, height: int) -> str:
-    """The weights' picture from its lines (n, 4) in supersampled pixels, their widths and signs, as
-    bytes: a live frame whose weights moved less than a drawn pixel gets the picture it already has
-    (about every other frame early in a run, then most), without drawing or sending a new one."""
-    ss = SUPERSAMPLE
-    lines_xy = np.frombuffer(lines, np.float64).reshape(-1, 4)
-    line_widths = np.frombuffer(widths, np.int32)
-    cover = []
-    for side in (np.frombuffer(positive, bool), np.frombuffer(negative, bool)):
-        mask = Image.new("L", (width * ss, height * ss), 0)
-        draw = ImageDraw.Draw(mask)
-        for xy, lw in zip(lines_xy[side].tolist(), line_widths[side].tolist()):
-            draw.line(xy, fill=255, width=lw)
-        cover.append(np.asarray(mask.reduce(ss)))
-    pos_cover, neg_cover = cover
-    top = np.maximum(pos_cover, neg_cover)
-    levels = (top.astype(np.uint16) * (ALPHA_LEVELS - 1) + 127) // 255
-    index = (levels + ALPHA_LEVELS * (neg_cover > pos_cover)).astype(np.uint8)
-    return png_uri(index, _EDGE_PALETTE, level=1, alpha=_EDGE_ALPHA)
+def _edge_svg(ends: bytes, steps: bytes, negative: bytes, width: int, height: int) -> str:
+    """The weights' picture from its lines' ends (n, 4) in tenths of a unit, their widths in WIDTH_STEPs
+    and their signs, as bytes: a live frame whose lines all kept their width step and sign gets the
+    picture it already has (most frames once a run settles), and the browser is sent nothing new.
+    One path per colour and width: the picture is about 20 bytes a weight."""
+    xy = np.frombuffer(ends, np.int32).reshape(-1, 4)
+    widths, neg = np.frombuffer(steps, np.int32), np.frombuffer(negative, bool)
+    segments = [f"M{a / 10:g} {b / 10:g}L{c / 10:g} {d / 10:g}" for a, b, c, d in xy.tolist()]
+    paths = []
+    for step in np.unique(widths).tolist():  # wider lines over narrower ones: where lines cross, the wider shows
+        for sign, colour in ((False, POSITIVE), (True, NEGATIVE)):
+            d = "".join(segments[k] for k in np.flatnonzero((neg == sign) & (widths == step)).tolist())
+            if d:
+                paths.append(f'<path stroke="{colour}" stroke-width="{step * WIDTH_STEP:g}" d="{d}"/>')
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" preserveAspectRatio="none"><g fill="none">{"".join(paths)}</g></svg>')
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("ascii")).decode("ascii")
 
 
 # A paused diagram's weights and biases can be set by hand: a point of a trace with this ``meta`` opens a
