@@ -64,12 +64,16 @@ def profile(sessions: int, seconds: float, raw_path: Path | None = None, steps: 
         out = raw_path or Path(tmp) / "profile.txt"
         result: dict = {}
 
+        # the users open and start playing first; then py-spy samples the steady state, which lasts
+        # past its end (the users' last pause and leaving are not a frame's work)
+        settle = min(20.0, 2.0 + 0.6 * sessions)
+
         def load():
-            result.update(asyncio.run(_run(url, sessions, seconds + 4, [proc.pid], lambda *_: None, steps=steps)))
+            result.update(asyncio.run(_run(url, sessions, settle + seconds + 4, [proc.pid], lambda *_: None,
+                                           steps=steps)))
         users = threading.Thread(target=load)
         users.start()
-        # the users open and start playing first; then py-spy samples the steady state
-        threading.Event().wait(min(20.0, 2.0 + 0.6 * sessions))
+        threading.Event().wait(settle)
         subprocess.run([spy, "record", "--pid", str(proc.pid), "--duration", str(int(seconds)), "--rate", "200",
                         "--format", "raw", "--output", str(out), "--nonblocking"], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -164,6 +164,21 @@ def test_unit_health_figure(runs):
 
 
 # ---------------------------------------------------------------- decision boundary
+@pytest.mark.parametrize("kind, discretize", [("binary", False), ("binary", True), ("multiclass", False),
+                                              ("regression", False)])
+def test_the_surface_png_holds_exactly_the_surface_pixels(runs, kind, discretize):
+    """An indexed PNG where the colours come from one scale, RGB where they mix: either way the
+    browser gets surface_rgb's pixels, colour for colour."""
+    run = runs[kind]
+    grid = run.trainer.decision_grid(40)
+    source = viz.boundary.surface_png(grid, run.dataset.task, discretize, value_range=(-1.0, 2.0))
+    raw = base64.b64decode(source.removeprefix("data:image/png;base64,"))
+    with Image.open(io.BytesIO(raw)) as img:
+        assert img.mode == ("RGB" if kind == "multiclass" else "P")
+        drawn = np.asarray(img.convert("RGB"))[::-1]
+    np.testing.assert_array_equal(drawn, viz.boundary.surface_rgb(grid, run.dataset.task, discretize, (-1.0, 2.0)))
+
+
 def _surface_png(fig) -> np.ndarray:
     """The decision surface as drawn: the layout image's PNG, rows back in x2 order."""
     (image,) = fig.layout.images

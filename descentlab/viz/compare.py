@@ -20,9 +20,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from descentlab.viz.boundary import decision_figure, surface_rgb
+from descentlab.viz.boundary import decision_figure, surface_png
 from descentlab.viz.figure import figure, grid_axes
-from descentlab.viz.png import png_uri
 from descentlab.viz.series import column, iterations, nice_ceiling, positive, thin
 from descentlab.viz.style import (
     BLUE,
@@ -155,7 +154,7 @@ def boundary_grid_figure(grids, datasets, labels, colors=None, notes=None, style
         coloraxis = coloraxis or single["layout"].get("coloraxis")
         revisions.append(str(single["layout"].get("datarevision", "")))
         for image in single["layout"].get("images", ()):  # this variant's surface, on this subplot's axes
-            picture = png_uri(surface_rgb(grid, ds.task, value_range=value_range)[::-1])
+            picture = surface_png(grid, ds.task, value_range=value_range)
             images.append(dict(image, source=picture, xref=refs[i]["xaxis"], yref=refs[i]["yaxis"]))
         for source in single["data"]:
             trace = dict(source, **refs[i])
