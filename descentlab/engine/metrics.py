@@ -1,6 +1,8 @@
 """Metrics recorded during training: accuracy / R², and per-layer health of the hidden units."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 SATURATION_THRESHOLD = 1e-2  # |g'(z)| below this: the unit passes almost no gradient back
@@ -79,6 +81,9 @@ def distinct_units(W: np.ndarray, b: np.ndarray) -> int:
         v = np.hstack([W, b]) @ np.random.default_rng(20101).standard_normal(k + 1)
     else:
         v = W @ _PROBE[:k] + b[:, 0] * _PROBE[k]
+    s = np.sort(v)  # NaN sorts last, -inf first: both ends finite means every value is (the Trainer's case, each iteration)
+    if s.size and math.isfinite(s[0]) and math.isfinite(s[-1]):
+        return 1 + int(np.count_nonzero(np.diff(s) > SAME_UNIT_RTOL * max(-s[0], s[-1])))
     finite = np.isfinite(v)
     special = int(np.isnan(v).any()) + int((v == np.inf).any()) + int((v == -np.inf).any())
     if not finite.any():
