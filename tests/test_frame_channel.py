@@ -288,3 +288,31 @@ def test_the_learning_rate_page_plays_through_the_route(route_on, section, prefi
     assert keys <= set(parts) and target.iteration > before
     status = parts[sorted(k for k in keys if k.endswith("status"))[0]].decode()
     assert f"{target.iteration:,}<" in status
+
+
+def test_frames_are_made_one_at_a_time_and_a_slow_one_holds_the_others_briefly():
+    """The route's frame slot: a second frame waits for the first; past MAX_WAIT it is made anyway."""
+    from descentlab.ui.live.frame_slot import frame_slot
+
+    async def scenario(first_holds: float, max_wait: float) -> list:
+        events, started = [], asyncio.Event()
+
+        async def frame(name: str, hold: float):
+            async with frame_slot(max_wait) as held:
+                events.append(("start", name, held))
+                started.set()
+                await asyncio.sleep(hold)
+                events.append(("end", name))
+
+        first = asyncio.create_task(frame("a", first_holds))
+        await started.wait()
+        await frame("b", 0.0)
+        await first
+        return events
+
+    # a short frame in progress: the next one starts after it ends, holding the slot
+    assert asyncio.run(scenario(0.02, 5.0)) == [("start", "a", True), ("end", "a"), ("start", "b", True),
+                                                ("end", "b")]
+    # a frame that takes too long: the next one is made beside it, without the slot
+    assert asyncio.run(scenario(0.5, 0.05)) == [("start", "a", True), ("start", "b", False), ("end", "b"),
+                                                ("end", "a")]
