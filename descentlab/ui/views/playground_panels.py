@@ -135,8 +135,9 @@ def _activations(s: Style, rewind: int | None, caption: str | None) -> None:
     tr, net = current_run().trainer, current_run().network
     # one chart per distinct activation; each shows every layer using it
     layers = [l for l in range(1, net.L) if l == 1 or net.activations[l] != net.activations[l - 1]]
+    live = bool(st.session_state[Keys.PLAYING])  # histograms as a picture while frames come (hover once paused)
     for l in layers:
-        live_chart(lambda g=net.activations[l]: viz.activation_figure(g, tr.layer_statistics(), style=s),
+        live_chart(lambda g=net.activations[l]: viz.activation_figure(g, tr.layer_statistics(), style=s, live=live),
                    key=f"live_act_{l}", caption=caption if l == layers[-1] else None)
 
 

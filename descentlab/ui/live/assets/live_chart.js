@@ -386,24 +386,66 @@ function withRealPoints(state) {
   }), 0);
 }
 
-// The message with its layout images' sources, its axis ranges (and its caption) left out, as text.
-// When two messages give the same text, the figures differ at most in their pictures (a decision
-// surface, a unit's picture) and where their axes end (a stepped axis, descentlab.viz.training.nice_ceiling).
+// The message with its layout images' sources, its axis ranges, its annotations' texts (and its
+// caption) left out, as text. When two messages give the same text, the figures differ at most in
+// their pictures (a decision surface, a unit's picture), where their axes end (a stepped axis,
+// descentlab.viz.training.nice_ceiling) and what their notes say (the Activations chart's shares).
 function pictureFreeKey(msg) {
   const layout = msg.figure.layout || {};
   const images = layout.images || [];
   const sources = images.map((im) => im && im.source);
+  const notes = (layout.annotations || []).map((a) => a && a.text);
   const axes = Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k) && layout[k] && layout[k].range);
   const ranges = Object.fromEntries(axes.map((k) => [k, layout[k].range]));
   const caption = msg.caption;
   images.forEach((im) => { if (im) im.source = null; });
+  (layout.annotations || []).forEach((a) => { if (a) a.text = null; });
   axes.forEach((k) => { layout[k].range = null; });
   msg.caption = null; // drawn by us, not Plotly
   const key = JSON.stringify(msg);
   images.forEach((im, i) => { if (im) im.source = sources[i]; });
+  (layout.annotations || []).forEach((a, i) => { if (a) a.text = notes[i]; });
   axes.forEach((k) => { layout[k].range = ranges[k]; });
   msg.caption = caption;
-  return { key, sources, ranges };
+  return { key, sources, ranges, notes };
+}
+
+// A note's text as Plotly draws it: its runs of text between tags (<span ...>, <br>), and its tags.
+function noteParts(text) {
+  const parts = String(text ?? "").split(/(<[^>]*>)/);
+  return { runs: parts.filter((p, i) => i % 2 === 0 && p !== ""), tags: parts.filter((p, i) => i % 2 === 1) };
+}
+
+// New texts into the drawn annotations without Plotly: a relayout of an annotation's text makes
+// Plotly recompute the whole chart (~16 ms for the Activations chart, as much as a react). A note
+// qualifies when only its characters changed (the same tags, runs of the same lengths, no entities),
+// so Plotly's tspans take the new runs one for one and its box still fits: the server writes numbers
+// in a fixed width (descentlab.viz.preactivations._percent). All or nothing: returns false, changing
+// nothing, when any changed note does not qualify (Plotly.react then draws it).
+function swapNotes(gd, notes) {
+  const full = (gd._fullLayout && gd._fullLayout.annotations) || [];
+  const own = (gd.layout && gd.layout.annotations) || [];
+  if (full.length !== notes.length || own.length !== notes.length) return false;
+  const changes = [];
+  for (let i = 0; i < notes.length; i++) {
+    if (notes[i] === full[i].text) continue;
+    const before = noteParts(full[i].text);
+    const after = noteParts(notes[i]);
+    const el = gd.querySelector(`.annotation[data-index="${i}"] .annotation-text`);
+    if (!el || before.tags.join() !== after.tags.join() || before.runs.length !== after.runs.length ||
+        after.runs.some((r, k) => r.includes("&") || r.length !== before.runs[k].length)) return false;
+    const nodes = [];
+    const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) if (walk.currentNode.data !== "") nodes.push(walk.currentNode);
+    if (nodes.length !== before.runs.length || nodes.some((n, k) => n.data !== before.runs[k])) return false;
+    changes.push({ i, nodes, runs: after.runs });
+  }
+  for (const { i, nodes, runs } of changes) {
+    nodes.forEach((n, k) => { n.data = runs[k]; });
+    full[i].text = notes[i];
+    own[i].text = notes[i];
+  }
+  return true;
 }
 
 function sameRange(a, b) {
@@ -459,7 +501,7 @@ function swapPictures(gd, sources) {
   return true;
 }
 
-// Draw a message: Plotly.react, or only its pictures and canvas lines when nothing else changed.
+// Draw a message: Plotly.react, or only its pictures, notes and canvas lines when nothing else changed.
 // ``text`` is the message's JSON, to tell a repeat of the last one.
 async function drawMessage(state, msg, text) {
   const repeat = text === state.drawnText; // the same figure again (a rerun that changed nothing here)
@@ -467,7 +509,7 @@ async function drawMessage(state, msg, text) {
   const Plotly = await plotlyReady();
   const theme = themeTemplate(state.div);
   const lines = takeLines(msg);
-  const { key, sources, ranges } = pictureFreeKey(msg);
+  const { key, sources, ranges, notes } = pictureFreeKey(msg);
   Object.assign(state, { click: msg.click, act: msg.act, hover: msg.hover, editable: msg.editable });
   if (live.targets.get(msg.name) !== state.take) { // the chart's key (Streamlit gives the JS an element id)
     state.name = msg.name;
@@ -483,7 +525,7 @@ async function drawMessage(state, msg, text) {
   if (state.drawnKey === key && state.drawnTheme === theme) {
     // An axis that stepped on: Plotly.relayout redraws only the axes (~3x cheaper than a react)
     const moved = rangeUpdate(state, ranges);
-    if (moved && swapPictures(state.div, sources)) {
+    if (moved && swapPictures(state.div, sources) && swapNotes(state.div, notes)) {
       const how = Object.keys(moved).length ? "relayout" : "pictures";
       if (how === "relayout") {
         await Plotly.relayout(state.div, moved);
@@ -547,7 +589,7 @@ function showCaption(state, text) {
 
 // Tells anyone listening (the frame-rate benchmarks, tests) that a figure is on screen: how it got
 // there ("react": Plotly.react; "relayout": Plotly.relayout of axis ranges that stepped on, with new
-// pictures and canvas lines; "pictures": only pictures and canvas lines changed), and whether it
+// pictures and canvas lines; "pictures": only pictures, notes and canvas lines changed), and whether it
 // repeats the previous one.
 function drawn(state, how, repeat) {
   state.div.dispatchEvent(new CustomEvent(DRAWN_EVENT, { detail: { how, repeat } }));
