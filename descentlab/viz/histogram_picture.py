@@ -17,7 +17,8 @@ def histogram_image(edges: np.ndarray, heights: list[np.ndarray], colors: list[s
     spanning x from edges[0] to edges[-1] and y over ``y_range``, the fixed range of axis ``yref``:
     each a filled step outline of its ``heights`` (0 at the bottom, ``top`` at the top) in its
     colour at ``opacity``, later ones over earlier ones, as Plotly draws overlaid bars with no gap
-    (one outline, not a rectangle per bin: no seams between bins). The heights' own axis may step
+    (one outline, not a rectangle per bin: no seams between bins), over the chart's lines as bars
+    on an overlaying axis are. The heights' own axis may step
     its range from frame to frame (its top is ``top``): the image stays where it is and only its
     picture changes, which the page swaps without a redraw."""
     edges = np.asarray(edges, float)
@@ -33,4 +34,4 @@ def histogram_image(edges: np.ndarray, heights: list[np.ndarray], colors: list[s
     lo, hi = float(y_range[0]), float(y_range[1])
     return dict(source="data:image/svg+xml;base64," + base64.b64encode(svg.encode("ascii")).decode("ascii"),
                 xref=xref, yref=yref, x=float(edges[0]), y=hi, sizex=span, sizey=hi - lo,
-                sizing="stretch", layer="below", name="histograms")
+                sizing="stretch", layer="above", name="histograms")

@@ -11,6 +11,8 @@ import plotly.graph_objects as go
 
 from descentlab.viz.arrays import f32
 from descentlab.viz.figure import drop_none, figure
+from descentlab.viz.histogram_picture import histogram_image
+from descentlab.viz.series import nice_ceiling, stepped_value_range
 from descentlab.viz.style import (
     BLUE,
     DIVERGING_SCALE,
@@ -23,6 +25,7 @@ from descentlab.viz.style import (
 )
 
 N_BINS = 40
+BAR_OPACITY = 0.7
 
 
 def n_bins(size: int) -> int:
@@ -85,21 +88,41 @@ def weights_over_time_figure(snapshots_params, layer: int, style: Style | None =
     return figure([trace], layout)
 
 
-def weight_histogram_figure(params, layer: int, style: Style | None = None) -> go.Figure:
-    """The current distribution of W[layer] and b[layer] on shared bins. Two Bar traces: W, b."""
+def stepped_bins(arrays, n_bins: int = N_BINS) -> np.ndarray:
+    """n_bins + 1 edges from 0 or below the smallest finite value to 0 or above the largest, each end
+    a nice_ceiling step: while training moves the weights a live chart's bins stay put, and a frame
+    changes only the counts ([-0.5, 0.5] when every value is 0)."""
+    vals = [v for v in (_finite(a) for a in arrays) if v.size]
+    lo = min((float(v.min()) for v in vals), default=0.0)
+    hi = max((float(v.max()) for v in vals), default=0.0)
+    lo = -nice_ceiling(min(-lo, 1e300)) if lo < 0 else 0.0
+    hi = nice_ceiling(min(hi, 1e300)) if hi > 0 else 0.0
+    if hi - lo <= 0:
+        lo, hi = -0.5, 0.5
+    return np.linspace(lo, hi, n_bins + 1)
+
+
+def weight_histogram_figure(params, layer: int, style: Style | None = None, live: bool = False) -> go.Figure:
+    """The current distribution of W[layer] and b[layer] on shared, stepped bins (stepped_bins); the
+    count axis ends at a stepped value. Two Bar traces: W, b. ``live`` (a frame while training plays):
+    the bars are one picture (histogram_image) and the traces stay empty, for the legend."""
     s = resolve(style)
     W, b = _finite(params[f"W{layer}"]), _finite(params[f"b{layer}"])
-    edges = shared_bins([W, b], n_bins(W.size))
+    edges = stepped_bins([W, b], n_bins(W.size))
     centres, width = f32((edges[:-1] + edges[1:]) / 2), float(edges[1] - edges[0])
-    data = []
-    for name, vals, color in ((f"W[{layer}]", W, BLUE), (f"b[{layer}]", b, ORANGE)):
-        counts = np.histogram(vals, bins=edges)[0].astype(np.int32)
-        data.append(dict(type="bar", x=centres, y=counts, width=width, name=f"{name} ({vals.size})", opacity=0.7,
-                         marker=dict(color=color, line=dict(width=0)),
-                         hovertemplate=f"{name}<br>value ≈ %{{x:.3g}}<br>%{{y}} values<extra></extra>"))
+    data, counts, colors = [], [], (BLUE, ORANGE)
+    for (name, vals), color in zip(((f"W[{layer}]", W), (f"b[{layer}]", b)), colors):
+        counts.append(np.histogram(vals, bins=edges)[0].astype(np.int32))
+        bars = dict(x=centres[:1], y=counts[-1][:1] * 0, hoverinfo="skip") if live else dict(
+            x=centres, y=counts[-1], hovertemplate=f"{name}<br>value ≈ %{{x:.3g}}<br>%{{y}} values<extra></extra>")
+        data.append(dict(type="bar", **bars, width=width, name=f"{name} ({vals.size})", opacity=BAR_OPACITY,
+                         marker=dict(color=color, line=dict(width=0))))
     layout = style_layout(s, title=f"Layer {layer}: weights and biases", legend=True)
-    layout.update(barmode="overlay", bargap=0, xaxis=dict(title=dict(text="value")),
-                  yaxis=dict(title=dict(text="count")))
+    top = stepped_value_range(np.concatenate(counts))
+    layout.update(barmode="overlay", bargap=0, xaxis=dict(title=dict(text="value"), range=[edges[0], edges[-1]]),
+                  yaxis=dict(title=dict(text="count"), range=top))
+    if live:
+        layout["images"] = [histogram_image(edges, counts, list(colors), BAR_OPACITY, top[1], top)]
     return figure(data, layout)
 
 

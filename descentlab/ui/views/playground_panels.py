@@ -150,7 +150,9 @@ def _weights(s: Style, rewind: int | None, caption: str | None) -> None:
     # one above the other: the panel shares its row with the boundary and the cost
     live_chart(lambda: viz.weights_over_time_figure([(it, tr.params_at(it)) for it in shown()], layer, style=s),
                key="live_w_time", caption=caption)
-    live_chart(lambda: viz.weight_histogram_figure(tr.params_at(shown()[-1]), layer, style=s), key="live_w_hist")
+    live = bool(st.session_state[Keys.PLAYING])  # the histogram as a picture while frames come (hover once paused)
+    live_chart(lambda: viz.weight_histogram_figure(tr.params_at(shown()[-1]), layer, style=s, live=live),
+               key="live_w_hist")
 
 
 def _gradients(s: Style, rewind: int | None, caption: str | None) -> None:
