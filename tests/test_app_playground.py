@@ -228,3 +228,12 @@ def test_a_relu_units_colour_bar_runs_from_0_to_its_largest_value():
     at.session_state["view_unit"] = UnitView(pinned=(3, 0))  # a unit this network does not have (a layer fewer): the output
     at.run()
     assert _title(_live_figure(at, "live_boundary")) == "Decision boundary"
+
+
+def test_an_image_data_set_opens_with_its_first_layer_weights():
+    """An image data set (no input plane) draws the network's first-layer weights as pictures, one per
+    unit, from the run the page holds (the producer once named a variable it no longer had)."""
+    at = open_page("app_pages/playground.py", {"dataset": "shapes"}, timeout=120)
+    assert not at.error, [e.value for e in at.error]
+    figure = live_message(at, "live_w1_images")["figure"]
+    assert figure["layout"]["title"]["text"] == "First-layer weights" and figure["data"]

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from descentlab.viz.arrays import f32
 from descentlab.viz.figure import drop_none, figure
 from descentlab.viz.histogram_picture import histogram_image
+from descentlab.viz.png import png_uri
 from descentlab.viz.series import nice_ceiling, stepped_value_range
 from descentlab.viz.style import (
     BLUE,
@@ -21,6 +22,7 @@ from descentlab.viz.style import (
     Style,
     colorscale,
     resolve,
+    scale_lut,
     style_layout,
 )
 
@@ -60,32 +62,83 @@ def _histograms(values: np.ndarray, sizes, edges: np.ndarray) -> np.ndarray:
     return np.bincount(b * k + part[keep], minlength=n * k).reshape(n, k)
 
 
-def weights_over_time_figure(snapshots_params, layer: int, style: Style | None = None) -> go.Figure:
+def weights_over_time_figure(snapshots_params, layer: int, style: Style | None = None,
+                             live: bool = False) -> go.Figure:
     """Histogram of W[layer] at every snapshot as one Heatmap: x = iteration (exactly the snapshot
-    iterations), y = weight value (bins shared across time), colour = log(1 + count).
+    iterations), y = weight value (stepped bins shared across time, stepped_bins), colour =
+    log(1 + count) up to a stepped count. The axes end at stepped values.
 
     ``snapshots_params`` is a list of (iteration, params) pairs, e.g.
-    ``[(i, trainer.params_at(i)) for i in trainer.snapshots.iterations]``."""
+    ``[(i, trainer.params_at(i)) for i in trainer.snapshots.iterations]``. ``live`` (a frame while
+    training plays): the heatmap is one picture (over_time_image) and the trace carries only the
+    colour bar; hover shows each cell's count once paused."""
     s = resolve(style)
     items = list(snapshots_params)
     Ws = [np.asarray(p[f"W{layer}"], float).ravel() for _, p in items]
     values = np.concatenate(Ws) if Ws else np.zeros(0)
-    edges = shared_bins([values], n_bins(Ws[0].size if Ws else 0))
+    edges = stepped_bins([values], n_bins(Ws[0].size if Ws else 0))
     counts = _histograms(values, [W.size for W in Ws], edges)
     its = np.array([it for it, _ in items], np.int32)
     centres = f32((edges[:-1] + edges[1:]) / 2)
-    peak = int(counts.max()) if counts.size else 1
-    ticks = [t for t in (0, 1, 10, 100, 1_000, 10_000, 100_000) if t <= max(peak, 1)]
+    top_count = nice_ceiling(max(int(counts.max()) if counts.size else 1, 1))
+    zmax = float(np.log1p(top_count))
+    ticks = [t for t in (0, 1, 10, 100, 1_000, 10_000, 100_000) if t <= top_count]
+    x_range = [0.0, _iteration_top(its)]
     z = f32(np.where(counts > 0, np.log1p(counts), np.nan))  # empty bins stay transparent
-    trace = dict(type="heatmap", x=its, y=centres, z=z, customdata=counts.astype(np.int32),
-                 colorscale=colorscale(SEQUENTIAL_SCALE), zmin=0, zmax=float(np.log1p(max(peak, 1))),
+    scale = dict(colorscale=colorscale(SEQUENTIAL_SCALE),
                  colorbar=dict(title=dict(text="count", side="right"), thickness=14, len=0.85,
-                               tickvals=np.log1p(ticks).tolist(), ticktext=[f"{t:,}" for t in ticks]),
-                 hoverongaps=False,
-                 hovertemplate="iteration %{x}<br>w ≈ %{y:.3g}<br>%{customdata} weights<extra></extra>")
+                               tickvals=np.log1p(ticks).tolist(), ticktext=[f"{t:,}" for t in ticks]))
+    if live:  # a marker-less trace that only carries the colour bar (a heatmap without values draws none)
+        trace = dict(type="scatter", x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
+                     marker=dict(color=[0.0], cmin=0, cmax=zmax, showscale=True, **scale))
+    else:
+        trace = dict(type="heatmap", x=its, y=centres, z=z, customdata=counts.astype(np.int32), zmin=0,
+                     zmax=zmax, hoverongaps=False, **scale,
+                     hovertemplate="iteration %{x}<br>w ≈ %{y:.3g}<br>%{customdata} weights<extra></extra>")
     layout = style_layout(s, title=f"W[{layer}] over time", legend=False)
-    layout.update(xaxis=dict(title=dict(text="iteration")), yaxis=dict(title=dict(text=f"W[{layer}] value")))
+    layout.update(xaxis=dict(title=dict(text="iteration"), range=x_range),
+                  yaxis=dict(title=dict(text=f"W[{layer}] value"), range=[float(edges[0]), float(edges[-1])]))
+    if live:
+        layout["images"] = [over_time_image(its, counts, edges, zmax, x_range)]
     return figure([trace], layout)
+
+
+OVER_TIME_COLUMNS = 600  # picture columns across the iteration axis: more than its drawn width in px
+OVER_TIME_ROWS = 128     # picture rows (each bin a whole number of them): bin edges stay sharp when drawn
+_OVER_TIME_LEVELS = 64
+_OVER_TIME_PALETTE = scale_lut(SEQUENTIAL_SCALE, _OVER_TIME_LEVELS).tobytes() + bytes(3)  # + empty: transparent
+_OVER_TIME_ALPHA = bytes([255] * _OVER_TIME_LEVELS + [0])
+
+
+def over_time_image(its: np.ndarray, counts: np.ndarray, edges: np.ndarray, zmax: float, x_range) -> dict:
+    """The heatmap of ``counts`` (bins x snapshots) as a palette PNG over the whole x range: column
+    by column, the snapshot whose cell (from midpoint to midpoint, as Plotly's heatmap draws it)
+    holds that column's iteration; each bin a band of rows; empty bins and iterations after the
+    last cell transparent. Spanning the axis's range, the image stays where it is while the run
+    grows, so a live frame swaps its picture alone."""
+    n_bins = counts.shape[0]
+    x0, x1 = x_range
+    t = x0 + (np.arange(OVER_TIME_COLUMNS) + 0.5) * ((x1 - x0) / OVER_TIME_COLUMNS)
+    levels = np.full((n_bins, OVER_TIME_COLUMNS), _OVER_TIME_LEVELS, np.uint8)  # the transparent entry
+    if len(its):
+        its = its.astype(float)
+        half = (its[1] - its[0]) / 2 if len(its) > 1 else 0.5, (its[-1] - its[-2]) / 2 if len(its) > 1 else 0.5
+        shown = (t >= its[0] - half[0]) & (t <= its[-1] + half[1])
+        c = counts[:, np.searchsorted((its[1:] + its[:-1]) / 2, t)]
+        level = np.rint(np.log1p(c) / (zmax or 1.0) * (_OVER_TIME_LEVELS - 1)).clip(0, _OVER_TIME_LEVELS - 1)
+        levels = np.where((c > 0) & shown, level, _OVER_TIME_LEVELS).astype(np.uint8)
+    rows = np.repeat(levels[::-1], max(1, OVER_TIME_ROWS // max(n_bins, 1)), axis=0)  # top bin first
+    return dict(source=png_uri(rows, _OVER_TIME_PALETTE, level=1, alpha=_OVER_TIME_ALPHA), xref="x", yref="y",
+                x=float(x0), y=float(edges[-1]), sizex=float(x1 - x0), sizey=float(edges[-1] - edges[0]),
+                sizing="stretch", layer="above", name="weights over time")
+
+
+def _iteration_top(its: np.ndarray) -> float:
+    """Where the iteration axis ends: past the last snapshot's cell, at a nice_ceiling step."""
+    if not len(its):
+        return 1.0
+    last = float(its[-1]) + ((float(its[-1]) - float(its[-2])) / 2 if len(its) > 1 else 0.5)
+    return nice_ceiling(max(last, 1.0))
 
 
 def stepped_bins(arrays, n_bins: int = N_BINS) -> np.ndarray:

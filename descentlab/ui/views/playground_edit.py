@@ -19,7 +19,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from descentlab.engine.edits import MAX_CONFIG_EDITS, check_entry, check_value
-from descentlab.ui.live.route import RUN_PAGE, Handler, Redraw
+from descentlab.ui.live.route import RUN_PAGE, Redraw
 from descentlab.ui.state import Keys, current_config, current_run
 from descentlab.ui.user_text import md_text
 

@@ -127,7 +127,8 @@ def _network(s: Style, rewind: int | None, caption: str | None) -> None:
     playground_edit.show_refusal(event, tr)
     if run.dataset.image_shape is not None:
         live_chart(lambda: viz.first_layer_weights_figure(
-            (tr.params_at(rewind) if rewind is not None else net.params)["W1"], run.dataset.image_shape, style=s),
+            (tr.params_at(rewind) if rewind is not None else current_run().network.params)["W1"],
+            run.dataset.image_shape, style=s),
             key="live_w1_images")
 
 
@@ -148,9 +149,9 @@ def _weights(s: Style, rewind: int | None, caption: str | None) -> None:
     def shown():  # the snapshots' iterations up to the one shown
         return [it for it in tr.snapshots.iterations if rewind is None or it <= rewind]
     # one above the other: the panel shares its row with the boundary and the cost
-    live_chart(lambda: viz.weights_over_time_figure([(it, tr.params_at(it)) for it in shown()], layer, style=s),
-               key="live_w_time", caption=caption)
-    live = bool(st.session_state[Keys.PLAYING])  # the histogram as a picture while frames come (hover once paused)
+    live = bool(st.session_state[Keys.PLAYING])  # pictures while frames come (hover once paused)
+    live_chart(lambda: viz.weights_over_time_figure([(it, tr.params_at(it)) for it in shown()], layer, style=s,
+                                                    live=live), key="live_w_time", caption=caption)
     live_chart(lambda: viz.weight_histogram_figure(tr.params_at(shown()[-1]), layer, style=s, live=live),
                key="live_w_hist")
 
