@@ -1,7 +1,7 @@
 """Where the server's time goes while a room plays: py-spy samples the live server under bench.ws_load's
 websocket users and this prints the functions that hold the most samples.
 
-    python -m bench.profile_server [--sessions 10] [--seconds 20] [--raw FILE]
+    python -m bench.profile_server [--sessions 10] [--seconds 20] [--raw FILE] [--no-steps] [--page compare]
 
 Starts server.py as `make run` does, lets ``--sessions`` users play the default Playground (Network
 panel) through the frame route, and records every thread of the server with ``py-spy record --idle``
@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.ws_load import _run, per_core  # noqa: E402
+from bench.ws_load import PAGES, _run, page_client, per_core  # noqa: E402
 from tests.browser import start_streamlit  # noqa: E402
 
 
@@ -54,13 +54,15 @@ def _name(frame: str) -> str:
     return f"{fn} ({Path(where.rstrip(')').rsplit(':', 1)[0]).name})" if where else fn
 
 
-def profile(sessions: int, seconds: float, raw_path: Path | None = None, steps: bool = True) -> dict:
+def profile(sessions: int, seconds: float, raw_path: Path | None = None, steps: bool = True,
+            page: str = "playground") -> dict:
     spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
     if spy is None:
         raise SystemExit("py-spy is not installed: pip install py-spy")
     with start_streamlit(ROOT / "server.py") as (base, proc), tempfile.TemporaryDirectory() as tmp:
         url = base.replace("http", "ws", 1) + "/_stcore/stream"
-        asyncio.run(_run(url, 1, 0.0, [proc.pid], lambda *_: None))  # warm: imports, caches
+        client, steps = page_client(page), steps and page == "playground"  # the other pages only play
+        asyncio.run(_run(url, 1, 0.0, [proc.pid], lambda *_: None, client, steps))  # warm: imports, caches
         out = raw_path or Path(tmp) / "profile.txt"
         result: dict = {}
 
@@ -70,7 +72,7 @@ def profile(sessions: int, seconds: float, raw_path: Path | None = None, steps: 
 
         def load():
             result.update(asyncio.run(_run(url, sessions, settle + seconds + 4, [proc.pid], lambda *_: None,
-                                           steps=steps)))
+                                           client, steps)))
         users = threading.Thread(target=load)
         users.start()
         threading.Event().wait(settle)
@@ -100,8 +102,9 @@ def main(argv=None) -> None:
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--raw", type=Path, help="keep py-spy's collapsed stacks here")
     ap.add_argument("--no-steps", action="store_true", help="the users only play: every sample is a frame's")
+    ap.add_argument("--page", default="playground", choices=sorted(PAGES), help="the lab page the users play")
     args = ap.parse_args(argv)
-    print(table(profile(args.sessions, args.seconds, args.raw, steps=not args.no_steps)))
+    print(table(profile(args.sessions, args.seconds, args.raw, steps=not args.no_steps, page=args.page)))
 
 
 if __name__ == "__main__":

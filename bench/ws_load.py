@@ -1,6 +1,6 @@
 """The server's own capacity: N people train on the Playground at once, their browsers elsewhere.
 
-    python -m bench.ws_load [--sessions 10] [--seconds 60]
+    python -m bench.ws_load [--sessions 10] [--seconds 60] [--no-steps] [--page compare|init_lab|lr]
 
 bench/load_test.py drives ten Chromium pages, which on this two-core machine take most of the CPU the
 server needs; in a classroom every browser runs on its own machine. Here each user is a websocket
@@ -47,6 +47,13 @@ from bench.load_test import _pct, _server_log, engine_cost  # noqa: E402
 from tests.browser import start_streamlit  # noqa: E402
 
 KEYS = ("btn_play", "btn_step")
+# The lab pages a room plays, as their own benches open them: (address, link, Play button's key).
+PAGES = {
+    "playground": ("playground", None, "btn_play"),
+    "compare": ("compare", "vary=learning_rate&values=0.001;0.003;0.01;0.03;0.1;0.3", "cmp_btn_play"),
+    "init_lab": ("init_lab", "vary=init&values=zeros,random,random:10,xavier,he,constant", "init_btn_play"),
+    "lr": ("lr_explorer", "vary=learning_rate&values=0.0001,0.001,0.01,0.1,1,10", "lr_btn_play"),
+}
 STATUS = re.compile(r'dl-name">([^<]+)</div><div class="dl-value">([^<]*)<')
 PUMP = "descentlab_frame_pump"  # descentlab.ui.live.elements.frame_pump's element key
 FULL_RUN_DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
@@ -268,7 +275,8 @@ async def _session(c: Client, stop: asyncio.Event, turn: asyncio.Queue) -> None:
     await c.connect()
     await c.rerun()  # the page opens
     c.first_cost = c.status.get("Train cost", "")
-    await c.rerun("btn_play")
+    play = c.keys[0]
+    await c.rerun(play)
     player = asyncio.create_task(c.play_loop(stop))
     while not stop.is_set():
         try:
@@ -284,7 +292,7 @@ async def _session(c: Client, stop: asyncio.Event, turn: asyncio.Queue) -> None:
         player = asyncio.create_task(c.play_loop(stop))
         done.set()
     await player
-    await c.rerun("btn_play")  # Pause at the end, to read a settled status line
+    await c.rerun(play)  # Pause at the end, to read a settled status line
 
 
 def _cpu(pids) -> float:
@@ -338,16 +346,29 @@ def per_core(result: dict) -> float:
     return result["frames"] / result["window"] / max(result["cpu"], 1e-9)
 
 
-def run(sessions: int = 10, seconds: float = 60.0, log=print, script: str = "server.py", steps: bool = True) -> dict:
+def page_client(page: str = "playground"):
+    """make_client for ``_run``: users of the lab page ``page`` (a key of PAGES), each with its seed."""
+    address, link, play = PAGES[page]
+
+    def client(seed: int, url: str) -> Client:
+        keys = KEYS if page == "playground" else (play,)
+        return Client(seed, url, page=address, query=None if link is None else f"{link}&seed={seed}", keys=keys)
+    return client
+
+
+def run(sessions: int = 10, seconds: float = 60.0, log=print, script: str = "server.py", steps: bool = True,
+        page: str = "playground") -> dict:
     """``script``: server.py (frames from the route, as `make run` serves them) or app.py (fragments);
-    ``steps``: see ``_run``."""
+    ``steps``: see ``_run`` (the Playground only); ``page``: a key of PAGES (the others only play)."""
+    client = page_client(page)
     with start_streamlit(ROOT / script) as (base, proc):
         url = base.replace("http", "ws", 1) + "/_stcore/stream"
         rss_idle = rss_mb(proc.pid)
-        warm = asyncio.run(_run(url, 1, 0.0, [proc.pid], lambda *_: None))  # imports, caches, plotly.js
-        result = asyncio.run(_run(url, sessions, seconds, [proc.pid], log, steps=steps))
+        steps = steps and page == "playground"
+        warm = asyncio.run(_run(url, 1, 0.0, [proc.pid], lambda *_: None, client, steps))  # imports, caches, plotly.js
+        result = asyncio.run(_run(url, sessions, seconds, [proc.pid], log, client, steps))
         log_text = _server_log(proc)
-    result.update(rss_idle=rss_idle, rss_warm=warm["rss_end"], sessions=sessions,
+    result.update(rss_idle=rss_idle, rss_warm=warm["rss_end"], sessions=sessions, page=page,
                   server_errors=[line for line in log_text.splitlines() if "Traceback" in line or "Error" in line])
     return result
 
@@ -383,6 +404,8 @@ def check(result: dict) -> tuple[list[str], int]:
     for c in result["clients"]:
         errors += [f"seed {c.seed}: {e}" for e in c.errors]
         errors += [f"seed {c.seed}: a Step showed no new iteration within a minute" for _, a, _ in c.steps if a is None]
+        if result.get("page", "playground") != "playground":
+            continue  # a lab page's status line is its own: the engine check is the Playground's
         first_ok = c.first_cost == engine_cost(c.seed, 0)
         final_ok = c.iteration is not None and c.status.get("Train cost") == engine_cost(c.seed, c.iteration)
         own += first_ok and final_ok
@@ -399,7 +422,8 @@ def table(result: dict) -> str:
     per_session = (result["rss_end"] - result["rss_warm"]) / n
     fps = result["frames"] / result["window"] / n
     kb = result["frame_bytes"] / max(result["frames"], 1) / 1000
-    row = (f"| {n} | {len(errors)} | {own}/{n} | {firsts}/{n} | "
+    checked = result.get("page", "playground") == "playground"  # the engine check is the Playground's
+    row = (f"| {n} | {len(errors)} | " + (f"{own}/{n} | {firsts}/{n} | " if checked else f"– ({result['page']}) | – | ")
            + (f"{statistics.median(lat):.0f} / {_pct(lat, 0.95):.0f} / {max(lat):.0f} ms ({len(lat)}) | " if lat
               else "– (no Step turns) | ") +
            f"{fps:.1f} | {per_core(result):.1f} | {kb:.1f} kB | {result['opened']:.1f} s | "
@@ -419,12 +443,14 @@ def main(argv=None) -> int:
     ap.add_argument("--sessions", type=int, default=10)
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--script", default="server.py", choices=["server.py", "app.py"])
+    ap.add_argument("--page", default="playground", choices=sorted(PAGES),
+                    help="the lab page the users play (pages other than the Playground only play)")
     ap.add_argument("--no-steps", action="store_true",
                     help="only play (no pause-and-Step turns): the server's CPU is all frames, for user-frames/s per core")
     args = ap.parse_args(argv)
     if not 1 <= args.sessions <= 50 or not 0 < args.seconds <= 3600:
         ap.error("--sessions must be 1..50 and --seconds 0..3600")
-    result = run(args.sessions, args.seconds, script=args.script, steps=not args.no_steps)
+    result = run(args.sessions, args.seconds, script=args.script, steps=not args.no_steps, page=args.page)
     print(table(result))
     return 1 if check(result)[0] else 0
 
