@@ -173,7 +173,7 @@ def weight_histogram_figure(params, layer: int, style: Style | None = None, live
     layout = style_layout(s, title=f"Layer {layer}: weights and biases", legend=True)
     top = stepped_value_range(np.concatenate(counts))
     layout.update(barmode="overlay", bargap=0, xaxis=dict(title=dict(text="value"), range=[edges[0], edges[-1]]),
-                  yaxis=dict(title=dict(text="count"), range=top))
+                  yaxis=drop_none(dict(title=dict(text="count"), range=top, dtick=1 if top[1] <= 8 else None)))  # counts: whole ticks
     if live:
         layout["images"] = [histogram_image(edges, counts, list(colors), BAR_OPACITY, top[1], top)]
     return figure(data, layout)
