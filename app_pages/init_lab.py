@@ -24,7 +24,7 @@ def show(chosen) -> None:
     schemes, loop = chosen
     view.controls_row(loop)
     rewind = view.rewind_slider(loop)
-    player.live_area(lambda: view.frame(schemes, rewind), loop)
+    player.live_area(lambda: view.frame(schemes, rewind), loop, frames=True)
     # under the charts, so that they reach a projector's first screen
     st.caption("Every scheme trains the sidebar's network on the same data with the same seed; only the "
                "initial W differs. The course: W must not start at 0, small random numbers break the "

@@ -40,6 +40,14 @@ def _live_element(at: AppTest, key: str):
     return el
 
 
+def live_html_text(at: AppTest, marker: str) -> str:
+    """The HTML of the live_html element (descentlab.ui.live.elements, updated in place while playing)
+    that contains ``marker``."""
+    blocks = [json.loads(el.proto.json)["html"] for el in at.get("bidi_component")
+              if el.proto.component_name == "descentlab.live_html"]
+    return next(b for b in blocks if marker in b)
+
+
 def live_message(at: AppTest, key: str) -> dict:
     """The message the live chart ``key`` was last sent ({"figure", "click", "name", ...})."""
     return json.loads(_live_element(at, key).proto.bytes)

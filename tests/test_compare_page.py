@@ -1,7 +1,6 @@
 """AppTest for the Compare page: controls by key, lockstep training, divergence, share links, presets.
 
 AppTest runs fragments inline and never ticks run_every, so training is driven with the Step button."""
-import json
 
 import numpy as np
 import pytest
@@ -13,7 +12,7 @@ from descentlab.engine.presets import PRESETS, Preset
 from descentlab.ui.user_text import md_plain
 from descentlab.ui.views.compare import DIMENSIONS
 
-from .pages import open_app, open_page
+from .pages import live_html_text, open_app, open_page
 
 PAGE = "app_pages/compare.py"
 DIVERGING = RunConfig(dataset="plane", activation="linear", hidden=(8, 8))
@@ -34,10 +33,8 @@ def _step(at, times: int = 1):
 
 
 def _table(at) -> str:
-    """The summary table's HTML (a descentlab.ui.live.elements.live_html element, updated in place while playing)."""
-    blocks = [json.loads(el.proto.json)["html"] for el in at.get("bidi_component")
-              if el.proto.component_name == "descentlab.live_html"]
-    return next(b for b in blocks if "cmp-table" in b)
+    """The summary table's HTML."""
+    return live_html_text(at, "cmp-table")
 
 
 def _link(at) -> dict[str, str]:

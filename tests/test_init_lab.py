@@ -15,7 +15,7 @@ from descentlab.lessons.init_experiments import HE, LARGE, SMALL, XAVIER, ZEROS,
 from descentlab.viz import init_lab as figs
 from descentlab.viz.variants import variant_symbol
 
-from .pages import open_page
+from .pages import live_html_text, open_page
 
 TIMEOUT = 120  # the lab trains a group of networks on its first run
 LN2 = math.log(2.0)
@@ -349,7 +349,7 @@ def test_a_diverging_scheme_is_marked_and_the_others_go_on():
     big, he = at.session_state["init_group"].trainers
     assert big.diverged and not he.diverged and he.iteration == 6
     assert not at.exception
-    status = " ".join(m.value for m in at.markdown if "dl-status" in m.value)
+    status = live_html_text(at, "dl-status")
     assert f"diverged at {big.diverged_at}" in status and "test R²" in status
 
 

@@ -33,7 +33,7 @@ from descentlab.lessons.init_experiments import (
 from descentlab.ui import budget, session_runs
 from descentlab.ui.config_panel import SPEEDS, load_widgets
 from descentlab.ui.live import player
-from descentlab.ui.live.elements import live_chart
+from descentlab.ui.live.elements import live_chart, live_html
 from descentlab.ui.screen_fit import ROW_GROW, fitted
 from descentlab.ui.state import (
     Keys,
@@ -236,8 +236,9 @@ def _row_at(trainer, iteration: int | None) -> dict:
     return history[history["iteration"] <= iteration].iloc[-1].to_dict()
 
 
-def status_line(schemes) -> None:
-    g = group()
+def status_html(schemes, g, big: bool) -> str:
+    """The status line of group ``g``: the iteration, and each scheme's cost and score (or where it
+    diverged)."""
     its = f"{g.iteration:,}"
     cells = [f'<div><div class="dl-name">Iteration</div><div class="dl-value">{its}</div></div>']
     for s, v in zip(schemes, g.variants):
@@ -247,8 +248,7 @@ def status_line(schemes) -> None:
         # our own labels and numbers: nothing user-typed reaches this HTML
         cells.append(f'<div><div class="dl-name">{swatch}{html.escape(v.label)}</div>'
                      f'<div class="dl-value">J {number(row["cost_train"], 3)}</div><div class="dl-sub">{state}</div></div>')
-    big = " dl-big" if st.session_state.get(Keys.PRESENTATION) else ""
-    st.markdown(f'<div class="dl-status{big}">{"".join(cells)}</div>', unsafe_allow_html=True)
+    return f'<div class="dl-status{" dl-big" if big else ""}">{"".join(cells)}</div>'
 
 
 def _score(row: dict) -> str:
@@ -260,29 +260,44 @@ def _score(row: dict) -> str:
 
 
 def frame(schemes, rewind: int | None) -> None:
-    """Everything that changes while training: status, cost, gradients, weights, distinct units."""
+    """Everything that changes while training: status, cost, gradients, weights, distinct units. The
+    live elements get functions of the group, so live frames can make them again
+    (descentlab.ui.live.route); what the widgets say is read here, once."""
     g, s, colors = group(), style(), _colors(schemes)
     labels = [v.label for v in g.variants]
     for v in g.variants:  # the Runs page's list
         session_runs.note_trainer(v.trainer, f"Init lab: {v.label}", "Initialization lab", v.config)
-    status_line(schemes)
+    big = bool(st.session_state.get(Keys.PRESENTATION))
+    live_html(lambda: status_html(schemes, g, big), key="init_live_status")
     net = g.variants[0].run.network
     L, hidden = net.L, list(net.layer_sizes[1:-1])
-    rows = [_row_at(v.trainer, rewind) for v in g.variants]
-    norms = [[r.get(f"grad_norm_{l}", np.nan) for l in range(1, L + 1)] for r in rows]
-    params = [v.trainer.network.params if rewind is None else v.trainer.params_at(rewind) for v in g.variants]
-    distinct = [distinct_per_layer(p, len(hidden)) for p in params]
     shown = range(1, min(L, 2) + 1)
-    # the main chart under the controls and status on a 1280x720 screen (descentlab.ui.screen_fit)
-    histories = [v.trainer.history for v in g.variants]
-    live_chart(figs.training_figure(histories, norms, labels, colors, style=fitted(s, 330, 330)),
-               key="init_live_training", grow=ROW_GROW, caption=coincide_caption(labels, histories))
+
+    def params():
+        return [v.trainer.network.params if rewind is None else v.trainer.params_at(rewind) for v in g.variants]
+
+    def distinct(ps):
+        return [distinct_per_layer(p, len(hidden)) for p in ps]
+
+    def training():
+        rows = [_row_at(v.trainer, rewind) for v in g.variants]
+        norms = [[r.get(f"grad_norm_{l}", np.nan) for l in range(1, L + 1)] for r in rows]
+        # under the controls and the status line on a 1280x720 screen (descentlab.ui.screen_fit)
+        return figs.training_figure([v.trainer.history for v in g.variants], norms, labels, colors,
+                                    style=fitted(s, 314, 314))
+
+    def symmetry():
+        ps = params()
+        return figs.symmetry_figure([[p[f"W{l}"] for l in shown] for p in ps], distinct(ps), labels, colors,
+                                    hidden, style=s)
+    live_chart(training, key="init_live_training", grow=ROW_GROW,
+               caption=coincide_caption(labels, [v.trainer.history for v in g.variants]))
     left, right = st.columns([2, 1])
     with left:
-        live_chart(figs.symmetry_figure([[p[f"W{l}"] for l in shown] for p in params], distinct, labels, colors,
-                                        hidden, style=s), key="init_live_weights")
+        live_chart(symmetry, key="init_live_weights")
     with right:
-        live_chart(figs.distinct_units_figure(distinct, hidden, labels, colors, style=s), key="init_live_distinct")
+        live_chart(lambda: figs.distinct_units_figure(distinct(params()), hidden, labels, colors, style=s),
+                   key="init_live_distinct")
 
 
 # ---------------------------------------------------------------- activations per layer (static)
