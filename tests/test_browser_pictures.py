@@ -1,5 +1,7 @@
-"""The live pictures look as they did: the network's weights, now an SVG the browser draws, against the
-antialiased raster the server drew before (kept here as the reference), both drawn by Chromium."""
+"""The live pictures look as the charts did: the network's weights, now an SVG the browser draws,
+against the antialiased raster the server drew before (kept here as the reference), both drawn by
+Chromium; and each chart that is a picture while playing (histograms, weights over time) against
+its paused figure of Plotly traces, both drawn by plotly.js."""
 from __future__ import annotations
 
 import base64
@@ -142,32 +144,34 @@ def plot_page(page):
 
 
 def _shot_difference(plot_page, live_fig, paused_fig) -> float:
+    """How far the live figure (a picture) is from the paused one (traces), drawn: the blurred
+    screenshots' mean absolute difference, relative to the paused chart's ink (1 - white)."""
     live, paused = _blurred(_plot_shot(plot_page, live_fig)), _blurred(_plot_shot(plot_page, paused_fig))
     return float(np.abs(live - paused).mean() / (1 - paused).mean())
 
 
-def _activation_figures(seed: int, heights: float = 1.0):
+def _activation_figures(seed: int, extra_zeros: float = 0.0):
+    """(live, paused) Activations figures of the default run after 300 iterations. ``extra_zeros``:
+    the live one counts that share more values, all 0, piled into the middle bin (a wrong picture)."""
     from descentlab import viz
     from descentlab.engine.build import build
     from descentlab.engine.config import RunConfig
 
     run = build(RunConfig(seed=seed))
     run.trainer.step(300)
+    g, paused = run.network.activations[1], viz.activation_figure(run.network.activations[1],
+                                                                  run.trainer.layer_statistics())
     stats = run.trainer.layer_statistics()
-    g = run.network.activations[1]
-    live = viz.activation_figure(g, stats, live=True)
-    if heights != 1.0:  # a wrong picture: the live histograms drawn taller than the paused ones
-        for d in stats:
-            d["Z"] = np.concatenate([d["Z"], np.zeros((d["Z"].shape[0], int(d["Z"].shape[1] * heights)))], axis=1)
-        live = viz.activation_figure(g, stats, live=True, z_range=tuple(live.layout.xaxis.range))
-    return live, viz.activation_figure(g, run.trainer.layer_statistics())
+    for d in stats:
+        d["Z"] = np.concatenate([d["Z"], np.zeros((d["Z"].shape[0], int(d["Z"].shape[1] * extra_zeros)))], axis=1)
+    return viz.activation_figure(g, stats, live=True, z_range=tuple(paused.layout.xaxis.range)), paused
 
 
 @pytest.mark.parametrize("seed", [0, 3])
 def test_the_live_histograms_look_as_the_paused_bars(plot_page, seed):
     """While playing the Activations and Weights panels draw their histograms (and the weights over
-    time) as one picture each; paused, as Plotly's bars (and heatmap). Drawn by plotly.js, the two charts differ by antialiasing (measured 0.009-0.012
-    of the chart's ink; a wrong picture, below, 0.38)."""
+    time) as one picture each; paused, as Plotly's bars (and heatmap). Drawn by plotly.js, the two
+    differ by antialiasing: 0.009-0.012 of the chart's ink (a wrong picture, below: 0.38)."""
     from descentlab import viz
     from descentlab.engine.build import build
     from descentlab.engine.config import RunConfig
@@ -187,5 +191,5 @@ def test_the_live_histograms_look_as_the_paused_bars(plot_page, seed):
 
 
 def test_the_histogram_comparison_sees_a_wrong_picture(plot_page):
-    live, paused = _activation_figures(0, heights=0.5)  # a third of the values piled into one bin
+    live, paused = _activation_figures(0, extra_zeros=0.5)  # a third of the values piled into one bin
     assert _shot_difference(plot_page, live, paused) > 0.1
