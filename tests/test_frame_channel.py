@@ -316,3 +316,11 @@ def test_frames_are_made_one_at_a_time_and_a_slow_one_holds_the_others_briefly()
     # a frame that takes too long: the next one is made beside it, without the slot
     assert asyncio.run(scenario(0.5, 0.05)) == [("start", "a", True), ("start", "b", False), ("end", "b"),
                                                 ("end", "a")]
+
+    async def after_giving_up() -> list:  # the slot is not lost to a waiter that gave up
+        async with frame_slot(5.0) as first:
+            async with frame_slot(0.01) as gave_up:
+                pass
+        async with frame_slot(0.01) as later:
+            return [first, gave_up, later]
+    assert asyncio.run(after_giving_up()) == [True, False, True]
