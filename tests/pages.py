@@ -48,9 +48,23 @@ def live_html_text(at: AppTest, marker: str) -> str:
     return next(b for b in blocks if marker in b)
 
 
+def resolve_same(node, specs: list | None = None):
+    """A live chart's message with each {"same": k} replaced by the k-th typed-array spec met before
+    it, depth first: what live_chart.js's resolveSame does (descentlab.ui.live.elements._jsonable)."""
+    specs = [] if specs is None else specs
+    for k, v in (enumerate(node) if isinstance(node, list) else list(node.items())):
+        if isinstance(v, dict) and isinstance(v.get("bdata"), str) and isinstance(v.get("dtype"), str):
+            specs.append(v)
+        elif isinstance(v, dict) and list(v) == ["same"]:
+            node[k] = specs[v["same"]]
+        elif isinstance(v, (dict, list)):
+            resolve_same(v, specs)
+    return node
+
+
 def live_message(at: AppTest, key: str) -> dict:
-    """The message the live chart ``key`` was last sent ({"figure", "click", "name", ...})."""
-    return json.loads(_live_element(at, key).proto.bytes)
+    """The message the live chart ``key`` was last sent ({"figure", "click", "name", ...}), resolved."""
+    return resolve_same(json.loads(_live_element(at, key).proto.bytes))
 
 
 def click_live_chart(at: AppTest, key: str, click: dict) -> None:

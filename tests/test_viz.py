@@ -29,6 +29,8 @@ from descentlab.viz import (
 )
 from descentlab.viz import lr_explorer as viz_lr
 
+from .pages import resolve_same
+
 DS = {"binary": "circles", "multiclass": "blobs3", "regression": "plane", "image": "shapes"}
 
 
@@ -823,11 +825,29 @@ def test_live_frames_send_what_plotly_py_would(runs, kind):
         plain = _live_figures(run)
     for name, fig in plain.items():
         assert isinstance(fig, figure.PlainFigure) and isinstance(validated[name], go.Figure), name
-        ours = json.loads(_payload(_message(fig, name, None, False, True, "caption")))
+        ours = resolve_same(json.loads(_payload(_message(fig, name, None, False, True, "caption"))))
         theirs = json.loads(pio.json.to_json_plotly(copy.deepcopy(_message(validated[name], name, None, False,
                                                                            True, "caption"))))
         assert ours == theirs, name
     assert not isinstance(viz.cost_figure(run.trainer.history, run.dataset.task), figure.PlainFigure)
+
+
+def test_a_live_payload_writes_an_array_once():
+    """The cost chart's lines share one iteration array: the payload holds it once and points to it
+    ({"same": k}, the k-th array written); resolved, it is what it was."""
+    from descentlab.ui.live.elements import _payload
+
+    it, cost = np.arange(2000, dtype=np.int32), np.linspace(1, 0, 2000, dtype=np.float32)
+    msg = {"figure": {"data": [{"x": it, "y": cost}, {"x": it, "y": cost * 2}, {"x": it[:3], "y": []}],
+                      "layout": {"images": [{"source": "a"}], "xaxis": {"range": np.array([0.0, 1.0])}}}}
+    text = _payload(msg)
+    assert text.count(json.loads(text)["figure"]["data"][0]["x"]["bdata"].encode()) == 1
+    sent = json.loads(text)["figure"]["data"]
+    assert sent[1]["x"] == {"same": 0} and sent[1]["y"]["bdata"] != sent[0]["y"]["bdata"]
+    assert sent[2]["x"]["bdata"] != sent[0]["x"]["bdata"]  # a slice is another array
+    resolved = resolve_same(json.loads(text))["figure"]["data"]
+    assert resolved[1]["x"] == resolved[0]["x"] and resolved[2]["y"] == []
+    assert json.loads(text)["figure"]["layout"]["xaxis"]["range"] == [0.0, 1.0]
 
 
 def test_live_payload_writes_numpy_the_way_plotly_py_does():

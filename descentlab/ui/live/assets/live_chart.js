@@ -149,6 +149,20 @@ function reuseArrays(node, previous, current) {
   }
 }
 
+// A typed array the message already holds comes as {"same": k}: the k-th typed-array spec met in a
+// depth-first walk, in key order (descentlab.ui.live.elements._jsonable writes it so). The cost
+// chart's four lines share one iteration array; it crosses the network once.
+function resolveSame(node, specs = []) {
+  const items = Array.isArray(node) ? node.entries() : Object.entries(node);
+  for (const [k, v] of items) {
+    if (!v || typeof v !== "object" || ArrayBuffer.isView(v)) continue;
+    if (typeof v.bdata === "string" && typeof v.dtype === "string") specs.push(v);
+    else if (typeof v.same === "number" && Object.keys(v).length === 1) node[k] = specs[v.same];
+    else resolveSame(v, specs);
+  }
+  return node;
+}
+
 function schedule(state) {
   // One draw per animation frame at most; while one is pending, newer messages replace older ones.
   if (state.frame || state.busy || !state.next) return;
@@ -173,7 +187,7 @@ async function draw(state) {
       Object.assign(state, { drawnKey: null, drawnText: null, clickBound: false, canvas: null });
     }
     state.lastRaw = raw;
-    await drawMessage(state, JSON.parse(text), text);
+    await drawMessage(state, resolveSame(JSON.parse(text)), text);
   } catch (err) {
     console.error("descentlab live_chart: draw failed", err);
   } finally {
