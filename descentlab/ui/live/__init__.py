@@ -24,8 +24,8 @@ body by the lengths and hands each part to the element registered under its key 
 frames (diverged, failed or paused: the pump tells the page, which runs again). A live_chart part is
 UTF-8 JSON, ``{"figure", "height", "click", "name", "canvasLines", "caption", "grow"}`` (elements
 ._message), the figure's numpy arrays as typed-array specs ``{"dtype": "f8"|"f4"|"i4"..., "bdata":
-base64, "shape"?}`` and NaN as null; live_chart.js decodes and JSON.parses only the newest part it
-holds. A live_html part is the UTF-8 HTML itself (live_html.js sets it as innerHTML). A script run
+base64, "shape"?}`` (an array met again as ``{"same": k}``, the k-th spec of a depth-first walk) and
+NaN as null; live_chart.js decodes and JSON.parses only the newest part it holds. A live_html part is the UTF-8 HTML itself (live_html.js sets it as innerHTML). A script run
 sends each element the same bytes as its Streamlit data (live_html wraps them as ``{key, html}``).
 
 Three rules keep it working:
@@ -35,11 +35,11 @@ Three rules keep it working:
     them (route._in_context): they may look the session's run up when called (a touch can replace it:
     an input switched on the network diagram), but whatever the page's widgets say is read at script
     time and captured in the closure, so a frame draws what its run chose.
-(b) Canvas lines need stepped axes. ``live_chart(..., canvas_lines=True)`` (while playing) paints
-    the figure's line traces on a canvas over the plot and skips Plotly when nothing but those lines,
-    the layout images and the axis ranges changed (live_chart.js ``pictureFreeKey``). So such a
-    figure must give every axis a fixed ``range`` (Plotly's autorange would fit the emptied traces)
-    that moves in steps, not with every point: descentlab.viz.training's ``iteration_axis(...,
+(b) Canvas lines need stepped axes. ``live_chart(..., canvas_lines=True)`` (while playing) paints the
+    figure's line traces on a canvas over the plot and skips Plotly when nothing but those lines, the
+    layout images, the axis ranges and the notes' text changed (live_chart.js ``pictureFreeKey``). So
+    such a figure must give every axis a fixed ``range`` (Plotly's autorange would fit the emptied
+    traces) that moves in steps, not with every point: descentlab.viz.training's ``iteration_axis(...,
     stepped=True)`` ends the x axis at ``nice_ceiling`` (1, 1.2, 1.5, 2 ... 8 x 10^k: at most a fifth
     empty), ``stepped_value_range`` / ``cost_axis`` do the same for y (whole half-decades on a log
     axis). A step then costs one Plotly.relayout of the axes; a range that changes every frame would
