@@ -1,12 +1,11 @@
 """Histograms as one picture for live frames: bar traces that change make Plotly recompute and
 redraw the whole chart (~20 ms in the browser for the Activations chart), while a changed layout
-image is swapped alone (descentlab.ui.live's live_chart.js). The picture is an SVG the browser draws:
-a few hundred bytes of text, no raster to encode."""
+image is swapped alone (descentlab.ui.live's live_chart.js). The picture is an SVG (descentlab.viz.svg)."""
 from __future__ import annotations
 
-import base64
-
 import numpy as np
+
+from descentlab.viz.svg import stretched_svg_uri
 
 WIDTH = HEIGHT = 1000  # the SVG's units: the picture is stretched over the axes' box
 
@@ -29,9 +28,7 @@ def histogram_image(edges: np.ndarray, heights: list[np.ndarray], colors: list[s
         ys = HEIGHT * (1 - np.clip(np.nan_to_num(np.asarray(h, float)) / (top or 1.0), 0, 1))
         steps = "".join(f"V{y:.1f}H{x}" for y, x in zip(ys.tolist(), xs[1:]))
         paths.append(f'<path fill="{color}" d="M{xs[0]} {HEIGHT}{steps}V{HEIGHT}Z"/>')
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} '
-           f'{HEIGHT}" preserveAspectRatio="none"><g fill-opacity="{opacity:g}">{"".join(paths)}</g></svg>')
     lo, hi = float(y_range[0]), float(y_range[1])
-    return dict(source="data:image/svg+xml;base64," + base64.b64encode(svg.encode("ascii")).decode("ascii"),
+    return dict(source=stretched_svg_uri(WIDTH, HEIGHT, f'<g fill-opacity="{opacity:g}">{"".join(paths)}</g>'),
                 xref=xref, yref=yref, x=float(edges[0]), y=hi, sizex=span, sizey=hi - lo,
                 sizing="stretch", layer="above", name="histograms")

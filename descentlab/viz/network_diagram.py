@@ -10,7 +10,6 @@ data stay the same for a given network, and ``layout.datarevision`` says so. Wit
 """
 from __future__ import annotations
 
-import base64
 import functools
 import hashlib
 
@@ -38,6 +37,7 @@ from descentlab.viz.style import (
     scale_lut,
     style_layout,
 )
+from descentlab.viz.svg import stretched_svg_uri
 from descentlab.viz.text import plotly_text
 
 MAX_ROWS = 64          # a column taller than this is squeezed to fit
@@ -122,9 +122,7 @@ def _edge_svg(ends: bytes, steps: bytes, negative: bytes, width: int, height: in
             d = "".join(segments[k] for k in np.flatnonzero((neg == sign) & (widths == step)).tolist())
             if d:
                 paths.append(f'<path stroke="{colour}" stroke-width="{step * WIDTH_STEP:g}" d="{d}"/>')
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" preserveAspectRatio="none"><g fill="none">{"".join(paths)}</g></svg>')
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("ascii")).decode("ascii")
+    return stretched_svg_uri(width, height, f'<g fill="none">{"".join(paths)}</g>')
 
 
 # A paused diagram's weights and biases can be set by hand: a point of a trace with this ``meta`` opens a
