@@ -716,11 +716,11 @@ def test_weight_histograms_over_time_equal_numpy_histograms():
     parts = [rng.normal(0, 1, 12), np.array([np.nan, np.inf, -2.0, 2.0, 0.0]), np.zeros(0),
              np.round(rng.normal(0, 1, 30), 1)]
     values = np.concatenate(parts)
-    edges = weights.shared_bins(parts, 10)
+    edges = weights.stepped_bins(parts, 10)
     got = weights._histograms(values, [p.size for p in parts], edges)
     want = np.stack([np.histogram(p[np.isfinite(p)], bins=edges)[0] for p in parts], axis=1)
     np.testing.assert_array_equal(got, want)
-    e = weights.shared_bins([edges], 7)  # values sitting exactly on bin edges
+    e = weights.stepped_bins([edges], 7)  # values sitting exactly on bin edges
     np.testing.assert_array_equal(weights._histograms(e, [e.size], e)[:, 0], np.histogram(e, bins=e)[0])
 
 

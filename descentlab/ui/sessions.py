@@ -149,10 +149,10 @@ def reap(runtime, now: float | None = None) -> list[str]:
 
 
 # glibc serves blocks over 128 KB from fresh mmap pages and trims the heap's top past 128 KB: a frame's
-# pictures (PIL's supersampled masks, ~0.7 MB each) and grids then cost page faults and zeroing every
-# frame, 15-18 % more CPU per frame (bench.ws_load --no-steps: 66-71 user-frames/s per core with
-# glibc's defaults, 77-82 with these). Ended sessions' memory still goes back: give_memory_back
-# trims explicitly.
+# big temporaries (grids, pictures' buffers) then cost page faults and zeroing every frame. Measured
+# when the weights' picture was drawn with PIL (~0.7 MB masks): 15-18 % more CPU per frame
+# (bench.ws_load --no-steps: 66-71 user-frames/s per core with glibc's defaults, 77-82 with these).
+# Ended sessions' memory still goes back: give_memory_back trims explicitly.
 MMAP_THRESHOLD = 4 << 20
 TRIM_THRESHOLD = 16 << 20
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt's parameters (malloc.h)

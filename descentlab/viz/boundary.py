@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from descentlab.engine.features import FEATURES
 from descentlab.viz.arrays import f32
-from descentlab.viz.figure import figure
+from descentlab.viz.figure import colorbar_carrier, figure
 from descentlab.viz.png import png_uri
 from descentlab.viz.series import nice_ceiling
 from descentlab.viz.style import (
@@ -140,11 +140,8 @@ def _binary_colorbar(presentation: bool = False) -> dict:
     a busy machine, 0.1-0.35 s with the name on top). At presentation size the bar is thinner."""
     bar = dict(title=dict(text="P(y=1)", side="top"), thickness=10 if presentation else 14, len=0.75,
                tickvals=[0, 0.5, 1])
-    return dict(type="scatter", x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
-                name="P(y=1)",
-                marker=dict(color=[0.0], cmin=0, cmax=1, showscale=True,
-                            colorscale=[[i / 10, "rgb({},{},{})".format(*_BINARY_LUT[i * 10])] for i in range(11)],
-                            colorbar=bar))
+    return colorbar_carrier([[i / 10, "rgb({},{},{})".format(*_BINARY_LUT[i * 10])] for i in range(11)], 0.0, 1.0,
+                            bar, name="P(y=1)")
 
 
 # ---- one unit's output, big (trainer.unit_grid): TensorFlow Playground's "the neuron becomes the picture"
@@ -201,9 +198,7 @@ def _unit_colorbar(scale, lo: float, hi: float, presentation: bool = False) -> d
     """The colour bar of a unit's picture (a marker-less trace, as _binary_colorbar), from lo to hi."""
     lut = _pale(scale_lut(scale, 11))
     bar = dict(title=dict(text="a", side="top"), thickness=10 if presentation else 14, len=0.75)  # see _binary_colorbar
-    return dict(type="scatter", x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
-                name="a", marker=dict(color=[lo], cmin=lo, cmax=hi, showscale=True, colorbar=bar,
-                                      colorscale=[[i / 10, "rgb({},{},{})".format(*lut[i])] for i in range(11)]))
+    return colorbar_carrier([[i / 10, "rgb({},{},{})".format(*lut[i])] for i in range(11)], lo, hi, bar, name="a")
 
 
 def points_revision(dataset, which: list[str]) -> str:

@@ -133,3 +133,11 @@ def grid_axes(rows: int = 1, cols: int = 1, horizontal_spacing: float | None = N
               "font": dict(font), "xanchor": "center", "yanchor": "bottom"}
              for t, (x_dom, y_dom) in zip(titles or (), domains) if t]
     return layout, refs, notes
+
+
+def colorbar_carrier(colorscale: list, cmin: float, cmax: float, colorbar: dict, name: str | None = None) -> dict:
+    """A marker-less trace that only carries a colour bar: for a chart whose coloured part is a
+    picture (a layout image), which has no colour bar of its own."""
+    return drop_none(dict(type="scatter", x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
+                          name=name, marker=dict(color=[cmin], cmin=cmin, cmax=cmax, showscale=True,
+                                                 colorscale=colorscale, colorbar=colorbar)))

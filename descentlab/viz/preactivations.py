@@ -12,7 +12,7 @@ from descentlab.engine import metrics
 from descentlab.engine.activations import Activation, get_activation
 from descentlab.viz.arrays import f32
 from descentlab.viz.figure import figure, grid_axes
-from descentlab.viz.histogram_picture import histogram_image
+from descentlab.viz.histogram_picture import histogram_image, legend_only
 from descentlab.viz.series import nice_ceiling, stepped_value_range
 from descentlab.viz.style import (
     GREEN,
@@ -127,7 +127,7 @@ def activation_figure(activation, layer_stats, z_range=None, style: Style | None
         finite = Z[np.isfinite(Z)]
         counts, _ = np.histogram(np.clip(finite, lo, hi), bins=edges)
         shares.append(f32(counts / max(finite.size, 1)))
-        bars = dict(x=centres[:1], y=shares[-1][:1] * 0, hoverinfo="skip") if live else dict(
+        bars = legend_only(centres) if live else dict(
             x=centres, y=shares[-1], hovertemplate=f"Z[{l}]<br>z ≈ %{{x:.2f}}<br>%{{y:.1%}} of values<extra></extra>")
         data.append(dict(type="bar", **bars, width=width, name=f"Z[{l}]", opacity=BAR_OPACITY,
                          marker=dict(color=colors[i], line=dict(width=0)), **right))

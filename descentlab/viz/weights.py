@@ -10,8 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from descentlab.viz.arrays import f32
-from descentlab.viz.figure import drop_none, figure
-from descentlab.viz.histogram_picture import histogram_image
+from descentlab.viz.figure import colorbar_carrier, drop_none, figure
+from descentlab.viz.histogram_picture import histogram_image, legend_only
 from descentlab.viz.png import png_uri
 from descentlab.viz.series import nice_ceiling, stepped_value_range
 from descentlab.viz.style import (
@@ -38,18 +38,6 @@ def n_bins(size: int) -> int:
 def _finite(a) -> np.ndarray:
     a = np.asarray(a, float).ravel()
     return a[np.isfinite(a)]
-
-
-def shared_bins(arrays, n_bins: int = N_BINS) -> np.ndarray:
-    """n_bins + 1 edges spanning every finite value of ``arrays`` (a unit-wide box around a constant)."""
-    vals = [v for v in (_finite(a) for a in arrays) if v.size]
-    if not vals:
-        return np.linspace(-1.0, 1.0, n_bins + 1)
-    lo, hi = min(float(v.min()) for v in vals), max(float(v.max()) for v in vals)
-    lo, hi = max(lo, -1e300), min(hi, 1e300)  # hi - lo must stay finite
-    if hi - lo < 1e-12:
-        lo, hi = lo - 0.5, hi + 0.5
-    return np.linspace(lo, hi, n_bins + 1)
 
 
 def _histograms(values: np.ndarray, sizes, edges: np.ndarray) -> np.ndarray:
@@ -85,15 +73,13 @@ def weights_over_time_figure(snapshots_params, layer: int, style: Style | None =
     ticks = [t for t in (0, 1, 10, 100, 1_000, 10_000, 100_000) if t <= top_count]
     x_range = [0.0, _iteration_top(its)]
     z = f32(np.where(counts > 0, np.log1p(counts), np.nan))  # empty bins stay transparent
-    scale = dict(colorscale=colorscale(SEQUENTIAL_SCALE),
-                 colorbar=dict(title=dict(text="count", side="right"), thickness=14, len=0.85,
-                               tickvals=np.log1p(ticks).tolist(), ticktext=[f"{t:,}" for t in ticks]))
-    if live:  # a marker-less trace that only carries the colour bar (a heatmap without values draws none)
-        trace = dict(type="scatter", x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
-                     marker=dict(color=[0.0], cmin=0, cmax=zmax, showscale=True, **scale))
+    bar = dict(title=dict(text="count", side="right"), thickness=14, len=0.85,
+               tickvals=np.log1p(ticks).tolist(), ticktext=[f"{t:,}" for t in ticks])
+    if live:  # the cells are a picture; a heatmap without values would draw no colour bar
+        trace = colorbar_carrier(colorscale(SEQUENTIAL_SCALE), 0.0, zmax, bar)
     else:
         trace = dict(type="heatmap", x=its, y=centres, z=z, customdata=counts.astype(np.int32), zmin=0,
-                     zmax=zmax, hoverongaps=False, **scale,
+                     zmax=zmax, hoverongaps=False, colorscale=colorscale(SEQUENTIAL_SCALE), colorbar=bar,
                      hovertemplate="iteration %{x}<br>w ≈ %{y:.3g}<br>%{customdata} weights<extra></extra>")
     layout = style_layout(s, title=f"W[{layer}] over time", legend=False)
     layout.update(xaxis=dict(title=dict(text="iteration"), range=x_range),
@@ -121,9 +107,8 @@ def over_time_image(its: np.ndarray, counts: np.ndarray, edges: np.ndarray, zmax
     t = x0 + (np.arange(OVER_TIME_COLUMNS) + 0.5) * ((x1 - x0) / OVER_TIME_COLUMNS)
     levels = np.full((n_bins, OVER_TIME_COLUMNS), _OVER_TIME_LEVELS, np.uint8)  # the transparent entry
     if len(its):
-        its = its.astype(float)
-        half = (its[1] - its[0]) / 2 if len(its) > 1 else 0.5, (its[-1] - its[-2]) / 2 if len(its) > 1 else 0.5
-        shown = (t >= its[0] - half[0]) & (t <= its[-1] + half[1])
+        first, last = _cells_span(its)
+        shown = (t >= first) & (t <= last)
         c = counts[:, np.searchsorted((its[1:] + its[:-1]) / 2, t)]
         level = np.rint(np.log1p(c) / (zmax or 1.0) * (_OVER_TIME_LEVELS - 1)).clip(0, _OVER_TIME_LEVELS - 1)
         levels = np.where((c > 0) & shown, level, _OVER_TIME_LEVELS).astype(np.uint8)
@@ -133,12 +118,18 @@ def over_time_image(its: np.ndarray, counts: np.ndarray, edges: np.ndarray, zmax
                 sizing="stretch", layer="above", name="weights over time")
 
 
+def _cells_span(its: np.ndarray) -> tuple[float, float]:
+    """Where the heatmap's first cell starts and its last ends: half a step beyond the first and last
+    snapshot (half an iteration with one snapshot), as Plotly draws a heatmap's cells."""
+    its = np.asarray(its, float)
+    if len(its) < 2:
+        return its[0] - 0.5, its[0] + 0.5
+    return its[0] - (its[1] - its[0]) / 2, its[-1] + (its[-1] - its[-2]) / 2
+
+
 def _iteration_top(its: np.ndarray) -> float:
     """Where the iteration axis ends: past the last snapshot's cell, at a nice_ceiling step."""
-    if not len(its):
-        return 1.0
-    last = float(its[-1]) + ((float(its[-1]) - float(its[-2])) / 2 if len(its) > 1 else 0.5)
-    return nice_ceiling(max(last, 1.0))
+    return nice_ceiling(max(_cells_span(its)[1], 1.0)) if len(its) else 1.0
 
 
 def stepped_bins(arrays, n_bins: int = N_BINS) -> np.ndarray:
@@ -166,7 +157,7 @@ def weight_histogram_figure(params, layer: int, style: Style | None = None, live
     data, counts, colors = [], [], (BLUE, ORANGE)
     for (name, vals), color in zip(((f"W[{layer}]", W), (f"b[{layer}]", b)), colors):
         counts.append(np.histogram(vals, bins=edges)[0].astype(np.int32))
-        bars = dict(x=centres[:1], y=counts[-1][:1] * 0, hoverinfo="skip") if live else dict(
+        bars = legend_only(centres) if live else dict(
             x=centres, y=counts[-1], hovertemplate=f"{name}<br>value ≈ %{{x:.3g}}<br>%{{y}} values<extra></extra>")
         data.append(dict(type="bar", **bars, width=width, name=f"{name} ({vals.size})", opacity=BAR_OPACITY,
                          marker=dict(color=color, line=dict(width=0))))
