@@ -1,6 +1,7 @@
 """Learning rate: K rates trained at once, one neuron's cost surface with descent paths, schedules."""
 import streamlit as st
 
+from descentlab.ui import state
 from descentlab.ui.lab_page import LabPage
 from descentlab.ui.theme import STATUS_CSS
 from descentlab.ui.views import lr_explorer as view
@@ -14,7 +15,7 @@ def restore() -> None:
 
 def show(_chosen) -> None:
     """One section at a time; each has its own loop (descentlab.ui.views.lr_explorer)."""
-    section = st.segmented_control("Section", view.SECTIONS, key=view.K.SECTION, label_visibility="collapsed")
+    section = st.segmented_control("Section", view.SECTIONS, key=state.held(view.K.SECTION), label_visibility="collapsed")
     if section == "Loss surface":
         lr_surface.surface_section()
     elif section == "Schedules":

@@ -90,7 +90,7 @@ dataset = c[0].selectbox("Data", list(DATASETS), format_func=DATASETS.get, key="
 lr = c[1].number_input("Learning rate α", 0.001, 10.0, 0.5, 0.05, format="%g", key="neuron_lr")
 init = c[2].selectbox("Start from w =", ("zeros", "random"), key="neuron_init",
                       help="zeros, as in the course (fine for one neuron), or small random numbers")
-c[3].select_slider("Iterations per frame", SPEEDS, key=LOOP.speed_key,
+c[3].select_slider("Iterations per frame", SPEEDS, key=state.held(LOOP.speed_key),
                    help="While playing, at most this many gradient-descent updates between two pictures")
 run = _current_run(dataset, lr, init)
 player.controls(LOOP, reset_help="Back to iteration 0 with the same starting weights")

@@ -31,7 +31,7 @@ def show(_chosen) -> None:
 
     panel = "Network"  # what a classroom link that hides the picker shows
     if not classroom.hidden("detail"):
-        panel = st.segmented_control("Detail", tuple(PANELS), default="Network", key="view_panel",
+        panel = st.segmented_control("Detail", tuple(PANELS), default="Network", key=state.held("view_panel"),
                                      label_visibility="collapsed") or "Network"
     # The rewind slider sits under the charts (a timeline), so the charts keep their place on the first
     # screen; its value is read here from the session, before the slider is drawn.

@@ -13,7 +13,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from descentlab.engine.config import MAX_QUERY_VALUE
-from descentlab.ui.state import HIDE_KEY, Keys, notify
+from descentlab.ui.state import HIDE_KEY, Keys, held, notify
 from descentlab.viz.qr import qr_data_uri
 
 # What a classroom link can hide: its name in the link -> what the lecturer picks from.
@@ -101,7 +101,7 @@ def link_maker() -> None:
     """For the lecturer: pick what the room's link hides, and copy it."""
     with st.expander("Classroom link", icon=":material/school:"):
         st.session_state.setdefault(_PICKER_KEY, ["sidebar"])
-        names = st.multiselect("Hide for the room", list(HIDEABLE), key=_PICKER_KEY, format_func=HIDEABLE.get,
+        names = st.multiselect("Hide for the room", list(HIDEABLE), key=held(_PICKER_KEY), format_func=HIDEABLE.get,
                                help="The link opens this run with these controls hidden. Presentation mode "
                                     "shows its QR code.")
         st.code(current_link(names), language=None, wrap_lines=True)  # st.code shows text as is

@@ -30,6 +30,7 @@ from descentlab.ui.state import (
     apply_config,
     current_config,
     current_run,
+    held,
     start_run,
 )
 
@@ -114,7 +115,7 @@ def config_panel() -> None:
     # come back at the widget's default (0 layers, lr 1e-5...). Setting each value from code makes
     # it the user's value, which every page's widget then takes.
     for key in [k for k in st.session_state if str(k).startswith("cfg_")]:
-        st.session_state[key] = st.session_state[key]
+        held(key)
     task = current_run().dataset.task
     sections = (("Data", True, lambda: _data_controls(config)),
                 ("Network", True, lambda: _network_controls(config, task)),
@@ -233,5 +234,5 @@ def _training_controls(config):
                                key=_seed_default("l1", config.l1))
     v["dropout"] = _slider("Dropout", 0.0, 0.8, "dropout", config.dropout, step=0.05)
     v["target_cost"] = _target_cost(config)
-    st.select_slider("Speed (most iterations per frame)", SPEEDS, key=Keys.SPEED)
+    st.select_slider("Speed (most iterations per frame)", SPEEDS, key=held(Keys.SPEED))
     return v

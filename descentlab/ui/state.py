@@ -216,3 +216,19 @@ def keep_widgets(store: str, keys) -> None:
     """Keep aside the current values of these widget keys (those in the session state now)."""
     ss = st.session_state
     ss.setdefault(store, {}).update({k: ss[k] for k in keys if k in ss})
+
+
+def held(key: str) -> str:
+    """``key``, for a widget whose value the session holds (a default set from code, a kept value):
+    the value is set again from code, so this run's element carries it to the browser. Call it as
+    the widget's ``key=`` argument, before the widget exists in this run.
+
+    Streamlit puts a widget's value in its element only in a run whose code set that value; other
+    runs carry the widget's declared default (a select_slider's first option). A busy browser that
+    gets two runs back to back may mount the second one's element first: the widget then starts at
+    the default and sends it back with the next click. The Speed slider fell from 50 to 1 iteration
+    a frame that way in 2 of 4 tries with three pages playing (tests/widget_mount.py)."""
+    ss = st.session_state
+    if key in ss:
+        ss[key] = ss[key]
+    return key

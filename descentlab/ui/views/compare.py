@@ -42,6 +42,7 @@ from descentlab.ui.screen_fit import ROW_GROW, fitted
 from descentlab.ui.state import (
     Keys,
     current_config,
+    held,
     keep_widgets,
     notify,
     restore_widgets,
@@ -245,14 +246,14 @@ def pickers(config: RunConfig) -> tuple[str, list]:
     ss.setdefault(CmpKeys.TARGET, 0.2)
     ss.setdefault(CmpKeys.LOG_Y, False)
     a, b, c, d = st.columns([1.3, 2.9, 1, 1], vertical_alignment="bottom")
-    field = a.selectbox("Vary", fields, key=CmpKeys.VARY, format_func=lambda f: DIMENSIONS[f].label,
+    field = a.selectbox("Vary", fields, key=held(CmpKeys.VARY), format_func=lambda f: DIMENSIONS[f].label,
                         help="The one setting that differs between the variants; the rest is the sidebar's.")
     dim, key = DIMENSIONS[field], CmpKeys.VALUES + field
     if key not in ss:
         ss[key] = list(dim.default)
-    values = b.multiselect(f"Values to compare (2 to {MAX_VARIANTS})", _options(field), key=key,
+    values = b.multiselect(f"Values to compare (2 to {MAX_VARIANTS})", _options(field), key=held(key),
                            format_func=dim.name, max_selections=MAX_VARIANTS)
-    c.number_input("Target cost", min_value=0.0, max_value=1e6, step=0.05, format="%g", key=CmpKeys.TARGET,
+    c.number_input("Target cost", min_value=0.0, max_value=1e6, step=0.05, format="%g", key=held(CmpKeys.TARGET),
                    help="The table counts the iterations each variant needs to reach this training cost.")
     d.toggle("Log cost", key=CmpKeys.LOG_Y)  # as on the other pages; "Log cost axis" was cut at presentation size
     return field, values

@@ -38,6 +38,7 @@ from descentlab.ui.screen_fit import ROW_GROW, fitted
 from descentlab.ui.state import (
     Keys,
     current_config,
+    held,
     keep_widgets,
     notify,
     restore_widgets,
@@ -152,11 +153,11 @@ def scheme_pickers() -> list[Scheme]:
     ss.setdefault(K.SCALE, DEFAULT_LARGE_SCALE)
     ss.setdefault(K.CONSTANT, DEFAULT_CONSTANT)
     left, right = st.columns([3, 1])
-    kinds = left.multiselect("Initialization schemes (b = 0 in every one)", KINDS, key=K.SCHEMES,
+    kinds = left.multiselect("Initialization schemes (b = 0 in every one)", KINDS, key=held(K.SCHEMES),
                              format_func=KIND_NAMES.get, max_selections=6,
                              help="Each scheme is one run of the sidebar's network, data and seed.")
     scales = tuple(sorted(set(SCALES) | {ss[K.SCALE]}))
-    scale = right.select_slider("Scale of random × scale", scales, key=K.SCALE, format_func=lambda x: f"{x:g}",
+    scale = right.select_slider("Scale of random × scale", scales, key=held(K.SCALE), format_func=lambda x: f"{x:g}",
                                 disabled="scaled" not in kinds)
     _keep(K.SCHEMES, K.SCALE)
     values = {"scaled": scale, "constant": ss[K.CONSTANT]}
@@ -209,7 +210,7 @@ def controls_row(loop: player.Loop) -> None:
     with left:
         player.controls(loop, reset_help="Every scheme back to iteration 0 with its initial weights")
     # a short value under a visible name: "≤ 50 iterations / frame" as the value ran into the sliders above
-    right.select_slider("Most iterations per frame", SPEEDS, key=K.SPEED, format_func=lambda n: f"≤ {n}")
+    right.select_slider("Most iterations per frame", SPEEDS, key=held(K.SPEED), format_func=lambda n: f"≤ {n}")
     _keep(K.SPEED)
 
 
@@ -323,10 +324,10 @@ def activation_section(schemes) -> None:
     ss.setdefault(K.DEEP_UNITS, 32)
     ss.setdefault(K.DEEP_STEPS, 100)
     c = st.columns([1.4, 1, 1, 1])  # room for all three activations' buttons ("relu" was cut at 1280 px)
-    act = c[0].segmented_control("Activation", DEEP_ACTIVATIONS, key=K.DEEP_ACT) or "tanh"
-    layers = c[1].slider("Hidden layers", 3, 10, key=K.DEEP_LAYERS)
-    units = c[2].select_slider("Units per layer", DEEP_UNITS, key=K.DEEP_UNITS)
-    steps = c[3].select_slider("Steps N", DEEP_STEPS, key=K.DEEP_STEPS, format_func=lambda n: f"{n:,}")
+    act = c[0].segmented_control("Activation", DEEP_ACTIVATIONS, key=held(K.DEEP_ACT)) or "tanh"
+    layers = c[1].slider("Hidden layers", 3, 10, key=held(K.DEEP_LAYERS))
+    units = c[2].select_slider("Units per layer", DEEP_UNITS, key=held(K.DEEP_UNITS))
+    steps = c[3].select_slider("Steps N", DEEP_STEPS, key=held(K.DEEP_STEPS), format_func=lambda n: f"{n:,}")
     _keep(K.DEEP_ACT, K.DEEP_LAYERS, K.DEEP_UNITS, K.DEEP_STEPS)
     if not schemes:
         return

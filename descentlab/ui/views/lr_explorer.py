@@ -196,12 +196,12 @@ def sweep_section() -> None:
     # one row of settings (the speed too), so the charts reach the first screen; room for "Log cost"
     a, b, c, e, d = st.columns([3, 3, 3, 3, 2])
     options = tuple(sorted(set(RANGE_OPTIONS) | {ss[K.LOW], ss[K.HIGH]}))
-    low = a.select_slider("Smallest α", options, key=K.LOW, format_func=lambda x: f"{x:g}")
-    high = b.select_slider("Largest α", options, key=K.HIGH, format_func=lambda x: f"{x:g}")
-    count = c.slider("Rates K (log grid)", 2, MAX_RUNS, key=K.COUNT)
-    e.select_slider("Iterations / frame", SPEEDS, key="lr_speed", format_func=lambda n: f"≤ {n}",
+    low = a.select_slider("Smallest α", options, key=state.held(K.LOW), format_func=lambda x: f"{x:g}")
+    high = b.select_slider("Largest α", options, key=state.held(K.HIGH), format_func=lambda x: f"{x:g}")
+    count = c.slider("Rates K (log grid)", 2, MAX_RUNS, key=state.held(K.COUNT))
+    e.select_slider("Iterations / frame", SPEEDS, key=state.held("lr_speed"), format_func=lambda n: f"≤ {n}",
                     help="Most iterations per frame while playing")  # a short name keeps the row one line high
-    d.toggle("Log cost", key=K.LOG)
+    d.toggle("Log cost", key=state.held(K.LOG))
     if dropped:
         st.info("The sweep trains every rate with full-batch plain gradient descent, so it leaves out "
                 + ", ".join(dropped) + " from the sidebar.", icon=":material/info:")

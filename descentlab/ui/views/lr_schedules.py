@@ -44,8 +44,8 @@ def schedules_section() -> None:
     ss.setdefault(K.DECAY_RATE, base.decay_rate)
     ss.setdefault(K.DECAY_STEPS, 200)
     c = st.columns([2, 2, 3])
-    rate = c[0].slider("Decay rate r", 0.05, 0.95, step=0.05, key=K.DECAY_RATE)
-    steps = int(c[1].number_input("Decay period s (iterations)", 1, 100_000, step=50, key=K.DECAY_STEPS))
+    rate = c[0].slider("Decay rate r", 0.05, 0.95, step=0.05, key=state.held(K.DECAY_RATE))
+    steps = int(c[1].number_input("Decay period s (iterations)", 1, 100_000, step=50, key=state.held(K.DECAY_STEPS)))
     group = _ensure_schedules(base, rate, steps)
     if group is None:
         return

@@ -59,12 +59,12 @@ def surface_section() -> None:
     ss.setdefault(K.NOISE, 0.2)
     ss.setdefault(K.X2, 1.0)
     ss.setdefault(K.MOMENTUM, 0.0)
-    dataset = c[0].selectbox("Data", SURFACE_DATASETS, key=K.DATASET)
-    kind = c[1].selectbox("Neuron", list(NEURON_LABELS), key=K.NEURON, format_func=NEURON_LABELS.get)
-    noise = c[2].select_slider("Noise", (0.0, 0.1, 0.2, 0.3, 0.5), key=K.NOISE)
-    x2 = c[3].select_slider("Scale of x₂", (0.5, 1.0, 2.0, 3.0), key=K.X2,
+    dataset = c[0].selectbox("Data", SURFACE_DATASETS, key=state.held(K.DATASET))
+    kind = c[1].selectbox("Neuron", list(NEURON_LABELS), key=state.held(K.NEURON), format_func=NEURON_LABELS.get)
+    noise = c[2].select_slider("Noise", (0.0, 0.1, 0.2, 0.3, 0.5), key=state.held(K.NOISE))
+    x2 = c[3].select_slider("Scale of x₂", (0.5, 1.0, 2.0, 3.0), key=state.held(K.X2),
                             help="Stretch the second input: unequal scales make a long narrow valley")
-    momentum = c[4].slider("Momentum β", 0.0, 0.95, step=0.05, key=K.MOMENTUM,
+    momentum = c[4].slider("Momentum β", 0.0, 0.95, step=0.05, key=state.held(K.MOMENTUM),
                            help="0 = plain gradient descent; v = βv + (1 − β)dW, w = w − αv")
     problem, grid, w_min, half, default_start, suggested = _surface(dataset, kind, noise, x2,
                                                                     state.current_config().data_seed)
@@ -74,7 +74,7 @@ def surface_section() -> None:
         _suggest(suggested)
     r = st.columns([1, 1, 1, 1, 2])
     for i, (col, key) in enumerate(zip(r, K.RATES)):
-        col.number_input(f"α{'₁₂₃₄'[i]}", min_value=0.0, max_value=MAX_PATH_RATE, format="%g", key=key,
+        col.number_input(f"α{'₁₂₃₄'[i]}", min_value=0.0, max_value=MAX_PATH_RATE, format="%g", key=state.held(key),
                          help="0 = no path")
     r[4].button("Suggest rates", key=K.SUGGEST, on_click=_suggest, args=(suggested,), width="stretch",
                 help="Slow, good, oscillating and too large for this surface, from its largest curvature λ_max: "
@@ -96,7 +96,7 @@ def surface_section() -> None:
     row = st.columns([3, 2])
     with row[0]:
         player.controls(path_loop(), reset_help="Every path back to the start")
-    row[1].select_slider("Steps per frame", SPEEDS[:5], key="lr_path_speed")
+    row[1].select_slider("Steps per frame", SPEEDS[:5], key=state.held("lr_path_speed"))
     player.live_area(lambda: _surface_frame(grid, w_min), path_loop())
     st.caption("One neuron ŷ = g(w₁x₁ + w₂x₂) with its bias fixed at 0, so its cost J(w₁, w₂) is a surface you "
                "can see whole; each path is gradient descent with its own α from the same start, "
@@ -147,7 +147,7 @@ def slice_section() -> None:
         ss[K.SLICE_FOR] = config.learning_rate
         ss[K.SLICE_RATES] = [r for r in options
                              if any(math.isclose(r, config.learning_rate * f) for f in (1, 10, 100))]
-    chosen = sorted(st.multiselect("Mark one step of", options, key=K.SLICE_RATES,
+    chosen = sorted(st.multiselect("Mark one step of", options, key=state.held(K.SLICE_RATES),
                                    format_func=lambda x: f"α = {x:g}"))
     # ~160 forward passes over the training set: done again only when the run or the marks change,
     # not on every click elsewhere on this page
