@@ -49,6 +49,7 @@ COMPARE_LINK = {"hidden": ",".join(["64"] * 8), "n_samples": "2000", "vary": "le
 MARKDOWN_LINK = {"evil": "[CLICKME](http://evil.example/login)", "pic": "![t](http://evil.example/p.png)",
                  **{f"k{i}": "x" for i in range(100)}}
 LEAVER = {"hidden": "256,256,256", "n_samples": "2000"}  # ~250 MB held while it plays
+SETTLED = 4_000  # iterations each browser victim plays before the first window: ~5 s at full speed
 GRACE_S = 5  # the server's DESCENTLAB_SESSION_GRACE_S here: the bench waits for it, not 20 s
 
 
@@ -261,9 +262,22 @@ class _BrowserVictims:
             _start_playing(page)
             self.pages.append(page)
 
+    def _counts(self) -> list[int]:
+        return [int((p.evaluate(f"() => ({STATUS})('Iteration')") or "0").replace(",", "")) for p in self.pages]
+
+    def settle(self, iterations: int = SETTLED, timeout_s: float = 180) -> None:
+        """Wait until every page has played ``iterations``: a page's first seconds of play are slower
+        (its charts' first draws), and the pages started before it run faster meanwhile, so a window
+        opened at once measured a room that was not yet the one the attacks meet (the last page at
+        ~60 % of the others; the others ~35 % faster than a settled room's)."""
+        deadline = time.monotonic() + timeout_s
+        while min(self._counts()) < iterations:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the victims did not all reach iteration {iterations:,}: {self._counts()}")
+            time.sleep(0.25)
+
     def mark(self, name: str) -> None:
-        counts = [int((p.evaluate(f"() => ({STATUS})('Iteration')") or "0").replace(",", "")) for p in self.pages]
-        self.windows[name] = (time.monotonic(), counts)
+        self.windows[name] = (time.monotonic(), self._counts())
 
     def finish(self) -> list[str]:
         return ["an exception box on a victim's page" for p in self.pages
@@ -288,6 +302,8 @@ def _attacks_among_victims(base: str, proc, victims: int, browsers: bool, window
         _visit(hostile, f"{base}/playground")  # warm: imports, plotly.js
         group = (_BrowserVictims(browser, base, victims, windows, errors) if browsers
                  else _WsVictims(base, victims, windows))
+        if browsers:
+            group.settle()
         sampler = RssSampler(proc.pid)
         rss_before = rss_mb(proc.pid)
         sampler.start()
