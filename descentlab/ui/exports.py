@@ -19,6 +19,7 @@ from descentlab.engine.runs import (
 )
 from descentlab.ui import budget, run_spaces
 from descentlab.ui.config_panel import load_widgets
+from descentlab.ui.live import route
 from descentlab.ui.state import (
     REDUCE_RUN,
     Keys,
@@ -100,14 +101,15 @@ def export_section() -> None:
     st.divider()
     st.subheader("Share, save, export")
     st.caption("The address bar always links to this exact run (same data, same initial weights): copy it to share.")
+    at_click = _at_click()
     a, b, c = st.columns(3)
-    a.download_button("History (CSV)", run.trainer.history.to_csv(index=False), "history.csv", "text/csv",
-                      key="dl_history", use_container_width=True)
+    a.download_button("History (CSV)", at_click(lambda: run.trainer.history.to_csv(index=False)), "history.csv",
+                      "text/csv", key="dl_history", use_container_width=True)
     b.download_button("Config (JSON)", config.to_json(), "config.json", "application/json",
                       key="dl_config_json", use_container_width=True)
-    c.download_button("Parameters (.npz)", params_to_npz_bytes(run.network.params, run.trainer.iteration),
+    c.download_button("Parameters (.npz)", at_click(lambda: params_to_npz_bytes(run.network.params, run.trainer.iteration)),
                       "parameters.npz", "application/octet-stream", key="dl_params", use_container_width=True)
-    _code_downloads(run, config)
+    _code_downloads(run, config, at_click)
     left, right = st.columns(2)
     with left:
         _uploads()
@@ -115,15 +117,28 @@ def export_section() -> None:
         _saved_runs(run, config)
 
 
-def _code_downloads(run, config) -> None:
-    """The run as a numpy script / notebook in the course's notation (descentlab.engine.export). Built on
-    click (a deferred download), from this run as it is then: nothing is computed on a rerun."""
+def _at_click():
+    """Wraps a file's maker for a deferred download: built when clicked, from the run as it is then,
+    so a page run (every Step while paused) builds no files, and under this session's stream lock, so a
+    frame training the run at that moment cannot change it halfway through the file."""
+    lock = route.session_stream().lock
+
+    def wrap(make):
+        def made():
+            with lock:
+                return make()
+        return made
+    return wrap
+
+
+def _code_downloads(run, config, at_click) -> None:
+    """The run as a numpy script / notebook in the course's notation (descentlab.engine.export)."""
     title = st.session_state.get("save_name") or ""  # the run's name, kept to one comment line there
     a, b = st.columns(2)
-    a.download_button("Export as Python", lambda: export_run(run, config, title=title), "descentlab_run.py",
+    a.download_button("Export as Python", at_click(lambda: export_run(run, config, title=title)), "descentlab_run.py",
                       "text/x-python", key="dl_script", use_container_width=True,
                       help="One numpy-only script: the same data, initial weights and training, written out.")
-    b.download_button("Export as notebook", lambda: export_run(run, config, notebook=True, title=title),
+    b.download_button("Export as notebook", at_click(lambda: export_run(run, config, notebook=True, title=title)),
                       "descentlab_run.ipynb", "application/x-ipynb+json", key="dl_notebook",
                       use_container_width=True, help="The same code as a Jupyter notebook, in cells.")
 
