@@ -214,6 +214,23 @@ def architecture_cases(page, repeats: int) -> dict[str, list[float]]:
     return got
 
 
+ITERATION = "Number(document.querySelector('.dl-status .dl-value')?.textContent.replace(/[^0-9]/g, ''))"
+
+
+def step_cases(page, repeats: int) -> dict[str, list[float]]:
+    """Step while paused (the → key, which clicks Step), until the boundary is drawn with the status
+    line at the next iteration."""
+    got: dict[str, list[float]] = {"step (→, paused)": []}
+    page.mouse.move(2, 700)
+    for _ in range(repeats):
+        wait_for_app(page)
+        after = int(page.evaluate(f"() => {ITERATION}")) + 1
+        got["step (→, paused)"].append(
+            _measured(page, "live_boundary", "", lambda: page.keyboard.press("ArrowRight"),
+                      test=f"{ITERATION} >= {after}"))
+    return got
+
+
 def table(results: dict[str, list[float]]) -> str:
     ref = statistics.median(results.get("reference: a page run (button)", [float("nan")]))
     lines = ["| touch | median ms | p90 ms | n | ÷ page run |", "|---|---|---|---|---|"]
@@ -228,7 +245,7 @@ def table(results: dict[str, list[float]]) -> str:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=8)
-    parser.add_argument("--cases", default="pin,edit,trace,architecture,hover,draw",
+    parser.add_argument("--cases", default="pin,step,edit,trace,architecture,hover,draw",
                         help="which, comma-separated (the reference page run is in pin)")
     args = parser.parse_args(argv)
     cases = set(args.cases.split(","))
@@ -238,8 +255,8 @@ def main(argv=None) -> None:
         page.goto(base + "/playground?seed=3")
         wait_for_app(page)
         page.wait_for_function(TITLE_HAS, arg=OUTPUT, timeout=90_000)
-        for name, cases_of in (("pin", pin_cases), ("edit", edit_cases), ("trace", trace_cases),
-                               ("architecture", architecture_cases)):
+        for name, cases_of in (("pin", pin_cases), ("step", step_cases), ("edit", edit_cases),
+                               ("trace", trace_cases), ("architecture", architecture_cases)):
             if name in cases:
                 results.update(cases_of(page, args.repeats))
         if "hover" in cases:

@@ -11,7 +11,8 @@ page mounts the frame pump, as `make run` serves it; or, started on app.py, by r
 fragment at the interval the server asks for (AutoRerun), one run at a time (a page's queued ticks
 merge too). Nothing is drawn. While all play, the sessions take turns: one is paused, Step is
 pressed three times and the time from sending the click to the new iteration arriving is measured,
-then it plays again.
+then it plays again. A Step goes where the browser sends it: to the frame route when the page has
+one (its answer shows the iteration; the page's run follows), else to the button.
 
 Checked and reported: errors (exception elements, error alerts, tracebacks in the server log); each
 session's first cost and, at the end, the cost shown at the iteration shown, against the engine's
@@ -36,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import websockets
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -56,6 +58,7 @@ PAGES = {
 }
 STATUS = re.compile(r'dl-name">([^<]+)</div><div class="dl-value">([^<]*)<')
 PUMP = "descentlab_frame_pump"  # descentlab.ui.live.elements.frame_pump's element key
+KEYS_ELEMENT = "descentlab_keys"  # descentlab.ui.live.elements.presenter_keys: {prefix, step}
 FULL_RUN_DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
 REPLICA_HEADER = "X-Descentlab-Replica"  # set by the class's proxy (deploy/haproxy.cfg.in)
 TIMEOUT = 60.0  # s: anything slower than this is reported as an error
@@ -74,6 +77,8 @@ class Client:
     buttons: dict = field(default_factory=dict)
     fragment: tuple | None = None            # (fragment id, interval) while the page asks for ticks
     pump: dict | None = None                 # {url, generation} while the page fetches frames
+    route_url: str | None = None             # the frame route's address, playing or paused
+    step_keys: tuple | None = None           # (keys element id, its data) when Step may go to the route
     status: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)
     frames: int = 0                           # frames received (fragment runs finished, or route frames)
@@ -175,6 +180,9 @@ class Client:
         elif kind == "bidi_component" and el.bidi_component.id.endswith(PUMP):
             pump = json.loads(el.bidi_component.json)
             self.pump = pump if pump["playing"] else None  # paused: the element stays, fetching nothing
+            self.route_url = pump["url"]
+        elif kind == "bidi_component" and el.bidi_component.id.endswith(KEYS_ELEMENT):
+            self.step_keys = el.bidi_component.id, json.loads(el.bidi_component.json)
         elif kind == "bidi_component" and "live" in el.bidi_component.id:
             key = el.bidi_component.id.rsplit("-", 1)[-1]
             self.charts[key] += 1
@@ -211,13 +219,16 @@ class Client:
         if head["generation"] == pump["generation"]:  # else made before the page's last run: dropped
             self.frames += 1
             self.frame_bytes += len(body) + len(json.dumps(head))
-            offset = 0
-            for key, length in head["parts"]:
-                if key.endswith("_status"):
-                    self._status(body[offset:offset + length].decode("utf-8"))
-                offset += length
+            self._read_status(head, body)
         if not head["playing"] and self.pump is pump:
             self.pump = None  # as the page's pump stops; the next run's element starts it again
+
+    def _read_status(self, head: dict, body: bytes) -> None:
+        offset = 0
+        for key, length in head["parts"]:
+            if key.endswith("_status"):
+                self._status(body[offset:offset + length].decode("utf-8"))
+            offset += length
 
     def _saw(self, headers) -> None:
         replica = headers.get(REPLICA_HEADER)
@@ -225,10 +236,14 @@ class Client:
             self.replicas[replica] += 1
 
     async def step(self) -> None:
+        """Step on the paused page, as the browser does (keyboard.js): on the frame route when the page
+        has one, its answer's status part showing the new iteration, then the page's run that its
+        "stepped" trigger asks for; else the button's own run."""
         before = self.iteration
         self._changed.clear()
         t0 = time.perf_counter()
-        await self.send("btn_step")
+        if not (self.route_url and self.step_keys and await self._step_on_route()):
+            await self.send("btn_step")
         try:
             await asyncio.wait_for(self._changed.wait(), TIMEOUT)
             self.steps.append((before, self.iteration, time.perf_counter() - t0))
@@ -236,14 +251,36 @@ class Client:
             self.steps.append((before, None, None))
         await asyncio.wait_for(self._full_done.wait(), TIMEOUT)
 
+    async def _step_on_route(self) -> bool:
+        element_id, data = self.step_keys
+        body = json.dumps({"key": data["step"], "event": {"type": "step", "prefix": data["prefix"]}}).encode()
+        http = self.url.replace("ws", "http", 1).rsplit("/_stcore/", 1)[0]
+        head, frame = await asyncio.get_running_loop().run_in_executor(
+            _HTTP_POOL, _post_frame, f"{http}{self.route_url}/act", self.cookie, self._saw, body)
+        if not head.get("handled"):
+            return False
+        self._read_status(head, frame)
+        msg = BackMsg()  # the page's run after it: the keys element's "stepped" trigger
+        cs = msg.rerun_script
+        cs.query_string, cs.page_name = self.query or f"seed={self.seed}", self.page
+        w = cs.widget_states.widgets.add()
+        w.id = _make_trigger_id(element_id, "events")
+        w.json_trigger_value = json.dumps([{"event": "stepped", "value": len(self.steps) + 1}])
+        self._start_full_run()
+        await self.ws.send(msg.SerializeToString())
+        return True
+
 
 # One thread per waiting request: the server paces each session's frames by holding its request,
 # and asyncio's default pool (cores + 4 threads) would cap the requests in flight below the sessions.
 _HTTP_POOL = concurrent.futures.ThreadPoolExecutor(max_workers=64, thread_name_prefix="ws_load_http")
 
 
-def _post_frame(url: str, cookie: str = "", saw=lambda headers: None) -> tuple[dict, bytes]:
-    request = urllib.request.Request(url, method="POST", headers={"Cookie": cookie} if cookie else {})
+def _post_frame(url: str, cookie: str = "", saw=lambda headers: None, body: bytes | None = None) -> tuple[dict, bytes]:
+    headers = {"Cookie": cookie} if cookie else {}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
     with urllib.request.urlopen(request, timeout=TIMEOUT) as r:
         saw(r.headers)
         return json.loads(r.headers["X-Descentlab-Frame"]), r.read()

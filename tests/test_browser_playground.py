@@ -229,6 +229,29 @@ def test_a_presenters_keys_drive_the_run(browser_page):
     assert _iteration(page) == before and field.input_value().endswith("nr ")
 
 
+STEP_TOUCHES = """() => performance.getEntriesByType('resource')
+    .filter((r) => r.name.includes('/descentlab/frame/') && r.name.endsWith('/act')).length"""
+REWIND_MAX = """() => Number(document.querySelector('.st-key-view_rewind input[type=range]')?.max)"""
+
+
+def test_steps_on_a_paused_page_go_to_the_route_one_iteration_each_then_the_page_follows(browser_page):
+    """Five quick → presses: five steps, each answered by the route's frame, none lost or doubled; then
+    one page run brings what lies outside the live area (the rewind slider reaches the new iteration)."""
+    page, base_url, _ = browser_page
+    page.goto(base_url + "/playground?seed=7")
+    wait_for_app(page)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=90_000)
+    page.locator("h1").first.click()
+    touches = page.evaluate(STEP_TOUCHES)
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => ({_ITERATION_JS})() === 5", timeout=90_000)
+    page.wait_for_function(f"() => ({REWIND_MAX})() === 5", timeout=90_000)  # snapshots 0..5: the last index
+    wait_for_app(page)
+    assert _iteration(page) == 5 and page.evaluate(STEP_TOUCHES) - touches == 5
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
 def test_a_run_reaching_its_target_cost_while_playing_pauses_there_and_says_so(browser_page):
     """The stopping rule "until J < ε" on the frame route: the run pauses at the engine's iteration."""
     from descentlab.engine.build import build

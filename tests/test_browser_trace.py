@@ -71,6 +71,9 @@ def test_clicking_a_training_point_traces_it_at_1280x720(served_app):
     page.mouse.click(px, py)
     page.locator(".st-key-trace_panel").wait_for(timeout=30_000)
     wait_for_app(page)
+    # the panel's formulas are typeset after its elements arrive (KaTeX), and a page run that Step's
+    # answer asked for may still be redrawing the page
+    page.wait_for_function(f"() => ({TEX})().some((t) => t.includes('a^{{[0]}}'))", timeout=30_000)
     heading = page.locator(".st-key-trace_panel").inner_text()
     assert f"training example {j} " in heading, heading
     tex = page.evaluate(TEX)

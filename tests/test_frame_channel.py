@@ -223,6 +223,46 @@ def test_playing_playground_hands_its_frames_to_the_route(route_on):
     assert stream.next_frame().parts == []
 
 
+def test_step_on_a_paused_page_is_one_iteration_answered_by_a_frame_then_the_pages_run(route_on):
+    from descentlab.ui.live.elements import STEP_TOUCH
+
+    at = _playground()
+    (keys,) = _components(at, "descentlab.keys")
+    assert json.loads(keys.proto.json) == {"prefix": "btn", "step": STEP_TOUCH}  # what keyboard.js sends
+    stream, tr = at.session_state[route.STREAM_KEY], at.session_state["dl_run"].trainer
+    rows = len(tr.history)
+    frame = stream.act(STEP_TOUCH, {"type": "step", "prefix": "btn"})
+    assert frame.handled and frame.rerun and not frame.playing and tr.iteration == 1
+    assert len(tr.history) == rows + 1  # one row, as the button's step records
+    assert "1<" in _frame_parts(frame)["live_status"].decode()  # the status line shows it at once
+    assert {"live_boundary", "live_cost", "live_network"} <= set(_frame_parts(frame))
+    at.run()  # the page's run the "stepped" trigger asks for: it draws, it does not step again
+    assert not at.exception and tr.iteration == 1
+    assert at.select_slider(key="view_rewind").options[-1] == "1"  # outside the live area: the run's part
+    for wrong in ({"type": "step", "prefix": "cmp_btn"}, {"type": "click"}, "step", None):  # another page's
+        assert not stream.act(STEP_TOUCH, wrong).handled and tr.iteration == 1
+    at.button(key="btn_play").click().run()
+    assert not stream.act(STEP_TOUCH, {"type": "step", "prefix": "btn"}).handled  # playing: the button's
+    assert at.session_state["dl_playing"]
+
+
+def test_step_on_the_route_declines_a_diverged_run(route_on):
+    from descentlab.ui.live.elements import STEP_TOUCH
+
+    bad = RunConfig(dataset="plane", loss="mse", hidden=(16, 16), activation="relu", init="random",
+                    init_scale=20.0, learning_rate=10.0)
+    at = _playground(bad.to_query())
+    stream, tr = at.session_state[route.STREAM_KEY], at.session_state["dl_run"].trainer
+    for _ in range(200):
+        if tr.diverged or not stream.act(STEP_TOUCH, {"type": "step", "prefix": "btn"}).handled:
+            break
+    assert tr.diverged, "the run never diverged: the test's config no longer does"
+    at.run()
+    stopped_at = tr.iteration
+    assert not stream.act(STEP_TOUCH, {"type": "step", "prefix": "btn"}).handled  # the button's run says why
+    assert tr.iteration == stopped_at
+
+
 def test_a_run_diverging_in_a_frame_stops_and_says_so(route_on):
     bad = RunConfig(dataset="plane", loss="mse", hidden=(16, 16), activation="relu", init="random",
                     init_scale=20.0, learning_rate=10.0)

@@ -146,6 +146,53 @@ def test_the_touch_route_hands_a_json_event_to_the_stream_and_refuses_the_rest()
     assert len(seen) == 1 and c.n == 0
 
 
+def test_a_touch_that_stands_for_a_click_takes_no_turn_and_a_sessions_touches_go_one_at_a_time(monkeypatch):
+    """Pacing holds a paced touch until the session's turn; an unpaced one (Step) goes at once. Touches
+    of one session never occupy two pool threads: a flood waits on the event loop, not in the threads
+    every session's frames and touches need."""
+    import threading
+    import time
+
+    c = Counter()
+    with route.recording() as parts:
+        route.handle("hover", lambda ev: True)
+        route.handle("step", lambda ev: True, paced=False)
+    parts.extend(c.parts())
+    s = Stream("touch-session")
+    s.hold(parts)
+    assert s.unpaced == {"step"}
+    with route._streams_lock:
+        route._streams[s.token] = s
+    monkeypatch.setattr(Stream, "wait_seconds", lambda self: 30.0)  # the session's turn is far off
+    step = json.dumps({"key": "step", "event": {}}).encode()
+    assert asyncio.run(asyncio.wait_for(route.serve_touch(_touch_request(s.token, step)), 10)).status_code == 200
+
+    async def paced_one_waits():
+        req = _touch_request(s.token, json.dumps({"key": "hover", "event": {}}).encode())
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(route.serve_touch(req), 0.5)
+    asyncio.run(paced_one_waits())
+
+    in_pool, most, guard, act = [0], [0], threading.Lock(), s.act
+
+    def counted(*args):  # entered in a pool thread, before the stream's own lock
+        with guard:
+            in_pool[0] += 1
+            most[0] = max(most[0], in_pool[0])
+        time.sleep(0.05)
+        try:
+            return act(*args)
+        finally:
+            with guard:
+                in_pool[0] -= 1
+    s.act = counted
+
+    async def flood():
+        return await asyncio.gather(*(route.serve_touch(_touch_request(s.token, step)) for _ in range(6)))
+    assert [r.status_code for r in asyncio.run(flood())] == [200] * 6
+    assert most[0] == 1, f"{most[0]} touches of one session held pool threads at once"
+
+
 def test_handlers_are_recorded_with_their_producers_only_inside_recording():
     route.handle("a", lambda ev: True)
     with route.recording() as parts:

@@ -276,10 +276,19 @@ def live_html(html, *, key: str) -> None:
     _html(key=key, data={"key": key, "html": html}, height="content")
 
 
+STEP_TOUCH = "descentlab_step"  # the touch that Step is on a paused page served with the frame route
+
+
 def presenter_keys(prefix: str) -> None:
     """The hidden element that turns a presenter's keys into clicks on this page's transport buttons
-    (``<prefix>_play``, ``_step``, ``_reset``; assets/keyboard.js)."""
-    _keys(key=_KEYS_KEY, data={"prefix": prefix})
+    (``<prefix>_play``, ``_step``, ``_reset``; assets/keyboard.js). On a paused page with the frame
+    route it also sends Step's clicks to the route (the touch ``STEP_TOUCH``): the frame answers, then
+    its "stepped" trigger has the page run once for what lies outside the live area."""
+    _keys(key=_KEYS_KEY, data={"prefix": prefix, "step": STEP_TOUCH}, on_stepped_change=_after_steps)
+
+
+def _after_steps() -> None:
+    """Steps taken on the route: this run draws the page they changed; nothing is left to do."""
 
 
 def frame_pump(url: str, generation: int, playing: bool, on_end) -> None:

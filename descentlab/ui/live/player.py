@@ -24,7 +24,7 @@ from typing import Callable
 import streamlit as st
 
 from descentlab.ui.live import pacing, route
-from descentlab.ui.live.elements import frame_pump, presenter_keys
+from descentlab.ui.live.elements import STEP_TOUCH, frame_pump, presenter_keys
 from descentlab.ui.live.protocol import LiveTarget, finished
 from descentlab.ui.sessions import session_id
 from descentlab.ui.state import Keys, notify
@@ -133,6 +133,21 @@ def _step(loop: Loop) -> None:
     advance(loop, 1)
 
 
+def _step_touch(loop: Loop, event: dict) -> route.Redraw | None:
+    """Step pressed on this page while paused, sent to the frame route (keyboard.js): one iteration,
+    answered by a frame of the live area (~80 ms, against ~215 for the page run the button makes);
+    the page runs after it for the rest (the rewind slider's iterations, a traced example, a static
+    panel). Declined, the click goes to the button: playing (Step then pauses first), a run that
+    diverged or met its target (the button's run says so), or a Step from another page's buttons."""
+    if not isinstance(event, dict) or event.get("type") != "step" or event.get("prefix") != loop.button_prefix:
+        return None
+    target = loop.target()
+    if loop.playing or target.diverged or finished(target):
+        return None
+    advance(loop, 1)
+    return route.RUN_PAGE
+
+
 @route.exclusively
 def _reset(loop: Loop) -> None:
     loop.stop()
@@ -194,6 +209,7 @@ def live_area(render: Callable[[], None], loop: Loop, frames: bool = False) -> N
                 _stopped_pump(yield_slot, loop)
                 with route.exclusive(), route.recording() as parts:  # touches on a paused page
                     draw()
+                    route.handle(STEP_TOUCH, functools.partial(_step_touch, loop), paced=False)
                     route.session_stream().hold(parts)
             else:
                 draw()

@@ -111,12 +111,13 @@ def first_taker(*handlers: Handler | None) -> Handler | None:
 
 
 class Recorded(list):
-    """A live area's producers [(key, make bytes)], its elements' handlers by key, and the script
-    context they were recorded in."""
+    """A live area's producers [(key, make bytes)], its elements' handlers by key (``unpaced``: those
+    whose touches do not wait for a turn), and the script context they were recorded in."""
 
     def __init__(self):
         super().__init__()
         self.handlers: dict[str, Handler] = {}
+        self.unpaced: set[str] = set()
         self.context = _script_context()
 
 
@@ -187,6 +188,8 @@ class Stream:
         self.playing = False
         self.parts: list[tuple[str, Callable[[], bytes]]] = []
         self.handlers: dict[str, Handler] = {}
+        self.unpaced: frozenset[str] = frozenset()  # handlers whose touches take no turn (``handle``)
+        self.touching = asyncio.Lock()  # one touch of this session at a time (serve_touch)
         self.advance: Callable[[], None] | None = None
         self.page_changed: Callable[[], bool] = lambda: False
         self.redraw = False  # page_changed said so: the page runs again (descentlab.ui.live.player._frames_ended)
@@ -206,14 +209,18 @@ class Stream:
         be drawn again (a divergence: its message, its buttons). Call under ``lock``."""
         self.generation += 1
         self.parts, self.advance, self.page_changed = list(parts), advance, page_changed
-        self.handlers, self.context = dict(getattr(parts, "handlers", {})), getattr(parts, "context", None)
+        self._take_handlers(parts)
         self.playing, self.error, self.redraw, self.suspended = True, None, False, False
 
     def hold(self, parts) -> None:
         """A paused script run's live area: its producers and handlers, for touches (``act``); no
         training. The generation stays: the page's pump was given it by this run."""
         self.parts, self.advance = list(parts), None
+        self._take_handlers(parts)
+
+    def _take_handlers(self, parts) -> None:
         self.handlers, self.context = dict(getattr(parts, "handlers", {})), getattr(parts, "context", None)
+        self.unpaced = frozenset(getattr(parts, "unpaced", ()))
 
     def act(self, key: str, event: dict) -> Frame:
         """Hand ``event`` to the handler of the element ``key``; when it took the event, one frame of
@@ -374,11 +381,15 @@ def produce(key: str, make: Callable[[], bytes]) -> bytes:
     return make()
 
 
-def handle(key: str, handler: Handler) -> None:
-    """While a live area records, keep the handler of the element ``key`` for the touch route."""
+def handle(key: str, handler: Handler, paced: bool = True) -> None:
+    """While a live area records, keep the handler of the element ``key`` for the touch route.
+    ``paced=False``: its touches do not wait for the session's turn (pacing), as the click they
+    stand for would not (Step: a page run is not paced either)."""
     parts = _recording.get()
     if parts is not None:
         parts.handlers[key] = handler
+        if not paced:
+            parts.unpaced.add(key)
 
 
 def url(stream: Stream) -> str:
@@ -461,10 +472,14 @@ async def serve_touch(request):
     touch = parse_touch(await request.body())
     if touch is None:
         return Response("A touch is a JSON object {key, event}.", status_code=400)
-    wait = stream.wait_seconds()  # a touch is a frame's work: it takes a turn like one
-    if wait > 0:
-        await asyncio.sleep(wait)
-    return _frame_response(await run_in_threadpool(stream.act, *touch))
+    # One touch of a session at a time, the others waiting here on the event loop: a flood of touches
+    # from one page cannot fill the thread pool that every session's frames and touches need.
+    async with stream.touching:
+        # a touch is a frame's work: it takes a turn like one, but for one that stands for a click
+        wait = 0.0 if touch[0] in stream.unpaced else stream.wait_seconds()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return _frame_response(await run_in_threadpool(stream.act, *touch))
 
 
 def routes() -> list:

@@ -174,7 +174,9 @@ export default function (component) {
     pump = { active: false, running: false, url: null, generation: null, ended: 0, last: -1 };
     parentElement.__descentlabPump = pump;
   }
-  live.act = (key, event) => act(pump, key, event);
+  const own = (key, event) => act(pump, key, event);
+  live.act = own;
+  live.paused = () => !pump.active; // keyboard.js: Step goes to the route only on a paused page
   pump.end = () => { pump.active = false; component.setTriggerValue("ended", ++pump.ended); };
   if (data && (data.url !== pump.url || data.generation !== pump.generation)) {
     // a new generation at once: a frame made before this run is dropped however late it arrives
@@ -185,6 +187,8 @@ export default function (component) {
     if (pump.active && !pump.running) run(pump);
   }
   return () => setTimeout(() => {
-    if (!parentElement.isConnected) pump.active = false;
+    if (parentElement.isConnected) return;
+    pump.active = false;
+    if (live.act === own) live.act = live.paused = null; // a page without a pump: its buttons run the page
   }, 0);
 }
