@@ -182,7 +182,8 @@ class Client:
             self.pump = pump if pump["playing"] else None  # paused: the element stays, fetching nothing
             self.route_url = pump["url"]
         elif kind == "bidi_component" and el.bidi_component.id.endswith(KEYS_ELEMENT):
-            self.step_keys = el.bidi_component.id, json.loads(el.bidi_component.json)
+            data = json.loads(el.bidi_component.json)
+            self.step_keys = (el.bidi_component.id, data) if data.get("step") else None
         elif kind == "bidi_component" and "live" in el.bidi_component.id:
             key = el.bidi_component.id.rsplit("-", 1)[-1]
             self.charts[key] += 1
