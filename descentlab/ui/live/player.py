@@ -135,7 +135,7 @@ def _step(loop: Loop) -> None:
 
 def _step_touch(loop: Loop, event: dict) -> route.Redraw | None:
     """Step pressed on this page while paused, sent to the frame route (keyboard.js): one iteration,
-    answered by a frame of the live area (~80 ms, against ~215 for the page run the button makes);
+    answered by a frame of the live area (~50 ms in Chromium, against ~215 for the button's page run);
     the page runs after it for the rest (the rewind slider's iterations, a traced example, a static
     panel). Declined, the click goes to the button: playing (Step then pauses first), a run that
     diverged or met its target (the button's run says so), or a Step from another page's buttons."""
