@@ -140,6 +140,33 @@ def test_the_route_serves_a_registered_stream_and_refuses_an_unknown_token():
     assert asyncio.run(route.serve_frame(_Request("not-a-token"))).status_code == 404
 
 
+def test_a_page_flooding_the_route_holds_one_pool_thread_not_the_whole_pool():
+    """Alone on the server, pacing spaces nothing; the route still lets one frame of a session into
+    the thread pool at a time, the rest waiting on the event loop."""
+    c = Counter()
+    s = _stream(c)
+    with route._streams_lock:
+        route._streams[s.token] = s
+    in_pool, most, guard, make = [0], [0], threading.Lock(), s.next_frame
+
+    def counted(*args):  # entered in a pool thread, before the stream's own lock
+        with guard:
+            in_pool[0] += 1
+            most[0] = max(most[0], in_pool[0])
+        time.sleep(0.03)
+        try:
+            return make(*args)
+        finally:
+            with guard:
+                in_pool[0] -= 1
+    s.next_frame = counted
+
+    async def flood():
+        return await asyncio.gather(*(route.serve_frame(_Request(s.token)) for _ in range(8)))
+    assert [r.status_code for r in asyncio.run(flood())] == [200] * 8
+    assert most[0] == 1, f"{most[0]} frames of one session held pool threads at once"
+
+
 @pytest.mark.parametrize("headers, status", [
     ({"origin": "http://evil.example"}, 403),                 # another site's page
     ({"origin": "http://lab.example:9999"}, 403),             # another port is another origin

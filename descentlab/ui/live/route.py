@@ -190,6 +190,7 @@ class Stream:
         self.handlers: dict[str, Handler] = {}
         self.unpaced: frozenset[str] = frozenset()  # handlers whose touches take no turn (``handle``)
         self.touching = asyncio.Lock()  # one touch of this session at a time (serve_touch)
+        self.framing = asyncio.Lock()   # one frame of this session at a time (serve_frame)
         self.advance: Callable[[], None] | None = None
         self.page_changed: Callable[[], bool] = lambda: False
         self.redraw = False  # page_changed said so: the page runs again (descentlab.ui.live.player._frames_ended)
@@ -442,7 +443,10 @@ async def serve_frame(request):
     wait = stream.wait_seconds()
     if wait > 0:
         await asyncio.sleep(wait)  # other sessions' turn; sleeping here holds no thread
-    async with frame_slot():  # one frame at a time per process (frame_slot says why)
+    # One frame of a session in the thread pool at a time (the stream's lock would serialize them
+    # there anyway): a page that floods the route, when pacing has nobody to space it from, waits
+    # here on the event loop instead of filling the pool every session's frames and touches need.
+    async with stream.framing, frame_slot():  # and one frame at a time per process (frame_slot says why)
         frame = await run_in_threadpool(stream.next_frame, unseen_keys(request))
     # "identity" keeps Streamlit's gzip middleware off this route: with it, the last byte of every frame
     # reached Chromium ~40 ms after the first (frame interval 90 -> 50 ms); and most of a frame is
