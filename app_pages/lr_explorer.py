@@ -15,7 +15,8 @@ def restore() -> None:
 
 def show(_chosen) -> None:
     """One section at a time; each has its own loop (descentlab.ui.views.lr_explorer)."""
-    section = st.segmented_control("Section", view.SECTIONS, key=state.held(view.K.SECTION), label_visibility="collapsed")
+    section = st.segmented_control("Section", view.SECTIONS, key=state.held(view.K.SECTION),
+                                   label_visibility="collapsed")
     if section == "Loss surface":
         lr_surface.surface_section()
     elif section == "Schedules":

@@ -74,8 +74,8 @@ def surface_section() -> None:
         _suggest(suggested)
     r = st.columns([1, 1, 1, 1, 2])
     for i, (col, key) in enumerate(zip(r, K.RATES)):
-        col.number_input(f"α{'₁₂₃₄'[i]}", min_value=0.0, max_value=MAX_PATH_RATE, format="%g", key=state.held(key),
-                         help="0 = no path")
+        col.number_input(f"α{'₁₂₃₄'[i]}", min_value=0.0, max_value=MAX_PATH_RATE, format="%g",
+                         key=state.held(key), help="0 = no path")
     r[4].button("Suggest rates", key=K.SUGGEST, on_click=_suggest, args=(suggested,), width="stretch",
                 help="Slow, good, oscillating and too large for this surface, from its largest curvature λ_max: "
                      + ", ".join(f"{k} {v:g}" for k, v in suggested.items()))

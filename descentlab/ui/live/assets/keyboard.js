@@ -38,7 +38,8 @@ function onKey(event) {
 
 async function stepOnRoute(button) {
   const live = window.__descentlabLive;
-  const answer = live && live.act ? await live.act(keys.step, { type: "step", prefix: keys.prefix }) : { handled: false };
+  const event = { type: "step", prefix: keys.prefix };
+  const answer = live && live.act ? await live.act(keys.step, event) : { handled: false };
   if (!answer.handled) {
     keys.passing = true; // the button's own click, past onClick
     try { button.click(); } finally { keys.passing = false; }
