@@ -108,7 +108,8 @@ def export_section() -> None:
     b.download_button("Config (JSON)", config.to_json(), "config.json", "application/json",
                       key="dl_config_json", use_container_width=True)
     c.download_button("Parameters (.npz)",
-                      at_click(lambda: params_to_npz_bytes(run.network.params, run.trainer.iteration)), "parameters.npz", "application/octet-stream", key="dl_params", use_container_width=True)
+                      at_click(lambda: params_to_npz_bytes(run.network.params, run.trainer.iteration)),
+                      "parameters.npz", "application/octet-stream", key="dl_params", use_container_width=True)
     _code_downloads(run, config, at_click)
     left, right = st.columns(2)
     with left:
