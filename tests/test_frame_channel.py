@@ -140,6 +140,24 @@ def test_the_route_serves_a_registered_stream_and_refuses_an_unknown_token():
     assert asyncio.run(route.serve_frame(_Request("not-a-token"))).status_code == 404
 
 
+def counting_entries(fn):
+    """``fn`` wrapped to note how many calls are inside it at once (each a pool thread, entered before
+    the stream's own lock), and a list whose one item is the most seen."""
+    inside, most, guard = [0], [0], threading.Lock()
+
+    def counted(*args):
+        with guard:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.03)
+        try:
+            return fn(*args)
+        finally:
+            with guard:
+                inside[0] -= 1
+    return counted, most
+
+
 def test_a_page_flooding_the_route_holds_one_pool_thread_not_the_whole_pool():
     """Alone on the server, pacing spaces nothing; the route still lets one frame of a session into
     the thread pool at a time, the rest waiting on the event loop."""
@@ -147,19 +165,7 @@ def test_a_page_flooding_the_route_holds_one_pool_thread_not_the_whole_pool():
     s = _stream(c)
     with route._streams_lock:
         route._streams[s.token] = s
-    in_pool, most, guard, make = [0], [0], threading.Lock(), s.next_frame
-
-    def counted(*args):  # entered in a pool thread, before the stream's own lock
-        with guard:
-            in_pool[0] += 1
-            most[0] = max(most[0], in_pool[0])
-        time.sleep(0.03)
-        try:
-            return make(*args)
-        finally:
-            with guard:
-                in_pool[0] -= 1
-    s.next_frame = counted
+    s.next_frame, most = counting_entries(s.next_frame)
 
     async def flood():
         return await asyncio.gather(*(route.serve_frame(_Request(s.token)) for _ in range(8)))

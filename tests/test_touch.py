@@ -16,7 +16,7 @@ from descentlab.engine.config import RunConfig
 from descentlab.ui.live import route
 from descentlab.ui.live.route import Redraw, Stream
 from descentlab.ui.views.playground_panels import SHOWS_UNIT, UnitView, diagram_touch
-from tests.test_frame_channel import Counter, _Request
+from tests.test_frame_channel import Counter, _Request, counting_entries
 
 
 def _held(counter: Counter, handlers: dict) -> Stream:
@@ -150,9 +150,6 @@ def test_a_touch_that_stands_for_a_click_takes_no_turn_and_a_sessions_touches_go
     """Pacing holds a paced touch until the session's turn; an unpaced one (Step) goes at once. Touches
     of one session never occupy two pool threads: a flood waits on the event loop, not in the threads
     every session's frames and touches need."""
-    import threading
-    import time
-
     c = Counter()
     with route.recording() as parts:
         route.handle("hover", lambda ev: True)
@@ -173,19 +170,7 @@ def test_a_touch_that_stands_for_a_click_takes_no_turn_and_a_sessions_touches_go
             await asyncio.wait_for(route.serve_touch(req), 0.5)
     asyncio.run(paced_one_waits())
 
-    in_pool, most, guard, act = [0], [0], threading.Lock(), s.act
-
-    def counted(*args):  # entered in a pool thread, before the stream's own lock
-        with guard:
-            in_pool[0] += 1
-            most[0] = max(most[0], in_pool[0])
-        time.sleep(0.05)
-        try:
-            return act(*args)
-        finally:
-            with guard:
-                in_pool[0] -= 1
-    s.act = counted
+    s.act, most = counting_entries(s.act)
 
     async def flood():
         return await asyncio.gather(*(route.serve_touch(_touch_request(s.token, step)) for _ in range(6)))
