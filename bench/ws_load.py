@@ -115,8 +115,9 @@ class Client:
         await self.send(trigger, fragment)
         await asyncio.wait_for((self._frame_done if fragment else self._full_done).wait(), TIMEOUT)
 
-    async def send(self, trigger: str | None = None, fragment: str = "") -> None:
-        """Ask for a run without waiting for it (a page's timer does the same)."""
+    async def send(self, trigger: str | None = None, fragment: str = "", event: tuple | None = None) -> None:
+        """Ask for a run without waiting for it (a page's timer does the same): pressing the button
+        ``trigger``, or with ``event`` = (element id, name, value), a component's trigger."""
         msg = BackMsg()
         cs = msg.rerun_script
         # the page by its name, as a page's first load does (NewSession's hash is the entry point's)
@@ -124,6 +125,11 @@ class Client:
         if trigger:
             w = cs.widget_states.widgets.add()
             w.id, w.trigger_value = self.buttons[trigger], True
+        if event:
+            element_id, name, value = event
+            w = cs.widget_states.widgets.add()
+            w.id = _make_trigger_id(element_id, "events")
+            w.json_trigger_value = json.dumps([{"event": name, "value": value}])
         if fragment:
             cs.fragment_id, cs.is_auto_rerun = fragment, True
             self._frame_done.clear()
@@ -261,14 +267,7 @@ class Client:
         if not head.get("handled"):
             return False
         self._read_status(head, frame)
-        msg = BackMsg()  # the page's run after it: the keys element's "stepped" trigger
-        cs = msg.rerun_script
-        cs.query_string, cs.page_name = self.query or f"seed={self.seed}", self.page
-        w = cs.widget_states.widgets.add()
-        w.id = _make_trigger_id(element_id, "events")
-        w.json_trigger_value = json.dumps([{"event": "stepped", "value": len(self.steps) + 1}])
-        self._start_full_run()
-        await self.ws.send(msg.SerializeToString())
+        await self.send(event=(element_id, "stepped", len(self.steps) + 1))  # the page's run after it
         return True
 
 

@@ -227,7 +227,7 @@ def held(key: str) -> str:
     runs carry the widget's declared default (a select_slider's first option). A busy browser that
     gets two runs back to back may mount the second one's element first: the widget then starts at
     the default and sends it back with the next click. The Speed slider fell from 50 to 1 iteration
-    a frame that way in 2 of 4 tries with three pages playing (tests/widget_mount.py)."""
+    a frame that way in 2 of 7 tries with three pages playing (tests/widget_mount.py)."""
     ss = st.session_state
     if key in ss:
         ss[key] = ss[key]
